@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PACKAGES := -e shared -e services/scheduling -e services/performance -e services/recognition -e services/escalation
+SERVICES := scheduling performance recognition escalation
+
+.PHONY: install run seed test test-postgres lint format token asyncapi clean
+
+$(STAMP): requirements-dev.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt $(PACKAGES)
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install everything
+
+run: $(STAMP) ## NATS + the four services on SQLite (Ctrl-C stops all)
+	$(BIN)/python scripts/devstack.py $(if $(SEED),--seed,)
+
+seed: $(STAMP) ## Same as run, loading a demo organization first
+	$(BIN)/python scripts/devstack.py --seed
+
+test: $(STAMP) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
+	$(BIN)/pytest -q
+
+test-postgres: $(STAMP) ## The suite against PostgreSQL on 127.0.0.1:5432
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(BIN)/pytest -q
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared/src $(foreach s,$(SERVICES),services/$(s)/src)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+token: $(STAMP) ## make token LEVEL=2 EMPLOYEE=<uuid> [TEAM=<uuid>]
+	@$(BIN)/python -m callcenter_shared.auth --level $(or $(LEVEL),1) $(if $(EMPLOYEE),--employee $(EMPLOYEE),) $(if $(TEAM),--team $(TEAM),)
+
+asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
+	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml
+
+clean:
+	rm -rf var

@@ -1,0 +1,1 @@
+"""Escalation service: Cases and the five-level escalation chain with deadlines, ownership and no concealment."""

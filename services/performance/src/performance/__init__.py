@@ -1,0 +1,1 @@
+"""Performance service: QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching and bottom-rank review."""

@@ -1,0 +1,1 @@
+"""Recognition service: Awards, nominations, the honor wall, peer praise, competitions and letters of praise."""

@@ -1,0 +1,1 @@
+"""Scheduling service: org directory, roster, swaps, leave and handovers."""

@@ -1,0 +1,23 @@
+"""`uvicorn scheduling.main:create_app --factory`"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from callcenter_shared.app import build_app
+from callcenter_shared.clock import Clock
+from scheduling import models  # noqa: F401  (maps every table before first use)
+from scheduling.org.router import router as org_router
+from scheduling.settings import Settings
+from scheduling.subscriptions import SUBSCRIPTIONS
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    return build_app(
+        settings or Settings(),
+        title="Call center: scheduling",
+        description="The org directory, the 24-hour roster, shift swaps, leave and shift handovers.",
+        routers=[org_router],
+        subscriptions=SUBSCRIPTIONS,
+        clock=clock,
+    )

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, status
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from scheduling.org import service
+from scheduling.org.schemas import (
+    EmployeeCreate,
+    EmployeeRead,
+    EmployeeUpdate,
+    ImportResult,
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+)
+
+router = APIRouter(prefix="/v1", tags=["org directory"])
+
+
+async def _team_read(session: DbSession, team: service.Team) -> TeamRead:
+    leader = await service.leader_of(session, team.id)
+    return TeamRead(id=team.id, name=team.name, leader_id=leader.id if leader else None, active=team.active, version=team.version)
+
+
+@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
+async def create_team(data: TeamCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> TeamRead:
+    team = await service.create_team(session, principal=principal, data=data, now=now)
+    return await _team_read(session, team)
+
+
+@router.get("/teams", response_model=Page[TeamRead])
+async def list_teams(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[TeamRead]:
+    teams, total = await service.list_teams(session, limit=paging.limit, offset=paging.offset)
+    return Page(items=[await _team_read(session, t) for t in teams], limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/teams/{team_id}", response_model=TeamRead)
+async def get_team(team_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> TeamRead:
+    return await _team_read(session, await service.get_team(session, team_id))
+
+
+@router.patch("/teams/{team_id}", response_model=TeamRead)
+async def update_team(
+    team_id: uuid.UUID, data: TeamUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> TeamRead:
+    team = await service.update_team(session, principal=principal, team_id=team_id, data=data, now=now)
+    return await _team_read(session, team)
+
+
+@router.post("/employees", status_code=status.HTTP_201_CREATED, response_model=EmployeeRead)
+async def create_employee(data: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> EmployeeRead:
+    employee = await service.create_employee(session, principal=principal, data=data, now=now)
+    return EmployeeRead.model_validate(employee)
+
+
+@router.post(
+    "/employees/import",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImportResult,
+    summary="Import employees in bulk: all rows or none, with every failing row listed",
+)
+async def import_employees(
+    rows: Annotated[list[EmployeeCreate], Body(max_length=5000)],
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+) -> ImportResult:
+    created = await service.import_employees(session, principal=principal, rows=rows, now=now)
+    return ImportResult(imported=len(created), employees=[EmployeeRead.model_validate(e) for e in created])
+
+
+@router.get("/employees", response_model=Page[EmployeeRead])
+async def list_employees(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+    level: Annotated[int | None, Query(ge=1, le=5)] = None,
+) -> Page[EmployeeRead]:
+    rows, total = await service.list_employees(
+        session, principal=principal, team_id=team_id, level=level, limit=paging.limit, offset=paging.offset
+    )
+    return Page(items=[EmployeeRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/employees/{employee_id}", response_model=EmployeeRead)
+async def get_employee(employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> EmployeeRead:
+    return EmployeeRead.model_validate(await service.read_employee(session, principal=principal, employee_id=employee_id))
+
+
+@router.patch("/employees/{employee_id}", response_model=EmployeeRead)
+async def update_employee(
+    employee_id: uuid.UUID, data: EmployeeUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> EmployeeRead:
+    employee = await service.update_employee(session, principal=principal, employee_id=employee_id, data=data, now=now)
+    return EmployeeRead.model_validate(employee)

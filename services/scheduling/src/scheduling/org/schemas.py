@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+AgentNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,32}$")]
+Level = Annotated[int, Field(ge=1, le=5, description="1 agent, 2 team leader, 3 deputy GM, 4 GM, 5 executive")]
+
+
+class TeamCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Hotline A"}]})
+
+    name: Name
+
+
+class TeamUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Hotline A (night)"}]})
+
+    name: Name | None = None
+    active: bool | None = None
+
+
+class TeamRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    leader_id: uuid.UUID | None
+    active: bool
+    version: int
+
+
+class EmployeeCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "王芳",
+                    "level": 1,
+                    "superior_id": "5b0f3c52-8a8e-4a53-9a7f-2f1d2c3b4a50",
+                    "team_id": "0e7c1f0a-6d3b-4a8e-9c1d-2b3a4c5d6e70",
+                    "agent_number": "A1001",
+                    "certified": True,
+                    "probation_end_date": "2027-02-28",
+                    "birthday": "1998-05-17",
+                    "hire_date": "2026-11-01",
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID | None = Field(default=None, description="Keep the id of an HR system; generated when absent")
+    name: Name
+    level: Level
+    superior_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    agent_number: AgentNumber | None = None
+    certified: bool = False
+    probation_end_date: date | None = None
+    birthday: date | None = None
+    hire_date: date | None = None
+
+
+class EmployeeUpdate(BaseModel):
+    """Fields to change; absent fields stay as they are, `null` clears an optional field."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"certified": True, "agent_number": "A1002"}]}
+    )
+
+    name: Name | None = None
+    level: Level | None = None
+    superior_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    agent_number: AgentNumber | None = None
+    certified: bool | None = None
+    probation_end_date: date | None = None
+    birthday: date | None = None
+    hire_date: date | None = None
+    active: bool | None = None
+
+
+class EmployeeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    level: int
+    superior_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    agent_number: str | None
+    certified: bool
+    probation_end_date: date | None
+    birthday: date | None
+    hire_date: date | None
+    active: bool
+    version: int
+    updated_at: datetime
+
+
+class ImportRowError(BaseModel):
+    row: int = Field(description="Index in the submitted array, from 0")
+    rule: str | None = None
+    detail: str
+
+
+class ImportResult(BaseModel):
+    imported: int
+    employees: list[EmployeeRead]

@@ -1,0 +1,285 @@
+"""Use cases of the org directory. Every change publishes `employee.upserted` or `team.upserted`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
+from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.org import visible_employee_ids
+from scheduling.org.models import Employee, Team
+from scheduling.org.schemas import EmployeeCreate, EmployeeUpdate, TeamCreate, TeamUpdate
+
+DIRECTORY_ADMIN_LEVEL = 3
+
+
+class SuperiorNotOneLevelUp(RuleViolation):
+    rule = "ORG-1"
+
+
+class TeamRuleBroken(RuleViolation):
+    rule = "ORG-2"
+
+
+class AgentNumberWithoutTraining(RuleViolation):
+    rule = "ORG-3"
+
+
+class ImportRejected(InvalidInput):
+    """The bulk import changed nothing; `errors` lists every failing row."""
+
+
+def require_directory_admin(principal: Principal) -> None:
+    if principal.level < DIRECTORY_ADMIN_LEVEL:
+        raise Forbidden("Only level 3 and above (or the HR system's token) may change the org directory.")
+
+
+# Teams
+
+
+async def leader_of(session: AsyncSession, team_id: uuid.UUID) -> Employee | None:
+    return await session.scalar(
+        select(Employee).where(Employee.team_id == team_id, Employee.level == 2, Employee.active.is_(True))
+    )
+
+
+async def get_team(session: AsyncSession, team_id: uuid.UUID) -> Team:
+    team = await session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"Team {team_id} does not exist.")
+    return team
+
+
+async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None:
+    leader = await leader_of(session, team.id)
+    await outbox.add(
+        session,
+        TeamUpsertedV1(
+            team_id=team.id,
+            name=team.name,
+            leader_id=leader.id if leader else None,
+            active=team.active,
+            version=team.version,
+        ),
+        at=now,
+    )
+
+
+async def create_team(session: AsyncSession, *, principal: Principal, data: TeamCreate, now: datetime) -> Team:
+    """Create a team; its leader is the L2 employee later placed in it."""
+    require_directory_admin(principal)
+    team = Team(id=uuid.uuid4(), name=data.name, active=True, version=1, created_at=now, updated_at=now)
+    session.add(team)
+    await session.flush()
+    await publish_team(session, team, now)
+    return team
+
+
+async def update_team(
+    session: AsyncSession, *, principal: Principal, team_id: uuid.UUID, data: TeamUpdate, now: datetime
+) -> Team:
+    """Rename or deactivate a team."""
+    require_directory_admin(principal)
+    team = await get_team(session, team_id)
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is None:
+            raise InvalidInput(f"{field} cannot be null.")
+        setattr(team, field, value)
+    team.version += 1
+    team.updated_at = now
+    await session.flush()
+    await publish_team(session, team, now)
+    return team
+
+
+async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Team], int]:
+    total = await session.scalar(select(func.count()).select_from(Team))
+    teams = (await session.scalars(select(Team).order_by(Team.name).limit(limit).offset(offset))).all()
+    return teams, int(total or 0)
+
+
+# Employees
+
+
+async def get_employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
+    employee = await session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound(f"Employee {employee_id} does not exist.")
+    return employee
+
+
+async def read_employee(session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID) -> Employee:
+    employee = await get_employee(session, employee_id)
+    visible = await visible_employee_ids(session, principal, Employee.__table__)  # type: ignore[arg-type]
+    if visible is not None and employee.id not in visible:
+        raise Forbidden("You may see only yourself (agents) or your own team (team leaders).")
+    return employee
+
+
+async def list_employees(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    team_id: uuid.UUID | None,
+    level: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Employee], int]:
+    query = select(Employee)
+    visible = await visible_employee_ids(session, principal, Employee.__table__)  # type: ignore[arg-type]
+    if visible is not None:
+        query = query.where(Employee.id.in_(visible))
+    if team_id is not None:
+        query = query.where(Employee.team_id == team_id)
+    if level is not None:
+        query = query.where(Employee.level == level)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(Employee.level.desc(), Employee.name).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
+
+
+async def _check(session: AsyncSession, employee: Employee) -> None:
+    """The org rules every employee record must satisfy (ORG-1, ORG-2, ORG-3)."""
+    if employee.level == 5:
+        if employee.superior_id is not None:
+            raise SuperiorNotOneLevelUp("An executive in charge (L5) has no superior.")
+    else:
+        if employee.superior_id is None:
+            raise SuperiorNotOneLevelUp(f"A level {employee.level} employee needs a direct superior at level {employee.level + 1}.")
+        superior = await session.get(Employee, employee.superior_id)
+        if superior is None:
+            raise InvalidInput(
+                f"The superior {employee.superior_id} does not exist.",
+                errors=[{"path": "body.superior_id", "message": "unknown employee", "type": "unknown_reference"}],
+            )
+        if superior.level != employee.level + 1:
+            raise SuperiorNotOneLevelUp(
+                f"The direct superior must be exactly one level up: {superior.name} is level {superior.level}, "
+                f"but a level {employee.level} employee reports to level {employee.level + 1}."
+            )
+    if employee.team_id is not None and await session.get(Team, employee.team_id) is None:
+        raise InvalidInput(
+            f"The team {employee.team_id} does not exist.",
+            errors=[{"path": "body.team_id", "message": "unknown team", "type": "unknown_reference"}],
+        )
+    if employee.level == 1 and employee.team_id is None:
+        raise TeamRuleBroken("Every agent belongs to one team: give a team_id.")
+    if employee.level == 2 and employee.team_id is not None and employee.active:
+        other = await leader_of(session, employee.team_id)
+        if other is not None and other.id != employee.id:
+            raise TeamRuleBroken(f"The team already has a team leader ({other.name}); a team has exactly one.")
+    if employee.level == 1 and employee.team_id is not None:
+        leader = await leader_of(session, employee.team_id)
+        if leader is not None and employee.superior_id != leader.id:
+            raise TeamRuleBroken(f"An agent's direct superior is their team's leader ({leader.name}).")
+    if employee.agent_number and not employee.certified:
+        raise AgentNumberWithoutTraining(
+            "An agent number is granted only after the training is passed: set certified first."
+        )
+    if employee.agent_number:
+        clash = await session.scalar(
+            select(Employee.id).where(Employee.agent_number == employee.agent_number, Employee.id != employee.id)
+        )
+        if clash is not None:
+            raise InvalidInput(
+                f"Agent number {employee.agent_number} is already taken.",
+                errors=[{"path": "body.agent_number", "message": "already taken", "type": "duplicate"}],
+            )
+
+
+async def _publish(session: AsyncSession, employee: Employee, now: datetime) -> None:
+    await outbox.add(
+        session,
+        EmployeeUpsertedV1(
+            employee_id=employee.id,
+            name=employee.name,
+            level=employee.level,
+            superior_id=employee.superior_id,
+            team_id=employee.team_id,
+            agent_number=employee.agent_number,
+            certified=employee.certified,
+            probation_end_date=employee.probation_end_date,
+            birthday=employee.birthday,
+            hire_date=employee.hire_date,
+            active=employee.active,
+            version=employee.version,
+        ),
+        at=now,
+    )
+    if employee.level == 2 and employee.team_id is not None:
+        await publish_team(session, await get_team(session, employee.team_id), now)
+
+
+async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Employee:
+    if data.id is not None and await session.get(Employee, data.id) is not None:
+        raise InvalidInput(f"Employee {data.id} already exists; use PATCH to change it.")
+    employee = Employee(
+        **data.model_dump(exclude={"id"}), id=data.id or uuid.uuid4(), active=True, version=1, created_at=now, updated_at=now
+    )
+    await _check(session, employee)
+    session.add(employee)
+    await session.flush()
+    await _publish(session, employee, now)
+    return employee
+
+
+async def create_employee(
+    session: AsyncSession, *, principal: Principal, data: EmployeeCreate, now: datetime
+) -> Employee:
+    """Hire (or register) an employee."""
+    require_directory_admin(principal)
+    return await _add(session, data, now)
+
+
+async def update_employee(
+    session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID, data: EmployeeUpdate, now: datetime
+) -> Employee:
+    """Change, transfer, promote, certify or deactivate an employee."""
+    require_directory_admin(principal)
+    employee = await get_employee(session, employee_id)
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    for required in ("name", "level", "certified", "active"):
+        if required in changes and changes[required] is None:
+            raise InvalidInput(f"{required} cannot be null.")
+    for field, value in changes.items():
+        setattr(employee, field, value)
+    await _check(session, employee)
+    employee.version += 1
+    employee.updated_at = now
+    await session.flush()
+    await _publish(session, employee, now)
+    return employee
+
+
+async def import_employees(
+    session: AsyncSession, *, principal: Principal, rows: list[EmployeeCreate], now: datetime
+) -> list[Employee]:
+    """All-or-nothing bulk import; superiors may be earlier or later rows of the same file."""
+    require_directory_admin(principal)
+    errors: list[dict[str, Any]] = []
+    created: list[Employee] = []
+    # Highest level first, so that each superior exists before the people reporting to them.
+    order = sorted(range(len(rows)), key=lambda index: -rows[index].level)
+    for index in order:
+        try:
+            # A refused row fails its checks before anything is added; any refusal
+            # below rolls the whole request back, so no savepoint is needed.
+            created.append(await _add(session, rows[index], now))
+        except (RuleViolation, InvalidInput) as exc:
+            errors.append(
+                {"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail}
+            )
+    if errors:
+        raise ImportRejected(
+            f"{len(errors)} of {len(rows)} rows were refused; nothing was imported.",
+            errors=sorted(errors, key=lambda error: error["row"]),
+        )
+    return created

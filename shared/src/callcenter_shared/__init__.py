@@ -1,0 +1,1 @@
+"""Plumbing shared by the call-center services. No domain rules live here."""

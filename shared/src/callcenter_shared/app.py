@@ -1,0 +1,120 @@
+"""Builds a service's FastAPI app: database, NATS, outbox relay, consumers, deadline worker.
+
+Every service's `create_app()` calls `build_app()` with its routers, its event
+subscriptions and its deadline handlers; the lifespan starts and stops the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from callcenter_shared.auth import TokenVerifier
+from callcenter_shared.broker import Broker
+from callcenter_shared.clock import Clock, SystemClock
+from callcenter_shared.db import create_engine, create_session_factory
+from callcenter_shared.deadlines import DeadlineHandler, DeadlineWorker
+from callcenter_shared.errors import install_error_handlers
+from callcenter_shared.idempotency import IdempotencyMiddleware
+from callcenter_shared.inbox import EventConsumer, Subscriptions
+from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
+from callcenter_shared.settings import ServiceSettings
+from callcenter_shared.web import BodyLimitMiddleware, RequestMetricsMiddleware, probes
+
+
+def build_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    subscriptions: Subscriptions | None = None,
+    deadline_handlers: Mapping[str, DeadlineHandler] | None = None,
+    clock: Clock | None = None,
+    openapi_tags: list[dict[str, Any]] | None = None,
+) -> FastAPI:
+    service = settings.service_name
+    clock = clock or SystemClock()
+    subscriptions = dict(subscriptions or {})
+    deadline_handlers = dict(deadline_handlers or {})
+
+    engine = create_engine(settings.database_url)
+    broker = Broker(settings.nats_url, name=service)
+    relay_holder: list[OutboxRelay] = []
+
+    def wake_relay(session_info: dict[str, Any]) -> None:
+        if session_info.pop(PENDING_FLAG, False) and relay_holder:
+            relay_holder[0].wake()
+
+    session_factory = create_session_factory(engine, after_commit=wake_relay)
+    relay = OutboxRelay(service=service, session_factory=session_factory, broker=broker, clock=clock)
+    relay_holder.append(relay)
+    consumer = EventConsumer(
+        service=service,
+        session_factory=session_factory,
+        broker=broker,
+        subscriptions=subscriptions,
+        clock=clock,
+        max_deliveries=settings.consumer_max_deliveries,
+        batch_size=settings.consumer_batch_size,
+    )
+    worker = DeadlineWorker(
+        service=service,
+        session_factory=session_factory,
+        handlers=deadline_handlers,
+        clock=clock,
+        poll_seconds=settings.worker_poll_seconds,
+    )
+    run_relay = settings.relay_enabled
+    run_consumer = settings.consumer_enabled and bool(subscriptions)
+    run_worker = settings.worker_enabled and bool(deadline_handlers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if run_relay or run_consumer:
+            broker.start()
+        if run_relay:
+            relay.start()
+        if run_consumer:
+            consumer.start()
+        if run_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+            await consumer.stop()
+            await relay.stop()
+            await broker.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    app.state.broker = broker
+    app.state.relay = relay
+    app.state.consumer = consumer
+    app.state.worker = worker
+    app.state.subscriptions = subscriptions
+    app.state.uses_nats = run_relay or run_consumer
+    app.state.verifier = TokenVerifier(settings)
+
+    install_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.request_body_limit_bytes)
+    app.add_middleware(RequestMetricsMiddleware, service=service)
+    app.include_router(probes)
+    for router in routers:
+        app.include_router(router)
+    return app

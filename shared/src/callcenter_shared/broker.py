@@ -1,0 +1,70 @@
+"""The service's NATS connection: connects in the background and keeps reconnecting.
+
+A NATS outage never stops a service from starting or serving HTTP; it only delays events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+log = logging.getLogger(__name__)
+
+
+class Broker:
+    def __init__(self, url: str, *, name: str) -> None:
+        self.url = url
+        self.name = name
+        self._client: Client | None = None
+        self._connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def is_connected(self) -> bool:
+        return self._client is not None and self._client.is_connected
+
+    @property
+    def js(self) -> JetStreamContext:
+        if self._client is None:
+            raise ConnectionError("NATS is not connected yet")
+        return self._client.jetstream(timeout=5)
+
+    async def wait_connected(self) -> None:
+        await self._connected.wait()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_until_done(), name=f"nats-connect-{self.name}")
+
+    async def _connect_until_done(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                self._client = await nats.connect(
+                    self.url,
+                    name=self.name,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=1,
+                    connect_timeout=2,
+                    allow_reconnect=True,
+                )
+                self._connected.set()
+                log.info("connected to NATS at %s", self.url)
+                return
+            except (OSError, TimeoutError, nats.errors.Error) as exc:
+                log.warning("NATS at %s not reachable (%s); retrying in %.1fs", self.url, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client is not None and not self._client.is_closed:
+            with contextlib.suppress(Exception):
+                await self._client.drain()

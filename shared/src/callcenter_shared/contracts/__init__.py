@@ -1,0 +1,31 @@
+"""Every event the services publish, one module per producer.
+
+Import events from here; never copy them into a service.
+"""
+
+from __future__ import annotations
+
+from callcenter_shared.contracts import escalation, ingest, performance, recognition, scheduling
+from callcenter_shared.envelope import Event
+
+__all__ = ["all_events", "event_for_subject", "escalation", "ingest", "performance", "recognition", "scheduling"]
+
+_PRODUCER_MODULES = (scheduling, escalation, performance, recognition, ingest)
+
+
+def all_events() -> list[type[Event]]:
+    """Every event class in the catalog, in a stable order."""
+    found: list[type[Event]] = []
+    for module in _PRODUCER_MODULES:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Event) and value is not Event:
+                if value.__module__ == module.__name__:
+                    found.append(value)
+    return sorted(found, key=lambda event: event.subject)
+
+
+def event_for_subject(subject: str) -> type[Event]:
+    for event in all_events():
+        if event.subject == subject:
+            return event
+    raise KeyError(subject)

@@ -1,0 +1,44 @@
+"""Events published by the recognition service (stream CALLCENTER_RECOGNITION)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import Field
+
+from callcenter_shared.envelope import Event
+
+
+class AwardGrantedV1(Event):
+    """Published when an award is granted and placed on the honor wall (REC-2)."""
+
+    subject = "callcenter.recognition.award.granted.v1"
+
+    grant_id: uuid.UUID
+    award_id: uuid.UUID
+    award_name: str
+    recipient_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    material: bool = False
+    reason: str
+    granted_at: datetime
+
+    def key(self) -> str:
+        return str(self.grant_id)
+
+
+class PraiseGivenV1(Event):
+    """Published when one employee gives another peer-praise points (REC-5)."""
+
+    subject = "callcenter.recognition.praise.given.v1"
+
+    praise_id: uuid.UUID
+    giver_id: uuid.UUID
+    receiver_id: uuid.UUID
+    points: int = Field(ge=1)
+    value: str
+    given_at: datetime
+
+    def key(self) -> str:
+        return str(self.praise_id)

@@ -1,0 +1,135 @@
+"""Events published by the scheduling service (stream CALLCENTER_SCHEDULING)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from callcenter_shared.envelope import Event
+
+
+class TeamUpsertedV1(Event):
+    """Published when a team is created or changed."""
+
+    subject = "callcenter.scheduling.team.upserted.v1"
+
+    team_id: uuid.UUID
+    name: str
+    leader_id: uuid.UUID | None = None
+    active: bool = True
+    version: int = Field(ge=1, description="Increases with every change; readers keep the highest.")
+
+    def key(self) -> str:
+        return str(self.team_id)
+
+
+class EmployeeUpsertedV1(Event):
+    """Published when an employee is hired, changed, transferred, promoted or leaves."""
+
+    subject = "callcenter.scheduling.employee.upserted.v1"
+
+    employee_id: uuid.UUID
+    name: str
+    level: int = Field(ge=1, le=5, description="ORG-1: 1 agent ... 5 executive in charge")
+    superior_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    agent_number: str | None = None
+    certified: bool = False
+    probation_end_date: date | None = None
+    birthday: date | None = None
+    hire_date: date | None = None
+    active: bool = True
+    version: int = Field(ge=1, description="Increases with every change; readers keep the highest.")
+
+    def key(self) -> str:
+        return str(self.employee_id)
+
+
+class SwapApprovedV1(Event):
+    """Published when a department manager approves a swap and the roster has changed."""
+
+    subject = "callcenter.scheduling.swap.approved.v1"
+
+    swap_id: uuid.UUID
+    requester_id: uuid.UUID
+    counterpart_id: uuid.UUID
+    requester_assignment_id: uuid.UUID
+    counterpart_assignment_id: uuid.UUID
+    approved_by: uuid.UUID
+    approved_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class LeaveApprovedV1(Event):
+    """Published when leave is finally approved; hours feed payroll deductions (LEV-3)."""
+
+    subject = "callcenter.scheduling.leave.approved.v1"
+
+    leave_id: uuid.UUID
+    employee_id: uuid.UUID
+    leave_type: str
+    starts_at: datetime
+    ends_at: datetime
+    hours_missed: float = Field(ge=0)
+    approved_by: uuid.UUID
+    approved_at: datetime
+
+    def key(self) -> str:
+        return str(self.leave_id)
+
+
+class HandoverLateV1(Event):
+    """Published when incoming staff check in later than the handover rule allows (HND-1)."""
+
+    subject = "callcenter.scheduling.handover.late.v1"
+
+    handover_id: uuid.UUID
+    employee_id: uuid.UUID
+    team_id: uuid.UUID | None = None
+    shift_starts_at: datetime
+    checked_in_at: datetime
+    minutes_late: int = Field(ge=1, description="Minutes after the latest allowed check-in time")
+
+    def key(self) -> str:
+        return str(self.employee_id)
+
+
+class HandoverCompletedV1(Event):
+    """Published when a handover is formally completed and the outgoing staff are released."""
+
+    subject = "callcenter.scheduling.handover.completed.v1"
+
+    handover_id: uuid.UUID
+    team_id: uuid.UUID | None = None
+    signed_off_by: uuid.UUID
+    completed_at: datetime
+
+    def key(self) -> str:
+        return str(self.handover_id)
+
+
+class HandoverItemEscalationRequestedV1(Event):
+    """Published when an open item may not be carried again and must be escalated (HND-8)."""
+
+    subject = "callcenter.scheduling.handover_item.escalation_requested.v1"
+
+    item_id: uuid.UUID
+    handover_id: uuid.UUID
+    team_id: uuid.UUID | None = None
+    owner_id: uuid.UUID = Field(description="Who holds the item now (first-contact owner)")
+    title: str
+    description: str = ""
+    progress: str = ""
+    contacts: str = ""
+    carry_count: int = Field(ge=0)
+    due_at: datetime | None = None
+    reason: Literal["carried_too_often", "past_due"]
+    requested_at: datetime
+
+    def key(self) -> str:
+        return str(self.item_id)

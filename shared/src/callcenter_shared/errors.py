@@ -1,0 +1,156 @@
+"""Domain errors and their rendering as RFC 9457 problem+json.
+
+Service code raises these; one set of handlers turns every one into a response.
+A rule refusal carries the rule's ID (`"rule": "SWP-4"`) and says why in plain words.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Bad request"
+    slug: ClassVar[str] = "bad-request"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+    def problem(self) -> dict[str, Any]:
+        return problem_body(self.status, self.title, self.detail, self.slug, **self.extensions)
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+    slug = "not-found"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+    slug = "conflict"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Not authenticated"
+    slug = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Not allowed"
+    slug = "forbidden"
+
+
+class InvalidInput(DomainError):
+    status = 422
+    title = "Invalid input"
+    slug = "invalid-input"
+
+
+class RuleViolation(DomainError):
+    """A business rule refuses the action. Subclasses set `rule`, or pass `rule=`."""
+
+    status = 422
+    title = "Refused by a business rule"
+    slug = "rule-violation"
+    rule: ClassVar[str] = ""
+
+    def __init__(self, detail: str, *, rule: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.rule_id = rule or self.rule
+        if not self.rule_id:
+            raise TypeError("a RuleViolation needs a rule ID")
+
+    def problem(self) -> dict[str, Any]:
+        return problem_body(
+            self.status, self.title, self.detail, self.slug, rule=self.rule_id, **self.extensions
+        )
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    title = "Service unavailable"
+    slug = "unavailable"
+
+
+def problem_body(status: int, title: str, detail: str, slug: str, **extensions: Any) -> dict[str, Any]:
+    return {"type": f"urn:callcenter:problem:{slug}", "title": title, "status": status, "detail": detail, **extensions}
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return problem_response(exc.problem(), headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"path": _field_path(error.get("loc", ())), "message": error.get("msg", ""), "type": error.get("type", "")}
+        for error in exc.errors()
+    ]
+    detail = "; ".join(f"{e['path']}: {e['message']}" for e in errors[:5])
+    return problem_response(problem_body(422, "Invalid input", detail, "invalid-input", errors=errors))
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(exc.status_code, "Error")
+    return problem_response(
+        problem_body(exc.status_code, title, str(exc.detail), "http-error"), dict(exc.headers or {})
+    )
+
+
+async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.info("integrity error: %s", exc)
+    return problem_response(
+        problem_body(409, "Conflict", "The change conflicts with existing data.", "conflict")
+    )
+
+
+async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    return problem_response(
+        problem_body(503, "Service unavailable", "The database is not reachable; try again shortly.", "unavailable"),
+        {"Retry-After": "5"},
+    )
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(problem_body(500, "Internal error", "An unexpected error occurred.", "internal"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    for database_error in (OperationalError, InterfaceError, DBAPIError, ConnectionError, OSError):
+        app.add_exception_handler(database_error, _database_unavailable)
+    app.add_exception_handler(Exception, _unexpected)

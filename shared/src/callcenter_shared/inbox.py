@@ -1,0 +1,191 @@
+"""Idempotent consumers: each event's effect and its inbox row commit together.
+
+A redelivered event finds its id in the inbox and is acknowledged without effect.
+A handler that keeps failing is sent, with its error, to the service's dead-letter
+subject after `max_deliveries` attempts, and the consumer carries on with others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import FetchTimeoutError
+from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from callcenter_shared import metrics
+from callcenter_shared.broker import Broker
+from callcenter_shared.clock import Clock
+from callcenter_shared.envelope import Envelope, Event
+from callcenter_shared.streams import (
+    dead_letter_subject,
+    durable_name,
+    ensure_dead_letter_stream,
+    ensure_stream,
+    stream_name,
+)
+from callcenter_shared.tables import inbox
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+Subscriptions = Mapping[type[Event], Handler]
+
+
+async def record_once(session: AsyncSession, envelope: Envelope, *, at: Any) -> bool:
+    """Insert the event id into the inbox; False when it was already there."""
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert_fn(inbox)
+        .values(event_id=envelope.id, subject=envelope.type, received_at=at)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def apply_once(
+    session: AsyncSession, handler: Handler, event: Event, envelope: Envelope, *, at: Any
+) -> bool:
+    """Run the handler unless this event was applied before; True when it ran."""
+    if not await record_once(session, envelope, at=at):
+        return False
+    await handler(session, event, envelope)
+    return True
+
+
+class PoisonMessage(Exception):
+    """The message can never be handled (not an envelope, or data that fails its contract)."""
+
+
+class EventConsumer:
+    """One durable pull consumer per subscribed subject, each with its own fetch loop."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        session_factory: async_sessionmaker[AsyncSession],
+        broker: Broker,
+        subscriptions: Subscriptions,
+        clock: Clock,
+        max_deliveries: int = 5,
+        batch_size: int = 100,
+        retry_delay_seconds: float = 0.5,
+    ) -> None:
+        self.service = service
+        self._session_factory = session_factory
+        self._broker = broker
+        self._subscriptions = subscriptions
+        self._clock = clock
+        self._max_deliveries = max_deliveries
+        self._batch_size = batch_size
+        self._retry_delay_seconds = retry_delay_seconds
+        self._tasks: list[asyncio.Task[None]] = []
+        self.ready = asyncio.Event()
+
+    def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._start_all(), name=f"consumer-{self.service}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def _start_all(self) -> None:
+        await self._broker.wait_connected()
+        while True:
+            try:
+                subscriptions = [await self._subscribe(event) for event in self._subscriptions]
+                break
+            except Exception as exc:  # JetStream not ready yet: try again shortly
+                log.warning("%s could not subscribe yet: %s", self.service, exc)
+                await asyncio.sleep(0.5)
+        for event_class, subscription in zip(self._subscriptions, subscriptions, strict=True):
+            self._tasks.append(
+                asyncio.create_task(
+                    self._fetch_loop(event_class, subscription), name=f"consume-{event_class.subject}"
+                )
+            )
+        self.ready.set()
+
+    async def _subscribe(self, event_class: type[Event]) -> Any:
+        js = self._broker.js
+        # The consumer may start before its producer: both create the stream the same way.
+        await ensure_stream(js, event_class.producer())
+        await ensure_dead_letter_stream(js)
+        durable = durable_name(self.service, event_class.subject)
+        return await js.pull_subscribe(
+            event_class.subject,
+            durable=durable,
+            stream=stream_name(event_class.producer()),
+            config=ConsumerConfig(
+                durable_name=durable,
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=30,
+                max_ack_pending=1000,
+            ),
+        )
+
+    async def _fetch_loop(self, event_class: type[Event], subscription: Any) -> None:
+        handler = self._subscriptions[event_class]
+        while True:
+            try:
+                messages = await subscription.fetch(self._batch_size, timeout=1)
+            except FetchTimeoutError:
+                continue
+            except Exception as exc:  # reconnecting: wait and fetch again
+                log.debug("fetch for %s failed: %s", event_class.subject, exc)
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages or ():  # fetch can return nothing around a reconnect
+                await self.handle(event_class, handler, message)
+
+    async def handle(self, event_class: type[Event], handler: Handler, message: Msg) -> None:
+        """Apply one delivered message exactly once in effect, then acknowledge it."""
+        subject = event_class.subject
+        try:
+            try:
+                envelope = Envelope.model_validate_json(message.data)
+                event = event_class.model_validate(envelope.data)
+            except ValidationError as exc:
+                raise PoisonMessage(str(exc)) from exc
+            async with self._session_factory() as session, session.begin():
+                applied = await apply_once(session, handler, event, envelope, at=self._clock.now())
+            await message.ack()
+            metrics.EVENTS_CONSUMED.labels(self.service, subject, "applied" if applied else "duplicate").inc()
+        except Exception as exc:
+            deliveries = message.metadata.num_delivered or 1
+            if isinstance(exc, PoisonMessage) or deliveries >= self._max_deliveries:
+                await self._dead_letter(message, subject, exc, deliveries)
+            else:
+                log.warning("handling %s failed (delivery %d): %s", subject, deliveries, exc)
+                metrics.EVENTS_CONSUMED.labels(self.service, subject, "retried").inc()
+                await message.nak(delay=self._retry_delay_seconds * deliveries)
+
+    async def _dead_letter(self, message: Msg, subject: str, exc: Exception, deliveries: int) -> None:
+        log.error("%s gave up on %s after %d deliveries: %s", self.service, subject, deliveries, exc)
+        headers = {
+            "Callcenter-Original-Subject": subject,
+            "Callcenter-Error": f"{type(exc).__name__}: {exc}"[:1000].replace("\n", " "),
+            "Callcenter-Deliveries": str(deliveries),
+            "Callcenter-Consumer": self.service,
+        }
+        original_id = (message.headers or {}).get("Nats-Msg-Id")
+        if original_id:
+            headers["Nats-Msg-Id"] = f"{original_id}:{self.service}"
+        await self._broker.js.publish(dead_letter_subject(self.service), message.data, headers=headers)
+        await message.ack()
+        metrics.DEAD_LETTERS.labels(self.service, subject).inc()
+        metrics.EVENTS_CONSUMED.labels(self.service, subject, "dead_lettered").inc()

