@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import issue_development_token
 from callcenter_shared.clock import FrozenClock
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.db import create_engine
+from callcenter_shared.envelope import Envelope
 from callcenter_shared.migrations import upgrade
+from callcenter_shared.org import on_employee_upserted
 from callcenter_shared.settings import ServiceSettings
 
 
@@ -80,8 +85,9 @@ class NatsServer:
             self._process = None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    """A fresh server per test (about 50 ms), so streams and durables never leak between tests."""
     server = NatsServer(tmp_path_factory.mktemp("nats"))
     server.start()
     yield server
@@ -180,6 +186,31 @@ async def http_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+async def seed_person(
+    session: AsyncSession,
+    *,
+    level: int,
+    team_id: uuid.UUID | None = None,
+    superior_id: uuid.UUID | None = None,
+    name: str | None = None,
+    employee_id: uuid.UUID | None = None,
+    **fields: Any,
+) -> uuid.UUID:
+    """Put a person into a consuming service's org read copy, as the event would."""
+    person_id = employee_id or uuid.uuid4()
+    event = EmployeeUpsertedV1(
+        employee_id=person_id,
+        name=name or f"person-{person_id.hex[:6]}",
+        level=level,
+        team_id=team_id,
+        superior_id=superior_id,
+        version=1,
+        **fields,
+    )
+    await on_employee_upserted(session, event, Envelope.wrap(event, time=datetime.now(UTC)))
+    return person_id
 
 
 @asynccontextmanager
