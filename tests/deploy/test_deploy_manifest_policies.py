@@ -59,7 +59,9 @@ def test_every_container_runs_as_non_root_uid_10001(manifests: list[Manifest]) -
             assert effective(container, workload, "runAsUser") == 10001, where
 
 
-def test_every_container_forbids_privilege_escalation(manifests: list[Manifest]) -> None:
+def test_every_container_forbids_privilege_escalation(
+    manifests: list[Manifest],
+) -> None:
     for workload in workloads(manifests):
         for container in all_containers(workload):
             ctx = container.get("securityContext", {})
@@ -73,8 +75,13 @@ def test_every_container_has_a_read_only_root_filesystem_and_a_tmp_emptydir(
     for workload in workloads(manifests):
         volumes = {v["name"]: v for v in pod_spec(workload).get("volumes", [])}
         for container in all_containers(workload):
-            assert container.get("securityContext", {}).get("readOnlyRootFilesystem") is True
-            tmp_mounts = [m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
+            assert (
+                container.get("securityContext", {}).get("readOnlyRootFilesystem")
+                is True
+            )
+            tmp_mounts = [
+                m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"
+            ]
             assert len(tmp_mounts) == 1, f"{describe(workload)}: no /tmp mount"
             assert "emptyDir" in volumes[tmp_mounts[0]["name"]], describe(workload)
 
@@ -91,18 +98,23 @@ def test_every_container_drops_all_capabilities_and_uses_runtime_default_seccomp
             assert seccomp == {"type": "RuntimeDefault"}, describe(workload)
 
 
-def test_every_container_sets_cpu_and_memory_requests_and_limits(manifests: list[Manifest]) -> None:
+def test_every_container_sets_cpu_and_memory_requests_and_limits(
+    manifests: list[Manifest],
+) -> None:
     for workload in workloads(manifests):
         for container in all_containers(workload):
             resources = container.get("resources", {})
             for section in ("requests", "limits"):
                 for resource in ("cpu", "memory"):
                     assert resources.get(section, {}).get(resource), (
-                        f"{describe(workload)}/{container['name']}: {section}.{resource} missing"
+                        f"{describe(workload)}/{container['name']}: "
+                        f"{section}.{resource} missing"
                     )
 
 
-def test_every_image_is_pinned_to_a_release_tag_never_latest(manifests: list[Manifest]) -> None:
+def test_every_image_is_pinned_to_a_release_tag_never_latest(
+    manifests: list[Manifest],
+) -> None:
     for workload in workloads(manifests):
         for container in all_containers(workload):
             image = container["image"]
@@ -114,7 +126,9 @@ def test_every_image_is_pinned_to_a_release_tag_never_latest(manifests: list[Man
 
 def test_pods_do_not_mount_service_account_tokens(manifests: list[Manifest]) -> None:
     for workload in workloads(manifests):
-        assert pod_spec(workload).get("automountServiceAccountToken") is False, describe(workload)
+        assert pod_spec(workload).get("automountServiceAccountToken") is False, (
+            describe(workload)
+        )
 
 
 # --- services ---------------------------------------------------------------
@@ -131,17 +145,27 @@ def test_every_deployment_probes_healthz_for_liveness_and_readyz_for_readiness(
             assert ports == {"http": 8000}
 
 
-def test_every_service_reads_config_and_its_own_required_secret(manifests: list[Manifest]) -> None:
+def test_every_service_reads_config_and_its_own_required_secret(
+    manifests: list[Manifest],
+) -> None:
     for workload in workloads(manifests):
         svc = workload["metadata"]["labels"]["app.kubernetes.io/name"]
         configmaps = by_name(manifests, "ConfigMap")
         for container in all_containers(workload):
             env_from = container.get("envFrom", [])
             secret_refs = [e["secretRef"] for e in env_from if "secretRef" in e]
-            assert secret_refs == [{"name": f"{svc}-secrets", "optional": False}], describe(workload)
-            config_refs = [e["configMapRef"]["name"] for e in env_from if "configMapRef" in e]
-            assert len(config_refs) == 1 and config_refs[0] in configmaps, describe(workload)
-            assert not any(e.get("name") == "DATABASE_URL" for e in container.get("env", []))
+            assert secret_refs == [{"name": f"{svc}-secrets", "optional": False}], (
+                describe(workload)
+            )
+            config_refs = [
+                e["configMapRef"]["name"] for e in env_from if "configMapRef" in e
+            ]
+            assert len(config_refs) == 1 and config_refs[0] in configmaps, describe(
+                workload
+            )
+            assert not any(
+                e.get("name") == "DATABASE_URL" for e in container.get("env", [])
+            )
 
 
 def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) -> None:
@@ -165,7 +189,9 @@ def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) ->
         assert int(configmap["data"]["WEB_CONCURRENCY"]) >= 1
 
 
-def test_every_service_exposes_port_80_to_the_http_container_port(manifests: list[Manifest]) -> None:
+def test_every_service_exposes_port_80_to_the_http_container_port(
+    manifests: list[Manifest],
+) -> None:
     deployments = by_name(manifests, "Deployment")
     for service in of_kind(manifests, "Service"):
         name = service["metadata"]["name"]
@@ -193,16 +219,21 @@ def test_every_service_has_a_migration_job_running_its_migrate_module(
         job = jobs[f"{svc}-migrate"]
         container = pod_spec(job)["containers"][0]
         assert container["command"] == ["python", "-m", f"{svc}.migrate"]
-        assert container["image"] == pod_spec(deployments[svc])["containers"][0]["image"]
+        assert (
+            container["image"] == pod_spec(deployments[svc])["containers"][0]["image"]
+        )
         assert pod_spec(job)["restartPolicy"] == "Never"
-        assert job["metadata"]["annotations"]["callcenter.io/run-before"] == f"deployment/{svc}"
+        assert (
+            job["metadata"]["annotations"]["callcenter.io/run-before"]
+            == f"deployment/{svc}"
+        )
         # The Deployment's selector must not adopt the Job's pods.
         selector = deployments[svc]["spec"]["selector"]["matchLabels"]
         job_labels = job["spec"]["template"]["metadata"]["labels"]
         assert not selector.items() <= job_labels.items()
 
 
-def test_network_policies_allow_only_ingress_controller_prometheus_dns_postgres_and_nats(
+def test_network_policies_allow_only_ingress_prometheus_dns_postgres_nats(
     manifests: list[Manifest],
 ) -> None:
     policies = by_name(manifests, "NetworkPolicy")
@@ -215,7 +246,10 @@ def test_network_policies_allow_only_ingress_controller_prometheus_dns_postgres_
             assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
             for peer in rule["from"]:
                 assert "ipBlock" not in peer
-                assert "kubernetes.io/metadata.name" in peer["namespaceSelector"]["matchLabels"]
+                assert (
+                    "kubernetes.io/metadata.name"
+                    in peer["namespaceSelector"]["matchLabels"]
+                )
         egress_ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
         assert egress_ports == ALLOWED_EGRESS_PORTS
 
@@ -232,7 +266,10 @@ def test_prod_autoscales_every_deployment_on_cpu_from_at_least_two_replicas(
     rendered: RenderFn,
 ) -> None:
     manifests = rendered("prod")
-    hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in of_kind(manifests, "HorizontalPodAutoscaler")}
+    hpas = {
+        h["spec"]["scaleTargetRef"]["name"]: h
+        for h in of_kind(manifests, "HorizontalPodAutoscaler")
+    }
     assert set(hpas) == set(SERVICES)
     for hpa in hpas.values():
         assert hpa["apiVersion"] == "autoscaling/v2"
@@ -242,7 +279,9 @@ def test_prod_autoscales_every_deployment_on_cpu_from_at_least_two_replicas(
         assert [m["resource"]["name"] for m in hpa["spec"]["metrics"]] == ["cpu"]
 
 
-def test_prod_has_a_disruption_budget_of_min_available_one_per_service(rendered: RenderFn) -> None:
+def test_prod_has_a_disruption_budget_of_min_available_one_per_service(
+    rendered: RenderFn,
+) -> None:
     manifests = rendered("prod")
     deployments = by_name(manifests, "Deployment")
     pdbs = by_name(manifests, "PodDisruptionBudget")
@@ -258,7 +297,10 @@ def test_prod_spreads_replicas_with_hostname_anti_affinity(rendered: RenderFn) -
         anti = pod_spec(deployment)["affinity"]["podAntiAffinity"]
         terms = [
             *anti.get("requiredDuringSchedulingIgnoredDuringExecution", []),
-            *(t["podAffinityTerm"] for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])),
+            *(
+                t["podAffinityTerm"]
+                for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])
+            ),
         ]
         pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
         assert any(
@@ -275,7 +317,9 @@ def test_prod_configures_production_mode(rendered: RenderFn) -> None:
         assert configmap["data"]["JWT_ALGORITHM"] in {"RS256", "ES256", "EdDSA"}
 
 
-def test_dev_runs_one_small_replica_without_scaling_or_disruption_budget(rendered: RenderFn) -> None:
+def test_dev_runs_one_small_replica_without_scaling_or_disruption_budget(
+    rendered: RenderFn,
+) -> None:
     manifests = rendered("dev")
     for deployment in of_kind(manifests, "Deployment"):
         assert deployment["spec"]["replicas"] == 1

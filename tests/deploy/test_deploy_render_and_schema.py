@@ -50,7 +50,9 @@ def test_overlay_renders_every_service_object(
     assert EXPECTED_KINDS - {"PodDisruptionBudget"} <= kinds
     for kind in ("Deployment", "Service", "Job", "NetworkPolicy", "ServiceAccount"):
         names = set(by_name(manifests, kind))
-        expected = {f"{svc}-migrate" for svc in SERVICES} if kind == "Job" else set(SERVICES)
+        expected = (
+            {f"{svc}-migrate" for svc in SERVICES} if kind == "Job" else set(SERVICES)
+        )
         assert names == expected, f"{overlay}: {kind} names"
 
 
@@ -59,7 +61,9 @@ def test_overlay_renders_only_core_kinds_without_secrets(
     rendered: Callable[[str], list[Manifest]], overlay: str
 ) -> None:
     kinds = {m["kind"] for m in rendered(overlay)}
-    assert kinds <= EXPECTED_KINDS, f"unexpected kinds (CRDs belong in optional folders): {kinds - EXPECTED_KINDS}"
+    assert kinds <= EXPECTED_KINDS, (
+        f"unexpected kinds (CRDs belong in optional folders): {kinds - EXPECTED_KINDS}"
+    )
     assert "Secret" not in kinds, "secrets must never be committed or rendered"
 
 
@@ -79,7 +83,9 @@ def test_schema_validation_rejects_an_invalid_deployment(
     """Guards the validator itself: a misspelt field and a wrong type must fail."""
     deployment = copy.deepcopy(by_name(rendered("prod"), "Deployment")["scheduling"])
     deployment["spec"]["replica"] = 2
-    deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] = "http"
+    deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0][
+        "containerPort"
+    ] = "http"
     errors = validation_errors([deployment], K8S_VERSIONS[0])
     assert errors, "an invalid Deployment passed schema validation"
 
