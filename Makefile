@@ -8,7 +8,7 @@ SERVICES := scheduling performance recognition escalation
 
 .PHONY: install run seed test test-postgres lint format token asyncapi clean
 
-$(STAMP): requirements-dev.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+$(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt $(PACKAGES)

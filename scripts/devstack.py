@@ -93,10 +93,21 @@ def main() -> None:
             urls[name] = f"http://127.0.0.1:{port}"
             children.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", f"{name}.main:create_app", "--factory",
-                     "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        f"{name}.main:create_app",
+                        "--factory",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--log-level",
+                        "warning",
+                    ],
                     env=service_env(name, nats_url),
-                )  # fmt: skip
+                )
             )
         for name, url in urls.items():
             state = "up" if wait_healthy(url) else "NOT ANSWERING"
@@ -164,9 +175,17 @@ def seed(scheduling_url: str) -> None:
     for index, name in enumerate(agents):
         team, leader, n = (team_a, demo_id(10), 11 + index) if index < 3 else (team_b, demo_id(20), 18 + index)
         rows.append(
-            {"id": demo_id(n), "name": name, "level": 1, "superior_id": leader, "team_id": team,
-             "agent_number": f"A{1000 + index}", "certified": True, "hire_date": "2026-03-01",
-             "birthday": f"199{index}-12-0{index + 1}"}  # fmt: skip
+            {
+                "id": demo_id(n),
+                "name": name,
+                "level": 1,
+                "superior_id": leader,
+                "team_id": team,
+                "agent_number": f"A{1000 + index}",
+                "certified": True,
+                "hire_date": "2026-03-01",
+                "birthday": f"199{index}-12-0{index + 1}",
+            }
         )
     status, body = call("POST", "/v1/employees/import", rows)
     print(f"seed: {status} {body.get('imported', body) if isinstance(body, dict) else body} employees")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from .helpers import DEPLOY_DIR, Manifest, render_kustomization
+from .manifests import DEPLOY_DIR, Manifest, render_kustomization
 
 
 @pytest.fixture(scope="session")

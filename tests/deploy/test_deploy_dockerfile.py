@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from .helpers import DEPLOY_DIR, REPO_ROOT
+from .manifests import DEPLOY_DIR, REPO_ROOT
 
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
@@ -99,9 +99,7 @@ def test_base_image_is_a_pinned_python_311_slim_tag_never_latest(
 ) -> None:
     for image in base_images(instructions):
         assert "$" not in image, f"unresolved base image {image}"
-        assert re.fullmatch(
-            r"python:3\.11\.\d+-slim(-\w+)?(@sha256:[0-9a-f]{64})?", image
-        ), image
+        assert re.fullmatch(r"python:3\.11\.\d+-slim(-\w+)?(@sha256:[0-9a-f]{64})?", image), image
         assert "latest" not in image
 
 
@@ -110,11 +108,7 @@ def test_dependencies_are_installed_before_the_sources_are_copied(
 ) -> None:
     builder = stages(instructions)[0]
     copies = [(i, ins.args) for i, ins in enumerate(builder) if ins.keyword == "COPY"]
-    installs = [
-        i
-        for i, ins in enumerate(builder)
-        if ins.keyword == "RUN" and "pip install" in ins.args
-    ]
+    installs = [i for i, ins in enumerate(builder) if ins.keyword == "RUN" and "pip install" in ins.args]
 
     def index_of(fragment: str) -> int:
         return next(i for i, args in copies if fragment in args)
@@ -193,7 +187,8 @@ def test_dockerignore_keeps_the_build_context_to_sources() -> None:
         "!services/",
         "!deploy/docker/requirements_from_pyproject.py",
     } <= set(lines)
-    assert "**/.venv*" in lines and "**/__pycache__" in lines
+    assert "**/.venv*" in lines
+    assert "**/__pycache__" in lines
 
 
 def test_hadolint_reports_no_findings() -> None:
@@ -216,22 +211,18 @@ def test_hadolint_reports_no_findings() -> None:
 
 @pytest.fixture(scope="module")
 def requirements_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "requirements_from_pyproject", REQUIREMENTS_SCRIPT
-    )
-    assert spec is not None and spec.loader is not None
+    spec = importlib.util.spec_from_file_location("requirements_from_pyproject", REQUIREMENTS_SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_requirements_from_pyproject_drops_the_local_packages(
-    requirements_module: ModuleType, tmp_path: Path
-) -> None:
+def test_requirements_from_pyproject_drops_the_local_packages(requirements_module: ModuleType, tmp_path: Path) -> None:
     shared = tmp_path / "shared.toml"
     shared.write_text(
-        '[project]\nname = "callcenter-shared"\n'
-        'dependencies = ["pydantic>=2.6", "nats-py>=2.7"]\n',
+        '[project]\nname = "callcenter-shared"\ndependencies = ["pydantic>=2.6", "nats-py>=2.7"]\n',
         encoding="utf-8",
     )
     service = tmp_path / "service.toml"
@@ -267,19 +258,14 @@ def test_requirements_from_pyproject_command_line_prints_one_requirement_per_lin
     assert result.stdout.splitlines() == ["alembic>=1.13", "asyncpg"]
 
 
-@pytest.mark.parametrize(
-    "service", ["scheduling", "performance", "recognition", "escalation"]
-)
+@pytest.mark.parametrize("service", ["scheduling", "performance", "recognition", "escalation"])
 def test_requirements_from_pyproject_reads_the_real_service_projects_when_present(
     requirements_module: ModuleType, service: str
 ) -> None:
     shared = REPO_ROOT / "shared" / "pyproject.toml"
     own = REPO_ROOT / "services" / service / "pyproject.toml"
     if not (shared.is_file() and own.is_file()):
-        pytest.skip(
-            f"services/{service}/pyproject.toml or shared/pyproject.toml "
-            "not in this checkout"
-        )
+        pytest.skip(f"services/{service}/pyproject.toml or shared/pyproject.toml not in this checkout")
     requirements = requirements_module.collect([shared, own])
     names = {requirements_module.requirement_name(r) for r in requirements}
     assert "callcenter-shared" not in names

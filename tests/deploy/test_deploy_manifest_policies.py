@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from .helpers import (
+from .manifests import (
     OVERLAYS,
     SERVICES,
     Manifest,
@@ -75,13 +75,8 @@ def test_every_container_has_a_read_only_root_filesystem_and_a_tmp_emptydir(
     for workload in workloads(manifests):
         volumes = {v["name"]: v for v in pod_spec(workload).get("volumes", [])}
         for container in all_containers(workload):
-            assert (
-                container.get("securityContext", {}).get("readOnlyRootFilesystem")
-                is True
-            )
-            tmp_mounts = [
-                m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"
-            ]
+            assert container.get("securityContext", {}).get("readOnlyRootFilesystem") is True
+            tmp_mounts = [m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
             assert len(tmp_mounts) == 1, f"{describe(workload)}: no /tmp mount"
             assert "emptyDir" in volumes[tmp_mounts[0]["name"]], describe(workload)
 
@@ -107,8 +102,7 @@ def test_every_container_sets_cpu_and_memory_requests_and_limits(
             for section in ("requests", "limits"):
                 for resource in ("cpu", "memory"):
                     assert resources.get(section, {}).get(resource), (
-                        f"{describe(workload)}/{container['name']}: "
-                        f"{section}.{resource} missing"
+                        f"{describe(workload)}/{container['name']}: {section}.{resource} missing"
                     )
 
 
@@ -126,9 +120,7 @@ def test_every_image_is_pinned_to_a_release_tag_never_latest(
 
 def test_pods_do_not_mount_service_account_tokens(manifests: list[Manifest]) -> None:
     for workload in workloads(manifests):
-        assert pod_spec(workload).get("automountServiceAccountToken") is False, (
-            describe(workload)
-        )
+        assert pod_spec(workload).get("automountServiceAccountToken") is False, describe(workload)
 
 
 # --- services ---------------------------------------------------------------
@@ -154,18 +146,11 @@ def test_every_service_reads_config_and_its_own_required_secret(
         for container in all_containers(workload):
             env_from = container.get("envFrom", [])
             secret_refs = [e["secretRef"] for e in env_from if "secretRef" in e]
-            assert secret_refs == [{"name": f"{svc}-secrets", "optional": False}], (
-                describe(workload)
-            )
-            config_refs = [
-                e["configMapRef"]["name"] for e in env_from if "configMapRef" in e
-            ]
-            assert len(config_refs) == 1 and config_refs[0] in configmaps, describe(
-                workload
-            )
-            assert not any(
-                e.get("name") == "DATABASE_URL" for e in container.get("env", [])
-            )
+            assert secret_refs == [{"name": f"{svc}-secrets", "optional": False}], describe(workload)
+            config_refs = [e["configMapRef"]["name"] for e in env_from if "configMapRef" in e]
+            assert len(config_refs) == 1, describe(workload)
+            assert config_refs[0] in configmaps, describe(workload)
+            assert not any(e.get("name") == "DATABASE_URL" for e in container.get("env", []))
 
 
 def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) -> None:
@@ -195,9 +180,7 @@ def test_every_service_exposes_port_80_to_the_http_container_port(
     deployments = by_name(manifests, "Deployment")
     for service in of_kind(manifests, "Service"):
         name = service["metadata"]["name"]
-        assert service["spec"]["ports"] == [
-            {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}
-        ]
+        assert service["spec"]["ports"] == [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}]
         pod_labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
         assert service["spec"]["selector"].items() <= pod_labels.items()
 
@@ -219,14 +202,9 @@ def test_every_service_has_a_migration_job_running_its_migrate_module(
         job = jobs[f"{svc}-migrate"]
         container = pod_spec(job)["containers"][0]
         assert container["command"] == ["python", "-m", f"{svc}.migrate"]
-        assert (
-            container["image"] == pod_spec(deployments[svc])["containers"][0]["image"]
-        )
+        assert container["image"] == pod_spec(deployments[svc])["containers"][0]["image"]
         assert pod_spec(job)["restartPolicy"] == "Never"
-        assert (
-            job["metadata"]["annotations"]["callcenter.io/run-before"]
-            == f"deployment/{svc}"
-        )
+        assert job["metadata"]["annotations"]["callcenter.io/run-before"] == f"deployment/{svc}"
         # The Deployment's selector must not adopt the Job's pods.
         selector = deployments[svc]["spec"]["selector"]["matchLabels"]
         job_labels = job["spec"]["template"]["metadata"]["labels"]
@@ -246,10 +224,7 @@ def test_network_policies_allow_only_ingress_prometheus_dns_postgres_nats(
             assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
             for peer in rule["from"]:
                 assert "ipBlock" not in peer
-                assert (
-                    "kubernetes.io/metadata.name"
-                    in peer["namespaceSelector"]["matchLabels"]
-                )
+                assert "kubernetes.io/metadata.name" in peer["namespaceSelector"]["matchLabels"]
         egress_ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
         assert egress_ports == ALLOWED_EGRESS_PORTS
 
@@ -266,10 +241,7 @@ def test_prod_autoscales_every_deployment_on_cpu_from_at_least_two_replicas(
     rendered: RenderFn,
 ) -> None:
     manifests = rendered("prod")
-    hpas = {
-        h["spec"]["scaleTargetRef"]["name"]: h
-        for h in of_kind(manifests, "HorizontalPodAutoscaler")
-    }
+    hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in of_kind(manifests, "HorizontalPodAutoscaler")}
     assert set(hpas) == set(SERVICES)
     for hpa in hpas.values():
         assert hpa["apiVersion"] == "autoscaling/v2"
@@ -297,10 +269,7 @@ def test_prod_spreads_replicas_with_hostname_anti_affinity(rendered: RenderFn) -
         anti = pod_spec(deployment)["affinity"]["podAntiAffinity"]
         terms = [
             *anti.get("requiredDuringSchedulingIgnoredDuringExecution", []),
-            *(
-                t["podAffinityTerm"]
-                for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])
-            ),
+            *(t["podAffinityTerm"] for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])),
         ]
         pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
         assert any(

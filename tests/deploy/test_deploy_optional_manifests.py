@@ -13,7 +13,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from .helpers import (
+from .manifests import (
     DEPLOY_DIR,
     SERVICES,
     Manifest,
@@ -90,9 +90,7 @@ def test_nats_values_use_only_top_level_keys_of_the_1x_chart(
         "extraResources",
     }
     assert set(nats_values) <= chart_keys
-    assert "nats" not in nats_values, (
-        "0.x chart layout (nats.jetstream...) is not read by chart 1.x"
-    )
+    assert "nats" not in nats_values, "0.x chart layout (nats.jetstream...) is not read by chart 1.x"
 
 
 # --- CloudNativePG ----------------------------------------------------------
@@ -100,19 +98,13 @@ def test_nats_values_use_only_top_level_keys_of_the_1x_chart(
 
 @pytest.fixture(scope="module")
 def cnpg_clusters() -> list[Manifest]:
-    return [
-        doc
-        for path in sorted(CNPG_DIR.glob("*-db.yaml"))
-        for doc in load_yaml_documents(path)
-    ]
+    return [doc for path in sorted(CNPG_DIR.glob("*-db.yaml")) for doc in load_yaml_documents(path)]
 
 
 def test_cnpg_defines_one_cluster_per_service_database(
     cnpg_clusters: list[Manifest],
 ) -> None:
-    assert sorted(c["metadata"]["name"] for c in cnpg_clusters) == sorted(
-        f"{s}-db" for s in SERVICES
-    )
+    assert sorted(c["metadata"]["name"] for c in cnpg_clusters) == sorted(f"{s}-db" for s in SERVICES)
     for cluster in cnpg_clusters:
         assert cluster["apiVersion"] == "postgresql.cnpg.io/v1"
         assert cluster["kind"] == "Cluster"
@@ -127,7 +119,8 @@ def test_cnpg_clusters_are_highly_available_with_persistent_storage(
         assert SIZE.match(spec["storage"]["size"])
         assert spec["affinity"]["enablePodAntiAffinity"] is True
         image = spec["imageName"]
-        assert ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest")
+        assert ":" in image.rsplit("/", 1)[-1]
+        assert not image.endswith(":latest")
 
 
 def test_cnpg_clusters_bootstrap_the_database_the_service_expects(
@@ -148,12 +141,12 @@ def test_cnpg_kustomization_renders_into_the_callcenter_namespace() -> None:
 
 def test_cnpg_and_monitoring_are_kept_out_of_the_default_renders() -> None:
     for overlay in ("dev", "prod"):
-        text = (DEPLOY_DIR / "overlays" / overlay / "kustomization.yaml").read_text(
-            encoding="utf-8"
-        )
-        assert "cnpg" not in text and "monitoring" not in text
+        text = (DEPLOY_DIR / "overlays" / overlay / "kustomization.yaml").read_text(encoding="utf-8")
+        assert "cnpg" not in text
+        assert "monitoring" not in text
     base = (DEPLOY_DIR / "base" / "kustomization.yaml").read_text(encoding="utf-8")
-    assert "cnpg" not in base and "monitoring" not in base
+    assert "cnpg" not in base
+    assert "monitoring" not in base
 
 
 # --- ServiceMonitors --------------------------------------------------------
@@ -166,9 +159,7 @@ def test_service_monitors_scrape_metrics_on_the_http_port_of_every_service() -> 
         assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
         assert monitor["kind"] == "ServiceMonitor"
         svc = monitor["metadata"]["name"]
-        assert (
-            monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == svc
-        )
+        assert monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == svc
         assert monitor["spec"]["endpoints"] == [
             {
                 "port": "http",
@@ -194,7 +185,5 @@ def test_secret_example_is_a_valid_placeholder_secret_outside_the_kustomization(
     assert set(secret["stringData"]) == {"DATABASE_URL", "JWT_PUBLIC_KEY"}
     assert secret["stringData"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert "CHANGE-ME" in secret["stringData"]["DATABASE_URL"]
-    kustomization = yaml.safe_load(
-        (path.parent / "kustomization.yaml").read_text(encoding="utf-8")
-    )
+    kustomization = yaml.safe_load((path.parent / "kustomization.yaml").read_text(encoding="utf-8"))
     assert "secret.example.yaml" not in kustomization["resources"]

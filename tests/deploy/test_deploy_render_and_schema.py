@@ -9,7 +9,7 @@ from collections.abc import Callable
 import kubernetes_validate
 import pytest
 
-from .helpers import OVERLAYS, SERVICES, Manifest, by_name, describe
+from .manifests import OVERLAYS, SERVICES, Manifest, by_name, describe
 
 # Oldest Kubernetes minor release the manifests promise to support, and the
 # newest schema shipped with kubernetes-validate.
@@ -42,17 +42,13 @@ def validation_errors(manifests: list[Manifest], version: str) -> list[str]:
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_overlay_renders_every_service_object(
-    rendered: Callable[[str], list[Manifest]], overlay: str
-) -> None:
+def test_overlay_renders_every_service_object(rendered: Callable[[str], list[Manifest]], overlay: str) -> None:
     manifests = rendered(overlay)
     kinds = {m["kind"] for m in manifests}
     assert EXPECTED_KINDS - {"PodDisruptionBudget"} <= kinds
     for kind in ("Deployment", "Service", "Job", "NetworkPolicy", "ServiceAccount"):
         names = set(by_name(manifests, kind))
-        expected = (
-            {f"{svc}-migrate" for svc in SERVICES} if kind == "Job" else set(SERVICES)
-        )
+        expected = {f"{svc}-migrate" for svc in SERVICES} if kind == "Job" else set(SERVICES)
         assert names == expected, f"{overlay}: {kind} names"
 
 
@@ -61,9 +57,7 @@ def test_overlay_renders_only_core_kinds_without_secrets(
     rendered: Callable[[str], list[Manifest]], overlay: str
 ) -> None:
     kinds = {m["kind"] for m in rendered(overlay)}
-    assert kinds <= EXPECTED_KINDS, (
-        f"unexpected kinds (CRDs belong in optional folders): {kinds - EXPECTED_KINDS}"
-    )
+    assert kinds <= EXPECTED_KINDS, f"unexpected kinds (CRDs belong in optional folders): {kinds - EXPECTED_KINDS}"
     assert "Secret" not in kinds, "secrets must never be committed or rendered"
 
 
@@ -83,9 +77,7 @@ def test_schema_validation_rejects_an_invalid_deployment(
     """Guards the validator itself: a misspelt field and a wrong type must fail."""
     deployment = copy.deepcopy(by_name(rendered("prod"), "Deployment")["scheduling"])
     deployment["spec"]["replica"] = 2
-    deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0][
-        "containerPort"
-    ] = "http"
+    deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] = "http"
     errors = validation_errors([deployment], K8S_VERSIONS[0])
     assert errors, "an invalid Deployment passed schema validation"
 

@@ -42,7 +42,9 @@ async def test_changes_arrive_in_order_and_only_the_newest_version_stays_ORG_5(s
 
     async def newest() -> bool:
         async with stack.session("escalation") as session:
-            row = (await session.execute(select(org_employee).where(org_employee.c.id == uuid.UUID(employee_id)))).first()
+            row = (
+                await session.execute(select(org_employee).where(org_employee.c.id == uuid.UUID(employee_id)))
+            ).first()
             return row is not None and row.version == 5 and row.name == "v5"
 
     await eventually(newest)

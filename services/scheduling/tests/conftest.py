@@ -32,7 +32,9 @@ def settings_factory(test_databases: TestDatabases) -> Callable[..., Settings]:
 
 
 @pytest.fixture
-async def app(test_databases: TestDatabases, clock: FrozenClock, settings_factory: Callable[..., Settings]) -> AsyncIterator[FastAPI]:
+async def app(
+    test_databases: TestDatabases, clock: FrozenClock, settings_factory: Callable[..., Settings]
+) -> AsyncIterator[FastAPI]:
     application = create_app(settings_factory(await test_databases.fresh("scheduling")), clock=clock)
     yield application
     await application.state.engine.dispose()
@@ -77,7 +79,9 @@ class Org:
 
     async def team(self, name: str | None = None) -> tuple[uuid.UUID, Person]:
         """A team and its leader."""
-        response = await self.client.post("/v1/teams", json={"name": name or f"team-{uuid.uuid4().hex[:6]}"}, headers=self.admin.headers)
+        response = await self.client.post(
+            "/v1/teams", json={"name": name or f"team-{uuid.uuid4().hex[:6]}"}, headers=self.admin.headers
+        )
         assert response.status_code == 201, response.text
         team_id = uuid.UUID(response.json()["id"])
         leader = await self.employee(level=2, superior_id=self.deputy.id, team_id=team_id)
@@ -91,7 +95,13 @@ class Org:
 
     async def agent(self, team_id: uuid.UUID, leader: Person, **fields: object) -> Person:
         number = f"A{uuid.uuid4().hex[:6]}"
-        defaults: dict[str, object] = {"level": 1, "team_id": team_id, "superior_id": leader.id, "certified": True, "agent_number": number}
+        defaults: dict[str, object] = {
+            "level": 1,
+            "team_id": team_id,
+            "superior_id": leader.id,
+            "certified": True,
+            "agent_number": number,
+        }
         return await self.employee(**{**defaults, **fields})
 
 

@@ -97,6 +97,4 @@ def create_session_factory(
     session_class = type("ServiceSession", (Session,), {})
     if after_commit is not None:
         event.listen(session_class, "after_commit", lambda session: after_commit(session.info))
-    return async_sessionmaker(
-        engine, expire_on_commit=False, autoflush=True, sync_session_class=session_class
-    )
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, sync_session_class=session_class)

@@ -64,15 +64,9 @@ async def schedule(
     return deadline_id
 
 
-async def cancel(
-    session: AsyncSession, *, ref_id: str | uuid.UUID, now: datetime, kind: str | None = None
-) -> int:
+async def cancel(session: AsyncSession, *, ref_id: str | uuid.UUID, now: datetime, kind: str | None = None) -> int:
     """Cancel the pending deadlines of `ref_id` (of one kind, or all); returns how many."""
-    condition = (
-        (deadline.c.ref_id == str(ref_id))
-        & deadline.c.fired_at.is_(None)
-        & deadline.c.cancelled_at.is_(None)
-    )
+    condition = (deadline.c.ref_id == str(ref_id)) & deadline.c.fired_at.is_(None) & deadline.c.cancelled_at.is_(None)
     if kind is not None:
         condition &= deadline.c.kind == kind
     result = await session.execute(update(deadline).where(condition).values(cancelled_at=now))
@@ -83,11 +77,7 @@ async def pending(session: AsyncSession, *, ref_id: str | uuid.UUID) -> list[Due
     """The deadlines of `ref_id` that have neither fired nor been cancelled, soonest first."""
     rows = await session.execute(
         select(deadline)
-        .where(
-            (deadline.c.ref_id == str(ref_id))
-            & deadline.c.fired_at.is_(None)
-            & deadline.c.cancelled_at.is_(None)
-        )
+        .where((deadline.c.ref_id == str(ref_id)) & deadline.c.fired_at.is_(None) & deadline.c.cancelled_at.is_(None))
         .order_by(deadline.c.due_at)
     )
     return [_due(row) for row in rows]

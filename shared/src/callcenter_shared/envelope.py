@@ -44,9 +44,7 @@ class Envelope(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
-    def wrap(
-        cls, event: Event, *, time: datetime, traceparent: str | None = None
-    ) -> Self:
+    def wrap(cls, event: Event, *, time: datetime, traceparent: str | None = None) -> Self:
         return cls(
             id=str(uuid.uuid4()),
             source=f"/callcenter/{event.producer()}",

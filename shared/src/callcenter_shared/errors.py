@@ -79,9 +79,7 @@ class RuleViolation(DomainError):
             raise TypeError("a RuleViolation needs a rule ID")
 
     def problem(self) -> dict[str, Any]:
-        return problem_body(
-            self.status, self.title, self.detail, self.slug, rule=self.rule_id, **self.extensions
-        )
+        return problem_body(self.status, self.title, self.detail, self.slug, rule=self.rule_id, **self.extensions)
 
 
 class ServiceUnavailable(DomainError):
@@ -128,9 +126,7 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
     log.info("integrity error: %s", exc)
-    return problem_response(
-        problem_body(409, "Conflict", "The change conflicts with existing data.", "conflict")
-    )
+    return problem_response(problem_body(409, "Conflict", "The change conflicts with existing data.", "conflict"))
 
 
 async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:

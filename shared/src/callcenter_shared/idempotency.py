@@ -42,7 +42,12 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         key = key_bytes.decode("latin-1").strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            await _send_problem(send, problem_body(422, "Invalid input", f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", "invalid-input"))
+            await _send_problem(
+                send,
+                problem_body(
+                    422, "Invalid input", f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", "invalid-input"
+                ),
+            )
             return
         principal = _principal_of(state.verifier, headers.get(b"authorization", b""))
         if principal is None:
@@ -169,9 +174,7 @@ async def _send_problem(send: Send, body: dict[str, Any]) -> None:
     await _send(send, body["status"], json.dumps(body).encode(), PROBLEM_JSON, [])
 
 
-async def _send(
-    send: Send, status: int, body: bytes, content_type: str, extra: list[tuple[bytes, bytes]]
-) -> None:
+async def _send(send: Send, status: int, body: bytes, content_type: str, extra: list[tuple[bytes, bytes]]) -> None:
     headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *extra]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -51,9 +51,7 @@ async def record_once(session: AsyncSession, envelope: Envelope, *, at: Any) -> 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def apply_once(
-    session: AsyncSession, handler: Handler, event: Event, envelope: Envelope, *, at: Any
-) -> bool:
+async def apply_once(session: AsyncSession, handler: Handler, event: Event, envelope: Envelope, *, at: Any) -> bool:
     """Run the handler unless this event was applied before; True when it ran."""
     if not await record_once(session, envelope, at=at):
         return False
@@ -113,9 +111,7 @@ class EventConsumer:
                 await asyncio.sleep(0.5)
         for event_class, subscription in zip(self._subscriptions, subscriptions, strict=True):
             self._tasks.append(
-                asyncio.create_task(
-                    self._fetch_loop(event_class, subscription), name=f"consume-{event_class.subject}"
-                )
+                asyncio.create_task(self._fetch_loop(event_class, subscription), name=f"consume-{event_class.subject}")
             )
         self.ready.set()
 

@@ -155,8 +155,10 @@ async def superior_chain(session: AsyncSession, employee_id: uuid.UUID, table: T
 
 async def subordinate_ids(session: AsyncSession, manager_id: uuid.UUID, table: Table = org_employee) -> set[uuid.UUID]:
     """Everyone below `manager_id` in the chain of superiors (a recursive query)."""
-    below = select(table.c.id, literal(1).label("depth")).where(table.c.superior_id == manager_id).cte(
-        "below", recursive=True
+    below = (
+        select(table.c.id, literal(1).label("depth"))
+        .where(table.c.superior_id == manager_id)
+        .cte("below", recursive=True)
     )
     below = below.union_all(
         select(table.c.id, (below.c.depth + 1).label("depth")).where(

@@ -28,9 +28,7 @@ log = logging.getLogger(__name__)
 PENDING_FLAG = "outbox_pending"
 
 
-async def add(
-    session: AsyncSession, event: Event, *, at: datetime, traceparent: str | None = None
-) -> Envelope:
+async def add(session: AsyncSession, event: Event, *, at: datetime, traceparent: str | None = None) -> Envelope:
     """Record an event to publish once the caller's transaction commits."""
     envelope = Envelope.wrap(event, time=at, traceparent=traceparent)
     await session.execute(
@@ -48,9 +46,7 @@ async def add(
 
 async def backlog(session: AsyncSession) -> int:
     """How many events wait to be published."""
-    count = await session.scalar(
-        select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-    )
+    count = await session.scalar(select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)))
     return int(count or 0)
 
 
@@ -133,13 +129,12 @@ class OutboxRelay:
             metrics.OUTBOX_BACKLOG.labels(self.service).set(0)
             return 0
         results = await asyncio.gather(
-            *(
-                js.publish(row.subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id})
-                for row in rows
-            ),
+            *(js.publish(row.subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id}) for row in rows),
             return_exceptions=True,
         )
-        published = [row.seq for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
+        published = [
+            row.seq for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)
+        ]
         failed = [row.seq for row, result in zip(rows, results, strict=True) if isinstance(result, BaseException)]
         async with self._session_factory() as session, session.begin():
             if published:

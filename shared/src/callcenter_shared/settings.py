@@ -56,11 +56,11 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_keys_in_production(self) -> ServiceSettings:
-        if self.env is Environment.production:
-            if self.jwt_algorithm.upper().startswith("HS") or not self.jwt_public_key:
-                raise ValueError(
-                    "ENV=production needs JWT_ALGORITHM set to an asymmetric algorithm "
-                    "(RS256, ES256 or EdDSA) and JWT_PUBLIC_KEY; the development issuer "
-                    "is refused in production"
-                )
+        development_keys = self.jwt_algorithm.upper().startswith("HS") or not self.jwt_public_key
+        if self.env is Environment.production and development_keys:
+            raise ValueError(
+                "ENV=production needs JWT_ALGORITHM set to an asymmetric algorithm "
+                "(RS256, ES256 or EdDSA) and JWT_PUBLIC_KEY; the development issuer "
+                "is refused in production"
+            )
         return self

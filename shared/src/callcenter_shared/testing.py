@@ -150,13 +150,17 @@ class TestDatabases:
         engine = create_engine(url, pool_size=1)
         async with engine.begin() as connection:
             tables = (
-                await connection.execute(
-                    text(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                        "AND tablename <> 'alembic_version'"
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                            "AND tablename <> 'alembic_version'"
+                        )
                     )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             if tables:
                 names = ", ".join(f'"{table}"' for table in tables)
                 await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -21,6 +22,8 @@ from callcenter_shared.deadlines import due_backlog
 from callcenter_shared.errors import PROBLEM_JSON, problem_body, problem_response
 from callcenter_shared.outbox import backlog
 from callcenter_shared.streams import durable_name
+
+log = logging.getLogger(__name__)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -98,8 +101,8 @@ async def metrics_endpoint(request: Request) -> Response:
         async with state.session_factory() as session:
             metrics.OUTBOX_BACKLOG.labels(service).set(await backlog(session))
             metrics.DEADLINES_DUE.labels(service).set(await due_backlog(session, state.clock.now()))
-    except Exception:
-        pass  # the database being down is what /readyz reports
+    except Exception as exc:  # the database being down is what /readyz reports
+        log.debug("metrics: database not readable: %s", exc)
     if state.broker.is_connected:
         for event_class in state.subscriptions:
             try:
@@ -107,8 +110,8 @@ async def metrics_endpoint(request: Request) -> Response:
                     f"CALLCENTER_{event_class.producer().upper()}", durable_name(service, event_class.subject)
                 )
                 metrics.CONSUMER_LAG.labels(service, event_class.subject).set(info.num_pending or 0)
-            except Exception:
-                continue
+            except Exception as exc:
+                log.debug("metrics: no info for %s: %s", event_class.subject, exc)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -1,1 +1,1 @@
-"""Performance service: QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching and bottom-rank review."""
+"""Performance service: QA scorecards and evaluations, KPIs, bonus, coaching and bottom-rank review."""

@@ -15,7 +15,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     return build_app(
         settings or Settings(),
         title="Call center: performance",
-        description="QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching and bottom-rank review.",
+        description="QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching, bottom-rank review.",
         routers=[],
         subscriptions=SUBSCRIPTIONS,
         clock=clock,

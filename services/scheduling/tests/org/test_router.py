@@ -14,7 +14,9 @@ from callcenter_shared.tables import outbox
 
 
 async def published(session: AsyncSession, subject: str) -> list[dict[str, Any]]:
-    rows = (await session.execute(select(outbox.c.payload).where(outbox.c.subject == subject).order_by(outbox.c.seq))).scalars()
+    rows = (
+        await session.execute(select(outbox.c.payload).where(outbox.c.subject == subject).order_by(outbox.c.seq))
+    ).scalars()
     return [json.loads(row) for row in rows]
 
 
@@ -22,7 +24,11 @@ class TestCreateEmployee:
     async def test_agent_created_publishes_employee_upserted_ORG_5(self, org: Any, session: AsyncSession) -> None:
         team_id, leader = await org.team("Hotline A")
         agent = await org.agent(team_id, leader, name="王芳")
-        events = [e for e in await published(session, "callcenter.scheduling.employee.upserted.v1") if e["data"]["employee_id"] == str(agent.id)]
+        events = [
+            e
+            for e in await published(session, "callcenter.scheduling.employee.upserted.v1")
+            if e["data"]["employee_id"] == str(agent.id)
+        ]
         assert len(events) == 1
         envelope = events[0]
         assert envelope["specversion"] == "1.0"
@@ -98,14 +104,21 @@ class TestCreateEmployee:
         team_id, leader = await org.team()
         response = await client.post(
             "/v1/employees",
-            json={"name": "x", "level": 1, "superior_id": str(leader.id), "team_id": str(team_id), "agent_number": "A1", "certified": False},
+            json={
+                "name": "x",
+                "level": 1,
+                "superior_id": str(leader.id),
+                "team_id": str(team_id),
+                "agent_number": "A1",
+                "certified": False,
+            },
             headers=org.admin.headers,
         )
         assert response.status_code == 422
         assert response.json()["rule"] == "ORG-3"
 
     async def test_agents_and_leaders_cannot_change_the_directory(self, org: Any, client: httpx.AsyncClient) -> None:
-        team_id, leader = await org.team()
+        _team_id, leader = await org.team()
         response = await client.post("/v1/teams", json={"name": "mine"}, headers=leader.headers)
         assert response.status_code == 403
         assert response.headers["content-type"] == "application/problem+json"
@@ -117,7 +130,9 @@ class TestCreateEmployee:
 
 
 class TestUpdateEmployee:
-    async def test_promotion_bumps_version_and_publishes(self, org: Any, client: httpx.AsyncClient, session: AsyncSession) -> None:
+    async def test_promotion_bumps_version_and_publishes(
+        self, org: Any, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
         team_id, leader = await org.team()
         agent = await org.agent(team_id, leader, certified=False, agent_number=None)
         response = await client.patch(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from callcenter_shared.contracts import escalation, ingest, performance, recognition, scheduling
 from callcenter_shared.envelope import Event
 
-__all__ = ["all_events", "event_for_subject", "escalation", "ingest", "performance", "recognition", "scheduling"]
+__all__ = ["all_events", "escalation", "event_for_subject", "ingest", "performance", "recognition", "scheduling"]
 
 _PRODUCER_MODULES = (scheduling, escalation, performance, recognition, ingest)
 
@@ -18,9 +18,9 @@ def all_events() -> list[type[Event]]:
     found: list[type[Event]] = []
     for module in _PRODUCER_MODULES:
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Event) and value is not Event:
-                if value.__module__ == module.__name__:
-                    found.append(value)
+            is_event = isinstance(value, type) and issubclass(value, Event) and value is not Event
+            if is_event and value.__module__ == module.__name__:
+                found.append(value)
     return sorted(found, key=lambda event: event.subject)
 
 

@@ -57,7 +57,7 @@ def build_document() -> dict[str, Any]:
         }
         operations[f"publish{event.__name__}"] = {
             "action": "send",
-            "summary": f"The {event.producer()} service publishes this on stream CALLCENTER_{event.producer().upper()}.",
+            "summary": f"Published by {event.producer()} on stream CALLCENTER_{event.producer().upper()}.",
             "channel": {"$ref": f"#/channels/{channel}"},
             "messages": [{"$ref": f"#/channels/{channel}/messages/{event.__name__}"}],
         }

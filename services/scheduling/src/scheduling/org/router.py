@@ -23,7 +23,9 @@ router = APIRouter(prefix="/v1", tags=["org directory"])
 
 async def _team_read(session: DbSession, team: service.Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
-    return TeamRead(id=team.id, name=team.name, leader_id=leader.id if leader else None, active=team.active, version=team.version)
+    return TeamRead(
+        id=team.id, name=team.name, leader_id=leader.id if leader else None, active=team.active, version=team.version
+    )
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
@@ -35,7 +37,9 @@ async def create_team(data: TeamCreate, principal: CurrentPrincipal, session: Db
 @router.get("/teams", response_model=Page[TeamRead])
 async def list_teams(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[TeamRead]:
     teams, total = await service.list_teams(session, limit=paging.limit, offset=paging.offset)
-    return Page(items=[await _team_read(session, t) for t in teams], limit=paging.limit, offset=paging.offset, total=total)
+    return Page(
+        items=[await _team_read(session, t) for t in teams], limit=paging.limit, offset=paging.offset, total=total
+    )
 
 
 @router.get("/teams/{team_id}", response_model=TeamRead)
@@ -52,7 +56,9 @@ async def update_team(
 
 
 @router.post("/employees", status_code=status.HTTP_201_CREATED, response_model=EmployeeRead)
-async def create_employee(data: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> EmployeeRead:
+async def create_employee(
+    data: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> EmployeeRead:
     employee = await service.create_employee(session, principal=principal, data=data, now=now)
     return EmployeeRead.model_validate(employee)
 
@@ -84,12 +90,16 @@ async def list_employees(
     rows, total = await service.list_employees(
         session, principal=principal, team_id=team_id, level=level, limit=paging.limit, offset=paging.offset
     )
-    return Page(items=[EmployeeRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+    return Page(
+        items=[EmployeeRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeeRead)
 async def get_employee(employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> EmployeeRead:
-    return EmployeeRead.model_validate(await service.read_employee(session, principal=principal, employee_id=employee_id))
+    return EmployeeRead.model_validate(
+        await service.read_employee(session, principal=principal, employee_id=employee_id)
+    )
 
 
 @router.patch("/employees/{employee_id}", response_model=EmployeeRead)

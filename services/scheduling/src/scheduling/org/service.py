@@ -142,7 +142,9 @@ async def list_employees(
     if level is not None:
         query = query.where(Employee.level == level)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Employee.level.desc(), Employee.name).limit(limit).offset(offset))).all()
+    rows = (
+        await session.scalars(query.order_by(Employee.level.desc(), Employee.name).limit(limit).offset(offset))
+    ).all()
     return rows, int(total or 0)
 
 
@@ -153,7 +155,9 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
             raise SuperiorNotOneLevelUp("An executive in charge (L5) has no superior.")
     else:
         if employee.superior_id is None:
-            raise SuperiorNotOneLevelUp(f"A level {employee.level} employee needs a direct superior at level {employee.level + 1}.")
+            raise SuperiorNotOneLevelUp(
+                f"A level {employee.level} employee needs a direct superior at level {employee.level + 1}."
+            )
         superior = await session.get(Employee, employee.superior_id)
         if superior is None:
             raise InvalidInput(
@@ -222,7 +226,12 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
     if data.id is not None and await session.get(Employee, data.id) is not None:
         raise InvalidInput(f"Employee {data.id} already exists; use PATCH to change it.")
     employee = Employee(
-        **data.model_dump(exclude={"id"}), id=data.id or uuid.uuid4(), active=True, version=1, created_at=now, updated_at=now
+        **data.model_dump(exclude={"id"}),
+        id=data.id or uuid.uuid4(),
+        active=True,
+        version=1,
+        created_at=now,
+        updated_at=now,
     )
     await _check(session, employee)
     session.add(employee)
@@ -274,9 +283,7 @@ async def import_employees(
             # below rolls the whole request back, so no savepoint is needed.
             created.append(await _add(session, rows[index], now))
         except (RuleViolation, InvalidInput) as exc:
-            errors.append(
-                {"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail}
-            )
+            errors.append({"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail})
     if errors:
         raise ImportRejected(
             f"{len(errors)} of {len(rows)} rows were refused; nothing was imported.",

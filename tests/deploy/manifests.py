@@ -83,11 +83,7 @@ def by_name(manifests: list[Manifest], kind: str) -> dict[str, Manifest]:
 
 def workloads(manifests: list[Manifest]) -> list[Manifest]:
     """Every object that carries a pod template (Deployments and Jobs here)."""
-    return [
-        m
-        for m in manifests
-        if m.get("kind") in {"Deployment", "StatefulSet", "DaemonSet", "Job"}
-    ]
+    return [m for m in manifests if m.get("kind") in {"Deployment", "StatefulSet", "DaemonSet", "Job"}]
 
 
 def pod_spec(workload: Manifest) -> Manifest:
