@@ -33,6 +33,7 @@ from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpser
 from callcenter_shared.db import NAMING_CONVENTION
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import NotFound
+from callcenter_shared.inbox import Subscriptions
 
 _org = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -93,7 +94,7 @@ async def on_team_upserted(session: AsyncSession, event: TeamUpsertedV1, _envelo
     await session.execute(_upsert(session, org_team, values))
 
 
-ORG_SUBSCRIPTIONS = {EmployeeUpsertedV1: on_employee_upserted, TeamUpsertedV1: on_team_upserted}
+ORG_SUBSCRIPTIONS: Subscriptions = {EmployeeUpsertedV1: on_employee_upserted, TeamUpsertedV1: on_team_upserted}
 
 
 @dataclass(frozen=True)

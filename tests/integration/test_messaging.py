@@ -1,0 +1,243 @@
+"""The event backbone under faults: outbox through a NATS outage, duplicates, poison messages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import nats
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import deadlines, outbox
+from callcenter_shared.broker import Broker
+from callcenter_shared.clock import SystemClock
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
+from callcenter_shared.db import create_engine, create_session_factory
+from callcenter_shared.envelope import Envelope
+from callcenter_shared.inbox import EventConsumer
+from callcenter_shared.org import org_employee
+from callcenter_shared.streams import DEAD_LETTER_STREAM, dead_letter_subject, ensure_stream
+from callcenter_shared.tables import deadline as deadline_table
+from callcenter_shared.tables import inbox
+from callcenter_shared.tables import outbox as outbox_table
+from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from performance.main import create_app as create_performance
+from performance.settings import Settings as PerformanceSettings
+from scheduling.main import create_app as create_scheduling
+from scheduling.settings import Settings as SchedulingSettings
+
+
+def employee_event(name: str = "someone", version: int = 1, employee_id: uuid.UUID | None = None) -> EmployeeUpsertedV1:
+    return EmployeeUpsertedV1(employee_id=employee_id or uuid.uuid4(), name=name, level=5, version=version)
+
+
+async def publish_envelope(nats_url: str, envelope: Envelope, msg_id: str | None = None) -> None:
+    client = await nats.connect(nats_url)
+    js = client.jetstream()
+    await ensure_stream(js, "scheduling")
+    await js.publish(envelope.type, envelope.model_dump_json().encode(), headers={"Nats-Msg-Id": msg_id or envelope.id})
+    await client.close()
+
+
+async def test_outbox_survives_a_nats_outage_and_every_event_arrives_exactly_once(
+    test_databases: TestDatabases, nats_server: NatsServer
+) -> None:
+    producer = create_scheduling(
+        SchedulingSettings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
+    )
+    consumer = create_performance(
+        PerformanceSettings(
+            database_url=await test_databases.fresh("performance"), nats_url=nats_server.url, env="test"
+        )
+    )
+    admin = bearer(producer.state.settings, uuid.uuid4(), 5)
+    async with running(producer), running(consumer), http_client(producer) as client:
+        await consumer.state.consumer.ready.wait()
+        assert (
+            await client.post("/v1/employees", json={"name": "before", "level": 5}, headers=admin)
+        ).status_code == 201
+
+        nats_server.stop()
+        for index in range(20):
+            response = await client.post("/v1/employees", json={"name": f"during-{index}", "level": 5}, headers=admin)
+            assert response.status_code == 201, "HTTP keeps working while NATS is down"
+        async with producer.state.session_factory() as session:
+            assert await outbox.backlog(session) >= 20
+        await asyncio.sleep(1.5)
+        nats_server.start()
+
+        async def all_arrived() -> bool:
+            async with consumer.state.session_factory() as session:
+                return await session.scalar(select(func.count()).select_from(org_employee)) == 21
+
+        await eventually(all_arrived, timeout=30)
+        await asyncio.sleep(0.5)  # let any duplicate show up before counting
+        async with consumer.state.session_factory() as session:
+            assert await session.scalar(select(func.count()).select_from(inbox)) == 21
+        async with producer.state.session_factory() as session:
+            assert await outbox.backlog(session) == 0
+
+    client_ = await nats.connect(nats_server.url)
+    info = await client_.jetstream().stream_info("CALLCENTER_SCHEDULING")
+    await client_.close()
+    assert info.state.messages == 21, "no event was published twice"
+
+
+@pytest.fixture
+async def performance_session_factory(test_databases: TestDatabases) -> AsyncIterator[Any]:
+    engine = create_engine(await test_databases.fresh("performance"))
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def count_rows(factory: Any, table: Any) -> int:
+    async with factory() as session:
+        return int(await session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+async def test_same_event_delivered_twice_changes_state_once(
+    nats_server: NatsServer, performance_session_factory: Any
+) -> None:
+    async def count_a_side_effect(session: AsyncSession, event: EmployeeUpsertedV1, _envelope: Envelope) -> None:
+        # Not idempotent on its own: every run adds a row.
+        await deadlines.schedule(
+            session, kind="seen", ref_id=event.employee_id, due_at=datetime.now(UTC), now=datetime.now(UTC)
+        )
+
+    broker = Broker(nats_server.url, name="test")
+    broker.start()
+    consumer = EventConsumer(
+        service="performance",
+        session_factory=performance_session_factory,
+        broker=broker,
+        subscriptions={EmployeeUpsertedV1: count_a_side_effect},
+        clock=SystemClock(),
+    )
+    consumer.start()
+    await consumer.ready.wait()
+    envelope = Envelope.wrap(employee_event(), time=datetime.now(UTC))
+    # Two different message ids, so JetStream's duplicate window cannot help: only the inbox can.
+    await publish_envelope(nats_server.url, envelope, msg_id="first")
+    await publish_envelope(nats_server.url, envelope, msg_id="second")
+
+    async def both_delivered() -> bool:
+        info = await broker.js.consumer_info("CALLCENTER_SCHEDULING", "performance__scheduling_employee_upserted_v1")
+        return info.ack_floor.stream_seq == 2
+
+    await eventually(both_delivered)
+    assert await count_rows(performance_session_factory, deadline_table) == 1
+    assert await count_rows(performance_session_factory, inbox) == 1
+    await consumer.stop()
+    await broker.close()
+
+
+async def test_poisoned_event_goes_to_dead_letter_and_others_still_flow(
+    nats_server: NatsServer, performance_session_factory: Any
+) -> None:
+    poison_id = uuid.uuid4()
+
+    async def fails_for_one(session: AsyncSession, event: EmployeeUpsertedV1, envelope: Envelope) -> None:
+        if event.employee_id == poison_id:
+            raise RuntimeError("cannot handle this employee")
+        await deadlines.schedule(
+            session, kind="seen", ref_id=event.employee_id, due_at=datetime.now(UTC), now=datetime.now(UTC)
+        )
+
+    broker = Broker(nats_server.url, name="test")
+    broker.start()
+    consumer = EventConsumer(
+        service="performance",
+        session_factory=performance_session_factory,
+        broker=broker,
+        subscriptions={EmployeeUpsertedV1: fails_for_one},
+        clock=SystemClock(),
+        max_deliveries=3,
+        retry_delay_seconds=0.05,
+    )
+    consumer.start()
+    await consumer.ready.wait()
+    await publish_envelope(
+        nats_server.url, Envelope.wrap(employee_event("poison", employee_id=poison_id), time=datetime.now(UTC))
+    )
+    for index in range(5):
+        await publish_envelope(nats_server.url, Envelope.wrap(employee_event(f"ok-{index}"), time=datetime.now(UTC)))
+
+    async def others_applied() -> bool:
+        return await count_rows(performance_session_factory, deadline_table) == 5
+
+    await eventually(others_applied)
+
+    client = await nats.connect(nats_server.url)
+    js = client.jetstream()
+
+    async def dead_lettered() -> bool:
+        try:
+            return (await js.stream_info(DEAD_LETTER_STREAM)).state.messages == 1
+        except Exception:
+            return False
+
+    await eventually(dead_lettered)
+    letter = await js.get_last_msg(DEAD_LETTER_STREAM, dead_letter_subject("performance"))
+    assert letter.headers is not None
+    assert letter.headers["Callcenter-Original-Subject"] == EmployeeUpsertedV1.subject
+    assert "cannot handle this employee" in letter.headers["Callcenter-Error"]
+    assert letter.headers["Callcenter-Deliveries"] == "3"
+    assert json.loads(letter.data or b"{}")["data"]["employee_id"] == str(poison_id)
+    await client.close()
+    assert await count_rows(performance_session_factory, inbox) == 5, "the poisoned event left no inbox row"
+    await consumer.stop()
+    await broker.close()
+
+
+async def test_event_that_breaks_its_contract_is_dead_lettered_at_once(
+    nats_server: NatsServer, performance_session_factory: Any
+) -> None:
+    async def never_called(session: AsyncSession, event: Any, envelope: Envelope) -> None:
+        raise AssertionError("a malformed event must not reach the handler")
+
+    broker = Broker(nats_server.url, name="test")
+    broker.start()
+    consumer = EventConsumer(
+        service="performance",
+        session_factory=performance_session_factory,
+        broker=broker,
+        subscriptions={EmployeeUpsertedV1: never_called},
+        clock=SystemClock(),
+    )
+    consumer.start()
+    await consumer.ready.wait()
+    bad = Envelope(
+        id=str(uuid.uuid4()), source="/x", type=EmployeeUpsertedV1.subject, time=datetime.now(UTC), data={"level": 9}
+    )
+    await publish_envelope(nats_server.url, bad)
+    client = await nats.connect(nats_server.url)
+
+    async def dead_lettered() -> bool:
+        try:
+            return (await client.jetstream().stream_info(DEAD_LETTER_STREAM)).state.messages == 1
+        except Exception:
+            return False
+
+    await eventually(dead_lettered)
+    await client.close()
+    await consumer.stop()
+    await broker.close()
+
+
+async def test_outbox_row_commits_with_the_business_change_or_not_at_all(test_databases: TestDatabases) -> None:
+    app = create_scheduling(
+        SchedulingSettings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False)
+    )
+    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    async with http_client(app) as client:
+        refused = await client.post("/v1/employees", json={"name": "x", "level": 4}, headers=admin)
+        assert refused.status_code == 422
+    async with app.state.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(outbox_table)) == 0
+    await app.state.engine.dispose()
