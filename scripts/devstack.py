@@ -46,6 +46,7 @@ def start_nats(url: str) -> subprocess.Popen[bytes] | None:
         [str(binary), "-js", "-sd", str(data), "-a", host, "-p", str(port)],
         stdout=(VAR / "nats.log").open("ab"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # Ctrl-C reaches the services; NATS is stopped after them
     )
     for _ in range(100):
         if port_answers(host, port):
@@ -115,17 +116,22 @@ def main() -> None:
         if args.seed:
             seed(urls["scheduling"])
         print("Ctrl-C stops everything.")
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("A process stopped on its own; stopping the rest.")
     except KeyboardInterrupt:
-        pass
+        print("Stopping...")
     finally:
-        for child in reversed(children):
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        # Services first, NATS last, so they can flush what they hold before it goes.
+        for group in ([c for c in children if c is not nats], [nats] if nats else []):
+            for child in group:
+                child.terminate()
+            for child in group:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
 
 DEMO = uuid.UUID("00000000-0000-4000-8000-000000000000")

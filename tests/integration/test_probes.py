@@ -12,7 +12,9 @@ from scheduling.settings import Settings
 async def test_ready_when_database_and_nats_answer_and_not_when_nats_is_gone(
     test_databases: TestDatabases, nats_server: NatsServer
 ) -> None:
-    app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test"))
+    app = create_app(
+        Settings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
+    )
     async with running(app), http_client(app) as client:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
 

@@ -23,6 +23,7 @@ class Broker:
         self._client: Client | None = None
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
 
     @property
     def is_connected(self) -> bool:
@@ -51,6 +52,9 @@ class Broker:
                     reconnect_time_wait=1,
                     connect_timeout=2,
                     allow_reconnect=True,
+                    error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnected,
+                    reconnected_cb=self._on_reconnected,
                 )
                 self._connected.set()
                 log.info("connected to NATS at %s", self.url)
@@ -60,11 +64,25 @@ class Broker:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
+    async def _on_error(self, error: Exception) -> None:
+        log.warning("NATS: %s", error or type(error).__name__)
+
+    async def _on_disconnected(self) -> None:
+        if self._closing:
+            return
+        log.warning("NATS: disconnected from %s; events wait in the outbox", self.url)
+
+    async def _on_reconnected(self) -> None:
+        log.info("NATS: reconnected to %s", self.url)
+
     async def close(self) -> None:
+        self._closing = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._client is not None and not self._client.is_closed:
+            # close(), not drain(): every publish already awaited its ack and every
+            # consumed message its commit, so nothing buffered here needs flushing.
             with contextlib.suppress(Exception):
-                await self._client.drain()
+                await asyncio.wait_for(self._client.close(), timeout=3)
