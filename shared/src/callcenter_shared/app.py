@@ -60,6 +60,7 @@ def build_app(
         clock=clock,
         max_deliveries=settings.consumer_max_deliveries,
         batch_size=settings.consumer_batch_size,
+        ack_wait_seconds=settings.consumer_ack_wait_seconds,
     )
     worker = DeadlineWorker(
         service=service,

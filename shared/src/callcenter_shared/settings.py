@@ -45,6 +45,8 @@ class ServiceSettings(BaseSettings):
 
     consumer_max_deliveries: int = Field(default=5, ge=1)
     consumer_batch_size: int = Field(default=100, ge=1, le=1000)
+    # How long a delivered, unacknowledged message waits before redelivery (e.g. its consumer died).
+    consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     request_body_limit_bytes: int = Field(default=2_000_000, ge=1024)
 
