@@ -193,7 +193,7 @@ def seed(scheduling_url: str) -> None:
                 "birthday": f"199{index}-12-0{index + 1}",
             }
         )
-    status, body = call("POST", "/v1/employees/import", rows)
+    status, body = call("POST", "/v1/employee-imports", rows)
     print(f"seed: {status} {body.get('imported', body) if isinstance(body, dict) else body} employees")
     print(f"seed: an L5 token for trying things: {admin}")
 

@@ -17,7 +17,7 @@ from callcenter_shared.broker import Broker
 from callcenter_shared.clock import Clock, SystemClock
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.deadlines import DeadlineHandler, DeadlineWorker
-from callcenter_shared.errors import install_error_handlers
+from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
@@ -98,6 +98,7 @@ def build_app(
         version="1.0.0",
         lifespan=lifespan,
         openapi_tags=openapi_tags,
+        responses=PROBLEM_RESPONSES,
     )
     app.state.settings = settings
     app.state.clock = clock

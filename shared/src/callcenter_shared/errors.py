@@ -12,12 +12,43 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:callcenter:problem:rule-violation"])
+    title: str
+    status: int
+    detail: str
+    rule: str | None = Field(default=None, description="The business rule that refused the request", examples=["SWP-4"])
+    errors: list[dict[str, Any]] | None = Field(default=None, description="Per-field or per-row errors")
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}}}
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem_response("Bad request"),
+    401: _problem_response("No valid bearer token"),
+    403: _problem_response("The caller's level or team does not allow this"),
+    404: _problem_response("Not found"),
+    409: _problem_response("Conflicts with the current state"),
+    413: _problem_response("Request body too large"),
+    422: _problem_response("Invalid input, or refused by a business rule (see `rule`)"),
+    503: _problem_response("Database or broker unavailable; retry later"),
+}
 
 
 class DomainError(Exception):
@@ -116,12 +147,23 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem_body(422, "Invalid input", detail, "invalid-input", errors=errors))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> set[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return methods
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(exc.status_code, "Error")
-    return problem_response(
-        problem_body(exc.status_code, title, str(exc.detail), "http-error"), dict(exc.headers or {})
-    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
+    return problem_response(problem_body(exc.status_code, title, str(exc.detail), "http-error"), headers)
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:

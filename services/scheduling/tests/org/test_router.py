@@ -165,7 +165,7 @@ class TestImport:
             {"name": "no team", "level": 1, "superior_id": str(leader.id)},
             {"name": "bad boss", "level": 3, "superior_id": str(uuid.uuid4())},
         ]
-        response = await client.post("/v1/employees/import", json=rows, headers=org.admin.headers)
+        response = await client.post("/v1/employee-imports", json=rows, headers=org.admin.headers)
         assert response.status_code == 422
         errors = response.json()["errors"]
         assert [error["row"] for error in errors] == [1, 2]
@@ -182,7 +182,7 @@ class TestImport:
             {"id": leader_id, "name": "leader", "level": 2, "superior_id": deputy_id, "team_id": team_id},
             {"id": deputy_id, "name": "deputy", "level": 3, "superior_id": str(org.gm.id)},
         ]
-        response = await client.post("/v1/employees/import", json=rows, headers=org.admin.headers)
+        response = await client.post("/v1/employee-imports", json=rows, headers=org.admin.headers)
         assert response.status_code == 201, response.text
         assert response.json()["imported"] == 3
         team_read = await client.get(f"/v1/teams/{team_id}", headers=org.admin.headers)

@@ -65,7 +65,7 @@ async def create_employee(
 
 
 @router.post(
-    "/employees/import",
+    "/employee-imports",
     status_code=status.HTTP_201_CREATED,
     response_model=ImportResult,
     summary="Import employees in bulk: all rows or none, with every failing row listed",

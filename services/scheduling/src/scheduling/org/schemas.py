@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 AgentNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,32}$")]
@@ -21,7 +21,7 @@ class TeamUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Hotline A (night)"}]})
 
     name: Name | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class TeamRead(BaseModel):
@@ -60,7 +60,7 @@ class EmployeeCreate(BaseModel):
     superior_id: uuid.UUID | None = None
     team_id: uuid.UUID | None = None
     agent_number: AgentNumber | None = None
-    certified: bool = False
+    certified: StrictBool = False
     probation_end_date: date | None = None
     birthday: date | None = None
     hire_date: date | None = None
@@ -78,11 +78,11 @@ class EmployeeUpdate(BaseModel):
     superior_id: uuid.UUID | None = None
     team_id: uuid.UUID | None = None
     agent_number: AgentNumber | None = None
-    certified: bool | None = None
+    certified: StrictBool | None = None
     probation_end_date: date | None = None
     birthday: date | None = None
     hire_date: date | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class EmployeeRead(BaseModel):
