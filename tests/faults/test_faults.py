@@ -15,6 +15,7 @@ from typing import Any
 
 import nats
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from callcenter_shared import outbox
@@ -36,8 +37,6 @@ from callcenter_shared.testing import (
     http_client,
     running,
 )
-from performance.main import create_app as create_performance
-from performance.settings import Settings as PerformanceSettings
 from scheduling.main import create_app as create_scheduling
 from scheduling.settings import Settings as SchedulingSettings
 
@@ -55,16 +54,9 @@ async def stream_messages(nats_url: str, stream: str) -> int:
 
 
 async def test_nats_killed_while_producing_and_back_5s_later_loses_and_doubles_nothing(
-    test_databases: TestDatabases, nats_server: NatsServer
+    producer_and_consumer: tuple[FastAPI, FastAPI], nats_server: NatsServer
 ) -> None:
-    producer = create_scheduling(
-        SchedulingSettings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
-    )
-    consumer = create_performance(
-        PerformanceSettings(
-            database_url=await test_databases.fresh("performance"), nats_url=nats_server.url, env="test"
-        )
-    )
+    producer, consumer = producer_and_consumer
     admin = bearer(producer.state.settings, uuid.uuid4(), 5)
     created: list[str] = []
     async with running(producer), running(consumer), http_client(producer) as client:

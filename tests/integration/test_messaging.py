@@ -11,24 +11,20 @@ from typing import Any
 
 import nats
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
-from callcenter_shared.broker import Broker
-from callcenter_shared.clock import SystemClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.envelope import Envelope
-from callcenter_shared.inbox import EventConsumer
 from callcenter_shared.org import org_employee
 from callcenter_shared.streams import DEAD_LETTER_STREAM, dead_letter_subject, ensure_stream
 from callcenter_shared.tables import deadline as deadline_table
 from callcenter_shared.tables import inbox
 from callcenter_shared.tables import outbox as outbox_table
 from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
-from performance.main import create_app as create_performance
-from performance.settings import Settings as PerformanceSettings
 from scheduling.main import create_app as create_scheduling
 from scheduling.settings import Settings as SchedulingSettings
 
@@ -46,16 +42,9 @@ async def publish_envelope(nats_url: str, envelope: Envelope, msg_id: str | None
 
 
 async def test_outbox_survives_a_nats_outage_and_every_event_arrives_exactly_once(
-    test_databases: TestDatabases, nats_server: NatsServer
+    producer_and_consumer: tuple[FastAPI, FastAPI], nats_server: NatsServer
 ) -> None:
-    producer = create_scheduling(
-        SchedulingSettings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
-    )
-    consumer = create_performance(
-        PerformanceSettings(
-            database_url=await test_databases.fresh("performance"), nats_url=nats_server.url, env="test"
-        )
-    )
+    producer, consumer = producer_and_consumer
     admin = bearer(producer.state.settings, uuid.uuid4(), 5)
     async with running(producer), running(consumer), http_client(producer) as client:
         await consumer.state.consumer.ready.wait()
@@ -102,7 +91,7 @@ async def count_rows(factory: Any, table: Any) -> int:
 
 
 async def test_same_event_delivered_twice_changes_state_once(
-    nats_server: NatsServer, performance_session_factory: Any
+    nats_server: NatsServer, performance_session_factory: Any, event_consumer: Any
 ) -> None:
     async def count_a_side_effect(session: AsyncSession, event: EmployeeUpsertedV1, _envelope: Envelope) -> None:
         # Not idempotent on its own: every run adds a row.
@@ -110,124 +99,96 @@ async def test_same_event_delivered_twice_changes_state_once(
             session, kind="seen", ref_id=event.employee_id, due_at=datetime.now(UTC), now=datetime.now(UTC)
         )
 
-    broker = Broker(nats_server.url, name="test")
-    broker.start()
-    consumer = EventConsumer(
-        service="performance",
-        session_factory=performance_session_factory,
-        broker=broker,
-        subscriptions={EmployeeUpsertedV1: count_a_side_effect},
-        clock=SystemClock(),
-    )
-    consumer.start()
-    await consumer.ready.wait()
-    envelope = Envelope.wrap(employee_event(), time=datetime.now(UTC))
-    # Two different message ids, so JetStream's duplicate window cannot help: only the inbox can.
-    await publish_envelope(nats_server.url, envelope, msg_id="first")
-    await publish_envelope(nats_server.url, envelope, msg_id="second")
+    async with event_consumer(performance_session_factory, EmployeeUpsertedV1, count_a_side_effect):
+        envelope = Envelope.wrap(employee_event(), time=datetime.now(UTC))
+        # Two different message ids, so JetStream's duplicate window cannot help: only the inbox can.
+        await publish_envelope(nats_server.url, envelope, msg_id="first")
+        await publish_envelope(nats_server.url, envelope, msg_id="second")
+        client = await nats.connect(nats_server.url)
 
-    async def both_delivered() -> bool:
-        info = await broker.js.consumer_info("CALLCENTER_SCHEDULING", "performance__scheduling_employee_upserted_v1")
-        return info.ack_floor.stream_seq == 2
+        async def both_delivered() -> bool:
+            info = await client.jetstream().consumer_info(
+                "CALLCENTER_SCHEDULING", "performance__scheduling_employee_upserted_v1"
+            )
+            return info.ack_floor.stream_seq == 2
 
-    await eventually(both_delivered)
+        await eventually(both_delivered)
+        await client.close()
     assert await count_rows(performance_session_factory, deadline_table) == 1
     assert await count_rows(performance_session_factory, inbox) == 1
-    await consumer.stop()
-    await broker.close()
+
+
+async def dead_letters(nats_url: str) -> int:
+    client = await nats.connect(nats_url)
+    try:
+        return int((await client.jetstream().stream_info(DEAD_LETTER_STREAM)).state.messages)
+    except Exception:
+        return 0
+    finally:
+        await client.close()
 
 
 async def test_poisoned_event_goes_to_dead_letter_and_others_still_flow(
-    nats_server: NatsServer, performance_session_factory: Any
+    nats_server: NatsServer, performance_session_factory: Any, event_consumer: Any
 ) -> None:
     poison_id = uuid.uuid4()
 
     async def fails_for_one(session: AsyncSession, event: EmployeeUpsertedV1, envelope: Envelope) -> None:
         if event.employee_id == poison_id:
             raise RuntimeError("cannot handle this employee")
-        await deadlines.schedule(
-            session, kind="seen", ref_id=event.employee_id, due_at=datetime.now(UTC), now=datetime.now(UTC)
-        )
+        now = datetime.now(UTC)
+        await deadlines.schedule(session, kind="seen", ref_id=event.employee_id, due_at=now, now=now)
 
-    broker = Broker(nats_server.url, name="test")
-    broker.start()
-    consumer = EventConsumer(
-        service="performance",
-        session_factory=performance_session_factory,
-        broker=broker,
-        subscriptions={EmployeeUpsertedV1: fails_for_one},
-        clock=SystemClock(),
-        max_deliveries=3,
-        retry_delay_seconds=0.05,
-    )
-    consumer.start()
-    await consumer.ready.wait()
-    await publish_envelope(
-        nats_server.url, Envelope.wrap(employee_event("poison", employee_id=poison_id), time=datetime.now(UTC))
-    )
-    for index in range(5):
-        await publish_envelope(nats_server.url, Envelope.wrap(employee_event(f"ok-{index}"), time=datetime.now(UTC)))
+    options = {"max_deliveries": 3, "retry_delay_seconds": 0.05}
+    async with event_consumer(performance_session_factory, EmployeeUpsertedV1, fails_for_one, **options):
+        poison = Envelope.wrap(employee_event("poison", employee_id=poison_id), time=datetime.now(UTC))
+        await publish_envelope(nats_server.url, poison)
+        for index in range(5):
+            await publish_envelope(
+                nats_server.url, Envelope.wrap(employee_event(f"ok-{index}"), time=datetime.now(UTC))
+            )
 
-    async def others_applied() -> bool:
-        return await count_rows(performance_session_factory, deadline_table) == 5
+        async def others_applied() -> bool:
+            return await count_rows(performance_session_factory, deadline_table) == 5
 
-    await eventually(others_applied)
+        async def dead_lettered() -> bool:
+            return await dead_letters(nats_server.url) == 1
+
+        await eventually(others_applied)
+        await eventually(dead_lettered)
 
     client = await nats.connect(nats_server.url)
-    js = client.jetstream()
-
-    async def dead_lettered() -> bool:
-        try:
-            return (await js.stream_info(DEAD_LETTER_STREAM)).state.messages == 1
-        except Exception:
-            return False
-
-    await eventually(dead_lettered)
-    letter = await js.get_last_msg(DEAD_LETTER_STREAM, dead_letter_subject("performance"))
+    letter = await client.jetstream().get_last_msg(DEAD_LETTER_STREAM, dead_letter_subject("performance"))
+    await client.close()
     assert letter.headers is not None
     assert letter.headers["Callcenter-Original-Subject"] == EmployeeUpsertedV1.subject
     assert "cannot handle this employee" in letter.headers["Callcenter-Error"]
     assert letter.headers["Callcenter-Deliveries"] == "3"
     assert json.loads(letter.data or b"{}")["data"]["employee_id"] == str(poison_id)
-    await client.close()
     assert await count_rows(performance_session_factory, inbox) == 5, "the poisoned event left no inbox row"
-    await consumer.stop()
-    await broker.close()
 
 
 async def test_event_that_breaks_its_contract_is_dead_lettered_at_once(
-    nats_server: NatsServer, performance_session_factory: Any
+    nats_server: NatsServer, performance_session_factory: Any, event_consumer: Any
 ) -> None:
     async def never_called(session: AsyncSession, event: Any, envelope: Envelope) -> None:
         raise AssertionError("a malformed event must not reach the handler")
 
-    broker = Broker(nats_server.url, name="test")
-    broker.start()
-    consumer = EventConsumer(
-        service="performance",
-        session_factory=performance_session_factory,
-        broker=broker,
-        subscriptions={EmployeeUpsertedV1: never_called},
-        clock=SystemClock(),
-    )
-    consumer.start()
-    await consumer.ready.wait()
-    bad = Envelope(
-        id=str(uuid.uuid4()), source="/x", type=EmployeeUpsertedV1.subject, time=datetime.now(UTC), data={"level": 9}
-    )
-    await publish_envelope(nats_server.url, bad)
-    client = await nats.connect(nats_server.url)
+    async with event_consumer(performance_session_factory, EmployeeUpsertedV1, never_called):
+        bad = Envelope(
+            id=str(uuid.uuid4()),
+            source="/x",
+            type=EmployeeUpsertedV1.subject,
+            time=datetime.now(UTC),
+            data={"level": 9},
+        )
+        await publish_envelope(nats_server.url, bad)
 
-    async def dead_lettered() -> bool:
-        try:
-            return (await client.jetstream().stream_info(DEAD_LETTER_STREAM)).state.messages == 1
-        except Exception:
-            return False
+        async def dead_lettered() -> bool:
+            return await dead_letters(nats_server.url) == 1
 
-    await eventually(dead_lettered)
-    await client.close()
-    await consumer.stop()
-    await broker.close()
+        await eventually(dead_lettered)
+    assert await count_rows(performance_session_factory, inbox) == 0
 
 
 async def test_outbox_row_commits_with_the_business_change_or_not_at_all(test_databases: TestDatabases) -> None:
