@@ -79,8 +79,7 @@ class Org:
     outsider_deputy: Actor
 
 
-@pytest.fixture
-async def org(app: FastAPI) -> Org:
+async def build_org(app: FastAPI) -> Org:
     settings: Settings = app.state.settings
     team_a, team_b, team_c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     async with app.state.session_factory() as s, s.begin():
@@ -101,6 +100,17 @@ async def org(app: FastAPI) -> Org:
         other_leader = await person(2, deputy, team_b, "Leader Wu")
         other_agent = await person(1, other_leader, team_b, "Agent Zheng")
     return Org(exec_, gm, deputy, leader, agent, colleague, other_leader, other_agent, outsider)
+
+
+@pytest.fixture
+async def org(app: FastAPI) -> Org:
+    return await build_org(app)
+
+
+@pytest.fixture
+def org_seed() -> Callable[[FastAPI], Awaitable[Org]]:
+    """Seeds the org read copy of an app built inside a test."""
+    return build_org
 
 
 @pytest.fixture

@@ -76,7 +76,8 @@ class TestAutomaticEscalation:
     ) -> None:
         case = await open_case(org.agent)
         taken = await client.post(f"/v1/cases/{case['id']}/acknowledge", headers=org.agent.headers)
-        assert taken.status_code == 200 and taken.json()["acknowledged_at"] is not None
+        assert taken.status_code == 200
+        assert taken.json()["acknowledged_at"] is not None
         clock.advance(minutes=60)
         await fire(app)
         assert (await client.get(f"/v1/cases/{case['id']}", headers=org.agent.headers)).json()["level"] == 2
@@ -137,7 +138,8 @@ class TestDeadlinesFixedAtOpening:
         edited = await client.patch(
             f"/v1/categories/{inquiry['id']}", json={"level_minutes": [5, 5, 5, 5, 5]}, headers=org.deputy.headers
         )
-        assert edited.status_code == 200 and edited.json()["version"] == 2
+        assert edited.status_code == 200
+        assert edited.json()["version"] == 2
         clock.advance(minutes=10)
         await fire(app)
         assert (await client.get(f"/v1/cases/{case['id']}", headers=org.agent.headers)).json()["level"] == 1
@@ -177,7 +179,8 @@ class TestNoSkipping:
             json={"reason": "Straight to the GM", "to_handler_id": str(org.gm.id)},
             headers=org.leader.headers,
         )
-        assert response.status_code == 422 and response.json()["rule"] == "ESC-4"
+        assert response.status_code == 422
+        assert response.json()["rule"] == "ESC-4"
 
     async def test_manual_escalation_goes_to_the_direct_superior_one_level_up_ESC_4(
         self, client: httpx.AsyncClient, org: Any, open_case: OpenCase, published: Published
@@ -220,7 +223,8 @@ class TestNoSkipping:
         response = await client.post(
             f"/v1/cases/{case['id']}/escalate", json={"reason": "help"}, headers=org.agent.headers
         )
-        assert response.status_code == 422 and response.json()["rule"] == "ESC-4"
+        assert response.status_code == 422
+        assert response.json()["rule"] == "ESC-4"
         assert "without skipping" in response.json()["detail"]
 
 
