@@ -185,7 +185,14 @@ async def _end_level(session: AsyncSession, case: Case, now: datetime, outcome: 
 
 
 async def _climb(
-    session: AsyncSession, case: Case, now: datetime, *, actor: Principal | None, automatic: bool, reason: str
+    session: AsyncSession,
+    case: Case,
+    now: datetime,
+    *,
+    actor: Principal | None,
+    automatic: bool,
+    reason: str,
+    action: str | None = None,
 ) -> Person:
     """Move the case exactly one level up, to the current handler's direct superior (ESC-4)."""
     handler = await get_person(session, case.handler_id)
@@ -196,12 +203,13 @@ async def _climb(
             "the case cannot move up without skipping a level."
         )
     from_level, from_handler = case.level, case.handler_id
-    await _end_level(session, case, now, "escalated_on_timeout" if automatic else "escalated")
+    action = action or ("escalated_on_timeout" if automatic else "escalated")
+    await _end_level(session, case, now, action)
     await _start_level(session, case, superior, now)
     await _record(
         session,
         case,
-        action="escalated_on_timeout" if automatic else "escalated",
+        action=action,
         at=now,
         actor=actor,
         from_level=from_level,
@@ -434,7 +442,7 @@ async def open_from_handover_item(
         emergency=False,
         handover_item_id=item_id,
         now=now,
-        actor=None if owner is None else owner,
+        actor=owner,
     )
 
 
@@ -859,7 +867,9 @@ async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now
     if case.status == RESOLVED:
         await _reopen(session, case, now, actor=None, reason=reason)
     if case.level < 5:
-        await _climb(session, case, now, actor=None, automatic=True, reason=reason)
+        await _climb(
+            session, case, now, actor=None, automatic=True, reason=reason, action="escalated_for_missing_report"
+        )
     else:
         case.overdue_at = now
         await outbox.add(
