@@ -70,6 +70,8 @@ class TestAutomaticEscalation:
             (2, str(org.agent.id)),
             (3, str(org.leader.id)),
         ]
+        breaches = (await client.get("/v1/cases/reports/breaches", headers=org.deputy.headers)).json()["items"]
+        assert [(b["category"], b["level_timeouts"], b["total"]) for b in breaches] == [("inquiry", 2, 2)]
 
     async def test_taking_a_case_does_not_stop_the_clock_ESC_3(
         self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase
@@ -210,9 +212,10 @@ class TestNoSkipping:
         after = (await client.get(f"/v1/cases/{case['id']}", headers=org.agent.headers)).json()
         assert (after["level"], after["handler_id"]) == (2, str(org.other_leader.id))
 
-    async def test_handler_without_a_superior_one_level_up_cannot_escalate_ORG_1(
-        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase
-    ) -> None:
+    async def test_handler_without_a_superior_one_level_up_cannot_escalate_and_time_out_alerts_ORG_1(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase,
+        published: Published,
+    ) -> None:  # fmt: skip
         case = await open_case(org.agent)
         broken = EmployeeUpsertedV1(
             employee_id=org.agent.id, name="Agent Wang", level=1, superior_id=org.deputy.id,
@@ -226,6 +229,14 @@ class TestNoSkipping:
         assert response.status_code == 422
         assert response.json()["rule"] == "ESC-4"
         assert "without skipping" in response.json()["detail"]
+        clock.advance(minutes=60)
+        await fire(app)
+        after = (await client.get(f"/v1/cases/{case['id']}", headers=org.agent.headers)).json()
+        assert (after["level"], after["handler_id"]) == (1, str(org.agent.id))
+        assert after["overdue_at"] is not None
+        history = (await client.get(f"/v1/cases/{case['id']}/history", headers=org.agent.headers)).json()["items"]
+        assert [h["action"] for h in history][-2:] == ["escalation_blocked", "overdue"]
+        assert len(await published("callcenter.escalation.case.overdue.v1")) == 1
 
 
 class TestCaseNumber:

@@ -115,7 +115,7 @@ class CaseDeadlineWarningV1(Event):
 
 
 class CaseOverdueV1(Event):
-    """Published when the time at level 5 runs out: there is no level left to climb (ESC-3)."""
+    """Published when a level's time runs out and nobody is above to take the case (level 5, or a gap) (ESC-3)."""
 
     subject = "callcenter.escalation.case.overdue.v1"
 

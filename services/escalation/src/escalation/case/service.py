@@ -823,11 +823,15 @@ async def on_level_timeout(session: AsyncSession, due: deadlines.Due, now: datet
         return
     if case.level < 5:
         minutes = case.allowances[case.level - 1]
-        await _climb(
-            session, case, now, actor=None, automatic=True,
-            reason=f"Not resolved within {minutes} minutes at level {case.level}.",
-        )  # fmt: skip
-        return
+        try:
+            await _climb(
+                session, case, now, actor=None, automatic=True,
+                reason=f"Not resolved within {minutes} minutes at level {case.level}.",
+            )  # fmt: skip
+            return
+        except LevelSkipped as blocked:
+            # The directory has nobody one level up: raise the alarm instead of retrying forever.
+            await _record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked.detail)
     case.overdue_at = now
     case.updated_at = now
     await _record(session, case, action="overdue", at=now, actor=None, due_at=due.due_at)
