@@ -245,3 +245,24 @@ class TestCaseNumber:
         second = await open_case(org.colleague)
         assert first["number"] == "ESC-2026-000001"
         assert second["number"] == "ESC-2026-000002"
+
+
+class TestReopenClock:
+    async def test_reopened_case_gets_a_fresh_clock_from_its_fixed_allowance_ESC_5(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase,
+        published: Published,
+    ) -> None:  # fmt: skip
+        case = await open_case(org.agent)
+        clock.advance(minutes=30)
+        await client.post(f"/v1/cases/{case['id']}/resolve", json={"resolution": "ok"}, headers=org.agent.headers)
+        clock.advance(minutes=20)
+        reopened = await client.post(
+            f"/v1/cases/{case['id']}/reopen", json={"reason": "Customer called again"}, headers=org.agent.headers
+        )
+        assert reopened.json()["level_due_at"] == "2026-11-02T10:50:00Z"
+        clock.advance(minutes=59)
+        await fire(app)
+        assert await published(ESCALATED) == []
+        clock.advance(minutes=1)
+        await fire(app)
+        assert [(e["from_level"], e["to_level"]) for e in await published(ESCALATED)] == [(1, 2)]

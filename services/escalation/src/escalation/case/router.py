@@ -35,6 +35,10 @@ router = APIRouter(prefix="/v1", tags=["cases"])
 REFUSAL: dict[int | str, dict[str, Any]] = {
     422: {"description": "Refused by a business rule (problem+json with `rule`)"}
 }
+SHIRK: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Refused with rule ESC-1; the attempt is recorded and `case.shirked` published"},
+    403: {"description": "The caller neither owns nor handles the case"},
+}
 
 
 def _read(case: Case, *, show_contact: bool) -> CaseRead:
@@ -279,7 +283,7 @@ async def callback(
     return await _one(session, principal, case)
 
 
-@router.post("/cases/{case_id}/handoff", response_model=CaseRead, responses=REFUSAL)
+@router.post("/cases/{case_id}/handoff", status_code=422, response_model=None, responses=SHIRK)
 async def handoff(
     case_id: uuid.UUID, data: HandoffRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> JSONResponse:
@@ -291,7 +295,7 @@ async def handoff(
     return problem_response(refusal.problem())
 
 
-@router.post("/cases/{case_id}/reject", response_model=CaseRead, responses=REFUSAL)
+@router.post("/cases/{case_id}/reject", status_code=422, response_model=None, responses=SHIRK)
 async def reject(
     case_id: uuid.UUID, data: ReasonRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> JSONResponse:
