@@ -7,6 +7,9 @@ from fastapi import FastAPI
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from escalation import models  # noqa: F401  (maps every table before first use)
+from escalation.case.router import router as case_router
+from escalation.case.service import DEADLINE_HANDLERS
+from escalation.category.router import router as category_router
 from escalation.settings import Settings
 from escalation.subscriptions import SUBSCRIPTIONS
 
@@ -16,7 +19,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         settings or Settings(),
         title="Call center: escalation",
         description="Cases and the five-level escalation chain with deadlines, ownership and no concealment.",
-        routers=[],
+        routers=[case_router, category_router],
         subscriptions=SUBSCRIPTIONS,
+        deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
+        openapi_tags=[
+            {"name": "cases", "description": "Cases, the five-level chain, history, reports"},
+            {"name": "categories", "description": "Case categories and their escalation policy"},
+        ],
     )

@@ -1,0 +1,26 @@
+"""Events escalation reacts to."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequestedV1
+from callcenter_shared.envelope import Envelope
+from escalation.case import service
+
+
+async def on_handover_item_escalation_requested(
+    session: AsyncSession, event: HandoverItemEscalationRequestedV1, envelope: Envelope
+) -> None:
+    """A handover item that may not be carried again opens a case at level 2, linked to the item."""
+    await service.open_from_handover_item(
+        session,
+        item_id=event.item_id,
+        owner_id=event.owner_id,
+        title=event.title,
+        description=event.description,
+        progress=event.progress,
+        contacts=event.contacts,
+        reason=event.reason,
+        now=envelope.time,
+    )

@@ -1,0 +1,318 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
+
+from callcenter_shared.auth import CurrentPrincipal, Principal
+from callcenter_shared.errors import problem_response
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from escalation.case import service
+from escalation.case.models import Case
+from escalation.case.schemas import (
+    AttributionCreate,
+    BreachCountRead,
+    CallbackCreate,
+    CaseCreate,
+    CaseRead,
+    DepartmentAssign,
+    EscalateRequest,
+    HandoffRequest,
+    HistoryRead,
+    InstructionRead,
+    LevelTimeRead,
+    ReasonRequest,
+    ResolveRequest,
+    StintRead,
+    TextRequest,
+)
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+
+REFUSAL: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Refused by a business rule (problem+json with `rule`)"}
+}
+SHIRK: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Refused with rule ESC-1; the attempt is recorded and `case.shirked` published"},
+    403: {"description": "The caller neither owns nor handles the case"},
+}
+
+
+def _read(case: Case, *, show_contact: bool) -> CaseRead:
+    return CaseRead(
+        id=case.id,
+        number=case.number,
+        category=case.category_code,
+        channel=case.channel,
+        customer_contact=case.customer_contact if show_contact else None,
+        description=case.description,
+        named_agent_id=case.named_agent_id,
+        emergency=case.emergency,
+        owner_id=case.owner_id,
+        handler_id=case.handler_id,
+        level=case.level,
+        status=case.status,
+        allowances_minutes=list(case.allowances),
+        level_started_at=case.level_started_at,
+        level_due_at=case.level_due_at,
+        acknowledged_at=case.acknowledged_at,
+        overdue_at=case.overdue_at,
+        reply_due_at=case.reply_due_at,
+        replied_at=case.replied_at,
+        reply_breached=case.reply_breached,
+        emergency_report_due_at=case.emergency_report_due_at,
+        emergency_reported_at=case.emergency_reported_at,
+        department_handler_id=case.department_handler_id,
+        department_result=case.department_result,
+        handover_item_id=case.handover_item_id,
+        resolution=case.resolution,
+        resolved_by=case.resolved_by,
+        resolved_at=case.resolved_at,
+        callback_at=case.callback_at,
+        callback_reached=case.callback_reached,
+        callback_satisfied=case.callback_satisfied,
+        attributed_agent_id=case.attributed_agent_id,
+        opened_at=case.opened_at,
+    )
+
+
+async def _one(session: DbSession, principal: Principal, case: Case) -> CaseRead:
+    return _read(case, show_contact=await service.in_chain(session, principal, case))
+
+
+async def _page(
+    session: DbSession, principal: Principal, cases: Sequence[Case], total: int, paging: Any
+) -> Page[CaseRead]:
+    shown = await service.contact_visible_ids(session, principal, cases)
+    items = [_read(c, show_contact=c.id in shown) for c in cases]
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseRead, responses=REFUSAL)
+async def open_case(data: CaseCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
+    """Open a case as its first receiver and owner (ESC-1); the category decides the first level (ESC-2)."""
+    case = await service.open_case(session, principal=principal, data=data, now=now)
+    return _read(case, show_contact=True)
+
+
+@router.get("/cases", response_model=Page[CaseRead])
+async def list_cases(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    paging: Paging,
+    status_: Annotated[Literal["open", "resolved"] | None, Query(alias="status")] = None,
+    level: Annotated[int | None, Query(ge=1, le=5)] = None,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    overdue: Annotated[bool, Query(description="Open cases past their level's deadline")] = False,
+) -> Page[CaseRead]:
+    """The cases the caller may see: their own, their span's, and those they were named on."""
+    cases, total = await service.list_cases(
+        session, principal=principal, now=now, mine=False, status=status_, level=level, category=category,
+        overdue=overdue, limit=paging.limit, offset=paging.offset,
+    )  # fmt: skip
+    return await _page(session, principal, cases, total, paging)
+
+
+@router.get("/cases/mine", response_model=Page[CaseRead])
+async def my_cases(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    paging: Paging,
+    status_: Annotated[Literal["open", "resolved"] | None, Query(alias="status")] = None,
+) -> Page[CaseRead]:
+    """Cases the caller owns or currently handles."""
+    cases, total = await service.list_cases(
+        session, principal=principal, now=now, mine=True, status=status_, level=None, category=None,
+        overdue=False, limit=paging.limit, offset=paging.offset,
+    )  # fmt: skip
+    return await _page(session, principal, cases, total, paging)
+
+
+@router.get("/cases/reports/time-per-level", response_model=Page[LevelTimeRead])
+async def time_per_level(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[LevelTimeRead]:
+    items, total = await service.time_per_level(
+        session, principal=principal, category=category, limit=paging.limit, offset=paging.offset
+    )
+    return Page(items=[LevelTimeRead(**i) for i in items], limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/cases/reports/breaches", response_model=Page[BreachCountRead])
+async def breaches(principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[BreachCountRead]:
+    items, total = await service.breach_counts(session, principal=principal, limit=paging.limit, offset=paging.offset)
+    return Page(items=[BreachCountRead(**i) for i in items], limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/cases/{case_id}", response_model=CaseRead)
+async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> CaseRead:
+    return await _one(session, principal, await service.read(session, principal=principal, case_id=case_id))
+
+
+@router.get("/cases/{case_id}/history", response_model=Page[HistoryRead])
+async def case_history(
+    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
+) -> Page[HistoryRead]:
+    """The append-only history: who did what, when, at which level (ESC-5)."""
+    rows, total = await service.history(
+        session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[HistoryRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.get("/cases/{case_id}/stints", response_model=list[StintRead])
+async def case_stints(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> list[StintRead]:
+    """Who held the case at each level (at most one row per level climbed, plus reopenings)."""
+    return [StintRead.model_validate(s) for s in await service.stints(session, principal=principal, case_id=case_id)]
+
+
+@router.post("/cases/{case_id}/acknowledge", response_model=CaseRead)
+async def acknowledge(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
+    """Take the case; the level's clock keeps running until it is resolved or escalated."""
+    case = await service.acknowledge(session, principal=principal, case_id=case_id, now=now)
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/escalate", response_model=CaseRead, responses=REFUSAL)
+async def escalate(
+    case_id: uuid.UUID, data: EscalateRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """Pass the case to the current handler's direct superior, one level up (ESC-4)."""
+    case = await service.escalate(
+        session, principal=principal, case_id=case_id, reason=data.reason, to_level=data.to_level,
+        to_handler_id=data.to_handler_id, now=now,
+    )  # fmt: skip
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/resolve", response_model=CaseRead, responses=REFUSAL)
+async def resolve(
+    case_id: uuid.UUID, data: ResolveRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """Close the case; a resolution is required (ESC-5). There is no delete."""
+    case = await service.resolve(session, principal=principal, case_id=case_id, resolution=data.resolution, now=now)
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/reopen", response_model=CaseRead)
+async def reopen(
+    case_id: uuid.UUID, data: ReasonRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    case = await service.reopen(session, principal=principal, case_id=case_id, reason=data.reason, now=now)
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/emergency-report", response_model=CaseRead, responses=REFUSAL)
+async def emergency_report(
+    case_id: uuid.UUID, data: TextRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """The post-hoc report of an emergency to the direct superior (ESC-6)."""
+    case = await service.file_emergency_report(session, principal=principal, case_id=case_id, text=data.text, now=now)
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/reply", response_model=CaseRead)
+async def reply(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
+    """Record that the customer got an answer (ESC-9)."""
+    case = await service.record_reply(session, principal=principal, case_id=case_id, now=now)
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/instructions", status_code=status.HTTP_201_CREATED, response_model=InstructionRead)
+async def give_instruction(
+    case_id: uuid.UUID, data: TextRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> InstructionRead:
+    """A superior's instruction, recorded in detail (ESC-7)."""
+    instruction = await service.give_instruction(session, principal=principal, case_id=case_id, text=data.text, now=now)
+    return InstructionRead.model_validate(instruction)
+
+
+@router.get("/cases/{case_id}/instructions", response_model=Page[InstructionRead])
+async def list_instructions(
+    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
+) -> Page[InstructionRead]:
+    rows, total = await service.instructions(
+        session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[InstructionRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.post("/cases/{case_id}/department", response_model=CaseRead, responses=REFUSAL)
+async def assign_department(
+    case_id: uuid.UUID, data: DepartmentAssign, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """The duty chief or GM names a handler in another department (ESC-10)."""
+    case = await service.assign_department(
+        session, principal=principal, case_id=case_id, handler_id=data.handler_id, note=data.note, now=now
+    )
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/department-result", response_model=CaseRead, responses=REFUSAL)
+async def department_result(
+    case_id: uuid.UUID, data: TextRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """The other department's result, returned through the center (ESC-10)."""
+    case = await service.record_department_result(
+        session, principal=principal, case_id=case_id, text=data.text, now=now
+    )
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/callbacks", response_model=CaseRead, responses=REFUSAL)
+async def callback(
+    case_id: uuid.UUID, data: CallbackCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """The call back to the customer after resolution and its result (ESC-11)."""
+    case = await service.record_callback(
+        session, principal=principal, case_id=case_id, reached=data.reached, satisfied=data.satisfied,
+        note=data.note, now=now,
+    )  # fmt: skip
+    return await _one(session, principal, case)
+
+
+@router.post("/cases/{case_id}/handoff", status_code=422, response_model=None, responses=SHIRK)
+async def handoff(
+    case_id: uuid.UUID, data: HandoffRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> JSONResponse:
+    """Always refused for the owner or handler, and recorded against them (ESC-1)."""
+    refusal = await service.attempt_shirk(
+        session, principal=principal, case_id=case_id, attempt="handoff", reason=data.reason,
+        to_employee_id=data.to_employee_id, now=now,
+    )  # fmt: skip
+    return problem_response(refusal.problem())
+
+
+@router.post("/cases/{case_id}/reject", status_code=422, response_model=None, responses=SHIRK)
+async def reject(
+    case_id: uuid.UUID, data: ReasonRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> JSONResponse:
+    """Always refused for the owner or handler, and recorded against them (ESC-1)."""
+    refusal = await service.attempt_shirk(
+        session, principal=principal, case_id=case_id, attempt="reject", reason=data.reason,
+        to_employee_id=None, now=now,
+    )  # fmt: skip
+    return problem_response(refusal.problem())
+
+
+@router.post("/cases/{case_id}/attribution", response_model=CaseRead, responses=REFUSAL)
+async def attribute(
+    case_id: uuid.UUID, data: AttributionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CaseRead:
+    """An L2+ verifies the complaint is attributable to an agent; performance counts it (ESC-12)."""
+    case = await service.attribute(
+        session, principal=principal, case_id=case_id, agent_id=data.agent_id, note=data.note, now=now
+    )
+    return await _one(session, principal, case)

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    online = "online"
+    email = "email"
+    internal = "internal"
+    handover_item = "handover_item"
+
+
+CUSTOMER_CHANNELS = {Channel.phone, Channel.online, Channel.email}
+
+
+class CaseCreate(BaseModel):
+    category: str = Field(min_length=1, max_length=64, examples=["service_attitude"])
+    channel: Channel = Field(examples=["phone"])
+    customer_contact: str = Field("", max_length=500, examples=["Ms. Li, 138 0000 0000"])
+    description: str = Field(min_length=1, max_length=10_000, examples=["Customer says the agent hung up on her."])
+    named_agent_id: uuid.UUID | None = Field(None, description="The agent the customer names, if any (ESC-12)")
+    emergency: bool = Field(False, description="Act first, report to the direct superior within 1 h (ESC-6)")
+
+
+class EscalateRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, examples=["Refund above my authority."])
+    to_level: int | None = Field(None, ge=1, le=5, description="If given, must be exactly one level up (ESC-4)")
+    to_handler_id: uuid.UUID | None = Field(None, description="If given, must be the direct superior (ESC-4)")
+
+
+class ResolveRequest(BaseModel):
+    resolution: str = Field("", max_length=10_000, examples=["Refunded the fee and apologised."])
+
+
+class ReasonRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TextRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class HandoffRequest(BaseModel):
+    to_employee_id: uuid.UUID
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DepartmentAssign(BaseModel):
+    handler_id: uuid.UUID = Field(description="The handler in another department (ESC-10)")
+    note: str = Field("", max_length=2000)
+
+
+class CallbackCreate(BaseModel):
+    reached: bool = Field(description="Whether the customer was reached")
+    satisfied: bool | None = Field(None, description="The customer's verdict, when reached")
+    note: str = Field("", max_length=2000)
+
+
+class AttributionCreate(BaseModel):
+    agent_id: uuid.UUID | None = Field(None, description="Defaults to the agent the customer named")
+    note: str = Field("", max_length=2000)
+
+
+class CaseRead(BaseModel):
+    id: uuid.UUID
+    number: str
+    category: str
+    channel: str
+    customer_contact: str | None = Field(description="Only for people in the case's chain; null otherwise")
+    description: str
+    named_agent_id: uuid.UUID | None
+    emergency: bool
+    owner_id: uuid.UUID
+    handler_id: uuid.UUID
+    level: int
+    status: str
+    allowances_minutes: list[int]
+    level_started_at: datetime
+    level_due_at: datetime
+    acknowledged_at: datetime | None
+    overdue_at: datetime | None
+    reply_due_at: datetime | None
+    replied_at: datetime | None
+    reply_breached: bool
+    emergency_report_due_at: datetime | None
+    emergency_reported_at: datetime | None
+    department_handler_id: uuid.UUID | None
+    department_result: str | None
+    handover_item_id: uuid.UUID | None
+    resolution: str | None
+    resolved_by: uuid.UUID | None
+    resolved_at: datetime | None
+    callback_at: datetime | None
+    callback_reached: bool | None
+    callback_satisfied: bool | None
+    attributed_agent_id: uuid.UUID | None
+    opened_at: datetime
+
+
+class HistoryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    at: datetime
+    actor_id: uuid.UUID | None
+    actor_level: int | None
+    case_level: int
+    action: str
+    detail: dict[str, object]
+
+
+class StintRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    level: int
+    handler_id: uuid.UUID
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
+
+
+class InstructionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    given_by: uuid.UUID
+    given_by_level: int
+    text: str
+    given_at: datetime
+
+
+class LevelTimeRead(BaseModel):
+    level: int
+    stints: int
+    resolved_here: int
+    average_minutes: float
+    longest_minutes: float
+
+
+class BreachCountRead(BaseModel):
+    category: str
+    level_timeouts: int
+    overdue_at_top: int
+    reply_breaches: int
+    missing_emergency_reports: int
+    total: int

@@ -1,0 +1,139 @@
+"""Use cases of case categories: the per-category escalation policy (ESC-2, ESC-8, ESC-9, ESC-12)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from escalation.category.models import Category
+from escalation.category.schemas import CategoryCreate, CategoryUpdate
+
+POLICY_ADMIN_LEVEL = 3
+HANDOVER_ITEM = "handover_item"
+
+# Seeded into every database on first use; an administrator may edit or deactivate them.
+DEFAULT_CATEGORIES: tuple[dict[str, Any], ...] = (
+    {"code": "inquiry", "name": "Inquiry that cannot be answered at once", "entry_level": 1,
+     "level_minutes": [60, 120, 240, 480, 1440]},
+    {"code": "online_message", "name": "Online message", "entry_level": 1,
+     "level_minutes": [120, 240, 480, 960, 1440], "reply_limit_minutes": 480},
+    {"code": "service_attitude", "name": "Complaint about an agent's service attitude", "entry_level": 1,
+     "level_minutes": [60, 120, 240, 480, 1440], "attributable": True},
+    {"code": "major_customer_problem", "name": "Major customer problem", "entry_level": 2,
+     "level_minutes": [30, 60, 120, 240, 480], "must_report": True},
+    {"code": "safety_threat", "name": "Threat to safety or to the company's interests", "entry_level": 3,
+     "level_minutes": [15, 30, 60, 120, 240], "must_report": True},
+    {"code": HANDOVER_ITEM, "name": "Handover item that may not be carried again", "entry_level": 2,
+     "level_minutes": [120, 240, 480, 960, 1440]},
+)  # fmt: skip
+
+
+class MustReportBelowL2(RuleViolation):
+    rule = "ESC-8"
+
+
+def require_policy_admin(principal: Principal) -> None:
+    if principal.level < POLICY_ADMIN_LEVEL:
+        raise Forbidden("Only level 3 and above may change case categories and their time limits.")
+
+
+def _check(entry_level: int, must_report: bool) -> None:
+    if must_report and entry_level < 2:
+        raise MustReportBelowL2(
+            "A must-report category starts at level 2 or above: a team leader or higher handles it first."
+        )
+
+
+async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
+    """Insert the default categories that are missing (never overwrites an edited one)."""
+    rows = [
+        {
+            "id": uuid.uuid5(uuid.NAMESPACE_URL, f"callcenter:escalation:category:{d['code']}"),
+            "reply_limit_minutes": 480,
+            "warning_minutes": 15,
+            "emergency_report_minutes": 60,
+            "must_report": False,
+            "attributable": False,
+            "active": True,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            **d,
+        }
+        for d in DEFAULT_CATEGORIES
+    ]
+    table = cast(Table, Category.__table__)
+    insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    await session.execute(insert_fn(table).values(rows).on_conflict_do_nothing(index_elements=["code"]))
+
+
+async def get(session: AsyncSession, category_id: uuid.UUID) -> Category:
+    category = await session.get(Category, category_id)
+    if category is None:
+        raise NotFound(f"Category {category_id} does not exist.")
+    return category
+
+
+async def by_code(session: AsyncSession, code: str, now: datetime) -> Category:
+    """The category with this code; the defaults exist even on a fresh database."""
+    category = await session.scalar(select(Category).where(Category.code == code))
+    if category is None and any(d["code"] == code for d in DEFAULT_CATEGORIES):
+        await ensure_defaults(session, now)
+        category = await session.scalar(select(Category).where(Category.code == code))
+    if category is None:
+        raise InvalidInput(
+            f"There is no category {code!r}.",
+            errors=[{"path": "body.category", "message": "unknown category", "type": "unknown_reference"}],
+        )
+    return category
+
+
+async def create(session: AsyncSession, *, principal: Principal, data: CategoryCreate, now: datetime) -> Category:
+    """Add a category with its escalation policy."""
+    require_policy_admin(principal)
+    _check(data.entry_level, data.must_report)
+    await ensure_defaults(session, now)
+    if await session.scalar(select(Category.id).where(Category.code == data.code)) is not None:
+        raise Conflict(f"A category with code {data.code!r} already exists.")
+    category = Category(id=uuid.uuid4(), **data.model_dump(), active=True, version=1, created_at=now, updated_at=now)
+    session.add(category)
+    await session.flush()
+    return category
+
+
+async def update(
+    session: AsyncSession, *, principal: Principal, category_id: uuid.UUID, data: CategoryUpdate, now: datetime
+) -> Category:
+    """Change a category's policy; cases already open keep the deadlines they were opened with."""
+    require_policy_admin(principal)
+    category = await get(session, category_id)
+    changes = data.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        if value is None:
+            raise InvalidInput(f"{field} cannot be null.")
+        setattr(category, field, value)
+    _check(category.entry_level, category.must_report)
+    category.version += 1
+    category.updated_at = now
+    await session.flush()
+    return category
+
+
+async def list_all(
+    session: AsyncSession, *, now: datetime, active: bool | None, limit: int, offset: int
+) -> tuple[Sequence[Category], int]:
+    await ensure_defaults(session, now)
+    query = select(Category)
+    if active is not None:
+        query = query.where(Category.active.is_(active))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(Category.code).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
