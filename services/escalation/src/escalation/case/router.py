@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from callcenter_shared.auth import CurrentPrincipal, Principal
-from callcenter_shared.errors import problem_response
+from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation.case import service
 from escalation.case.models import Case
@@ -33,11 +33,14 @@ from escalation.case.schemas import (
 router = APIRouter(prefix="/v1", tags=["cases"])
 
 REFUSAL: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Refused by a business rule (problem+json with `rule`)"}
+    422: {**PROBLEM_RESPONSES[422], "description": "Refused by a business rule (problem+json with `rule`)"}
 }
 SHIRK: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Refused with rule ESC-1; the attempt is recorded and `case.shirked` published"},
-    403: {"description": "The caller neither owns nor handles the case"},
+    422: {
+        **PROBLEM_RESPONSES[422],
+        "description": "Refused with rule ESC-1; the attempt is recorded and `case.shirked` published",
+    },
+    403: {**PROBLEM_RESPONSES[403], "description": "The caller neither owns nor handles the case"},
 }
 
 
