@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, status
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org import service
+from scheduling.org.models import Team
 from scheduling.org.schemas import (
     EmployeeCreate,
     EmployeeRead,
@@ -21,7 +22,7 @@ from scheduling.org.schemas import (
 router = APIRouter(prefix="/v1", tags=["org directory"])
 
 
-async def _team_read(session: DbSession, team: service.Team) -> TeamRead:
+async def _team_read(session: DbSession, team: Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
     return TeamRead(
         id=team.id, name=team.name, leader_id=leader.id if leader else None, active=team.active, version=team.version
