@@ -42,8 +42,11 @@ class HolidayNeedsHead(RuleViolation):
     rule = "ROS-3"
 
 
-async def get(session: AsyncSession, leave_id: uuid.UUID) -> Leave:
-    leave = await session.get(Leave, leave_id)
+async def get(session: AsyncSession, leave_id: uuid.UUID, *, lock: bool = False) -> Leave:
+    query = select(Leave).where(Leave.id == leave_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    leave = await session.scalar(query)
     if leave is None:
         raise NotFound(f"Leave request {leave_id} does not exist.")
     return leave
@@ -194,7 +197,7 @@ async def approve(
     now: datetime,
 ) -> tuple[Leave, list[dict[str, object]]]:
     """The next approver in the chain approves; the last one takes the person off the affected shifts."""
-    leave = await get(session, leave_id)
+    leave = await get(session, leave_id, lock=True)
     if leave.status != OPEN:
         raise Conflict(f"The leave request is already {leave.status}.")
     turn = awaiting(leave)
@@ -240,7 +243,7 @@ async def approve(
 async def reject(
     session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, reason: str, now: datetime
 ) -> Leave:
-    leave = await get(session, leave_id)
+    leave = await get(session, leave_id, lock=True)
     if leave.status != OPEN:
         raise Conflict(f"The leave request is already {leave.status}.")
     if principal.employee_id != awaiting(leave):
@@ -266,7 +269,7 @@ async def reject(
 
 
 async def withdraw(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, now: datetime) -> Leave:
-    leave = await get(session, leave_id)
+    leave = await get(session, leave_id, lock=True)
     if principal.employee_id != leave.employee_id:
         raise Forbidden("Only the requester may withdraw a leave request.")
     if leave.status != OPEN:

@@ -63,8 +63,12 @@ class HolidayNeedsHead(RuleViolation):
     rule = "ROS-3"
 
 
-async def get(session: AsyncSession, swap_id: uuid.UUID) -> Swap:
-    swap = await session.get(Swap, swap_id)
+async def get(session: AsyncSession, swap_id: uuid.UUID, *, lock: bool = False) -> Swap:
+    """The swap; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
+    query = select(Swap).where(Swap.id == swap_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    swap = await session.scalar(query)
     if swap is None:
         raise NotFound(f"Swap {swap_id} does not exist.")
     return swap
@@ -307,7 +311,7 @@ def _require_open(swap: Swap, now: datetime, *statuses: str) -> None:
 
 async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
     """The counterpart registers the swap too (SWP-3)."""
-    swap = await get(session, swap_id)
+    swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.counterpart_id:
         raise Forbidden("Only the colleague named in the request may accept it.")
     _require_open(swap, now, "requested")
@@ -323,7 +327,7 @@ async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.U
 
 async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
     """A team leader of either party signs, in any order (SWP-3)."""
-    swap = await get(session, swap_id)
+    swap = await get(session, swap_id, lock=True)
     if principal.employee_id not in (swap.requester_leader_id, swap.counterpart_leader_id):
         raise Forbidden("Only the team leaders of the two employees may sign this swap.")
     _require_open(swap, now, "accepted")
@@ -352,7 +356,7 @@ async def approve(
     now: datetime,
 ) -> Swap:
     """The department manager approves; the two assignments change hands in this transaction."""
-    swap = await get(session, swap_id)
+    swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.approver_id:
         raise Forbidden("Only the department manager named on the request may approve it.")
     _require_open(swap, now, "signed")
@@ -409,7 +413,7 @@ async def reject(
     session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, now: datetime
 ) -> Swap:
     """Whoever's turn it is refuses, with a reason."""
-    swap = await get(session, swap_id)
+    swap = await get(session, swap_id, lock=True)
     _require_open(swap, now, *PENDING)
     step, waiting = awaiting(swap)
     if principal.employee_id not in waiting or step is None:
@@ -434,7 +438,7 @@ async def reject(
 
 async def withdraw(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
     """The requester withdraws the request, until it is approved (SWP-6)."""
-    swap = await get(session, swap_id)
+    swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.requester_id:
         raise Forbidden("Only the requester may withdraw a swap request.")
     if swap.status not in PENDING:
@@ -484,7 +488,7 @@ async def cancel_for_assignments(
 
 async def expire(session: AsyncSession, due: Due, now: datetime) -> None:
     """Deadline handler: a request still pending when the earlier shift starts expires (SWP-6)."""
-    swap = await session.get(Swap, uuid.UUID(due.ref_id))
+    swap = await session.scalar(select(Swap).where(Swap.id == uuid.UUID(due.ref_id)).with_for_update())
     if swap is None or swap.status not in PENDING:
         return
     swap.status = "expired"
@@ -499,7 +503,7 @@ async def reverse(
     session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, settings: Settings, now: datetime
 ) -> Swap:
     """A manager undoes an approved swap before the earlier shift starts; the history keeps both."""
-    swap = await get(session, swap_id)
+    swap = await get(session, swap_id, lock=True)
     if principal.level < settings.swap_approver_level:
         raise Forbidden(f"Only a manager of level {settings.swap_approver_level} or above may reverse a swap.")
     if swap.status != "approved":
