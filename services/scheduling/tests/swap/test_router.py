@@ -300,6 +300,32 @@ class TestReverseAndCancel:
         cancelled = await events("callcenter.scheduling.swap.cancelled.v1")
         assert cancelled[0]["cancelled_by"] is None
 
+    async def test_pending_swap_is_cancelled_when_a_shift_is_moved(self, floor: Any, events: Events) -> None:
+        shift_a, mine = await floor.on_shift(floor.a1, at(5, 8))
+        _, theirs = await floor.on_shift(floor.b1, at(6, 8))
+        swap_id = (await request_swap(floor, floor.a1, mine, theirs)).json()["id"]
+        moved = await floor.client.patch(
+            f"/v1/shifts/{shift_a}",
+            json={"starts_at": at(5, 9).isoformat(), "ends_at": at(5, 17).isoformat()},
+            headers=floor.leader_a.headers,
+        )
+        assert moved.status_code == 200, moved.text
+        swap = (await floor.client.get(f"/v1/swaps/{swap_id}", headers=floor.a1.headers)).json()
+        assert swap["status"] == "cancelled"
+        assert "moved" in swap["close_reason"]
+        assert len(await events("callcenter.scheduling.swap.cancelled.v1")) == 1
+
+    async def test_swap_cannot_be_reversed_once_the_earlier_shift_started(self, floor: Any, clock: FrozenClock) -> None:
+        _, mine = await floor.on_shift(floor.a1, at(5, 8))
+        _, theirs = await floor.on_shift(floor.b1, at(6, 8))
+        swap = await full_swap(floor, mine, theirs)
+        clock.set(at(5, 8))
+        response = await floor.client.post(
+            f"/v1/swaps/{swap['id']}/reverse", json={"reason": "too late"}, headers=floor.manager.headers
+        )
+        assert response.status_code == 409
+        assert await assignee(floor, mine) == str(floor.b1.id)
+
 
 class TestHolidayAndAccess:
     async def test_swap_on_a_holiday_needs_the_heads_reason_ROS_3(self, floor: Any) -> None:
