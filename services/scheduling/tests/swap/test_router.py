@@ -347,6 +347,28 @@ class TestHolidayAndAccess:
         assert approved.json()["status"] == "approved"
         assert approved.json()["holiday_reason"] == "Wedding"
 
+    async def test_holiday_added_after_the_request_still_needs_the_reason_ROS_3(self, floor: Any) -> None:
+        _, mine = await floor.on_shift(floor.a1, at(5, 8))
+        _, theirs = await floor.on_shift(floor.b1, at(6, 8))
+        swap_id = (await request_swap(floor, floor.a1, mine, theirs)).json()["id"]
+        for person, action in ((floor.b1, "accept"), (floor.leader_a, "sign"), (floor.leader_b, "sign")):
+            await floor.client.post(f"/v1/swaps/{swap_id}/{action}", headers=person.headers)
+        await floor.client.post(
+            "/v1/holidays", json={"day": "2026-11-05", "name": "Typhoon closure"}, headers=floor.manager.headers
+        )
+        refused = await floor.client.post(f"/v1/swaps/{swap_id}/approve", json={}, headers=floor.manager.headers)
+        assert refused.json()["rule"] == "ROS-3"
+
+    async def test_same_team_swap_needs_one_signature_from_the_shared_leader_SWP_3(self, floor: Any) -> None:
+        _, mine = await floor.on_shift(floor.a1, at(5, 8))
+        _, theirs = await floor.on_shift(floor.a2, at(6, 8))
+        swap_id = (await request_swap(floor, floor.a1, mine, theirs)).json()["id"]
+        accepted = (await floor.client.post(f"/v1/swaps/{swap_id}/accept", headers=floor.a2.headers)).json()
+        assert accepted["awaiting"] == {"step": "team_leaders", "employee_ids": [str(floor.leader_a.id)]}
+        signed = (await floor.client.post(f"/v1/swaps/{swap_id}/sign", headers=floor.leader_a.headers)).json()
+        assert signed["status"] == "signed"
+        assert signed["awaiting"]["step"] == "manager"
+
     async def test_agents_see_only_their_own_swaps(self, floor: Any) -> None:
         _, mine = await floor.on_shift(floor.a1, at(5, 8))
         _, theirs = await floor.on_shift(floor.b1, at(6, 8))

@@ -70,10 +70,20 @@ async def get_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: D
     summary="Approve at one's step; the final approval frees the shifts and reports the gaps (LEV-3)",
 )
 async def approve_leave(
-    leave_id: uuid.UUID, data: LeaveApproval, principal: CurrentPrincipal, session: DbSession, now: Now
+    leave_id: uuid.UUID,
+    data: LeaveApproval,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
 ) -> LeaveRead:
     leave, gaps = await service.approve(
-        session, principal=principal, leave_id=leave_id, holiday_reason=data.holiday_reason, now=now
+        session,
+        principal=principal,
+        leave_id=leave_id,
+        holiday_reason=data.holiday_reason,
+        settings=settings,
+        now=now,
     )
     return _read(leave, gaps)
 

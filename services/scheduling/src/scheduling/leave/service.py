@@ -87,6 +87,13 @@ def hours_missed(shifts: Sequence[Shift], starts_at: datetime, ends_at: datetime
     return round(total.total_seconds() / 3600, 2)
 
 
+async def _on_holiday(session: AsyncSession, settings: Settings, starts_at: datetime, ends_at: datetime) -> bool:
+    center = ZoneInfo(settings.timezone)
+    first = starts_at.astimezone(center).date()
+    last = (ends_at - timedelta(seconds=1)).astimezone(center).date()
+    return bool(await holiday.holidays_between(session, settings, first, last))
+
+
 async def request(
     session: AsyncSession, *, principal: Principal, data: LeaveCreate, settings: Settings, now: datetime
 ) -> Leave:
@@ -150,12 +157,6 @@ async def request(
     )
     if overlapping is not None:
         raise Conflict(f"This period overlaps the leave request {overlapping}.")
-    days = await holiday.holidays_between(
-        session,
-        settings,
-        starts_at.astimezone(center).date(),
-        (ends_at - timedelta(seconds=1)).astimezone(center).date(),
-    )
     leave = Leave(
         id=uuid.uuid4(),
         employee_id=person.id,
@@ -167,7 +168,7 @@ async def request(
         first_approver_id=first,
         final_approver_id=final.id,
         deputy_id=deputy,
-        on_holiday=bool(days),
+        on_holiday=await _on_holiday(session, settings, starts_at, ends_at),
         created_at=now,
         updated_at=now,
     )
@@ -194,6 +195,7 @@ async def approve(
     principal: Principal,
     leave_id: uuid.UUID,
     holiday_reason: str | None,
+    settings: Settings,
     now: datetime,
 ) -> tuple[Leave, list[dict[str, object]]]:
     """The next approver in the chain approves; the last one takes the person off the affected shifts."""
@@ -210,6 +212,7 @@ async def approve(
         leave.first_approved_at = now
         await session.flush()
         return leave, []
+    leave.on_holiday = leave.on_holiday or await _on_holiday(session, settings, leave.starts_at, leave.ends_at)
     if leave.on_holiday and not holiday_reason:
         raise HolidayNeedsHead(
             "The leave touches a public holiday: the department head may allow it only with a reason (holiday_reason)."

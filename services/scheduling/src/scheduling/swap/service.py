@@ -362,6 +362,8 @@ async def approve(
     _require_open(swap, now, "signed")
     mine = await _assignment(session, swap.requester_assignment_id)
     theirs = await _assignment(session, swap.counterpart_assignment_id)
+    # A center holiday may have been added since the request.
+    swap.on_holiday = swap.on_holiday or await _on_holiday(session, settings, mine[1], theirs[1])
     if swap.on_holiday and not holiday_reason:
         raise HolidayNeedsHead(
             "One of the shifts falls on a public holiday: only the department head may allow it, and the approval "
