@@ -68,6 +68,17 @@ class TestChain:
         assert response.json()["status"] == "rejected"
         assert (await events("callcenter.scheduling.leave.rejected.v1"))[0]["reason"] == "Peak week"
 
+    async def test_requester_withdraws_an_undecided_request(self, floor: Any, events: Events) -> None:
+        leave = (await ask(floor, floor.a1, "annual", at(10, 0), at(11, 0))).json()
+        other = await floor.client.post(f"/v1/leave/{leave['id']}/withdraw", headers=floor.leader_a.headers)
+        assert other.status_code == 403
+        response = await floor.client.post(f"/v1/leave/{leave['id']}/withdraw", headers=floor.a1.headers)
+        assert response.json()["status"] == "cancelled"
+        assert response.json()["awaiting"] is None
+        assert (await events("callcenter.scheduling.leave.cancelled.v1"))[0]["leave_id"] == leave["id"]
+        late = await floor.client.post(f"/v1/leave/{leave['id']}/approve", json={}, headers=floor.leader_a.headers)
+        assert late.status_code == 409
+
 
 class TestNotice:
     async def test_sick_leave_half_an_hour_before_the_shift_is_refused_LEV_2(

@@ -163,6 +163,28 @@ class TestStaffingReduction:
         )
         assert (await floor.client.get(f"/v1/shifts/{shift}", headers=floor.a1.headers)).json()["staffed"] == 0
 
+    async def test_without_a_named_duty_manager_a_level_3_manager_decides_ROS_2(self, floor: Any) -> None:
+        shift = await floor.shift(floor.team_a, at(5, 8), headcount=2)
+        change = await floor.client.post(
+            f"/v1/shifts/{shift}/staffing-changes",
+            json={"kind": "reduce_headcount", "new_headcount": 1, "reason": "Quiet night"},
+            headers=floor.leader_a.headers,
+        )
+        change_id = change.json()["id"]
+        by_leader = await floor.client.post(
+            f"/v1/staffing-changes/{change_id}/approve", json={}, headers=floor.leader_a.headers
+        )
+        assert by_leader.status_code == 403
+        rejected = await floor.client.post(
+            f"/v1/staffing-changes/{change_id}/reject",
+            json={"reason": "Forecast is high"},
+            headers=floor.manager.headers,
+        )
+        assert rejected.json()["status"] == "rejected"
+        assert (await floor.client.get(f"/v1/shifts/{shift}", headers=floor.a1.headers)).json()[
+            "required_headcount"
+        ] == 2
+
 
 class TestHolidays:
     async def test_calendar_has_public_holidays_and_center_additions_ROS_3(self, floor: Any) -> None:
