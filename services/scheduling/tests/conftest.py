@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.clock import FrozenClock
+from callcenter_shared.tables import outbox
 from callcenter_shared.testing import TestDatabases, bearer, http_client
 from scheduling.main import create_app
 from scheduling.settings import Settings
@@ -120,3 +125,95 @@ async def org(client: httpx.AsyncClient, app: FastAPI) -> Org:
     o.gm = await o.employee(level=4, superior_id=o.admin.id)
     o.deputy = await o.employee(level=3, superior_id=o.gm.id)
     return o
+
+
+@dataclass
+class Floor:
+    """Two teams on the floor: leaders, agents, and helpers to roster them over HTTP."""
+
+    org: Org
+    client: httpx.AsyncClient
+    team_a: uuid.UUID
+    team_b: uuid.UUID
+    leader_a: Person
+    leader_b: Person
+    a1: Person
+    a2: Person
+    b1: Person
+    manager: Person
+
+    async def shift(
+        self, team_id: uuid.UUID, start: datetime, hours: float = 8, headcount: int = 1, **fields: object
+    ) -> uuid.UUID:
+        leader = self.leader_a if team_id == self.team_a else self.leader_b
+        body: dict[str, object] = {
+            "team_id": str(team_id),
+            "name": f"shift-{start:%d-%H%M}",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=hours)).isoformat(),
+            "required_headcount": headcount,
+            **fields,
+        }
+        response = await self.client.post("/v1/shifts", json=body, headers=leader.headers)
+        assert response.status_code == 201, response.text
+        return uuid.UUID(response.json()["id"])
+
+    async def assign(self, shift_id: uuid.UUID, person: Person) -> uuid.UUID:
+        response = await self.client.post(
+            f"/v1/shifts/{shift_id}/assignments", json={"employee_id": str(person.id)}, headers=self.manager.headers
+        )
+        assert response.status_code == 201, response.text
+        return uuid.UUID(response.json()["id"])
+
+    async def on_shift(
+        self, person: Person, start: datetime, hours: float = 8, headcount: int = 1
+    ) -> tuple[uuid.UUID, uuid.UUID]:
+        """A new shift of the person's team with the person on it: (shift id, assignment id)."""
+        assert person.team_id is not None
+        shift_id = await self.shift(person.team_id, start, hours, headcount)
+        return shift_id, await self.assign(shift_id, person)
+
+
+@pytest.fixture
+async def floor(org: Org, client: httpx.AsyncClient) -> Floor:
+    team_a, leader_a = await org.team("Team A")
+    team_b, leader_b = await org.team("Team B")
+    a1 = await org.agent(team_a, leader_a, name="Wang Fang")
+    a2 = await org.agent(team_a, leader_a, name="Li Na")
+    b1 = await org.agent(team_b, leader_b, name="Zhang Wei")
+    return Floor(org, client, team_a, team_b, leader_a, leader_b, a1, a2, b1, org.deputy)
+
+
+async def published(session: AsyncSession, subject: str) -> list[dict[str, Any]]:
+    rows = (
+        await session.execute(select(outbox.c.payload).where(outbox.c.subject == subject).order_by(outbox.c.seq))
+    ).scalars()
+    return [json.loads(row)["data"] for row in rows]
+
+
+@pytest.fixture
+def events(app: FastAPI) -> Callable[[str], Awaitable[list[dict[str, Any]]]]:
+    """The `data` of every outbox event with this subject, oldest first (fresh session each call)."""
+
+    async def read(subject: str) -> list[dict[str, Any]]:
+        async with app.state.session_factory() as s:
+            return await published(s, subject)
+
+    return read
+
+
+@pytest.fixture
+async def create_app_again(
+    app: FastAPI, clock: FrozenClock, settings_factory: Callable[..., Settings]
+) -> AsyncIterator[Callable[[], Awaitable[FastAPI]]]:
+    """A second app object on the same database and clock, as after a restart."""
+    made: list[FastAPI] = []
+
+    async def make() -> FastAPI:
+        application = create_app(settings_factory(app.state.settings.database_url), clock=clock)
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        await application.state.engine.dispose()

@@ -7,9 +7,14 @@ from fastapi import FastAPI
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from scheduling import models  # noqa: F401  (maps every table before first use)
+from scheduling.deadlines import DEADLINE_HANDLERS
+from scheduling.handover.router import router as handover_router
+from scheduling.leave.router import router as leave_router
 from scheduling.org.router import router as org_router
+from scheduling.roster.router import router as roster_router
 from scheduling.settings import Settings
 from scheduling.subscriptions import SUBSCRIPTIONS
+from scheduling.swap.router import router as swap_router
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -17,7 +22,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         settings or Settings(),
         title="Call center: scheduling",
         description="The org directory, the 24-hour roster, shift swaps, leave and shift handovers.",
-        routers=[org_router],
+        routers=[org_router, roster_router, swap_router, leave_router, handover_router],
         subscriptions=SUBSCRIPTIONS,
+        deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
     )

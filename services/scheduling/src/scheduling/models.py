@@ -1,5 +1,33 @@
 """Every table of the service, imported so that migrations and the app see them all."""
 
+from scheduling.handover.models import (
+    Handover,
+    HandoverCheckIn,
+    HandoverItem,
+    HandoverQuestion,
+    HandoverRelease,
+    Interaction,
+)
+from scheduling.holiday.models import CenterHoliday
+from scheduling.leave.models import Leave
 from scheduling.org.models import Employee, Team
+from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.swap.models import Swap, SwapStep
 
-__all__ = ["Employee", "Team"]
+__all__ = [
+    "Assignment",
+    "CenterHoliday",
+    "Employee",
+    "Handover",
+    "HandoverCheckIn",
+    "HandoverItem",
+    "HandoverQuestion",
+    "HandoverRelease",
+    "Interaction",
+    "Leave",
+    "Shift",
+    "StaffingChange",
+    "Swap",
+    "SwapStep",
+    "Team",
+]

@@ -1,12 +1,37 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
+
+from fastapi import Depends, Request
+from pydantic import Field
 
 from callcenter_shared.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
-    """Scheduling's configuration (environment variables, see the README)."""
+    """Scheduling's configuration (environment variables, see the README).
+
+    Every numeric limit of the rulebook is a policy default here, not a constant in code.
+    """
 
     service_name: ClassVar[str] = "scheduling"
     default_port: ClassVar[int] = 8001
+
+    holiday_country: str = Field(default="CN", description="ROS-3: country whose public holidays are loaded")
+    swap_approver_level: int = Field(default=3, ge=2, le=5, description="SWP-3: level of the approving manager")
+    swap_notice_hours: float = Field(default=24, ge=0, description="SWP-2")
+    swap_max_per_month: int = Field(default=3, ge=0, description="SWP-4")
+    min_rest_hours: float = Field(default=8, ge=0, description="SWP-5")
+    leave_head_level: int = Field(default=3, ge=2, le=5, description="LEV-1: the department head's level")
+    leave_notice_hours: float = Field(default=24, ge=0, description="LEV-2: ordinary leave")
+    sick_leave_notice_hours: float = Field(default=1, ge=0, description="LEV-2: sick leave, before the shift")
+    checkin_before_minutes: int = Field(default=15, ge=0, description="HND-1")
+    handover_max_carry: int = Field(default=2, ge=0, description="HND-8: carries allowed before escalation")
+
+
+def current_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(current_settings)]

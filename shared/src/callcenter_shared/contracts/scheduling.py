@@ -133,3 +133,177 @@ class HandoverItemEscalationRequestedV1(Event):
 
     def key(self) -> str:
         return str(self.item_id)
+
+
+class SwapRequestedV1(Event):
+    """Published when an employee asks to swap one of their assignments with a colleague's (SWP-3)."""
+
+    subject = "callcenter.scheduling.swap.requested.v1"
+
+    swap_id: uuid.UUID
+    requester_id: uuid.UUID
+    counterpart_id: uuid.UUID
+    requester_assignment_id: uuid.UUID
+    counterpart_assignment_id: uuid.UUID
+    expires_at: datetime = Field(description="The earlier shift's start: the request expires then (SWP-6)")
+    requested_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapAcceptedV1(Event):
+    """Published when the counterpart accepts a swap request (SWP-3)."""
+
+    subject = "callcenter.scheduling.swap.accepted.v1"
+
+    swap_id: uuid.UUID
+    counterpart_id: uuid.UUID
+    accepted_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapSignedV1(Event):
+    """Published when a team leader signs a swap (SWP-3)."""
+
+    subject = "callcenter.scheduling.swap.signed.v1"
+
+    swap_id: uuid.UUID
+    leader_id: uuid.UUID
+    signed_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapRejectedV1(Event):
+    """Published when the counterpart, a team leader or the manager refuses a swap, with a reason."""
+
+    subject = "callcenter.scheduling.swap.rejected.v1"
+
+    swap_id: uuid.UUID
+    rejected_by: uuid.UUID
+    step: Literal["counterpart", "team_leader", "manager"]
+    reason: str
+    rejected_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapCancelledV1(Event):
+    """Published when a pending swap is withdrawn, or cancelled because an assignment changed under it."""
+
+    subject = "callcenter.scheduling.swap.cancelled.v1"
+
+    swap_id: uuid.UUID
+    cancelled_by: uuid.UUID | None = Field(default=None, description="None when the system cancelled it")
+    reason: str
+    cancelled_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapExpiredV1(Event):
+    """Published when a swap request is still unanswered as the earlier shift starts (SWP-6)."""
+
+    subject = "callcenter.scheduling.swap.expired.v1"
+
+    swap_id: uuid.UUID
+    expired_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapReversedV1(Event):
+    """Published when a manager reverses an approved swap before the earlier shift starts."""
+
+    subject = "callcenter.scheduling.swap.reversed.v1"
+
+    swap_id: uuid.UUID
+    reversed_by: uuid.UUID
+    reason: str
+    reversed_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class LeaveRequestedV1(Event):
+    """Published when an employee requests leave (LEV-1)."""
+
+    subject = "callcenter.scheduling.leave.requested.v1"
+
+    leave_id: uuid.UUID
+    employee_id: uuid.UUID
+    leave_type: str
+    starts_at: datetime
+    ends_at: datetime
+    requested_at: datetime
+
+    def key(self) -> str:
+        return str(self.leave_id)
+
+
+class LeaveRejectedV1(Event):
+    """Published when an approver in the leave chain refuses a request, with a reason."""
+
+    subject = "callcenter.scheduling.leave.rejected.v1"
+
+    leave_id: uuid.UUID
+    employee_id: uuid.UUID
+    rejected_by: uuid.UUID
+    reason: str
+    rejected_at: datetime
+
+    def key(self) -> str:
+        return str(self.leave_id)
+
+
+class LeaveCancelledV1(Event):
+    """Published when the requester withdraws a leave request before it is decided."""
+
+    subject = "callcenter.scheduling.leave.cancelled.v1"
+
+    leave_id: uuid.UUID
+    employee_id: uuid.UUID
+    cancelled_at: datetime
+
+    def key(self) -> str:
+        return str(self.leave_id)
+
+
+class HandoverEquipmentDamagedV1(Event):
+    """Published when a handover report records damaged equipment, for the duty manager (HND-10)."""
+
+    subject = "callcenter.scheduling.handover.equipment_damaged.v1"
+
+    handover_id: uuid.UUID
+    team_id: uuid.UUID | None = None
+    reported_by: uuid.UUID
+    duty_manager_id: uuid.UUID | None = None
+    damage: str
+    reported_at: datetime
+
+    def key(self) -> str:
+        return str(self.handover_id)
+
+
+class HandoverItemResolvedV1(Event):
+    """Published when a handover item is closed with its resolution (HND-6)."""
+
+    subject = "callcenter.scheduling.handover_item.resolved.v1"
+
+    item_id: uuid.UUID
+    handover_id: uuid.UUID
+    resolved_by: uuid.UUID | None = None
+    case_id: uuid.UUID | None = Field(default=None, description="Set when an escalation case resolved it (HND-8)")
+    resolution: str
+    resolved_at: datetime
+
+    def key(self) -> str:
+        return str(self.item_id)

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from fastapi import APIRouter, Response, status
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession, Now
+from scheduling.handover import service
+from scheduling.handover.models import Handover
+from scheduling.handover.schemas import (
+    Acknowledgement,
+    AnswerCreate,
+    HandoverCreate,
+    HandoverRead,
+    IncomingRead,
+    InteractionRead,
+    InteractionReport,
+    ItemCreate,
+    ItemRead,
+    OutgoingRead,
+    QuestionCreate,
+    QuestionRead,
+    ReportPublish,
+    Resolution,
+)
+from scheduling.settings import AppSettings, Settings
+
+router = APIRouter(prefix="/v1", tags=["handover"])
+
+
+async def _read(session: DbSession, handover: Handover, settings: Settings) -> HandoverRead:
+    outgoing, incoming, items, questions, starts_at = await service.details(session, handover)
+    return HandoverRead(
+        id=handover.id,
+        team_id=handover.team_id,
+        outgoing_shift_id=handover.outgoing_shift_id,
+        incoming_shift_id=handover.incoming_shift_id,
+        status=handover.status,
+        check_in_deadline=starts_at - timedelta(minutes=settings.checkin_before_minutes),
+        instructions=handover.instructions,
+        major_events=handover.major_events,
+        equipment_ok=handover.equipment_ok,
+        equipment_damage=handover.equipment_damage,
+        reusable_resolutions=handover.reusable_resolutions,
+        report_published_by=handover.report_published_by,
+        report_published_at=handover.report_published_at,
+        signed_off_by=handover.signed_off_by,
+        completed_at=handover.completed_at,
+        outgoing=[OutgoingRead.model_validate(o) for o in outgoing],
+        incoming=[IncomingRead.model_validate(i) for i in incoming],
+        items=[ItemRead.model_validate(i) for i in items],
+        questions=[QuestionRead.model_validate(q) for q in questions],
+    )
+
+
+@router.post("/handovers", status_code=status.HTTP_201_CREATED, response_model=HandoverRead)
+async def create_handover(
+    data: HandoverCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> HandoverRead:
+    handover = await service.create(
+        session,
+        principal=principal,
+        team_id=data.team_id,
+        outgoing_shift_id=data.outgoing_shift_id,
+        incoming_shift_id=data.incoming_shift_id,
+        now=now,
+    )
+    return await _read(session, handover, settings)
+
+
+@router.get("/handovers/{handover_id}", response_model=HandoverRead)
+async def get_handover(
+    handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> HandoverRead:
+    return await _read(session, await service.read(session, principal=principal, handover_id=handover_id), settings)
+
+
+@router.put("/handovers/{handover_id}/report", response_model=HandoverRead, summary="Publish the report (HND-4, 7, 10)")
+async def publish_report(
+    handover_id: uuid.UUID,
+    data: ReportPublish,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> HandoverRead:
+    handover = await service.publish_report(session, principal=principal, handover_id=handover_id, data=data, now=now)
+    return await _read(session, handover, settings)
+
+
+@router.post(
+    "/handovers/{handover_id}/items",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemRead,
+    summary="Hand over an open item (HND-5); 202 when it must be escalated instead (HND-8)",
+    responses={202: {"model": ItemRead, "description": "Escalated instead of carried (HND-8)"}},
+)
+async def add_item(
+    handover_id: uuid.UUID,
+    data: ItemCreate,
+    response: Response,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> ItemRead:
+    item, escalated = await service.add_item(
+        session, principal=principal, handover_id=handover_id, data=data, settings=settings, now=now
+    )
+    if escalated:
+        response.status_code = status.HTTP_202_ACCEPTED
+    return ItemRead.model_validate(item)
+
+
+@router.post(
+    "/handovers/{handover_id}/check-ins",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HandoverRead,
+    summary="An incoming person checks in (HND-1)",
+)
+async def check_in(
+    handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> HandoverRead:
+    await service.check_in(session, principal=principal, handover_id=handover_id, settings=settings, now=now)
+    return await _read(session, await service.get(session, handover_id), settings)
+
+
+@router.post(
+    "/handovers/{handover_id}/questions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=QuestionRead,
+    summary="Ask about the report or an item (HND-4, HND-5)",
+)
+async def ask(
+    handover_id: uuid.UUID, data: QuestionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> QuestionRead:
+    return QuestionRead.model_validate(
+        await service.ask(session, principal=principal, handover_id=handover_id, data=data, now=now)
+    )
+
+
+@router.post("/handover-questions/{question_id}/answer", response_model=QuestionRead)
+async def answer(
+    question_id: uuid.UUID, data: AnswerCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> QuestionRead:
+    return QuestionRead.model_validate(
+        await service.answer(session, principal=principal, question_id=question_id, text=data.answer, now=now)
+    )
+
+
+@router.post(
+    "/handover-items/{item_id}/acknowledge",
+    response_model=ItemRead,
+    summary="The receiver takes the item over with a read-back (HND-6, HND-9)",
+)
+async def acknowledge(
+    item_id: uuid.UUID, data: Acknowledgement, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> ItemRead:
+    return ItemRead.model_validate(
+        await service.acknowledge(session, principal=principal, item_id=item_id, read_back=data.read_back, now=now)
+    )
+
+
+@router.post("/handover-items/{item_id}/resolve", response_model=ItemRead, summary="The owner resolves it (HND-6)")
+async def resolve(
+    item_id: uuid.UUID, data: Resolution, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> ItemRead:
+    return ItemRead.model_validate(
+        await service.resolve_item(session, principal=principal, item_id=item_id, resolution=data.resolution, now=now)
+    )
+
+
+@router.post(
+    "/handovers/{handover_id}/complete",
+    response_model=HandoverRead,
+    summary="The team leader signs off; outgoing staff are released (HND-2, 3, 4, 9)",
+)
+async def complete(
+    handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> HandoverRead:
+    handover = await service.complete(session, principal=principal, handover_id=handover_id, now=now)
+    return await _read(session, handover, settings)
+
+
+@router.post(
+    "/interactions",
+    response_model=InteractionRead,
+    tags=["interactions"],
+    summary="The phone system reports an interaction in progress or ended (HND-3)",
+)
+async def report_interaction(
+    data: InteractionReport, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> InteractionRead:
+    interaction = await service.report_interaction(
+        session,
+        principal=principal,
+        external_id=data.external_id,
+        employee_id=data.employee_id,
+        state=data.state,
+        now=now,
+    )
+    return InteractionRead.model_validate(interaction)

@@ -1,0 +1,622 @@
+"""Shift handover: report, open items, check-in, questions, read-back and sign-off (HND-1..10)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import deadlines, outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.escalation import CaseResolvedV1
+from callcenter_shared.contracts.scheduling import (
+    HandoverCompletedV1,
+    HandoverEquipmentDamagedV1,
+    HandoverItemEscalationRequestedV1,
+    HandoverItemResolvedV1,
+    HandoverLateV1,
+)
+from callcenter_shared.deadlines import Due
+from callcenter_shared.envelope import Envelope
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from scheduling import access
+from scheduling.handover.models import (
+    Handover,
+    HandoverCheckIn,
+    HandoverItem,
+    HandoverQuestion,
+    HandoverRelease,
+    Interaction,
+)
+from scheduling.handover.schemas import ItemCreate, QuestionCreate, ReportPublish
+from scheduling.roster.models import Assignment, Shift
+from scheduling.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ITEM_DUE = "handover_item.due"
+MAX_BOUNDARY_GAP = timedelta(hours=2)
+
+
+class IncomingNotArrived(RuleViolation):
+    rule = "HND-2"
+
+
+class InteractionInProgress(RuleViolation):
+    rule = "HND-3"
+
+
+class ReportMissing(RuleViolation):
+    rule = "HND-4"
+
+
+class ItemIncomplete(RuleViolation):
+    rule = "HND-5"
+
+
+class NotTheOwner(RuleViolation):
+    rule = "HND-6"
+
+
+class MustEscalate(RuleViolation):
+    rule = "HND-8"
+
+
+class NotAcknowledged(RuleViolation):
+    rule = "HND-9"
+
+
+async def get(session: AsyncSession, handover_id: uuid.UUID) -> Handover:
+    handover = await session.get(Handover, handover_id)
+    if handover is None:
+        raise NotFound(f"Handover {handover_id} does not exist.")
+    return handover
+
+
+async def get_item(session: AsyncSession, item_id: uuid.UUID) -> HandoverItem:
+    item = await session.get(HandoverItem, item_id)
+    if item is None:
+        raise NotFound(f"Handover item {item_id} does not exist.")
+    return item
+
+
+async def staff(session: AsyncSession, shift_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(Assignment.employee_id)
+        .where(Assignment.shift_id == shift_id, Assignment.active.is_(True))
+        .order_by(Assignment.created_at, Assignment.id)
+    )
+    return list(rows.all())
+
+
+def _is_leader(principal: Principal, handover: Handover) -> bool:
+    return principal.level == 2 and principal.team_id == handover.team_id
+
+
+def _require_open(handover: Handover) -> None:
+    if handover.status != "open":
+        raise Conflict("The handover is already completed.")
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    team_id: uuid.UUID,
+    outgoing_shift_id: uuid.UUID,
+    incoming_shift_id: uuid.UUID,
+    now: datetime,
+) -> Handover:
+    """Open the handover of a team between two consecutive shifts."""
+    access.require_team_manager(principal, team_id)
+    outgoing = await session.get(Shift, outgoing_shift_id)
+    incoming = await session.get(Shift, incoming_shift_id)
+    if outgoing is None or incoming is None:
+        raise NotFound("Both shifts must exist.")
+    if outgoing.team_id != team_id or incoming.team_id != team_id:
+        raise InvalidInput("Both shifts must belong to the handover's team.")
+    if not (outgoing.starts_at < incoming.starts_at and abs(incoming.starts_at - outgoing.ends_at) <= MAX_BOUNDARY_GAP):
+        raise InvalidInput("The incoming shift must start where the outgoing shift ends (within 2 h).")
+    existing = await session.scalar(
+        select(Handover.id).where(Handover.outgoing_shift_id == outgoing.id, Handover.incoming_shift_id == incoming.id)
+    )
+    if existing is not None:
+        raise Conflict(f"This shift boundary already has the handover {existing}.")
+    handover = Handover(
+        id=uuid.uuid4(),
+        team_id=team_id,
+        outgoing_shift_id=outgoing.id,
+        incoming_shift_id=incoming.id,
+        status="open",
+        created_by=principal.employee_id,
+        created_at=now,
+    )
+    session.add(handover)
+    await session.flush()
+    return handover
+
+
+async def read(session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID) -> Handover:
+    handover = await get(session, handover_id)
+    if principal.level >= 3 or principal.team_id == handover.team_id:
+        return handover
+    people = await staff(session, handover.outgoing_shift_id) + await staff(session, handover.incoming_shift_id)
+    if principal.employee_id not in people:
+        raise Forbidden("Only the team, its leader and level 3 and above see this handover.")
+    return handover
+
+
+async def publish_report(
+    session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, data: ReportPublish, now: datetime
+) -> Handover:
+    """The team leader publishes the handover report (HND-4, HND-7, HND-10)."""
+    handover = await get(session, handover_id)
+    if not _is_leader(principal, handover):
+        raise Forbidden("Only the team's leader publishes the handover report.")
+    _require_open(handover)
+    handover.instructions = data.instructions
+    handover.major_events = data.major_events
+    handover.equipment_ok = data.equipment_ok
+    handover.equipment_damage = data.equipment_damage or None
+    handover.reusable_resolutions = data.reusable_resolutions
+    handover.report_published_by = principal.employee_id
+    handover.report_published_at = now
+    await session.flush()
+    if not data.equipment_ok:
+        incoming = await session.get(Shift, handover.incoming_shift_id)
+        outgoing = await session.get(Shift, handover.outgoing_shift_id)
+        duty_manager = (outgoing.duty_manager_id if outgoing else None) or (
+            incoming.duty_manager_id if incoming else None
+        )
+        await outbox.add(
+            session,
+            HandoverEquipmentDamagedV1(
+                handover_id=handover.id,
+                team_id=handover.team_id,
+                reported_by=principal.employee_id,
+                duty_manager_id=duty_manager,
+                damage=data.equipment_damage,
+                reported_at=now,
+            ),
+            at=now,
+        )
+    return handover
+
+
+async def _escalate(
+    session: AsyncSession, item: HandoverItem, *, reason: str, handover: Handover, now: datetime
+) -> None:
+    """Turn the item into an escalation request instead of carrying it again (HND-8)."""
+    item.status = "escalated"
+    item.escalated_at = now
+    item.escalation_reason = reason
+    await deadlines.cancel(session, ref_id=item.id, now=now, kind=ITEM_DUE)
+    await outbox.add(
+        session,
+        HandoverItemEscalationRequestedV1(
+            item_id=item.id,
+            handover_id=item.handover_id,
+            team_id=handover.team_id,
+            owner_id=item.owner_id,
+            title=item.title,
+            description=item.description,
+            progress=item.progress,
+            contacts=item.contacts,
+            carry_count=item.carry_count,
+            due_at=item.due_at,
+            reason=reason,
+            requested_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+
+
+async def add_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    handover_id: uuid.UUID,
+    data: ItemCreate,
+    settings: Settings,
+    now: datetime,
+) -> tuple[HandoverItem, bool]:
+    """Hand an open item to an incoming person (HND-5); returns (item, escalated).
+
+    Carrying an item that was already carried `handover_max_carry` times, or is past due, escalates it instead.
+    """
+    handover = await get(session, handover_id)
+    _require_open(handover)
+    outgoing = await staff(session, handover.outgoing_shift_id)
+    if principal.employee_id not in outgoing and not _is_leader(principal, handover):
+        raise Forbidden("Only the outgoing staff (or the team leader) register open items.")
+    incoming = await staff(session, handover.incoming_shift_id)
+    if data.receiver_id not in incoming:
+        raise ItemIncomplete("The receiver must be one of the incoming staff of this handover.")
+    carry_count = 0
+    if data.carried_from_item_id is not None:
+        source = await get_item(session, data.carried_from_item_id)
+        if source.status != "acknowledged":
+            raise Conflict(f"Only an item someone owns can be carried; this one is {source.status}.")
+        if source.owner_id != principal.employee_id and not _is_leader(principal, handover):
+            raise NotTheOwner("Only the item's owner (whoever received it) may hand it on.")
+        past_due = source.due_at is not None and now >= source.due_at
+        if source.carry_count + 1 > settings.handover_max_carry or past_due:
+            await _escalate(
+                session, source, reason="past_due" if past_due else "carried_too_often", handover=handover, now=now
+            )
+            return source, True
+        source.status = "carried"
+        await deadlines.cancel(session, ref_id=source.id, now=now, kind=ITEM_DUE)
+        carry_count = source.carry_count + 1
+    due_at = data.due_at
+    item = HandoverItem(
+        id=uuid.uuid4(),
+        handover_id=handover.id,
+        title=data.title,
+        description=data.description,
+        progress=data.progress,
+        contacts=data.contacts,
+        due_at=due_at,
+        handed_by=principal.employee_id,
+        receiver_id=data.receiver_id,
+        owner_id=principal.employee_id,
+        carry_count=carry_count,
+        carried_from_id=data.carried_from_item_id,
+        status="open",
+        created_at=now,
+    )
+    session.add(item)
+    await session.flush()
+    if due_at is not None:
+        if due_at <= now:
+            await _escalate(session, item, reason="past_due", handover=handover, now=now)
+            return item, True
+        await deadlines.schedule(session, kind=ITEM_DUE, ref_id=item.id, due_at=due_at, now=now)
+    return item, False
+
+
+async def item_due(session: AsyncSession, due: Due, now: datetime) -> None:
+    """Deadline handler: an item still unresolved at its due time is escalated (HND-8)."""
+    item = await session.get(HandoverItem, uuid.UUID(due.ref_id))
+    if item is None or item.status not in ("open", "acknowledged"):
+        return
+    handover = await get(session, item.handover_id)
+    await _escalate(session, item, reason="past_due", handover=handover, now=now)
+
+
+async def check_in(
+    session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, settings: Settings, now: datetime
+) -> HandoverCheckIn:
+    """An incoming person arrives; later than start − 15 min is late and published (HND-1)."""
+    handover = await get(session, handover_id)
+    _require_open(handover)
+    if principal.employee_id not in await staff(session, handover.incoming_shift_id):
+        raise Forbidden("Only the incoming staff of this handover check in.")
+    done = await session.scalar(
+        select(HandoverCheckIn).where(
+            HandoverCheckIn.handover_id == handover.id, HandoverCheckIn.employee_id == principal.employee_id
+        )
+    )
+    if done is not None:
+        raise Conflict("You have already checked in.")
+    incoming = await session.get(Shift, handover.incoming_shift_id)
+    assert incoming is not None
+    latest = incoming.starts_at - timedelta(minutes=settings.checkin_before_minutes)
+    minutes_late = math.ceil((now - latest).total_seconds() / 60) if now > latest else 0
+    check = HandoverCheckIn(
+        id=uuid.uuid4(),
+        handover_id=handover.id,
+        employee_id=principal.employee_id,
+        checked_in_at=now,
+        minutes_late=minutes_late,
+    )
+    session.add(check)
+    await session.flush()
+    if minutes_late:
+        await outbox.add(
+            session,
+            HandoverLateV1(
+                handover_id=handover.id,
+                employee_id=principal.employee_id,
+                team_id=handover.team_id,
+                shift_starts_at=incoming.starts_at,
+                checked_in_at=now,
+                minutes_late=minutes_late,
+            ),
+            at=now,
+        )
+    return check
+
+
+async def ask(
+    session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, data: QuestionCreate, now: datetime
+) -> HandoverQuestion:
+    """The incoming staff ask about the report or an item (HND-4, HND-5)."""
+    handover = await get(session, handover_id)
+    _require_open(handover)
+    if principal.employee_id not in await staff(session, handover.incoming_shift_id):
+        raise Forbidden("Only the incoming staff ask questions at the handover.")
+    if data.item_id is not None and (await get_item(session, data.item_id)).handover_id != handover.id:
+        raise InvalidInput("The item belongs to another handover.")
+    question = HandoverQuestion(
+        id=uuid.uuid4(),
+        handover_id=handover.id,
+        item_id=data.item_id,
+        asked_by=principal.employee_id,
+        question=data.question,
+        asked_at=now,
+    )
+    session.add(question)
+    await session.flush()
+    return question
+
+
+async def answer(
+    session: AsyncSession, *, principal: Principal, question_id: uuid.UUID, text: str, now: datetime
+) -> HandoverQuestion:
+    question = await session.get(HandoverQuestion, question_id)
+    if question is None:
+        raise NotFound(f"Question {question_id} does not exist.")
+    handover = await get(session, question.handover_id)
+    _require_open(handover)
+    if principal.employee_id not in await staff(session, handover.outgoing_shift_id) and not _is_leader(
+        principal, handover
+    ):
+        raise Forbidden("The outgoing staff or the team leader answer handover questions.")
+    question.answer = text
+    question.answered_by = principal.employee_id
+    question.answered_at = now
+    await session.flush()
+    return question
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+async def acknowledge(
+    session: AsyncSession, *, principal: Principal, item_id: uuid.UUID, read_back: str, now: datetime
+) -> HandoverItem:
+    """The receiver takes the item over and restates the next action in their own words (HND-6, HND-9)."""
+    item = await get_item(session, item_id)
+    _require_open(await get(session, item.handover_id))
+    if principal.employee_id != item.receiver_id:
+        raise Forbidden("Only the named receiver acknowledges an item.")
+    if item.status != "open":
+        raise Conflict(f"The item is already {item.status}.")
+    if _normalised(read_back) in {_normalised(item.progress), _normalised(item.title), _normalised(item.description)}:
+        raise InvalidInput(
+            "The read-back must restate the next action in your own words, not copy the item.",
+            errors=[{"path": "body.read_back", "message": "copied from the item", "type": "value_error"}],
+        )
+    item.read_back = read_back
+    item.acknowledged_at = now
+    item.owner_id = principal.employee_id
+    item.status = "acknowledged"
+    await session.flush()
+    return item
+
+
+async def in_progress(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    if not employee_ids:
+        return set()
+    rows = await session.scalars(
+        select(Interaction.employee_id).where(
+            Interaction.employee_id.in_(list(employee_ids)), Interaction.ended_at.is_(None)
+        )
+    )
+    return set(rows.all())
+
+
+async def complete(session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, now: datetime) -> Handover:
+    """The team leader signs off; only then are the outgoing staff released (HND-2, 3, 4, 9)."""
+    handover = await get(session, handover_id)
+    if not _is_leader(principal, handover):
+        raise Forbidden("Only the team's leader signs the handover off.")
+    _require_open(handover)
+    if handover.report_published_at is None:
+        raise ReportMissing("The team leader's handover report has not been published yet.")
+    incoming = await staff(session, handover.incoming_shift_id)
+    arrived = set(
+        (
+            await session.scalars(select(HandoverCheckIn.employee_id).where(HandoverCheckIn.handover_id == handover.id))
+        ).all()
+    )
+    missing = [person for person in incoming if person not in arrived]
+    if missing:
+        raise IncomingNotArrived(
+            f"{len(missing)} incoming person(s) have not checked in: the outgoing staff stay on duty.",
+            employee_ids=[str(m) for m in missing],
+        )
+    outgoing = await staff(session, handover.outgoing_shift_id)
+    busy = await in_progress(session, outgoing)
+    if busy:
+        raise InteractionInProgress(
+            "An outgoing agent is still serving a customer: the handover waits until the interaction ends.",
+            employee_ids=[str(b) for b in busy],
+        )
+    unanswered = await session.scalar(
+        select(HandoverQuestion.id).where(
+            HandoverQuestion.handover_id == handover.id, HandoverQuestion.answered_at.is_(None)
+        )
+    )
+    if unanswered is not None:
+        raise ReportMissing("A question from the incoming staff is still unanswered.", question_id=str(unanswered))
+    open_items = (
+        await session.scalars(
+            select(HandoverItem.id).where(HandoverItem.handover_id == handover.id, HandoverItem.status == "open")
+        )
+    ).all()
+    if open_items:
+        raise NotAcknowledged(
+            f"{len(open_items)} item(s) are not acknowledged by their receiver yet.",
+            item_ids=[str(i) for i in open_items],
+        )
+    handover.status = "completed"
+    handover.signed_off_by = principal.employee_id
+    handover.completed_at = now
+    for person in outgoing:
+        session.add(HandoverRelease(id=uuid.uuid4(), handover_id=handover.id, employee_id=person, released_at=now))
+    await session.flush()
+    await outbox.add(
+        session,
+        HandoverCompletedV1(
+            handover_id=handover.id, team_id=handover.team_id, signed_off_by=principal.employee_id, completed_at=now
+        ),
+        at=now,
+    )
+    return handover
+
+
+async def _resolve(
+    session: AsyncSession,
+    item: HandoverItem,
+    *,
+    resolution: str,
+    by: uuid.UUID | None,
+    case_id: uuid.UUID | None,
+    now: datetime,
+) -> None:
+    item.status = "resolved"
+    item.resolution = resolution
+    item.resolved_by = by
+    item.resolved_case_id = case_id
+    item.resolved_at = now
+    await deadlines.cancel(session, ref_id=item.id, now=now, kind=ITEM_DUE)
+    await outbox.add(
+        session,
+        HandoverItemResolvedV1(
+            item_id=item.id,
+            handover_id=item.handover_id,
+            resolved_by=by,
+            case_id=case_id,
+            resolution=resolution,
+            resolved_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+
+
+async def resolve_item(
+    session: AsyncSession, *, principal: Principal, item_id: uuid.UUID, resolution: str, now: datetime
+) -> HandoverItem:
+    """The owner resolves a carried item and records the resolution on it (HND-6)."""
+    item = await get_item(session, item_id)
+    if principal.employee_id != item.owner_id:
+        raise NotTheOwner("Whoever received the item owns it: only the owner records its resolution.")
+    if item.status == "escalated":
+        raise MustEscalate("The item was escalated: it closes when the escalation case is resolved.")
+    if item.status != "acknowledged":
+        raise Conflict(f"Only an acknowledged item can be resolved; this one is {item.status}.")
+    await _resolve(session, item, resolution=resolution, by=principal.employee_id, case_id=None, now=now)
+    return item
+
+
+async def on_case_resolved(session: AsyncSession, event: CaseResolvedV1, envelope: Envelope) -> None:
+    """Close the escalated handover item with the case's resolution (HND-6, HND-8)."""
+    if event.handover_item_id is None:
+        return
+    item = await session.get(HandoverItem, event.handover_item_id)
+    if item is None:
+        log.warning("case %s resolved an unknown handover item %s", event.case_id, event.handover_item_id)
+        return
+    if item.status == "resolved":
+        return
+    await _resolve(
+        session,
+        item,
+        resolution=event.resolution,
+        by=event.resolved_by,
+        case_id=event.case_id,
+        now=event.resolved_at,
+    )
+
+
+async def report_interaction(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    external_id: str,
+    employee_id: uuid.UUID,
+    state: str,
+    now: datetime,
+) -> Interaction:
+    """The phone system reports a customer interaction starting or ending (HND-3)."""
+    if principal.employee_id != employee_id and principal.level < 3:
+        raise Forbidden("Interactions are reported by the phone system (level 3 token) or the agent themselves.")
+    await access.employee(session, employee_id)
+    interaction = await session.scalar(select(Interaction).where(Interaction.external_id == external_id))
+    if interaction is None:
+        interaction = Interaction(
+            id=uuid.uuid4(),
+            external_id=external_id,
+            employee_id=employee_id,
+            started_at=now,
+            ended_at=now if state == "ended" else None,
+        )
+        session.add(interaction)
+    elif interaction.employee_id != employee_id:
+        raise Conflict("This interaction belongs to another employee.")
+    elif state == "ended" and interaction.ended_at is None:
+        interaction.ended_at = now
+    elif state == "in_progress" and interaction.ended_at is not None:
+        raise Conflict("An ended interaction cannot restart; report a new one.")
+    await session.flush()
+    return interaction
+
+
+async def details(
+    session: AsyncSession, handover: Handover
+) -> tuple[
+    list[dict[str, object]], list[dict[str, object]], Sequence[HandoverItem], Sequence[HandoverQuestion], datetime
+]:
+    outgoing = await staff(session, handover.outgoing_shift_id)
+    incoming = await staff(session, handover.incoming_shift_id)
+    busy = await in_progress(session, outgoing)
+    released = {
+        r.employee_id: r.released_at
+        for r in (await session.scalars(select(HandoverRelease).where(HandoverRelease.handover_id == handover.id)))
+    }
+    checks = {
+        c.employee_id: c
+        for c in (await session.scalars(select(HandoverCheckIn).where(HandoverCheckIn.handover_id == handover.id)))
+    }
+    items = (
+        await session.scalars(
+            select(HandoverItem).where(HandoverItem.handover_id == handover.id).order_by(HandoverItem.created_at)
+        )
+    ).all()
+    questions = (
+        await session.scalars(
+            select(HandoverQuestion)
+            .where(HandoverQuestion.handover_id == handover.id)
+            .order_by(HandoverQuestion.asked_at)
+        )
+    ).all()
+    shift = await session.get(Shift, handover.incoming_shift_id)
+    assert shift is not None
+    out: list[dict[str, object]] = [
+        {
+            "employee_id": p,
+            "interaction_in_progress": p in busy,
+            "released_at": released.get(p),
+            "on_duty": p not in released,
+        }
+        for p in outgoing
+    ]
+    inc: list[dict[str, object]] = [
+        {
+            "employee_id": p,
+            "checked_in_at": checks[p].checked_in_at if p in checks else None,
+            "minutes_late": checks[p].minutes_late if p in checks else None,
+        }
+        for p in incoming
+    ]
+    return out, inc, items, questions, shift.starts_at

@@ -1,0 +1,311 @@
+"""Leave: level-by-level approval, notice, probation, hours missed (LEV-1..4, ROS-3)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancelledV1, LeaveRejectedV1, LeaveRequestedV1
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from scheduling import access
+from scheduling.holiday import service as holiday
+from scheduling.leave.models import Leave
+from scheduling.leave.schemas import LeaveCreate
+from scheduling.roster import service as roster
+from scheduling.roster.models import Assignment, Shift
+from scheduling.settings import Settings
+
+OPEN = "requested"
+MAX_LEAVE = timedelta(days=180)
+
+
+class ChainBroken(RuleViolation):
+    rule = "LEV-1"
+
+
+class NoticeTooShort(RuleViolation):
+    rule = "LEV-2"
+
+
+class ProbationNoPersonalLeave(RuleViolation):
+    rule = "LEV-4"
+
+
+class HolidayNeedsHead(RuleViolation):
+    rule = "ROS-3"
+
+
+async def get(session: AsyncSession, leave_id: uuid.UUID, *, lock: bool = False) -> Leave:
+    query = select(Leave).where(Leave.id == leave_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    leave = await session.scalar(query)
+    if leave is None:
+        raise NotFound(f"Leave request {leave_id} does not exist.")
+    return leave
+
+
+def awaiting(leave: Leave) -> uuid.UUID | None:
+    if leave.status != OPEN:
+        return None
+    if leave.first_approver_id is not None and leave.first_approved_at is None:
+        return leave.first_approver_id
+    return leave.final_approver_id
+
+
+async def affected(
+    session: AsyncSession, employee_id: uuid.UUID, starts_at: datetime, ends_at: datetime
+) -> list[tuple[Assignment, Shift]]:
+    rows = await session.execute(
+        select(Assignment, Shift)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(
+            Assignment.employee_id == employee_id,
+            Assignment.active.is_(True),
+            Shift.starts_at < ends_at,
+            Shift.ends_at > starts_at,
+        )
+        .order_by(Shift.starts_at)
+    )
+    return [(row[0], row[1]) for row in rows.all()]
+
+
+def hours_missed(shifts: Sequence[Shift], starts_at: datetime, ends_at: datetime) -> float:
+    """LEV-3: the hours of the affected shifts that the leave actually covers."""
+    total = timedelta()
+    for shift in shifts:
+        overlap = min(shift.ends_at, ends_at) - max(shift.starts_at, starts_at)
+        if overlap > timedelta():
+            total += overlap
+    return round(total.total_seconds() / 3600, 2)
+
+
+async def _on_holiday(session: AsyncSession, settings: Settings, starts_at: datetime, ends_at: datetime) -> bool:
+    center = ZoneInfo(settings.timezone)
+    first = starts_at.astimezone(center).date()
+    last = (ends_at - timedelta(seconds=1)).astimezone(center).date()
+    return bool(await holiday.holidays_between(session, settings, first, last))
+
+
+async def request(
+    session: AsyncSession, *, principal: Principal, data: LeaveCreate, settings: Settings, now: datetime
+) -> Leave:
+    """Request leave; the approval chain follows the requester's level (LEV-1)."""
+    person = await access.employee(session, principal.employee_id)
+    starts_at, ends_at = data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
+    if ends_at <= starts_at:
+        raise InvalidInput(
+            "Leave must end after it starts.",
+            errors=[{"path": "body.ends_at", "message": "not after starts_at", "type": "value_error"}],
+        )
+    if ends_at - starts_at > MAX_LEAVE:
+        raise InvalidInput("One request covers at most 180 days.")
+    center = ZoneInfo(settings.timezone)
+    today = now.astimezone(center).date()
+    if data.leave_type == "personal" and person.probation_end_date is not None and today <= person.probation_end_date:
+        raise ProbationNoPersonalLeave(
+            f"{person.name} is on probation until {person.probation_end_date.isoformat()}: "
+            "no personal leave during probation."
+        )
+    shifts = await affected(session, person.id, starts_at, ends_at)
+    if data.leave_type == "sick":
+        reference = shifts[0][1].starts_at if shifts else starts_at
+        notice = timedelta(hours=settings.sick_leave_notice_hours)
+        if now > reference - notice:
+            raise NoticeTooShort(
+                f"Sick leave must be requested at least {settings.sick_leave_notice_hours:g} h before the shift "
+                f"starts ({reference.astimezone(center).strftime('%Y-%m-%d %H:%M')}); it is too late now."
+            )
+    elif now > starts_at - timedelta(hours=settings.leave_notice_hours):
+        raise NoticeTooShort(
+            f"{data.leave_type.capitalize()} leave must be requested at least {settings.leave_notice_hours:g} h "
+            "ahead; it is too late for this period."
+        )
+    first: uuid.UUID | None = None
+    deputy: uuid.UUID | None = None
+    if person.level == 1:
+        first = person.superior_id
+        final = await access.superior_at_level(session, person, settings.leave_head_level)
+    elif person.level < settings.leave_head_level:
+        if data.deputy_id is None:
+            raise ChainBroken(
+                "A team leader names who holds the team's affairs during the leave (deputy_id) before asking."
+            )
+        stand_in = await session.get(type(person), data.deputy_id)
+        if stand_in is None or not stand_in.active or stand_in.id == person.id or stand_in.team_id != person.team_id:
+            raise ChainBroken("The deputy must be an active member of the leader's own team.")
+        deputy = stand_in.id
+        final = await access.superior_at_level(session, person, settings.leave_head_level)
+    else:
+        final = await session.get(type(person), person.superior_id) if person.superior_id else None
+    if final is None:
+        raise ChainBroken(f"{person.name} has no superior in the chain to approve the leave.")
+    overlapping = await session.scalar(
+        select(Leave.id).where(
+            Leave.employee_id == person.id,
+            Leave.status.in_([OPEN, "approved"]),
+            Leave.starts_at < ends_at,
+            Leave.ends_at > starts_at,
+        )
+    )
+    if overlapping is not None:
+        raise Conflict(f"This period overlaps the leave request {overlapping}.")
+    leave = Leave(
+        id=uuid.uuid4(),
+        employee_id=person.id,
+        leave_type=data.leave_type,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=data.reason,
+        status=OPEN,
+        first_approver_id=first,
+        final_approver_id=final.id,
+        deputy_id=deputy,
+        on_holiday=await _on_holiday(session, settings, starts_at, ends_at),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(leave)
+    await session.flush()
+    await outbox.add(
+        session,
+        LeaveRequestedV1(
+            leave_id=leave.id,
+            employee_id=person.id,
+            leave_type=leave.leave_type,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            requested_at=now,
+        ),
+        at=now,
+    )
+    return leave
+
+
+async def approve(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    leave_id: uuid.UUID,
+    holiday_reason: str | None,
+    settings: Settings,
+    now: datetime,
+) -> tuple[Leave, list[dict[str, object]]]:
+    """The next approver in the chain approves; the last one takes the person off the affected shifts."""
+    leave = await get(session, leave_id, lock=True)
+    if leave.status != OPEN:
+        raise Conflict(f"The leave request is already {leave.status}.")
+    turn = awaiting(leave)
+    if principal.employee_id != turn:
+        if principal.employee_id in (leave.first_approver_id, leave.final_approver_id):
+            raise ChainBroken("Leave is approved level by level: it is not your turn yet.")
+        raise Forbidden("Only the approver whose turn it is may decide this leave.")
+    leave.updated_at = now
+    if turn == leave.first_approver_id and leave.first_approved_at is None:
+        leave.first_approved_at = now
+        await session.flush()
+        return leave, []
+    leave.on_holiday = leave.on_holiday or await _on_holiday(session, settings, leave.starts_at, leave.ends_at)
+    if leave.on_holiday and not holiday_reason:
+        raise HolidayNeedsHead(
+            "The leave touches a public holiday: the department head may allow it only with a reason (holiday_reason)."
+        )
+    shifts = await affected(session, leave.employee_id, leave.starts_at, leave.ends_at)
+    leave.hours_missed = hours_missed([s for _, s in shifts], leave.starts_at, leave.ends_at)
+    for assignment, _ in shifts:
+        await roster.remove_assignment(session, assignment, reason=f"On {leave.leave_type} leave", now=now)
+    leave.status = "approved"
+    leave.decided_by = principal.employee_id
+    leave.decided_at = now
+    leave.holiday_reason = holiday_reason if leave.on_holiday else None
+    await session.flush()
+    await outbox.add(
+        session,
+        LeaveApprovedV1(
+            leave_id=leave.id,
+            employee_id=leave.employee_id,
+            leave_type=leave.leave_type,
+            starts_at=leave.starts_at,
+            ends_at=leave.ends_at,
+            hours_missed=leave.hours_missed,
+            approved_by=principal.employee_id,
+            approved_at=now,
+        ),
+        at=now,
+    )
+    return leave, await roster.shift_gaps(session, [s.id for _, s in shifts])
+
+
+async def reject(
+    session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, reason: str, now: datetime
+) -> Leave:
+    leave = await get(session, leave_id, lock=True)
+    if leave.status != OPEN:
+        raise Conflict(f"The leave request is already {leave.status}.")
+    if principal.employee_id != awaiting(leave):
+        raise Forbidden("Only the approver whose turn it is may decide this leave.")
+    leave.status = "rejected"
+    leave.decided_by = principal.employee_id
+    leave.decided_at = now
+    leave.decision_reason = reason
+    leave.updated_at = now
+    await session.flush()
+    await outbox.add(
+        session,
+        LeaveRejectedV1(
+            leave_id=leave.id,
+            employee_id=leave.employee_id,
+            rejected_by=principal.employee_id,
+            reason=reason,
+            rejected_at=now,
+        ),
+        at=now,
+    )
+    return leave
+
+
+async def withdraw(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, now: datetime) -> Leave:
+    leave = await get(session, leave_id, lock=True)
+    if principal.employee_id != leave.employee_id:
+        raise Forbidden("Only the requester may withdraw a leave request.")
+    if leave.status != OPEN:
+        raise Conflict(f"Only an undecided request can be withdrawn; this one is {leave.status}.")
+    leave.status = "cancelled"
+    leave.updated_at = now
+    await session.flush()
+    await outbox.add(
+        session, LeaveCancelledV1(leave_id=leave.id, employee_id=leave.employee_id, cancelled_at=now), at=now
+    )
+    return leave
+
+
+async def read(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID) -> Leave:
+    leave = await get(session, leave_id)
+    if principal.employee_id not in (leave.first_approver_id, leave.final_approver_id):
+        await access.require_visible(session, principal, leave.employee_id)
+    return leave
+
+
+async def list_leave(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> tuple[Sequence[Leave], int]:
+    query = select(Leave)
+    visible = await access.visible_ids(session, principal)
+    if visible is not None:
+        query = query.where(
+            Leave.employee_id.in_(visible)
+            | (Leave.first_approver_id == principal.employee_id)
+            | (Leave.final_approver_id == principal.employee_id)
+        )
+    if status is not None:
+        query = query.where(Leave.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(Leave.starts_at.desc(), Leave.id).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callcenter_shared.db import UtcDateTime
+from scheduling.db import Base
+
+
+class Shift(Base):
+    """A shift of one team (ROS-1): times in UTC, shown in the center's zone."""
+
+    __tablename__ = "shift"
+    __table_args__ = (Index("ix_shift_team_starts", "team_id", "starts_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("team.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    required_headcount: Mapped[int] = mapped_column(Integer)
+    required_skills: Mapped[str] = mapped_column(Text, default="")
+    duty_manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employee.id"))
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Assignment(Base):
+    """One employee on one shift; `removed_at` is set when they are taken off (leave, staffing change)."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id"), index=True)
+    employee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employee.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[uuid.UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StaffingChange(Base):
+    """A request to reduce a shift's staffing, decided by the duty manager (ROS-2)."""
+
+    __tablename__ = "staffing_change"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # reduce_headcount | remove_assignment
+    new_headcount: Mapped[int | None] = mapped_column(Integer)
+    assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignment.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    requested_by: Mapped[uuid.UUID] = mapped_column()
+    approver_id: Mapped[uuid.UUID | None] = mapped_column()
+    decided_by: Mapped[uuid.UUID | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.errors import InvalidInput
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from scheduling.holiday import service as holiday
+from scheduling.roster import service
+from scheduling.roster.models import Shift
+from scheduling.roster.schemas import (
+    AssignmentCreate,
+    AssignmentRead,
+    Coverage,
+    CoverageGap,
+    Decision,
+    Refusal,
+    ShiftCreate,
+    ShiftRead,
+    ShiftUpdate,
+    StaffingChangeCreate,
+    StaffingChangeRead,
+)
+from scheduling.settings import AppSettings, Settings
+from scheduling.zone import local
+
+router = APIRouter(prefix="/v1", tags=["roster"])
+
+
+async def _shift(session: DbSession, shift: Shift, settings: Settings) -> ShiftRead:
+    return ShiftRead(
+        id=shift.id,
+        team_id=shift.team_id,
+        name=shift.name,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        starts_at_local=local(shift.starts_at, settings.timezone),
+        ends_at_local=local(shift.ends_at, settings.timezone),
+        required_headcount=shift.required_headcount,
+        required_skills=service.skills(shift),
+        duty_manager_id=shift.duty_manager_id,
+        staffed=await service.staffed(session, shift.id),
+        version=shift.version,
+    )
+
+
+@router.post("/shifts", status_code=status.HTTP_201_CREATED, response_model=ShiftRead, summary="Add a shift (ROS-1)")
+async def create_shift(
+    data: ShiftCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> ShiftRead:
+    shift = await service.create_shift(session, principal=principal, data=data, settings=settings, now=now)
+    return await _shift(session, shift, settings)
+
+
+@router.get("/shifts", response_model=Page[ShiftRead])
+async def list_shifts(
+    _principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    settings: AppSettings,
+    starts_from: Annotated[AwareDatetime, Query(alias="from")],
+    starts_before: Annotated[AwareDatetime, Query(alias="to")],
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[ShiftRead]:
+    rows, total = await service.list_shifts(
+        session,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        team_id=team_id,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return Page(
+        items=[await _shift(session, r, settings) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.get("/shifts/{shift_id}", response_model=ShiftRead)
+async def get_shift(
+    shift_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> ShiftRead:
+    return await _shift(session, await service.get_shift(session, shift_id), settings)
+
+
+@router.patch("/shifts/{shift_id}", response_model=ShiftRead, summary="Edit a shift; reductions go through ROS-2")
+async def update_shift(
+    shift_id: uuid.UUID,
+    data: ShiftUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> ShiftRead:
+    shift = await service.update_shift(session, principal=principal, shift_id=shift_id, data=data, now=now)
+    return await _shift(session, shift, settings)
+
+
+@router.post(
+    "/shifts/{shift_id}/assignments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AssignmentRead,
+    summary="Roster an employee on a shift (ORG-3)",
+)
+async def assign(
+    shift_id: uuid.UUID, data: AssignmentCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> AssignmentRead:
+    assignment = await service.assign(
+        session, principal=principal, shift_id=shift_id, employee_id=data.employee_id, now=now
+    )
+    return AssignmentRead.model_validate(assignment)
+
+
+@router.get("/assignments", response_model=Page[AssignmentRead], summary="Assignments the caller may see")
+async def list_assignments(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    employee_id: Annotated[uuid.UUID | None, Query()] = None,
+    shift_id: Annotated[uuid.UUID | None, Query()] = None,
+    include_removed: Annotated[bool, Query()] = False,
+) -> Page[AssignmentRead]:
+    rows, total = await service.list_assignments(
+        session,
+        principal=principal,
+        employee_id=employee_id,
+        shift_id=shift_id,
+        include_removed=include_removed,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return Page(
+        items=[AssignmentRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.post(
+    "/shifts/{shift_id}/staffing-changes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StaffingChangeRead,
+    summary="Ask the duty manager to reduce staffing (ROS-2)",
+)
+async def request_staffing_change(
+    shift_id: uuid.UUID, data: StaffingChangeCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> StaffingChangeRead:
+    change = await service.request_staffing_change(session, principal=principal, shift_id=shift_id, data=data, now=now)
+    return StaffingChangeRead.model_validate(change)
+
+
+@router.post("/staffing-changes/{change_id}/approve", response_model=StaffingChangeRead)
+async def approve_staffing_change(
+    change_id: uuid.UUID, data: Decision, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> StaffingChangeRead:
+    change = await service.approve_staffing_change(
+        session, principal=principal, change_id=change_id, note=data.note, now=now
+    )
+    return StaffingChangeRead.model_validate(change)
+
+
+@router.post("/staffing-changes/{change_id}/reject", response_model=StaffingChangeRead)
+async def reject_staffing_change(
+    change_id: uuid.UUID, data: Refusal, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> StaffingChangeRead:
+    change = await service.reject_staffing_change(
+        session, principal=principal, change_id=change_id, reason=data.reason, now=now
+    )
+    return StaffingChangeRead.model_validate(change)
+
+
+@router.get("/coverage", response_model=Coverage, summary="Hours below head-count or without a certified agent")
+async def coverage(
+    _principal: CurrentPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+    starts_at: Annotated[AwareDatetime, Query(alias="from")],
+    ends_at: Annotated[AwareDatetime, Query(alias="to")],
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Coverage:
+    team_ids, gaps = await service.coverage(
+        session, starts_at=starts_at, ends_at=ends_at, team_id=team_id, settings=settings
+    )
+    return Coverage(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        team_ids=team_ids,
+        gaps=[CoverageGap.model_validate(g) for g in gaps],
+    )
+
+
+class HolidayRead(BaseModel):
+    day: date
+    name: str
+    source: str
+
+
+class HolidayCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"day": "2026-12-24", "name": "Center anniversary"}]}
+    )
+
+    day: date
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+@router.get("/holidays", response_model=list[HolidayRead], tags=["holidays"], summary="Holiday calendar (ROS-3)")
+async def list_holidays(
+    _principal: CurrentPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> list[HolidayRead]:
+    last = end or start + timedelta(days=365)
+    if last < start or (last - start).days > 366 * 2:
+        raise InvalidInput("Ask for at most two years, with `to` on or after `from`.")
+    rows = await holiday.calendar(session, settings, start=start, end=last)
+    return [HolidayRead(day=d, name=n, source=s) for d, n, s in rows]
+
+
+@router.post(
+    "/holidays",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HolidayRead,
+    tags=["holidays"],
+    summary="Add a center-specific holiday (ROS-3)",
+)
+async def add_holiday(
+    data: Annotated[HolidayCreate, Body()], principal: CurrentPrincipal, session: DbSession, now: Now
+) -> HolidayRead:
+    row = await holiday.add(session, principal=principal, day=data.day, name=data.name, now=now)
+    return HolidayRead(day=row.day, name=row.name, source="center")

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ShiftCreate(BaseModel):
+    """Give either `starts_at`/`ends_at` with a UTC offset, or a local `day` with `start_time`/`end_time`
+    in the center's zone (an end before the start means the shift crosses midnight)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "team_id": "0e7c1f0a-6d3b-4a8e-9c1d-2b3a4c5d6e70",
+                    "name": "Night",
+                    "day": "2026-11-05",
+                    "start_time": "22:00",
+                    "end_time": "06:00",
+                    "required_headcount": 4,
+                    "required_skills": ["mandarin", "billing"],
+                },
+                {
+                    "team_id": "0e7c1f0a-6d3b-4a8e-9c1d-2b3a4c5d6e70",
+                    "name": "Day",
+                    "starts_at": "2026-11-05T08:00:00+08:00",
+                    "ends_at": "2026-11-05T16:00:00+08:00",
+                    "required_headcount": 6,
+                },
+            ]
+        },
+    )
+
+    team_id: uuid.UUID
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    day: date | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    required_headcount: int = Field(ge=1, le=1000)
+    required_skills: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]] = []
+    duty_manager_id: uuid.UUID | None = Field(default=None, description="ROS-2: the duty manager on this shift")
+
+    @model_validator(mode="after")
+    def _one_way_of_timing(self) -> ShiftCreate:
+        absolute = self.starts_at is not None and self.ends_at is not None
+        local = self.day is not None and self.start_time is not None and self.end_time is not None
+        if absolute == local:
+            raise ValueError("give either starts_at and ends_at, or day, start_time and end_time")
+        return self
+
+
+class ShiftUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"required_headcount": 5}]})
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    required_headcount: int | None = Field(default=None, ge=1, le=1000)
+    required_skills: list[str] | None = None
+    duty_manager_id: uuid.UUID | None = None
+
+
+class ShiftRead(BaseModel):
+    id: uuid.UUID
+    team_id: uuid.UUID
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    starts_at_local: datetime
+    ends_at_local: datetime
+    required_headcount: int
+    required_skills: list[str]
+    duty_manager_id: uuid.UUID | None
+    staffed: int
+    version: int
+
+
+class AssignmentCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"employee_id": "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}]}
+    )
+
+    employee_id: uuid.UUID
+
+
+class AssignmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    shift_id: uuid.UUID
+    employee_id: uuid.UUID
+    active: bool
+    removed_at: datetime | None
+    removed_reason: str | None
+    created_at: datetime
+
+
+class StaffingChangeCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"kind": "reduce_headcount", "new_headcount": 3, "reason": "Low call volume forecast"},
+                {
+                    "kind": "remove_assignment",
+                    "assignment_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "reason": "Sent to training",
+                },
+            ]
+        },
+    )
+
+    kind: Literal["reduce_headcount", "remove_assignment"]
+    new_headcount: int | None = Field(default=None, ge=0, le=1000)
+    assignment_id: uuid.UUID | None = None
+    reason: Text
+
+    @model_validator(mode="after")
+    def _target(self) -> StaffingChangeCreate:
+        if self.kind == "reduce_headcount" and self.new_headcount is None:
+            raise ValueError("reduce_headcount needs new_headcount")
+        if self.kind == "remove_assignment" and self.assignment_id is None:
+            raise ValueError("remove_assignment needs assignment_id")
+        return self
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "Agreed for tonight"}]})
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class Refusal(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "The queue forecast is too high that night"}]}
+    )
+
+    reason: Text
+
+
+class StaffingChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    shift_id: uuid.UUID
+    kind: str
+    new_headcount: int | None
+    assignment_id: uuid.UUID | None
+    reason: str
+    status: str
+    requested_by: uuid.UUID
+    approver_id: uuid.UUID | None
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+class CoverageGap(BaseModel):
+    team_id: uuid.UUID
+    hour_start: datetime
+    hour_start_local: datetime
+    shift_ids: list[uuid.UUID]
+    required: int
+    staffed: int
+    certified_agents: int
+    reasons: list[Literal["no_shift", "below_headcount", "no_certified_agent"]]
+
+
+class Coverage(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    team_ids: list[uuid.UUID]
+    gaps: list[CoverageGap]

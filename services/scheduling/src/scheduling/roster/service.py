@@ -1,0 +1,429 @@
+"""The 24-hour roster: shifts, assignments, coverage and staffing reductions (ROS-1, ROS-2, ORG-3)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from scheduling import access
+from scheduling.org.models import Employee, Team
+from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.roster.schemas import ShiftCreate, ShiftUpdate, StaffingChangeCreate
+from scheduling.settings import Settings
+from scheduling.swap import service as swaps
+
+MAX_COVERAGE_DAYS = 31
+
+
+class StaffingReductionNeedsApproval(RuleViolation):
+    rule = "ROS-2"
+
+
+class NotCertified(RuleViolation):
+    rule = "ORG-3"
+
+
+async def get_shift(session: AsyncSession, shift_id: uuid.UUID) -> Shift:
+    shift = await session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(f"Shift {shift_id} does not exist.")
+    return shift
+
+
+async def get_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:
+    assignment = await session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"Assignment {assignment_id} does not exist.")
+    return assignment
+
+
+def skills(shift: Shift) -> list[str]:
+    return list(json.loads(shift.required_skills or "[]"))
+
+
+async def staffed(session: AsyncSession, shift_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(Assignment).where(Assignment.shift_id == shift_id, Assignment.active.is_(True))
+    )
+    return int(count or 0)
+
+
+def _times(data: ShiftCreate, settings: Settings) -> tuple[datetime, datetime]:
+    if data.starts_at is not None and data.ends_at is not None:
+        return data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
+    assert data.day is not None
+    assert data.start_time is not None
+    assert data.end_time is not None
+    center = ZoneInfo(settings.timezone)
+    start = datetime.combine(data.day, data.start_time, tzinfo=center)
+    end_day = data.day if data.end_time > data.start_time else data.day + timedelta(days=1)
+    end = datetime.combine(end_day, data.end_time, tzinfo=center)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise InvalidInput(
+            "A shift must end after it starts.",
+            errors=[{"path": "body.ends_at", "message": "not after starts_at", "type": "value_error"}],
+        )
+    if ends_at - starts_at > timedelta(hours=24):
+        raise InvalidInput(
+            "A shift lasts at most 24 hours.",
+            errors=[{"path": "body.ends_at", "message": "longer than 24 h", "type": "value_error"}],
+        )
+
+
+async def _check_duty_manager(session: AsyncSession, duty_manager_id: uuid.UUID | None) -> None:
+    if duty_manager_id is None:
+        return
+    manager = await session.get(Employee, duty_manager_id)
+    if manager is None or not manager.active or manager.level < 3:
+        raise InvalidInput(
+            "The duty manager must be an active employee of level 3 or above.",
+            errors=[{"path": "body.duty_manager_id", "message": "not a duty manager", "type": "value_error"}],
+        )
+
+
+async def create_shift(
+    session: AsyncSession, *, principal: Principal, data: ShiftCreate, settings: Settings, now: datetime
+) -> Shift:
+    """Add a shift to a team's roster (ROS-1)."""
+    access.require_team_manager(principal, data.team_id)
+    if await session.get(Team, data.team_id) is None:
+        raise InvalidInput(
+            f"The team {data.team_id} does not exist.",
+            errors=[{"path": "body.team_id", "message": "unknown team", "type": "unknown_reference"}],
+        )
+    starts_at, ends_at = _times(data, settings)
+    _check_times(starts_at, ends_at)
+    await _check_duty_manager(session, data.duty_manager_id)
+    shift = Shift(
+        id=uuid.uuid4(),
+        team_id=data.team_id,
+        name=data.name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        required_headcount=data.required_headcount,
+        required_skills=json.dumps(sorted(set(data.required_skills))),
+        duty_manager_id=data.duty_manager_id,
+        created_by=principal.employee_id,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(shift)
+    await session.flush()
+    return shift
+
+
+async def update_shift(
+    session: AsyncSession, *, principal: Principal, shift_id: uuid.UUID, data: ShiftUpdate, now: datetime
+) -> Shift:
+    """Edit a shift; staffing may only go up here (ROS-2), and moved times cancel pending swaps on it."""
+    shift = await get_shift(session, shift_id)
+    access.require_team_manager(principal, shift.team_id)
+    changes = data.model_dump(exclude_unset=True)
+    headcount = changes.get("required_headcount")
+    if headcount is not None and headcount < shift.required_headcount:
+        raise StaffingReductionNeedsApproval(
+            f"Reducing the head-count of {shift.name} from {shift.required_headcount} to {headcount} needs the "
+            "duty manager's approval: request a staffing change instead."
+        )
+    starts_at = changes["starts_at"].astimezone(UTC) if changes.get("starts_at") else shift.starts_at
+    ends_at = changes["ends_at"].astimezone(UTC) if changes.get("ends_at") else shift.ends_at
+    _check_times(starts_at, ends_at)
+    moved = (starts_at, ends_at) != (shift.starts_at, shift.ends_at)
+    if "duty_manager_id" in changes:
+        await _check_duty_manager(session, changes["duty_manager_id"])
+        shift.duty_manager_id = changes["duty_manager_id"]
+    if changes.get("name"):
+        shift.name = changes["name"]
+    if headcount is not None:
+        shift.required_headcount = headcount
+    if changes.get("required_skills") is not None:
+        shift.required_skills = json.dumps(sorted(set(changes["required_skills"])))
+    shift.starts_at, shift.ends_at = starts_at, ends_at
+    shift.version += 1
+    shift.updated_at = now
+    await session.flush()
+    if moved:
+        ids = (await session.scalars(select(Assignment.id).where(Assignment.shift_id == shift.id))).all()
+        await swaps.cancel_for_assignments(
+            session, assignment_ids=list(ids), reason=f"The shift {shift.name} was moved.", now=now
+        )
+    return shift
+
+
+async def list_shifts(
+    session: AsyncSession,
+    *,
+    starts_from: datetime,
+    starts_before: datetime,
+    team_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Shift], int]:
+    query = select(Shift).where(Shift.ends_at > starts_from, Shift.starts_at < starts_before)
+    if team_id is not None:
+        query = query.where(Shift.team_id == team_id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(Shift.starts_at, Shift.id).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
+
+
+async def active_assignments_of(
+    session: AsyncSession, employee_id: uuid.UUID, *, exclude: Sequence[uuid.UUID] = ()
+) -> list[tuple[Assignment, Shift]]:
+    query = (
+        select(Assignment, Shift)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(Assignment.employee_id == employee_id, Assignment.active.is_(True))
+    )
+    if exclude:
+        query = query.where(Assignment.id.not_in(list(exclude)))
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
+
+
+async def assign(
+    session: AsyncSession, *, principal: Principal, shift_id: uuid.UUID, employee_id: uuid.UUID, now: datetime
+) -> Assignment:
+    """Put an employee on a shift: active, certified if an agent (ORG-3), not already busy then."""
+    shift = await get_shift(session, shift_id)
+    access.require_team_manager(principal, shift.team_id)
+    person = await access.employee(session, employee_id)
+    if not person.active:
+        raise InvalidInput(f"{person.name} is no longer active.")
+    if person.level == 1 and not person.certified:
+        raise NotCertified(f"{person.name} has not passed training yet and may not be rostered on a shift.")
+    for _, other in await active_assignments_of(session, employee_id):
+        if other.starts_at < shift.ends_at and shift.starts_at < other.ends_at:
+            raise Conflict(f"{person.name} is already on the overlapping shift {other.name}.")
+    assignment = Assignment(
+        id=uuid.uuid4(),
+        shift_id=shift.id,
+        employee_id=employee_id,
+        active=True,
+        created_by=principal.employee_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(assignment)
+    await session.flush()
+    return assignment
+
+
+async def remove_assignment(session: AsyncSession, assignment: Assignment, *, reason: str, now: datetime) -> None:
+    """Take someone off a shift; a pending swap on that assignment is cancelled with it."""
+    assignment.active = False
+    assignment.removed_at = now
+    assignment.removed_reason = reason
+    assignment.updated_at = now
+    await session.flush()
+    await swaps.cancel_for_assignments(session, assignment_ids=[assignment.id], reason=reason, now=now)
+
+
+async def list_assignments(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    employee_id: uuid.UUID | None,
+    shift_id: uuid.UUID | None,
+    include_removed: bool,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Assignment], int]:
+    query = select(Assignment).join(Shift, Shift.id == Assignment.shift_id)
+    visible = await access.visible_ids(session, principal)
+    if visible is not None:
+        query = query.where(Assignment.employee_id.in_(visible))
+    if employee_id is not None:
+        query = query.where(Assignment.employee_id == employee_id)
+    if shift_id is not None:
+        query = query.where(Assignment.shift_id == shift_id)
+    if not include_removed:
+        query = query.where(Assignment.active.is_(True))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(Shift.starts_at, Assignment.id).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
+
+
+# Staffing reductions (ROS-2)
+
+
+async def request_staffing_change(
+    session: AsyncSession, *, principal: Principal, shift_id: uuid.UUID, data: StaffingChangeCreate, now: datetime
+) -> StaffingChange:
+    """Ask the duty manager to reduce a shift's staffing (ROS-2)."""
+    shift = await get_shift(session, shift_id)
+    access.require_team_manager(principal, shift.team_id)
+    if data.kind == "remove_assignment":
+        assert data.assignment_id is not None
+        assignment = await get_assignment(session, data.assignment_id)
+        if assignment.shift_id != shift.id or not assignment.active:
+            raise InvalidInput("The assignment is not an active assignment of this shift.")
+    elif data.new_headcount is not None and data.new_headcount >= shift.required_headcount:
+        raise InvalidInput("A staffing reduction must lower the head-count; raise it with PATCH instead.")
+    change = StaffingChange(
+        id=uuid.uuid4(),
+        shift_id=shift.id,
+        kind=data.kind,
+        new_headcount=data.new_headcount,
+        assignment_id=data.assignment_id,
+        reason=data.reason,
+        status="requested",
+        requested_by=principal.employee_id,
+        approver_id=shift.duty_manager_id,
+        created_at=now,
+    )
+    session.add(change)
+    await session.flush()
+    return change
+
+
+async def _pending_change(session: AsyncSession, principal: Principal, change_id: uuid.UUID) -> StaffingChange:
+    change = await session.get(StaffingChange, change_id)
+    if change is None:
+        raise NotFound(f"Staffing change {change_id} does not exist.")
+    if change.status != "requested":
+        raise Conflict(f"The staffing change is already {change.status}.")
+    if change.approver_id is not None and principal.employee_id != change.approver_id:
+        raise Forbidden("Only the duty manager on this shift may decide a staffing reduction.")
+    if change.approver_id is None and principal.level < 3:
+        raise Forbidden("The shift names no duty manager: a level 3 (or higher) manager decides.")
+    return change
+
+
+async def approve_staffing_change(
+    session: AsyncSession, *, principal: Principal, change_id: uuid.UUID, note: str, now: datetime
+) -> StaffingChange:
+    """The duty manager approves; the reduction applies at once (ROS-2)."""
+    change = await _pending_change(session, principal, change_id)
+    shift = await get_shift(session, change.shift_id)
+    if change.kind == "reduce_headcount":
+        assert change.new_headcount is not None
+        shift.required_headcount = change.new_headcount
+        shift.version += 1
+        shift.updated_at = now
+    else:
+        assert change.assignment_id is not None
+        assignment = await get_assignment(session, change.assignment_id)
+        if assignment.active:
+            await remove_assignment(session, assignment, reason=f"Staffing change: {change.reason}", now=now)
+    change.status = "approved"
+    change.decided_by = principal.employee_id
+    change.decided_at = now
+    change.decision_note = note or None
+    await session.flush()
+    return change
+
+
+async def reject_staffing_change(
+    session: AsyncSession, *, principal: Principal, change_id: uuid.UUID, reason: str, now: datetime
+) -> StaffingChange:
+    change = await _pending_change(session, principal, change_id)
+    change.status = "rejected"
+    change.decided_by = principal.employee_id
+    change.decided_at = now
+    change.decision_note = reason
+    await session.flush()
+    return change
+
+
+# Coverage (ROS-1, ORG-3)
+
+
+async def coverage(
+    session: AsyncSession, *, starts_at: datetime, ends_at: datetime, team_id: uuid.UUID | None, settings: Settings
+) -> tuple[list[uuid.UUID], list[dict[str, object]]]:
+    """Every hour of the range, per team, where nobody is rostered, staffing is below the head-count, or
+    no certified agent is on."""
+    if ends_at <= starts_at:
+        raise InvalidInput("The range must end after it starts.")
+    if ends_at - starts_at > timedelta(days=MAX_COVERAGE_DAYS):
+        raise InvalidInput(f"A coverage view spans at most {MAX_COVERAGE_DAYS} days.")
+    if team_id is not None:
+        if await session.get(Team, team_id) is None:
+            raise NotFound(f"Team {team_id} does not exist.")
+        team_ids = [team_id]
+    else:
+        team_ids = list((await session.scalars(select(Team.id).where(Team.active.is_(True)).order_by(Team.name))).all())
+    shifts = (
+        await session.scalars(
+            select(Shift).where(Shift.team_id.in_(team_ids), Shift.ends_at > starts_at, Shift.starts_at < ends_at)
+        )
+    ).all()
+    staff: dict[uuid.UUID, list[Employee]] = defaultdict(list)
+    if shifts:
+        rows = await session.execute(
+            select(Assignment.shift_id, Employee)
+            .join(Employee, Employee.id == Assignment.employee_id)
+            .where(Assignment.shift_id.in_([s.id for s in shifts]), Assignment.active.is_(True))
+        )
+        for shift_id, person in rows.all():
+            staff[shift_id].append(person)
+    by_team: dict[uuid.UUID, list[Shift]] = defaultdict(list)
+    for shift in shifts:
+        by_team[shift.team_id].append(shift)
+    center = ZoneInfo(settings.timezone)
+    hour = starts_at.replace(minute=0, second=0, microsecond=0)
+    gaps: list[dict[str, object]] = []
+    while hour < ends_at:
+        hour_end = hour + timedelta(hours=1)
+        for team in team_ids:
+            covering = [s for s in by_team[team] if s.starts_at < hour_end and s.ends_at > hour]
+            required = sum(s.required_headcount for s in covering)
+            people = [p for s in covering for p in staff[s.id]]
+            certified = sum(1 for p in people if p.level == 1 and p.certified)
+            reasons = []
+            if not covering:
+                reasons.append("no_shift")
+            else:
+                if len(people) < required:
+                    reasons.append("below_headcount")
+                if certified == 0:
+                    reasons.append("no_certified_agent")
+            if reasons:
+                gaps.append(
+                    {
+                        "team_id": team,
+                        "hour_start": hour,
+                        "hour_start_local": hour.astimezone(center),
+                        "shift_ids": [s.id for s in covering],
+                        "required": required,
+                        "staffed": len(people),
+                        "certified_agents": certified,
+                        "reasons": reasons,
+                    }
+                )
+        hour = hour_end
+    return team_ids, gaps
+
+
+async def shift_gaps(session: AsyncSession, shift_ids: Sequence[uuid.UUID]) -> list[dict[str, object]]:
+    """For each given shift now below its head-count: how many are missing (reported after leave)."""
+    found = []
+    for shift_id in dict.fromkeys(shift_ids):
+        shift = await get_shift(session, shift_id)
+        count = await staffed(session, shift.id)
+        if count < shift.required_headcount:
+            found.append(
+                {
+                    "shift_id": shift.id,
+                    "name": shift.name,
+                    "starts_at": shift.starts_at,
+                    "required": shift.required_headcount,
+                    "staffed": count,
+                    "missing": shift.required_headcount - count,
+                }
+            )
+    return found

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from scheduling.settings import AppSettings
+from scheduling.swap import service
+from scheduling.swap.models import Swap
+from scheduling.swap.schemas import Awaiting, SwapApproval, SwapCreate, SwapRead, SwapRefusal, SwapStepRead
+
+router = APIRouter(prefix="/v1/swaps", tags=["swaps"])
+
+
+async def _read(session: DbSession, swap: Swap) -> SwapRead:
+    step, ids = service.awaiting(swap)
+    return SwapRead(
+        id=swap.id,
+        status=swap.status,
+        requester_id=swap.requester_id,
+        counterpart_id=swap.counterpart_id,
+        requester_assignment_id=swap.requester_assignment_id,
+        counterpart_assignment_id=swap.counterpart_assignment_id,
+        requester_leader_id=swap.requester_leader_id,
+        counterpart_leader_id=swap.counterpart_leader_id,
+        requester_leader_signed_at=swap.requester_leader_signed_at,
+        counterpart_leader_signed_at=swap.counterpart_leader_signed_at,
+        approver_id=swap.approver_id,
+        accepted_at=swap.accepted_at,
+        approved_at=swap.approved_at,
+        expires_at=swap.earliest_start,
+        on_holiday=swap.on_holiday,
+        holiday_reason=swap.holiday_reason,
+        note=swap.note,
+        closed_by=swap.closed_by,
+        closed_at=swap.closed_at,
+        close_reason=swap.close_reason,
+        reversed_by=swap.reversed_by,
+        reversed_at=swap.reversed_at,
+        reversal_reason=swap.reversal_reason,
+        awaiting=Awaiting(step=step, employee_ids=ids),
+        history=[SwapStepRead.model_validate(s) for s in await service.history(session, swap.id)],
+        created_at=swap.created_at,
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SwapRead, summary="Request a swap (SWP-1..5)")
+async def request_swap(
+    data: SwapCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> SwapRead:
+    return await _read(
+        session, await service.request(session, principal=principal, data=data, settings=settings, now=now)
+    )
+
+
+@router.get("", response_model=Page[SwapRead])
+async def list_swaps(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    status_filter: Annotated[str | None, Query(alias="status")] = None,
+) -> Page[SwapRead]:
+    rows, total = await service.list_swaps(
+        session, principal=principal, status=status_filter, limit=paging.limit, offset=paging.offset
+    )
+    return Page(items=[await _read(session, r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/{swap_id}", response_model=SwapRead)
+async def get_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> SwapRead:
+    return await _read(session, await service.read(session, principal=principal, swap_id=swap_id))
+
+
+@router.post("/{swap_id}/accept", response_model=SwapRead, summary="The counterpart accepts (SWP-3)")
+async def accept_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> SwapRead:
+    return await _read(session, await service.accept(session, principal=principal, swap_id=swap_id, now=now))
+
+
+@router.post("/{swap_id}/sign", response_model=SwapRead, summary="A team leader signs (SWP-3)")
+async def sign_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> SwapRead:
+    return await _read(session, await service.sign(session, principal=principal, swap_id=swap_id, now=now))
+
+
+@router.post("/{swap_id}/approve", response_model=SwapRead, summary="The manager approves; the roster changes")
+async def approve_swap(
+    swap_id: uuid.UUID,
+    data: SwapApproval,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> SwapRead:
+    swap = await service.approve(
+        session, principal=principal, swap_id=swap_id, holiday_reason=data.holiday_reason, settings=settings, now=now
+    )
+    return await _read(session, swap)
+
+
+@router.post("/{swap_id}/reject", response_model=SwapRead, summary="Refuse at one's own step, with a reason")
+async def reject_swap(
+    swap_id: uuid.UUID, data: SwapRefusal, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> SwapRead:
+    return await _read(
+        session, await service.reject(session, principal=principal, swap_id=swap_id, reason=data.reason, now=now)
+    )
+
+
+@router.post("/{swap_id}/withdraw", response_model=SwapRead, summary="The requester withdraws (SWP-6)")
+async def withdraw_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> SwapRead:
+    return await _read(session, await service.withdraw(session, principal=principal, swap_id=swap_id, now=now))
+
+
+@router.post("/{swap_id}/reverse", response_model=SwapRead, summary="A manager reverses an approved swap")
+async def reverse_swap(
+    swap_id: uuid.UUID,
+    data: SwapRefusal,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> SwapRead:
+    swap = await service.reverse(
+        session, principal=principal, swap_id=swap_id, reason=data.reason, settings=settings, now=now
+    )
+    return await _read(session, swap)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class SwapCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "requester_assignment_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "counterpart_assignment_id": "6f5e4d3c-2b1a-4c9d-8e7f-0a1b2c3d4e5f",
+                    "note": "Family dinner on Thursday",
+                }
+            ]
+        },
+    )
+
+    requester_assignment_id: uuid.UUID
+    counterpart_assignment_id: uuid.UUID
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class SwapRefusal(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "I already have plans that evening"}]}
+    )
+
+    reason: Reason
+
+
+class SwapApproval(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{}, {"holiday_reason": "Approved by the department head: the agent's wedding"}]
+        },
+    )
+
+    holiday_reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = (
+        None
+    )
+
+
+class Awaiting(BaseModel):
+    step: Literal["counterpart", "team_leaders", "manager"] | None
+    employee_ids: list[uuid.UUID]
+
+
+class SwapStepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    actor_id: uuid.UUID | None
+    reason: str | None
+    at: datetime
+
+
+class SwapRead(BaseModel):
+    id: uuid.UUID
+    status: str
+    requester_id: uuid.UUID
+    counterpart_id: uuid.UUID
+    requester_assignment_id: uuid.UUID
+    counterpart_assignment_id: uuid.UUID
+    requester_leader_id: uuid.UUID | None
+    counterpart_leader_id: uuid.UUID | None
+    requester_leader_signed_at: datetime | None
+    counterpart_leader_signed_at: datetime | None
+    approver_id: uuid.UUID | None
+    accepted_at: datetime | None
+    approved_at: datetime | None
+    expires_at: datetime
+    on_holiday: bool
+    holiday_reason: str | None
+    note: str
+    closed_by: uuid.UUID | None
+    closed_at: datetime | None
+    close_reason: str | None
+    reversed_by: uuid.UUID | None
+    reversed_at: datetime | None
+    reversal_reason: str | None
+    awaiting: Awaiting
+    history: list[SwapStepRead]
+    created_at: datetime

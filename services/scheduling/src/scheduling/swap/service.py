@@ -1,0 +1,558 @@
+"""Shift swaps: request → counterpart accepts → both team leaders sign → manager approves (SWP-1..6)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import deadlines, outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.scheduling import (
+    SwapAcceptedV1,
+    SwapApprovedV1,
+    SwapCancelledV1,
+    SwapExpiredV1,
+    SwapRejectedV1,
+    SwapRequestedV1,
+    SwapReversedV1,
+    SwapSignedV1,
+)
+from callcenter_shared.deadlines import Due
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from scheduling import access
+from scheduling.holiday import service as holiday
+from scheduling.org.models import Employee
+from scheduling.roster.models import Assignment, Shift
+from scheduling.settings import Settings
+from scheduling.swap.models import PENDING, Swap, SwapStep
+from scheduling.swap.schemas import SwapCreate
+
+EXPIRE = "swap.expire"
+
+
+class DifferentLevels(RuleViolation):
+    rule = "SWP-1"
+
+
+class TooLate(RuleViolation):
+    rule = "SWP-2"
+
+
+class OutOfOrder(RuleViolation):
+    rule = "SWP-3"
+
+
+class MonthlyLimit(RuleViolation):
+    rule = "SWP-4"
+
+
+class UnsafeRoster(RuleViolation):
+    rule = "SWP-5"
+
+
+class NoLongerOpen(RuleViolation):
+    rule = "SWP-6"
+
+
+class HolidayNeedsHead(RuleViolation):
+    rule = "ROS-3"
+
+
+async def get(session: AsyncSession, swap_id: uuid.UUID, *, lock: bool = False) -> Swap:
+    """The swap; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
+    query = select(Swap).where(Swap.id == swap_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    swap = await session.scalar(query)
+    if swap is None:
+        raise NotFound(f"Swap {swap_id} does not exist.")
+    return swap
+
+
+async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID) -> Swap:
+    swap = await get(session, swap_id)
+    if principal.employee_id not in _actors(swap):
+        await access.require_visible(session, principal, swap.requester_id, swap.counterpart_id)
+    return swap
+
+
+def _actors(swap: Swap) -> set[uuid.UUID]:
+    return {
+        i
+        for i in (swap.requester_id, swap.counterpart_id, swap.requester_leader_id, swap.counterpart_leader_id)
+        if i is not None
+    } | ({swap.approver_id} if swap.approver_id else set())
+
+
+def awaiting(swap: Swap) -> tuple[str | None, list[uuid.UUID]]:
+    """Whose turn it is: the counterpart, the team leader(s) still to sign, the manager, or nobody."""
+    if swap.status == "requested":
+        return "counterpart", [swap.counterpart_id]
+    if swap.status == "accepted":
+        missing = []
+        if swap.requester_leader_signed_at is None and swap.requester_leader_id is not None:
+            missing.append(swap.requester_leader_id)
+        if swap.counterpart_leader_signed_at is None and swap.counterpart_leader_id is not None:
+            missing.append(swap.counterpart_leader_id)
+        return "team_leaders", list(dict.fromkeys(missing))
+    if swap.status == "signed":
+        return "manager", [swap.approver_id] if swap.approver_id else []
+    return None, []
+
+
+async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapStep]:
+    return (await session.scalars(select(SwapStep).where(SwapStep.swap_id == swap_id).order_by(SwapStep.at))).all()
+
+
+def _step(
+    session: AsyncSession, swap: Swap, action: str, actor: uuid.UUID | None, now: datetime, reason: str | None
+) -> None:
+    session.add(SwapStep(id=uuid.uuid4(), swap_id=swap.id, action=action, actor_id=actor, reason=reason, at=now))
+    swap.updated_at = now
+
+
+async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[Assignment, Shift]:
+    row = (
+        await session.execute(
+            select(Assignment, Shift).join(Shift, Shift.id == Assignment.shift_id).where(Assignment.id == assignment_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"Assignment {assignment_id} does not exist.")
+    return row[0], row[1]
+
+
+async def approved_this_month(session: AsyncSession, employee_id: uuid.UUID, moment: datetime, zone: str) -> int:
+    """Approved swaps of the person whose earlier shift falls in the same calendar month (center's zone) (SWP-4)."""
+    center = ZoneInfo(zone)
+    local = moment.astimezone(center)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Swap)
+        .where(
+            Swap.status == "approved",
+            or_(Swap.requester_id == employee_id, Swap.counterpart_id == employee_id),
+            Swap.earliest_start >= month_start,
+            Swap.earliest_start < next_month,
+        )
+    )
+    return int(count or 0)
+
+
+async def _check_monthly_limit(
+    session: AsyncSession, people: Sequence[Employee], earliest: datetime, settings: Settings
+) -> None:
+    for person in people:
+        done = await approved_this_month(session, person.id, earliest, settings.timezone)
+        if done >= settings.swap_max_per_month:
+            raise MonthlyLimit(
+                f"{person.name} already has {done} approved swaps this month; "
+                f"at most {settings.swap_max_per_month} are allowed."
+            )
+
+
+async def _check_person_after(
+    session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment, settings: Settings
+) -> None:
+    """The person, once on `takes` instead of `gives_up`, has no overlap and enough rest (SWP-5)."""
+    if not person.active:
+        raise UnsafeRoster(f"{person.name} is no longer active and cannot take a shift.")
+    if person.level == 1 and not person.certified:
+        raise UnsafeRoster(f"{person.name} is not a certified agent, so {takes.name} would lack a qualified agent.")
+    rest = timedelta(hours=settings.min_rest_hours)
+    others = (
+        await session.execute(
+            select(Shift)
+            .join(Assignment, Assignment.shift_id == Shift.id)
+            .where(Assignment.employee_id == person.id, Assignment.active.is_(True), Assignment.id != gives_up.id)
+        )
+    ).scalars()
+    for other in others:
+        if other.starts_at < takes.ends_at and takes.starts_at < other.ends_at:
+            raise UnsafeRoster(f"After the swap {person.name} would be on two overlapping shifts ({other.name}).")
+        gap = takes.starts_at - other.ends_at if other.ends_at <= takes.starts_at else other.starts_at - takes.ends_at
+        if gap < rest:
+            hours = gap.total_seconds() / 3600
+            raise UnsafeRoster(
+                f"After the swap {person.name} would rest only {hours:g} h between {other.name} and {takes.name}; "
+                f"the minimum is {settings.min_rest_hours:g} h."
+            )
+
+
+async def _check_rules(
+    session: AsyncSession,
+    *,
+    requester: Employee,
+    counterpart: Employee,
+    mine: tuple[Assignment, Shift],
+    theirs: tuple[Assignment, Shift],
+    settings: Settings,
+    earliest: datetime,
+) -> None:
+    if requester.level != counterpart.level:
+        raise DifferentLevels(
+            f"Swaps are only between employees of the same level: {requester.name} is level {requester.level}, "
+            f"{counterpart.name} is level {counterpart.level}."
+        )
+    await _check_monthly_limit(session, [requester, counterpart], earliest, settings)
+    await _check_person_after(session, requester, takes=theirs[1], gives_up=mine[0], settings=settings)
+    await _check_person_after(session, counterpart, takes=mine[1], gives_up=theirs[0], settings=settings)
+
+
+async def _on_holiday(session: AsyncSession, settings: Settings, *shifts: Shift) -> bool:
+    zone = ZoneInfo(settings.timezone)
+    for shift in shifts:
+        start = shift.starts_at.astimezone(zone).date()
+        end = shift.ends_at.astimezone(zone).date()
+        if await holiday.holidays_between(session, settings, start, end):
+            return True
+    return False
+
+
+async def request(
+    session: AsyncSession, *, principal: Principal, data: SwapCreate, settings: Settings, now: datetime
+) -> Swap:
+    """Open a swap request between one's own assignment and a colleague's."""
+    mine = await _assignment(session, data.requester_assignment_id)
+    theirs = await _assignment(session, data.counterpart_assignment_id)
+    if mine[0].employee_id != principal.employee_id:
+        raise Forbidden("You may only offer your own assignment in a swap.")
+    if not mine[0].active or not theirs[0].active:
+        raise InvalidInput("Both assignments must be active.")
+    if theirs[0].employee_id == principal.employee_id:
+        raise InvalidInput("A swap needs a colleague: the other assignment is yours too.")
+    requester = await access.employee(session, mine[0].employee_id)
+    counterpart = await access.employee(session, theirs[0].employee_id)
+    earliest = min(mine[1].starts_at, theirs[1].starts_at)
+    notice = timedelta(hours=settings.swap_notice_hours)
+    if now > earliest - notice:
+        raise TooLate(
+            f"A swap is requested at least {settings.swap_notice_hours:g} h before the earlier shift, "
+            f"which starts {earliest.astimezone(ZoneInfo(settings.timezone)).isoformat()}."
+        )
+    clash = await session.scalar(
+        select(Swap.id).where(
+            Swap.status.in_(PENDING),
+            or_(
+                Swap.requester_assignment_id.in_([mine[0].id, theirs[0].id]),
+                Swap.counterpart_assignment_id.in_([mine[0].id, theirs[0].id]),
+            ),
+        )
+    )
+    if clash is not None:
+        raise Conflict(f"One of these assignments is already in the pending swap {clash}.")
+    await _check_rules(
+        session,
+        requester=requester,
+        counterpart=counterpart,
+        mine=mine,
+        theirs=theirs,
+        settings=settings,
+        earliest=earliest,
+    )
+    approver = await access.superior_at_level(session, requester, settings.swap_approver_level)
+    if approver is None:
+        raise InvalidInput(f"{requester.name} has no manager at level {settings.swap_approver_level} to approve swaps.")
+    swap = Swap(
+        id=uuid.uuid4(),
+        requester_id=requester.id,
+        counterpart_id=counterpart.id,
+        requester_assignment_id=mine[0].id,
+        counterpart_assignment_id=theirs[0].id,
+        status="requested",
+        requester_leader_id=requester.superior_id,
+        counterpart_leader_id=counterpart.superior_id,
+        approver_id=approver.id,
+        earliest_start=earliest,
+        on_holiday=await _on_holiday(session, settings, mine[1], theirs[1]),
+        note=data.note,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(swap)
+    await session.flush()
+    _step(session, swap, "requested", principal.employee_id, now, data.note or None)
+    await deadlines.schedule(session, kind=EXPIRE, ref_id=swap.id, due_at=earliest, now=now)
+    await outbox.add(
+        session,
+        SwapRequestedV1(
+            swap_id=swap.id,
+            requester_id=swap.requester_id,
+            counterpart_id=swap.counterpart_id,
+            requester_assignment_id=swap.requester_assignment_id,
+            counterpart_assignment_id=swap.counterpart_assignment_id,
+            expires_at=earliest,
+            requested_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+    return swap
+
+
+def _require_open(swap: Swap, now: datetime, *statuses: str) -> None:
+    if swap.status not in statuses:
+        if swap.status in PENDING:
+            step, _ = awaiting(swap)
+            raise OutOfOrder(
+                f"The swap is waiting for the {step.replace('_', ' ') if step else 'nobody'}, not for this step."
+            )
+        raise NoLongerOpen(f"The swap is already {swap.status}.")
+    if now >= swap.earliest_start:
+        raise NoLongerOpen("The earlier shift has started: the request has expired.")
+
+
+async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
+    """The counterpart registers the swap too (SWP-3)."""
+    swap = await get(session, swap_id, lock=True)
+    if principal.employee_id != swap.counterpart_id:
+        raise Forbidden("Only the colleague named in the request may accept it.")
+    _require_open(swap, now, "requested")
+    swap.status = "accepted"
+    swap.accepted_at = now
+    _step(session, swap, "accepted", principal.employee_id, now, None)
+    await outbox.add(
+        session, SwapAcceptedV1(swap_id=swap.id, counterpart_id=principal.employee_id, accepted_at=now), at=now
+    )
+    await session.flush()
+    return swap
+
+
+async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
+    """A team leader of either party signs, in any order (SWP-3)."""
+    swap = await get(session, swap_id, lock=True)
+    if principal.employee_id not in (swap.requester_leader_id, swap.counterpart_leader_id):
+        raise Forbidden("Only the team leaders of the two employees may sign this swap.")
+    _require_open(swap, now, "accepted")
+    _, waiting = awaiting(swap)
+    if principal.employee_id not in waiting:
+        raise Conflict("You have already signed this swap.")
+    if swap.requester_leader_id == principal.employee_id:
+        swap.requester_leader_signed_at = now
+    if swap.counterpart_leader_id == principal.employee_id:
+        swap.counterpart_leader_signed_at = now
+    if not awaiting(swap)[1]:
+        swap.status = "signed"
+    _step(session, swap, "signed", principal.employee_id, now, None)
+    await outbox.add(session, SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now), at=now)
+    await session.flush()
+    return swap
+
+
+async def approve(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    swap_id: uuid.UUID,
+    holiday_reason: str | None,
+    settings: Settings,
+    now: datetime,
+) -> Swap:
+    """The department manager approves; the two assignments change hands in this transaction."""
+    swap = await get(session, swap_id, lock=True)
+    if principal.employee_id != swap.approver_id:
+        raise Forbidden("Only the department manager named on the request may approve it.")
+    _require_open(swap, now, "signed")
+    mine = await _assignment(session, swap.requester_assignment_id)
+    theirs = await _assignment(session, swap.counterpart_assignment_id)
+    # A center holiday may have been added since the request.
+    swap.on_holiday = swap.on_holiday or await _on_holiday(session, settings, mine[1], theirs[1])
+    if swap.on_holiday and not holiday_reason:
+        raise HolidayNeedsHead(
+            "One of the shifts falls on a public holiday: only the department head may allow it, and the approval "
+            "must give a reason (holiday_reason)."
+        )
+    requester = await access.employee(session, swap.requester_id)
+    counterpart = await access.employee(session, swap.counterpart_id)
+    await _check_rules(
+        session,
+        requester=requester,
+        counterpart=counterpart,
+        mine=mine,
+        theirs=theirs,
+        settings=settings,
+        earliest=swap.earliest_start,
+    )
+    mine[0].employee_id, theirs[0].employee_id = counterpart.id, requester.id
+    mine[0].updated_at = theirs[0].updated_at = now
+    swap.status = "approved"
+    swap.approved_at = now
+    swap.holiday_reason = holiday_reason if swap.on_holiday else None
+    _step(session, swap, "approved", principal.employee_id, now, swap.holiday_reason)
+    await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
+    await session.flush()
+    await cancel_for_assignments(
+        session,
+        assignment_ids=[mine[0].id, theirs[0].id],
+        reason="Another swap of the same assignment was approved.",
+        now=now,
+        keep=swap.id,
+    )
+    await outbox.add(
+        session,
+        SwapApprovedV1(
+            swap_id=swap.id,
+            requester_id=swap.requester_id,
+            counterpart_id=swap.counterpart_id,
+            requester_assignment_id=swap.requester_assignment_id,
+            counterpart_assignment_id=swap.counterpart_assignment_id,
+            approved_by=principal.employee_id,
+            approved_at=now,
+        ),
+        at=now,
+    )
+    return swap
+
+
+async def reject(
+    session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, now: datetime
+) -> Swap:
+    """Whoever's turn it is refuses, with a reason."""
+    swap = await get(session, swap_id, lock=True)
+    _require_open(swap, now, *PENDING)
+    step, waiting = awaiting(swap)
+    if principal.employee_id not in waiting or step is None:
+        raise Forbidden("Only the person whose turn it is may refuse this swap now.")
+    swap.status = "rejected"
+    swap.closed_by = principal.employee_id
+    swap.closed_at = now
+    swap.close_reason = reason
+    _step(session, swap, "rejected", principal.employee_id, now, reason)
+    await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
+    step_name = "team_leader" if step == "team_leaders" else step
+    await outbox.add(
+        session,
+        SwapRejectedV1(
+            swap_id=swap.id, rejected_by=principal.employee_id, step=step_name, reason=reason, rejected_at=now
+        ),
+        at=now,
+    )
+    await session.flush()
+    return swap
+
+
+async def withdraw(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
+    """The requester withdraws the request, until it is approved (SWP-6)."""
+    swap = await get(session, swap_id, lock=True)
+    if principal.employee_id != swap.requester_id:
+        raise Forbidden("Only the requester may withdraw a swap request.")
+    if swap.status not in PENDING:
+        raise NoLongerOpen(f"A swap can be withdrawn only until it is approved; it is {swap.status}.")
+    await _cancel(session, swap, by=principal.employee_id, reason="Withdrawn by the requester.", now=now)
+    return swap
+
+
+async def _cancel(session: AsyncSession, swap: Swap, *, by: uuid.UUID | None, reason: str, now: datetime) -> None:
+    swap.status = "cancelled"
+    swap.closed_by = by
+    swap.closed_at = now
+    swap.close_reason = reason
+    _step(session, swap, "cancelled", by, now, reason)
+    await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
+    await outbox.add(
+        session, SwapCancelledV1(swap_id=swap.id, cancelled_by=by, reason=reason, cancelled_at=now), at=now
+    )
+    await session.flush()
+
+
+async def cancel_for_assignments(
+    session: AsyncSession,
+    *,
+    assignment_ids: Sequence[uuid.UUID],
+    reason: str,
+    now: datetime,
+    keep: uuid.UUID | None = None,
+) -> list[Swap]:
+    """Cancel every pending swap on these assignments: they changed underneath it."""
+    if not assignment_ids:
+        return []
+    query = select(Swap).where(
+        Swap.status.in_(PENDING),
+        or_(
+            Swap.requester_assignment_id.in_(list(assignment_ids)),
+            Swap.counterpart_assignment_id.in_(list(assignment_ids)),
+        ),
+    )
+    if keep is not None:
+        query = query.where(Swap.id != keep)
+    swaps = list((await session.scalars(query)).all())
+    for swap in swaps:
+        await _cancel(session, swap, by=None, reason=f"The roster changed: {reason}", now=now)
+    return swaps
+
+
+async def expire(session: AsyncSession, due: Due, now: datetime) -> None:
+    """Deadline handler: a request still pending when the earlier shift starts expires (SWP-6)."""
+    swap = await session.scalar(select(Swap).where(Swap.id == uuid.UUID(due.ref_id)).with_for_update())
+    if swap is None or swap.status not in PENDING:
+        return
+    swap.status = "expired"
+    swap.closed_at = now
+    swap.close_reason = "Unanswered when the earlier shift started."
+    _step(session, swap, "expired", None, now, swap.close_reason)
+    await outbox.add(session, SwapExpiredV1(swap_id=swap.id, expired_at=now), at=now)
+    await session.flush()
+
+
+async def reverse(
+    session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, settings: Settings, now: datetime
+) -> Swap:
+    """A manager undoes an approved swap before the earlier shift starts; the history keeps both."""
+    swap = await get(session, swap_id, lock=True)
+    if principal.level < settings.swap_approver_level:
+        raise Forbidden(f"Only a manager of level {settings.swap_approver_level} or above may reverse a swap.")
+    if swap.status != "approved":
+        raise Conflict(f"Only an approved swap can be reversed; this one is {swap.status}.")
+    if now >= swap.earliest_start:
+        raise Conflict("The earlier shift has started: the swap can no longer be reversed.")
+    mine = await _assignment(session, swap.requester_assignment_id)
+    theirs = await _assignment(session, swap.counterpart_assignment_id)
+    if (
+        not (mine[0].active and theirs[0].active)
+        or mine[0].employee_id != swap.counterpart_id
+        or theirs[0].employee_id != swap.requester_id
+    ):
+        raise Conflict("The roster changed since the swap was approved; fix the roster instead.")
+    mine[0].employee_id, theirs[0].employee_id = swap.requester_id, swap.counterpart_id
+    mine[0].updated_at = theirs[0].updated_at = now
+    swap.status = "reversed"
+    swap.reversed_by = principal.employee_id
+    swap.reversed_at = now
+    swap.reversal_reason = reason
+    _step(session, swap, "reversed", principal.employee_id, now, reason)
+    await outbox.add(
+        session,
+        SwapReversedV1(swap_id=swap.id, reversed_by=principal.employee_id, reason=reason, reversed_at=now),
+        at=now,
+    )
+    await session.flush()
+    return swap
+
+
+async def list_swaps(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> tuple[Sequence[Swap], int]:
+    query = select(Swap)
+    visible = await access.visible_ids(session, principal)
+    if visible is not None:
+        me = principal.employee_id
+        query = query.where(
+            or_(
+                Swap.requester_id.in_(visible),
+                Swap.counterpart_id.in_(visible),
+                Swap.requester_leader_id == me,
+                Swap.counterpart_leader_id == me,
+            )
+        )
+    if status is not None:
+        query = query.where(Swap.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(Swap.created_at.desc(), Swap.id).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
