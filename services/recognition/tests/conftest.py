@@ -125,8 +125,7 @@ class Org:
         return person
 
 
-@pytest.fixture
-async def org(app: FastAPI) -> Org:
+async def build_org(app: FastAPI) -> Org:
     settings: Settings = app.state.settings
     factory = app.state.session_factory
     placeholder = Person(uuid.uuid4(), 5, None, "", {})
@@ -138,6 +137,17 @@ async def org(app: FastAPI) -> Org:
     o.team = await o.new_team(o.deputy, "热线一组", 3, ["王芳", "张伟", "刘洋"])
     o.other_team = await o.new_team(o.other_deputy, "热线二组", 2)
     return o
+
+
+@pytest.fixture
+def org_factory() -> Callable[[FastAPI], Any]:
+    """`await org_factory(app)`: the standard org seeded into any app's read copy."""
+    return build_org
+
+
+@pytest.fixture
+async def org(app: FastAPI) -> Org:
+    return await build_org(app)
 
 
 async def published(session: AsyncSession, subject: str) -> list[dict[str, Any]]:
