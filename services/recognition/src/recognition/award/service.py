@@ -88,7 +88,7 @@ async def record_grant(
         reason=reason,
         criteria=award.criteria,
         evidence=evidence,
-        amount=amount,
+        amount=amount.quantize(Decimal("0.01")) if amount is not None else None,
         source=source,
         source_key=source_key,
         period_start=period[0] if period else None,
