@@ -158,6 +158,11 @@ async def published(session: AsyncSession, subject: str) -> list[dict[str, Any]]
 
 
 @pytest.fixture
-def events() -> Callable[..., Any]:
-    """`await events(session, subject)`: the envelopes in the outbox for a subject."""
-    return published
+def events(app: FastAPI) -> Callable[..., Any]:
+    """`await events(subject)`: the envelopes in the outbox for a subject (read in a short session)."""
+
+    async def read(subject: str) -> list[dict[str, Any]]:
+        async with app.state.session_factory() as s:
+            return await published(s, subject)
+
+    return read

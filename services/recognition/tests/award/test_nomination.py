@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def award_id(client: httpx.AsyncClient, headers: dict[str, str], code: str) -> str:
@@ -79,7 +78,7 @@ class TestApproval:
         assert [n["status"] for n in still.json()["items"]] == ["pending"]
 
     async def test_nomination_approved_by_right_level_is_granted_on_the_wall_with_event_REC_2(
-        self, client: httpx.AsyncClient, org: Any, session: AsyncSession, events: Any
+        self, client: httpx.AsyncClient, org: Any, events: Any
     ) -> None:
         agent = org.team.agents[0]
         nomination = await nominate(client, org, "best_customer_service", org.team.leader, agent)
@@ -101,7 +100,7 @@ class TestApproval:
         assert line["criteria"].startswith("Consistently warm")  # REC-10: the criteria travel with the grant
         assert line["evidence"]["evidence_links"] == ["https://crm.example.com/calls/8841"]
 
-        [event] = await events(session, "callcenter.recognition.award.granted.v1")
+        [event] = await events("callcenter.recognition.award.granted.v1")
         assert event["data"]["grant_id"] == grant_id
         assert event["data"]["recipient_id"] == str(agent.id)
         assert event["data"]["team_id"] == str(org.team.id)

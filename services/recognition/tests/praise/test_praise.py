@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.clock import FrozenClock
 
@@ -27,7 +26,7 @@ async def praise(
 
 class TestGive:
     async def test_praise_credits_the_ledger_and_publishes_REC_5(
-        self, client: httpx.AsyncClient, org: Any, session: AsyncSession, events: Any
+        self, client: httpx.AsyncClient, org: Any, events: Any
     ) -> None:
         a, b, _ = org.team.agents
         response = await praise(client, a, b, 30)
@@ -37,19 +36,17 @@ class TestGive:
         assert [(e["delta"], e["kind"]) for e in points["ledger"]["items"]] == [(30, "praise_received")]
         left = (await client.get("/v1/praise/allowance", headers=a.headers)).json()
         assert left == {"month": "2026-11", "allowance": 100, "spent": 30, "remaining": 70}
-        [event] = await events(session, "callcenter.recognition.praise.given.v1")
+        [event] = await events("callcenter.recognition.praise.given.v1")
         assert event["data"]["points"] == 30
         assert event["data"]["value"] == "teamwork"
 
-    async def test_self_praise_is_refused_REC_5(
-        self, client: httpx.AsyncClient, org: Any, session: AsyncSession, events: Any
-    ) -> None:
+    async def test_self_praise_is_refused_REC_5(self, client: httpx.AsyncClient, org: Any, events: Any) -> None:
         a = org.team.agents[0]
         response = await praise(client, a, a, 10)
         assert response.status_code == 422
         assert response.json()["rule"] == "REC-5"
         assert "yourself" in response.json()["detail"]
-        assert await events(session, "callcenter.recognition.praise.given.v1") == []
+        assert await events("callcenter.recognition.praise.given.v1") == []
 
     async def test_over_allowance_is_refused_REC_5(self, client: httpx.AsyncClient, org: Any) -> None:
         a, b, c = org.team.agents
@@ -125,7 +122,7 @@ class TestRedemption:
         ] == "fulfilled"
 
     async def test_redemption_needs_enough_points_and_stock(self, client: httpx.AsyncClient, org: Any) -> None:
-        a, b, c = org.team.agents
+        a, _, c = org.team.agents
         await praise(client, a, c, 40)
         reward = (
             await client.post(
