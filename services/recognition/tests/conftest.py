@@ -19,6 +19,7 @@ from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_team_upserted
 from callcenter_shared.tables import outbox
 from callcenter_shared.testing import TestDatabases, bearer, http_client, seed_person
+from recognition.award.catalog import seed_catalog
 from recognition.main import create_app
 from recognition.settings import Settings
 
@@ -44,6 +45,7 @@ async def app(
     test_databases: TestDatabases, clock: FrozenClock, settings_factory: Callable[..., Settings]
 ) -> AsyncIterator[FastAPI]:
     application = create_app(settings_factory(await test_databases.fresh("recognition")), clock=clock)
+    await seed(application)
     yield application
     await application.state.engine.dispose()
 
@@ -125,6 +127,12 @@ class Org:
         return person
 
 
+async def seed(app: FastAPI) -> None:
+    """The award catalog and track rules, as `python -m recognition.migrate` seeds them."""
+    async with app.state.session_factory() as s, s.begin():
+        await seed_catalog(s, now=datetime(2026, 11, 1, tzinfo=UTC))
+
+
 async def build_org(app: FastAPI) -> Org:
     settings: Settings = app.state.settings
     factory = app.state.session_factory
@@ -141,8 +149,13 @@ async def build_org(app: FastAPI) -> Org:
 
 @pytest.fixture
 def org_factory() -> Callable[[FastAPI], Any]:
-    """`await org_factory(app)`: the standard org seeded into any app's read copy."""
-    return build_org
+    """`await org_factory(app)`: the award catalog and the standard org seeded into any app."""
+
+    async def build(app: FastAPI) -> Org:
+        await seed(app)
+        return await build_org(app)
+
+    return build
 
 
 @pytest.fixture
