@@ -394,13 +394,17 @@ async def read(session: AsyncSession, competition: Competition) -> dict[str, obj
             plan = await session.get(TrainingPlan, e.id)
             rows.append(
                 {
-                    "id": e.id, "employee_id": e.employee_id, "category_code": category.code, "finalist": e.finalist,
-                    "winner": e.winner, "preliminary_total": e.preliminary_total or prelim.get(e.id),
-                    "final_total": e.final_total or final.get(e.id),
+                    "id": e.id,
+                    "employee_id": e.employee_id,
+                    "category_code": category.code,
+                    "finalist": e.finalist,
+                    "winner": e.winner,
+                    "preliminary_total": e.preliminary_total if e.preliminary_total is not None else prelim.get(e.id),
+                    "final_total": e.final_total if e.final_total is not None else final.get(e.id),
                     "sessions_planned": plan.sessions_planned if plan else None,
                     "sessions_held": await _held(session, e.id),
                 }
-            )  # fmt: skip
+            )
         views.append(
             {
                 "code": category.code,
