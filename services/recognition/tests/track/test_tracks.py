@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -205,3 +206,21 @@ class TestRecognitionShare:
             "/v1/reports/recognition-share", params={"year": 2026, "quarter": 4}, headers=org.team.agents[0].headers
         )
         assert refused.status_code == 403
+
+
+class TestConcurrentArrival:
+    async def test_summary_and_last_scorecard_at_the_same_moment_compute_once_REC_3(
+        self, app: FastAPI, org: Any
+    ) -> None:
+        """On PostgreSQL the two consumers' transactions really overlap; the period row's lock decides."""
+        first, _ = periods(org)
+        await deliver(app, *first[:2])
+        await asyncio.gather(deliver(app, first[2]), deliver(app, summary(P1, 3)))
+        stars = await grants(app, "kpi_star")
+        assert {(g.evidence["kpi_code"], g.evidence["scope"]) for g in stars} == {
+            ("fcr", "team"),
+            ("fcr", "center"),
+            ("csat", "team"),
+            ("csat", "center"),
+        }
+        assert len(stars) == 4
