@@ -7,8 +7,13 @@ from fastapi import FastAPI
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from recognition import models  # noqa: F401  (maps every table before first use)
+from recognition.award.router import router as award_router
+from recognition.birthday.router import router as birthday_router
+from recognition.competition.router import router as competition_router
+from recognition.praise.router import router as praise_router
 from recognition.settings import Settings
 from recognition.subscriptions import SUBSCRIPTIONS
+from recognition.track.router import router as track_router
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -16,7 +21,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         settings or Settings(),
         title="Call center: recognition",
         description="Awards, nominations, the honor wall, peer praise, competitions and letters of praise.",
-        routers=[],
+        routers=[award_router, track_router, praise_router, competition_router, birthday_router],
         subscriptions=SUBSCRIPTIONS,
         clock=clock,
     )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from callcenter_shared.settings import ServiceSettings
 
 
@@ -10,3 +12,16 @@ class Settings(ServiceSettings):
 
     service_name: ClassVar[str] = "recognition"
     default_port: ClassVar[int] = 8003
+
+    praise_monthly_allowance: int = Field(default=100, ge=1, description="REC-5: points each employee may give a month")
+    company_values: list[str] = Field(
+        default=["customer first", "integrity", "teamwork", "ownership", "continuous improvement"],
+        min_length=1,
+        description="REC-5: a praise names one of these (JSON list in COMPANY_VALUES)",
+    )
+    reciprocity_window_days: int = Field(default=90, ge=7)
+    reciprocity_min_praises: int = Field(default=3, ge=1, description="Praises each way before a pair is judged")
+    reciprocity_share: float = Field(
+        default=0.6, gt=0, le=1, description="Flag when each gives at least this share of their points to the other"
+    )
+    praise_coverage_days: int = Field(default=7, ge=1, description="REC-6: leaders praise each member within N days")

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from callcenter_shared.contracts.performance import (
+    AgentPeriodScorecardClosedV1,
+    KpiPeriodClosedV1,
+    QaEvaluationFinalizedV1,
+)
 from callcenter_shared.inbox import Subscriptions
 from callcenter_shared.org import ORG_SUBSCRIPTIONS
+from recognition.track.handlers import (
+    on_agent_period_scorecard_closed,
+    on_kpi_period_closed,
+    on_qa_evaluation_finalized,
+)
 
 SUBSCRIPTIONS: Subscriptions = {
-    **ORG_SUBSCRIPTIONS,
+    **cast(Subscriptions, ORG_SUBSCRIPTIONS),
+    AgentPeriodScorecardClosedV1: on_agent_period_scorecard_closed,
+    KpiPeriodClosedV1: on_kpi_period_closed,
+    QaEvaluationFinalizedV1: on_qa_evaluation_finalized,
 }

@@ -42,3 +42,18 @@ class PraiseGivenV1(Event):
 
     def key(self) -> str:
         return str(self.praise_id)
+
+
+class CompetitionCompletedV1(Event):
+    """Published when every winner of a competition has held the training sessions they owe (REC-7)."""
+
+    subject = "callcenter.recognition.competition.completed.v1"
+
+    competition_id: uuid.UUID
+    name: str
+    winner_ids: list[uuid.UUID] = Field(description="Employees who won a category")
+    sessions_held: int = Field(ge=0, description="Training sessions the winners delivered to colleagues")
+    completed_at: datetime
+
+    def key(self) -> str:
+        return str(self.competition_id)

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from recognition.award import letter, service
+from recognition.award.schemas import (
+    AwardCreate,
+    AwardRead,
+    GrantRead,
+    LetterRequest,
+    NominationCreate,
+    NominationDecision,
+    NominationRead,
+    PoolCreate,
+    PoolRead,
+)
+
+router = APIRouter(prefix="/v1", tags=["awards"])
+
+
+@router.get("/awards", response_model=list[AwardRead], summary="The award catalog (REC-1)")
+async def list_awards(_principal: CurrentPrincipal, session: DbSession) -> list[AwardRead]:
+    return [AwardRead.model_validate(a) for a in await service.list_awards(session)]
+
+
+@router.post("/awards", status_code=status.HTTP_201_CREATED, response_model=AwardRead)
+async def create_award(data: AwardCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> AwardRead:
+    return AwardRead.model_validate(await service.create_award(session, principal=principal, data=data, now=now))
+
+
+@router.post(
+    "/nominations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NominationRead,
+    summary="Nominate a colleague or a team for an award (REC-2)",
+)
+async def nominate(data: NominationCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> NominationRead:
+    return NominationRead.model_validate(await service.nominate(session, principal=principal, data=data, now=now))
+
+
+@router.get("/nominations", response_model=Page[NominationRead])
+async def list_nominations(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    status_: Annotated[Literal["pending", "approved", "rejected"] | None, Query(alias="status")] = None,
+) -> Page[NominationRead]:
+    rows, total = await service.list_nominations(
+        session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[NominationRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.post(
+    "/nominations/{nomination_id}/approve",
+    response_model=NominationRead,
+    summary="Approve at the award's level (or above in the nominee's chain): grants the award (REC-2)",
+)
+async def approve(
+    nomination_id: uuid.UUID, data: NominationDecision, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> NominationRead:
+    nomination = await service.approve(
+        session, principal=principal, nomination_id=nomination_id, note=data.note, amount=data.amount, now=now
+    )
+    return NominationRead.model_validate(nomination)
+
+
+@router.post("/nominations/{nomination_id}/reject", response_model=NominationRead)
+async def reject(
+    nomination_id: uuid.UUID, data: NominationDecision, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> NominationRead:
+    nomination = await service.reject(
+        session, principal=principal, nomination_id=nomination_id, note=data.note, now=now
+    )
+    return NominationRead.model_validate(nomination)
+
+
+@router.get(
+    "/honor-wall",
+    response_model=Page[GrantRead],
+    summary="Every grant with its reason, criteria and data (REC-2, REC-10); amounts only for the recipient's chain",
+)
+async def honor_wall(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    team_id: uuid.UUID | None = None,
+    award_id: uuid.UUID | None = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+) -> Page[GrantRead]:
+    grants, total = await service.honor_wall(
+        session,
+        team_id=team_id,
+        award_id=award_id,
+        from_date=from_date,
+        to_date=to_date,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    items = await service.grant_views(session, principal, grants)
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/grants/{grant_id}", response_model=GrantRead)
+async def get_grant(grant_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> GrantRead:
+    return (await service.grant_views(session, principal, [await service.get_grant(session, grant_id)]))[0]
+
+
+@router.post(
+    "/pools",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PoolRead,
+    summary="Split a material award pool across a team by performance; an even split is refused (REC-4)",
+)
+async def split_pool(data: PoolCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> PoolRead:
+    pool, grants = await service.split_pool(session, principal=principal, data=data, now=now)
+    return PoolRead(
+        id=pool.id,
+        award_id=pool.award_id,
+        team_id=pool.team_id,
+        total_amount=pool.total_amount,
+        basis=pool.basis,
+        grants=await service.grant_views(session, principal, grants),
+    )
+
+
+@router.post(
+    "/grants/{grant_id}/letter",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The letter of praise as PDF"}},
+    summary="Generate a letter of praise for a grant, signed by senior management (REC-8)",
+)
+async def letter_of_praise(
+    grant_id: uuid.UUID,
+    data: LetterRequest,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    request: Request,
+) -> Response:
+    today = now.astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    pdf, filename = await letter.letter_for_grant(
+        session,
+        principal=principal,
+        grant_id=grant_id,
+        signer_id=data.signer_id,
+        achievement=data.achievement,
+        today=today,
+    )
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f"attachment; filename={quote(filename)}"}
+    )

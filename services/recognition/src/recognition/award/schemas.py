@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+
+class AwardCreate(BaseModel):
+    code: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=200)
+    scope: Literal["individual", "team"]
+    material: bool
+    form: Literal["bonus", "gift", "certificate", "letter", "honor_wall"]
+    frequency: Literal["instant", "monthly", "quarterly"]
+    approver_level: int = Field(ge=2, le=5)
+    criteria: str = Field(min_length=5, max_length=2000)
+
+    @model_validator(mode="after")
+    def _form_matches_material(self) -> AwardCreate:
+        if self.material != (self.form in {"bonus", "gift"}):
+            raise ValueError(
+                "material awards are a bonus or a gift; spiritual ones a certificate, letter or honor wall"
+            )
+        return self
+
+
+class AwardRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    scope: str
+    material: bool
+    form: str
+    frequency: str
+    approver_level: int
+    criteria: str
+    automatic: bool
+    active: bool
+
+
+class NominationCreate(BaseModel):
+    award_id: uuid.UUID
+    nominee_id: uuid.UUID | None = Field(None, description="For an individual award")
+    team_id: uuid.UUID | None = Field(None, description="For a team award")
+    reason: str = Field(min_length=10, max_length=4000, description="What they did, concretely")
+    evidence_links: list[HttpUrl] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _one_nominee(self) -> NominationCreate:
+        if (self.nominee_id is None) == (self.team_id is None):
+            raise ValueError("name exactly one of nominee_id (a person) or team_id (a team)")
+        return self
+
+
+class NominationDecision(BaseModel):
+    note: str | None = Field(None, max_length=2000)
+    amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2, description="Material awards only")
+
+
+class NominationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    award_id: uuid.UUID
+    nominee_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    nominated_by: uuid.UUID
+    reason: str
+    evidence_links: list[str]
+    status: str
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    decision_note: str | None
+    grant_id: uuid.UUID | None
+    created_at: datetime
+
+
+class GrantRead(BaseModel):
+    id: uuid.UUID
+    award_id: uuid.UUID
+    award_name: str
+    material: bool
+    recipient_id: uuid.UUID | None
+    recipient_name: str | None
+    team_id: uuid.UUID | None
+    reason: str
+    criteria: str = Field(description="REC-10: the award's criteria at the time of the grant")
+    evidence: dict[str, Any] = Field(description="REC-10: the data behind the grant (KPI values for tracks)")
+    amount: Decimal | None = Field(description="Material amount: shown only to the recipient and their chain")
+    amount_hidden: bool
+    source: str
+    period_start: date | None
+    period_end: date | None
+    granted_by: uuid.UUID | None
+    granted_at: datetime
+
+
+class PoolShare(BaseModel):
+    employee_id: uuid.UUID
+    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    basis_value: float = Field(description="This member's value of the basis, e.g. their composite score")
+
+
+class PoolCreate(BaseModel):
+    award_id: uuid.UUID
+    team_id: uuid.UUID
+    total_amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    basis: str = Field(min_length=3, max_length=200, description="What the split follows, e.g. 'composite score'")
+    reason: str = Field(min_length=5, max_length=2000)
+    shares: list[PoolShare] = Field(min_length=1, max_length=500)
+
+
+class PoolRead(BaseModel):
+    id: uuid.UUID
+    award_id: uuid.UUID
+    team_id: uuid.UUID
+    total_amount: Decimal
+    basis: str
+    grants: list[GrantRead]
+
+
+class LetterRequest(BaseModel):
+    signer_id: uuid.UUID = Field(description="A senior manager (L4 or L5) who signs the letter")
+    achievement: str | None = Field(None, max_length=2000, description="Defaults to the grant's reason")

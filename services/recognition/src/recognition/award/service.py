@@ -1,0 +1,408 @@
+"""Use cases of awards: the catalog, nominations and their approval, grants, the honor wall, pools."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.recognition import AwardGrantedV1
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members, visible_employee_ids
+from recognition.access import decides_at_level, sees_private
+from recognition.award.models import Award, Grant, MaterialPool, Nomination
+from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
+
+CATALOG_ADMIN_LEVEL = 3
+
+
+class WrongApprover(RuleViolation):
+    rule = "REC-2"
+
+
+class EvenSplit(RuleViolation):
+    rule = "REC-4"
+
+
+# Catalog (REC-1)
+
+
+async def get_award(session: AsyncSession, award_id: uuid.UUID) -> Award:
+    award = await session.get(Award, award_id)
+    if award is None:
+        raise NotFound(f"Award {award_id} does not exist.")
+    return award
+
+
+async def list_awards(session: AsyncSession) -> Sequence[Award]:
+    return (await session.scalars(select(Award).where(Award.active.is_(True)).order_by(Award.name))).all()
+
+
+async def create_award(session: AsyncSession, *, principal: Principal, data: AwardCreate, now: datetime) -> Award:
+    """Add an award to the catalog (L3 and above)."""
+    if principal.level < CATALOG_ADMIN_LEVEL:
+        raise Forbidden("Only level 3 and above may change the award catalog.")
+    if await session.scalar(select(Award.id).where(Award.code == data.code)):
+        raise Conflict(f"An award with code {data.code!r} already exists.")
+    award = Award(id=uuid.uuid4(), **data.model_dump(), automatic=False, active=True, created_at=now)
+    session.add(award)
+    await session.flush()
+    return award
+
+
+# Grants
+
+
+async def record_grant(
+    session: AsyncSession,
+    *,
+    award: Award,
+    recipient_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    reason: str,
+    evidence: dict[str, Any],
+    source: str,
+    source_key: str,
+    now: datetime,
+    amount: Decimal | None = None,
+    granted_by: uuid.UUID | None = None,
+    period: tuple[date, date] | None = None,
+) -> Grant:
+    """Put a grant on the honor wall and publish `award.granted` (REC-2, REC-10)."""
+    if recipient_id is not None and team_id is None:
+        person = await find_person(session, recipient_id)
+        team_id = person.team_id if person else None
+    grant = Grant(
+        id=uuid.uuid4(),
+        award_id=award.id,
+        recipient_id=recipient_id,
+        team_id=team_id,
+        reason=reason,
+        criteria=award.criteria,
+        evidence=evidence,
+        amount=amount.quantize(Decimal("0.01")) if amount is not None else None,
+        source=source,
+        source_key=source_key,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        granted_by=granted_by,
+        granted_at=now,
+    )
+    session.add(grant)
+    await session.flush()
+    await outbox.add(
+        session,
+        AwardGrantedV1(
+            grant_id=grant.id,
+            award_id=award.id,
+            award_name=award.name,
+            recipient_id=recipient_id,
+            team_id=team_id,
+            material=award.material,
+            reason=reason,
+            granted_at=now,
+        ),
+        at=now,
+    )
+    return grant
+
+
+async def get_grant(session: AsyncSession, grant_id: uuid.UUID) -> Grant:
+    grant = await session.get(Grant, grant_id)
+    if grant is None:
+        raise NotFound(f"Grant {grant_id} does not exist.")
+    return grant
+
+
+async def grant_views(session: AsyncSession, principal: Principal, grants: Sequence[Grant]) -> list[GrantRead]:
+    """Grants as the caller may see them: material amounts only for the recipient and their chain."""
+    award_ids = {g.award_id for g in grants}
+    awards = {a.id: a for a in (await session.scalars(select(Award).where(Award.id.in_(award_ids)))).all()}
+    person_ids = {g.recipient_id for g in grants if g.recipient_id}
+    rows = await session.execute(
+        select(org_employee.c.id, org_employee.c.name).where(org_employee.c.id.in_(person_ids))
+    )
+    names: dict[uuid.UUID, str] = {row.id: row.name for row in rows}
+    views = []
+    for grant in grants:
+        award = awards[grant.award_id]
+        visible = grant.amount is None or await sees_private(
+            session,
+            principal,
+            employee_id=grant.recipient_id,
+            team_id=grant.team_id if not grant.recipient_id else None,
+        )
+        views.append(
+            GrantRead(
+                id=grant.id,
+                award_id=award.id,
+                award_name=award.name,
+                material=award.material,
+                recipient_id=grant.recipient_id,
+                recipient_name=names.get(grant.recipient_id) if grant.recipient_id else None,
+                team_id=grant.team_id,
+                reason=grant.reason,
+                criteria=grant.criteria,
+                evidence=grant.evidence,
+                amount=grant.amount if visible else None,
+                amount_hidden=not visible,
+                source=grant.source,
+                period_start=grant.period_start,
+                period_end=grant.period_end,
+                granted_by=grant.granted_by,
+                granted_at=grant.granted_at,
+            )
+        )
+    return views
+
+
+async def honor_wall(
+    session: AsyncSession,
+    *,
+    team_id: uuid.UUID | None,
+    award_id: uuid.UUID | None,
+    from_date: date | None,
+    to_date: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Grant], int]:
+    """Every grant, newest first, by period (grant date), team and award: visible to everyone (REC-2)."""
+    query = select(Grant)
+    if team_id is not None:
+        query = query.where(Grant.team_id == team_id)
+    if award_id is not None:
+        query = query.where(Grant.award_id == award_id)
+    if from_date is not None:
+        query = query.where(Grant.granted_at >= _start_of(from_date))
+    if to_date is not None:
+        query = query.where(Grant.granted_at < _start_of(to_date + timedelta(days=1)))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(Grant.granted_at.desc(), Grant.id).limit(limit).offset(offset))
+    return rows.all(), int(total or 0)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+# Nominations (REC-2)
+
+
+async def nominate(session: AsyncSession, *, principal: Principal, data: NominationCreate, now: datetime) -> Nomination:
+    """A leader or a peer nominates someone (or a team) for an award, with a reason and evidence."""
+    award = await get_award(session, data.award_id)
+    if not award.active:
+        raise InvalidInput(f"The award {award.name} is no longer given.")
+    if award.automatic:
+        raise InvalidInput(f"{award.name} is granted automatically by its track; it cannot be nominated for.")
+    if award.scope == "individual" and data.nominee_id is None:
+        raise InvalidInput(f"{award.name} is an individual award: name a nominee_id.")
+    if award.scope == "team" and data.team_id is None:
+        raise InvalidInput(f"{award.name} is a team award: name a team_id.")
+    if data.nominee_id is not None:
+        nominee = await get_person(session, data.nominee_id)
+        if not nominee.active:
+            raise InvalidInput(f"{nominee.name} has left the company.")
+        if nominee.id == principal.employee_id:
+            raise Forbidden("You cannot nominate yourself; ask a colleague or your leader.")
+    if data.team_id is not None and not await session.scalar(
+        select(org_team.c.id).where(org_team.c.id == data.team_id)
+    ):
+        raise NotFound(f"Team {data.team_id} is not known here (yet).")
+    nomination = Nomination(
+        id=uuid.uuid4(),
+        award_id=award.id,
+        nominee_id=data.nominee_id,
+        team_id=data.team_id,
+        nominated_by=principal.employee_id,
+        reason=data.reason,
+        evidence_links=[str(link) for link in data.evidence_links],
+        status="pending",
+        created_at=now,
+    )
+    session.add(nomination)
+    await session.flush()
+    return nomination
+
+
+async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID) -> Nomination:
+    nomination = await session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound(f"Nomination {nomination_id} does not exist.")
+    return nomination
+
+
+async def _decidable(session: AsyncSession, principal: Principal, nomination_id: uuid.UUID) -> tuple[Nomination, Award]:
+    nomination = await get_nomination(session, nomination_id)
+    if nomination.status != "pending":
+        raise Conflict(f"The nomination was already {nomination.status}.")
+    award = await get_award(session, nomination.award_id)
+    allowed = await decides_at_level(
+        session, principal, level=award.approver_level, employee_id=nomination.nominee_id, team_id=nomination.team_id
+    )
+    if not allowed:
+        raise WrongApprover(
+            f"{award.name} is approved by level {award.approver_level} or above in the nominee's chain of "
+            f"superiors; you (level {principal.level}) are not in a position to decide it."
+        )
+    return nomination, award
+
+
+async def approve(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination_id: uuid.UUID,
+    note: str | None,
+    amount: Decimal | None,
+    now: datetime,
+) -> Nomination:
+    """Approve a nomination at the award's level: the award is granted and goes on the honor wall."""
+    nomination, award = await _decidable(session, principal, nomination_id)
+    if award.material and amount is None:
+        raise InvalidInput(f"{award.name} is a material award: state the amount.")
+    if not award.material and amount is not None:
+        raise InvalidInput(f"{award.name} is not a material award: it has no amount.")
+    grant = await record_grant(
+        session,
+        award=award,
+        recipient_id=nomination.nominee_id,
+        team_id=nomination.team_id,
+        reason=nomination.reason,
+        evidence={
+            "nomination_id": str(nomination.id),
+            "nominated_by": str(nomination.nominated_by),
+            "evidence_links": nomination.evidence_links,
+            "approved_by": str(principal.employee_id),
+            "approval_note": note,
+        },
+        source="nomination",
+        source_key=f"nomination:{nomination.id}",
+        amount=amount,
+        granted_by=principal.employee_id,
+        now=now,
+    )
+    nomination.status = "approved"
+    nomination.decided_by = principal.employee_id
+    nomination.decided_at = now
+    nomination.decision_note = note
+    nomination.grant_id = grant.id
+    await session.flush()
+    return nomination
+
+
+async def reject(
+    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, note: str | None, now: datetime
+) -> Nomination:
+    """Decline a nomination, saying why."""
+    nomination, _award = await _decidable(session, principal, nomination_id)
+    if not note:
+        raise InvalidInput("Say why the nomination is declined (note).")
+    nomination.status = "rejected"
+    nomination.decided_by = principal.employee_id
+    nomination.decided_at = now
+    nomination.decision_note = note
+    await session.flush()
+    return nomination
+
+
+async def list_nominations(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> tuple[Sequence[Nomination], int]:
+    """Nominations the caller made, or about people they may see (their span)."""
+    query = select(Nomination)
+    visible = await visible_employee_ids(session, principal)
+    if visible is not None:
+        seen = [Nomination.nominated_by == principal.employee_id, Nomination.nominee_id.in_(visible)]
+        if principal.level >= 2 and principal.team_id is not None:
+            seen.append(Nomination.team_id == principal.team_id)
+        query = query.where(or_(*seen))
+    if status is not None:
+        query = query.where(Nomination.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(Nomination.created_at.desc()).limit(limit).offset(offset))
+    return rows.all(), int(total or 0)
+
+
+# Material pools (REC-4)
+
+
+async def split_pool(
+    session: AsyncSession, *, principal: Principal, data: PoolCreate, now: datetime
+) -> tuple[MaterialPool, list[Grant]]:
+    """Split a material award's pool across a team by a stated basis; an even split is refused."""
+    award = await get_award(session, data.award_id)
+    if not award.material:
+        raise InvalidInput(f"{award.name} is not a material award; there is nothing to split.")
+    if not await decides_at_level(
+        session, principal, level=award.approver_level, employee_id=None, team_id=data.team_id
+    ):
+        raise WrongApprover(
+            f"{award.name} is decided by level {award.approver_level} or above in the team's chain of superiors."
+        )
+    members = {p.id: p for p in await team_members(session, data.team_id) if p.level == 1}
+    ids = [share.employee_id for share in data.shares]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("Each member may appear once in the split.")
+    strangers = [str(i) for i in ids if i not in members]
+    if strangers:
+        raise InvalidInput(f"Not agents of this team: {', '.join(strangers)}.")
+    if sum((share.amount for share in data.shares), Decimal(0)) != data.total_amount:
+        raise InvalidInput("The shares must add up to the pool's total amount.")
+    if len(members) > 1 and len(data.shares) > 1 and len({share.amount for share in data.shares}) == 1:
+        raise EvenSplit(
+            "The pool is split evenly across the team. Material awards follow performance (no egalitarianism): "
+            f"split it by the stated basis ({data.basis})."
+        )
+    ordered = sorted(data.shares, key=lambda share: share.basis_value)
+    for lower, higher in itertools.pairwise(ordered):
+        if higher.basis_value > lower.basis_value and higher.amount < lower.amount:
+            raise EvenSplit(
+                f"The split does not follow its basis ({data.basis}): a member with a higher value receives less "
+                "than one with a lower value."
+            )
+    pool = MaterialPool(
+        id=uuid.uuid4(),
+        award_id=award.id,
+        team_id=data.team_id,
+        total_amount=data.total_amount,
+        basis=data.basis,
+        created_by=principal.employee_id,
+        created_at=now,
+    )
+    session.add(pool)
+    await session.flush()
+    grants = []
+    for share in data.shares:
+        if share.amount == 0:
+            continue
+        grants.append(
+            await record_grant(
+                session,
+                award=award,
+                recipient_id=share.employee_id,
+                team_id=data.team_id,
+                reason=data.reason,
+                evidence={
+                    "pool_id": str(pool.id),
+                    "basis": data.basis,
+                    "basis_value": share.basis_value,
+                    "pool_total": str(data.total_amount),
+                    "team_basis_values": {str(s.employee_id): s.basis_value for s in data.shares},
+                },
+                source="pool",
+                source_key=f"pool:{pool.id}:{share.employee_id}",
+                amount=share.amount,
+                granted_by=principal.employee_id,
+                now=now,
+            )
+        )
+    return pool, grants

@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from recognition.praise import service
+from recognition.settings import Settings
+
+router = APIRouter(prefix="/v1", tags=["peer praise"])
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+class PraiseCreate(BaseModel):
+    receiver_id: uuid.UUID
+    points: int = Field(ge=1, le=10_000)
+    message: str = Field(min_length=5, max_length=2000, description="A concrete example of what they did")
+    value: str = Field(min_length=1, max_length=100, description="One of the company values (GET /v1/praise/values)")
+
+
+class PraiseRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    giver_id: uuid.UUID
+    receiver_id: uuid.UUID
+    points: int
+    message: str
+    value: str
+    month: str
+    given_at: datetime
+
+
+class AllowanceRead(BaseModel):
+    month: str
+    allowance: int
+    spent: int
+    remaining: int
+
+
+class LedgerEntry(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    delta: int
+    kind: str
+    ref_id: uuid.UUID
+    at: datetime
+
+
+class PointsRead(BaseModel):
+    employee_id: uuid.UUID
+    balance: int = Field(description="Earned points: they never expire")
+    ledger: Page[LedgerEntry]
+
+
+class LeaderboardRow(BaseModel):
+    employee_id: uuid.UUID
+    name: str
+    points: int
+    praises: int
+
+
+class RewardCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    cost_points: int = Field(ge=1, le=1_000_000)
+    stock: int = Field(ge=0, le=1_000_000)
+
+
+class Restock(BaseModel):
+    add: int = Field(ge=1, le=1_000_000)
+
+
+class RewardRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    cost_points: int
+    stock: int
+
+
+class RedemptionCreate(BaseModel):
+    reward_id: uuid.UUID
+
+
+class RedemptionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    reward_id: uuid.UUID
+    points: int
+    status: str
+    requested_at: datetime
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    fulfilled_at: datetime | None
+
+
+class FlagRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    employee_a: uuid.UUID
+    employee_b: uuid.UUID
+    mutual_points: int
+    details: str
+    status: str
+    detected_at: datetime
+    reviewed_by: uuid.UUID | None
+    reviewed_at: datetime | None
+
+
+class FlagReview(BaseModel):
+    outcome: Literal["cleared", "confirmed"]
+
+
+class CoverageRow(BaseModel):
+    employee_id: uuid.UUID
+    name: str
+    last_praised_at: datetime | None
+    due: bool = Field(description="Not praised by the leader within the last N days")
+
+
+class CoverageRead(BaseModel):
+    team_id: uuid.UUID
+    leader_id: uuid.UUID | None
+    days: int
+    praised_in_last_24h: bool = Field(description="The daily reminder: has the leader praised anyone today?")
+    covered: int
+    members: int
+    not_praised: list[CoverageRow]
+    all_members: list[CoverageRow]
+
+
+@router.get("/praise/values", response_model=list[str], summary="The company values a praise may name")
+async def values(_principal: CurrentPrincipal, request: Request) -> list[str]:
+    return list(_settings(request).company_values)
+
+
+@router.post(
+    "/praise",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PraiseRead,
+    summary="Praise a colleague with points from your monthly allowance (REC-5)",
+)
+async def give(
+    data: PraiseCreate, principal: CurrentPrincipal, session: DbSession, now: Now, request: Request
+) -> PraiseRead:
+    praise = await service.give(
+        session,
+        principal=principal,
+        receiver_id=data.receiver_id,
+        points=data.points,
+        message=data.message,
+        value=data.value,
+        settings=_settings(request),
+        now=now,
+    )
+    return PraiseRead.model_validate(praise)
+
+
+@router.get("/praise/allowance", response_model=AllowanceRead, summary="Your giving allowance this month")
+async def my_allowance(principal: CurrentPrincipal, session: DbSession, now: Now, request: Request) -> AllowanceRead:
+    left = await service.allowance(session, employee_id=principal.employee_id, settings=_settings(request), now=now)
+    return AllowanceRead(month=left.month, allowance=left.allowance, spent=left.spent, remaining=left.remaining)
+
+
+@router.get("/points/{employee_id}", response_model=PointsRead, summary="Earned points and their ledger")
+async def points(employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging) -> PointsRead:
+    balance, rows, total = await service.ledger(
+        session, principal=principal, employee_id=employee_id, limit=paging.limit, offset=paging.offset
+    )
+    entries = [LedgerEntry.model_validate(r) for r in rows]
+    return PointsRead(
+        employee_id=employee_id,
+        balance=balance,
+        ledger=Page(items=entries, limit=paging.limit, offset=paging.offset, total=total),
+    )
+
+
+@router.get("/praise/leaderboard", response_model=list[LeaderboardRow], summary="Received points by month (REC-5)")
+async def leaderboard(
+    _principal: CurrentPrincipal,
+    session: DbSession,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    team_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> list[LeaderboardRow]:
+    rows = await service.leaderboard(session, team_id=team_id, month=month, limit=limit)
+    return [LeaderboardRow(employee_id=r[0], name=r[1], points=r[2], praises=r[3]) for r in rows]
+
+
+@router.get("/praise/reciprocity-flags", response_model=list[FlagRead], summary="Pairs who mostly praise each other")
+async def flags(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    status_: Annotated[Literal["open", "cleared", "confirmed"] | None, Query(alias="status")] = None,
+) -> list[FlagRead]:
+    return [FlagRead.model_validate(f) for f in await service.list_flags(session, principal=principal, status=status_)]
+
+
+@router.post("/praise/reciprocity-flags/{flag_id}/review", response_model=FlagRead)
+async def review_flag(
+    flag_id: uuid.UUID, data: FlagReview, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> FlagRead:
+    flag = await service.review_flag(session, principal=principal, flag_id=flag_id, outcome=data.outcome, now=now)
+    return FlagRead.model_validate(flag)
+
+
+@router.get("/rewards", response_model=list[RewardRead], summary="The reward catalog for earned points")
+async def rewards(_principal: CurrentPrincipal, session: DbSession) -> list[RewardRead]:
+    return [RewardRead.model_validate(r) for r in await service.list_rewards(session)]
+
+
+@router.post("/rewards", status_code=status.HTTP_201_CREATED, response_model=RewardRead)
+async def add_reward(data: RewardCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> RewardRead:
+    reward = await service.add_reward(
+        session, principal=principal, name=data.name, cost_points=data.cost_points, stock=data.stock, now=now
+    )
+    return RewardRead.model_validate(reward)
+
+
+@router.post("/rewards/{reward_id}/restock", response_model=RewardRead)
+async def restock(reward_id: uuid.UUID, data: Restock, principal: CurrentPrincipal, session: DbSession) -> RewardRead:
+    return RewardRead.model_validate(
+        await service.restock(session, principal=principal, reward_id=reward_id, add=data.add)
+    )
+
+
+@router.post("/redemptions", status_code=status.HTTP_201_CREATED, response_model=RedemptionRead)
+async def redeem(data: RedemptionCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> RedemptionRead:
+    redemption = await service.request_redemption(session, principal=principal, reward_id=data.reward_id, now=now)
+    return RedemptionRead.model_validate(redemption)
+
+
+@router.get("/redemptions", response_model=list[RedemptionRead])
+async def list_redemptions(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    status_: Annotated[Literal["requested", "approved", "fulfilled", "rejected"] | None, Query(alias="status")] = None,
+) -> list[RedemptionRead]:
+    rows = await service.list_redemptions(session, principal=principal, status=status_)
+    return [RedemptionRead.model_validate(r) for r in rows]
+
+
+@router.post("/redemptions/{redemption_id}/{action}", response_model=RedemptionRead)
+async def decide(
+    redemption_id: uuid.UUID,
+    action: Literal["approve", "reject", "fulfil"],
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+) -> RedemptionRead:
+    redemption = await service.decide_redemption(
+        session, principal=principal, redemption_id=redemption_id, action=action, now=now
+    )
+    return RedemptionRead.model_validate(redemption)
+
+
+@router.get(
+    "/teams/{team_id}/praise-coverage",
+    response_model=CoverageRead,
+    summary="The leader's daily praise coverage: who has not been praised in the last N days (REC-6)",
+)
+async def coverage(
+    team_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    request: Request,
+    days: Annotated[int | None, Query(ge=1, le=90)] = None,
+) -> CoverageRead:
+    window = days or _settings(request).praise_coverage_days
+    leader_id, rows, praised = await service.coverage(
+        session, principal=principal, team_id=team_id, days=window, now=now
+    )
+    members = [CoverageRow(**vars(r)) for r in rows]
+    return CoverageRead(
+        team_id=team_id,
+        leader_id=leader_id,
+        days=window,
+        praised_in_last_24h=praised,
+        covered=sum(1 for m in members if not m.due),
+        members=len(members),
+        not_praised=[m for m in members if m.due],
+        all_members=members,
+    )

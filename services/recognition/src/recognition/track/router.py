@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession
+from recognition.track import service
+
+router = APIRouter(prefix="/v1", tags=["tracks"])
+
+
+class TrackRuleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    track: str
+    scope: str
+    kpi_code: str | None
+    award_id: uuid.UUID
+    min_agents: int
+    min_evaluations: int
+    enabled: bool
+
+
+class TrackRuleCreate(BaseModel):
+    track: Literal["kpi_top", "kpi_most_improved", "qa_top"]
+    scope: Literal["team", "center"]
+    kpi_code: str | None = Field(None, max_length=64, description="Only this KPI; none means every KPI")
+    award_id: uuid.UUID
+    min_agents: int = Field(2, ge=1, le=1000, description="Agents with data needed in the scope")
+    min_evaluations: int = Field(2, ge=1, le=1000, description="QA track: evaluations an agent needs")
+    enabled: bool = True
+
+
+class TrackRuleUpdate(BaseModel):
+    award_id: uuid.UUID | None = None
+    min_agents: int | None = Field(None, ge=1, le=1000)
+    min_evaluations: int | None = Field(None, ge=1, le=1000)
+    enabled: bool | None = None
+
+
+class TeamShareRead(BaseModel):
+    team_id: uuid.UUID
+    team_name: str
+    agents: int
+    recognised: int
+    share: float = Field(description="Recognised agents / agents, 0..1")
+
+
+@router.get("/track-rules", response_model=list[TrackRuleRead], summary="Which track grants which award (REC-3)")
+async def list_rules(_principal: CurrentPrincipal, session: DbSession) -> list[TrackRuleRead]:
+    return [TrackRuleRead.model_validate(r) for r in await service.list_rules(session)]
+
+
+@router.post("/track-rules", status_code=status.HTTP_201_CREATED, response_model=TrackRuleRead)
+async def add_rule(data: TrackRuleCreate, principal: CurrentPrincipal, session: DbSession) -> TrackRuleRead:
+    return TrackRuleRead.model_validate(await service.add_rule(session, principal=principal, values=data.model_dump()))
+
+
+@router.patch("/track-rules/{rule_id}", response_model=TrackRuleRead)
+async def change_rule(
+    rule_id: uuid.UUID, data: TrackRuleUpdate, principal: CurrentPrincipal, session: DbSession
+) -> TrackRuleRead:
+    rule = await service.change_rule(
+        session, principal=principal, rule_id=rule_id, values=data.model_dump(exclude_unset=True)
+    )
+    return TrackRuleRead.model_validate(rule)
+
+
+@router.get(
+    "/reports/recognition-share",
+    response_model=list[TeamShareRead],
+    summary="Per team, the share of agents recognised at least once in the quarter (REC-3)",
+)
+async def recognition_share(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    request: Request,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    quarter: Annotated[int, Query(ge=1, le=4)],
+) -> list[TeamShareRead]:
+    zone = ZoneInfo(request.app.state.settings.timezone)
+    rows = await service.recognition_share(session, principal=principal, year=year, quarter=quarter, zone=zone)
+    return [TeamShareRead(**vars(row)) for row in rows]
