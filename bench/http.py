@@ -101,7 +101,9 @@ def seed_org(scheduling_url: str) -> tuple[dict[str, str], dict[str, str], int]:
         team_id = str(_call(scheduling_url, "POST", "/v1/teams", admin, {"name": f"Hotline {tag}"})["id"])
         leader_id = str(uuid.uuid4())
         ids[f"team_{tag}"], ids[f"leader_{tag}"] = team_id, leader_id
-        rows.append({"id": leader_id, "name": f"Leader {tag}", "level": 2, "superior_id": ids["l3"], "team_id": team_id})
+        rows.append(
+            {"id": leader_id, "name": f"Leader {tag}", "level": 2, "superior_id": ids["l3"], "team_id": team_id}
+        )
         for agent in range(AGENTS_PER_TEAM):
             agent_id = str(uuid.uuid4())
             if agent == 0:
@@ -196,7 +198,9 @@ def main() -> None:
 
         ceiling = load(stack, bare_url, "/ok", args=args)
         report.figures.append(
-            Figure("http", "bare FastAPI GET /ok (ceiling)", ceiling["rps"], "req/s", ceiling["p50_ms"], ceiling["p99_ms"])
+            Figure(
+                "http", "bare FastAPI GET /ok (ceiling)", ceiling["rps"], "req/s", ceiling["p50_ms"], ceiling["p99_ms"]
+            )
         )
         report.notes.append(
             f"load generator: aiohttp, {args.connections} connections, {args.duration:.0f} s after "

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# Frames every event-loop sample passes through: they say nothing about where the time goes.
+_SCAFFOLDING = {"<frozen runpy>", "click", "uvicorn", "stdlib:asyncio", "stdlib:threading"}
 _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^:()]+)(?::\d+)?\)$")
 
 
@@ -53,12 +55,12 @@ def summarise(collapsed: str, *, top: int = 12) -> str:
         if not frames:
             continue
         threads["database thread (aiosqlite)" if "aiosqlite" in stack else "event loop thread"] += count
-        packages = set()
+        packages: set[str] = set()
         for frame in frames:
             match = _FRAME.match(frame.strip())
             if match:
                 packages.add(_package(match["file"]))
-        for package in packages:
+        for package in packages - _SCAFFOLDING:
             inclusive[package] += count
         leaf = _FRAME.match(frames[-1].strip())
         self_time[f"{leaf['function']} ({_package(leaf['file'])})" if leaf else frames[-1]] += count
@@ -80,7 +82,15 @@ def profile_pid(pid: int, seconds: float, run_load: Callable[[], Any]) -> str:
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / "profile.txt"
         command = [binary, "record", "--pid", str(pid), "--format", "raw", "--output", str(output)]
-        command += ["--full-filenames", "--threads", "--rate", "250", "--duration", str(int(seconds) + 2), "--nonblocking"]
+        command += [
+            "--full-filenames",
+            "--threads",
+            "--rate",
+            "250",
+            "--duration",
+            str(int(seconds) + 2),
+            "--nonblocking",
+        ]
         recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             run_load()
