@@ -211,7 +211,7 @@ async def end_to_end(stack: Stack, rate: float, seconds: float, report: Report) 
         Figure(
             "events",
             f"end to end at {rate:.0f}/s: scheduling commit → performance org copy",
-            len(from_commit) / seconds,
+            len(from_commit) / sending,
             "ev/s",
             percentile(from_commit, 0.50),
             p99,
@@ -224,7 +224,7 @@ async def end_to_end(stack: Stack, rate: float, seconds: float, report: Report) 
         Figure(
             "events",
             "  the same, from the HTTP response",
-            len(from_response) / seconds,
+            len(from_response) / sending,
             "ev/s",
             percentile(from_response, 0.50),
             percentile(from_response, 0.99),

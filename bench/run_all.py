@@ -174,6 +174,8 @@ def main() -> None:
         "",
         f"- Machine: {info['nproc']} CPUs ({info['cpu']}), {info['platform']}",
         f"- Python {info['python']}; date {info['date']}",
+        f"- Load average when the run started (1 / 5 / 15 min): {info['load']} (other work on the machine",
+        "  lowers the ceilings too; compare ratios, not req/s)",
         "- Services: 1 uvicorn worker each (uvloop, httptools), SQLite, relay and consumers on a bundled",
         "  nats-server, all on loopback; the load generator runs in its own process on the same machine.",
         "",
