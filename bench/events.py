@@ -1,0 +1,274 @@
+"""Event benchmarks: outbox relay throughput against raw JetStream, and end-to-end latency.
+
+Run from the repository root: `.venv/bin/python -m bench.events [--json out.json]`.
+
+(a) Relay: N outbox rows (as `callcenter_shared.outbox.add` writes them) in a migrated
+    scheduling database; the time `OutboxRelay.publish_pending()` takes to drain them,
+    against `js.publish` of the same payloads with ~250 acknowledgements in flight
+    (ceiling: the better of a run before and a run after the relay's).
+(b) End to end: scheduling and performance under uvicorn on a bundled nats-server;
+    new employees are POSTed at a steady rate; for each event, the time from its
+    envelope `time` (taken in the request, before the commit) and from the HTTP
+    response to the inbox row's `received_at` in performance's database (the handler's
+    transaction, which commits the org read copy row with it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import aiohttp
+import uvloop  # comes with uvicorn[standard], as the services run on it
+from sqlalchemy import insert
+
+from bench._common import Figure, Report, Stack, percentile
+from bench.http import seed_org, wait_org_copy
+from callcenter_shared.broker import Broker
+from callcenter_shared.clock import SystemClock
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
+from callcenter_shared.db import create_engine, create_session_factory
+from callcenter_shared.envelope import Envelope
+from callcenter_shared.outbox import OutboxRelay
+from callcenter_shared.streams import ensure_stream
+from callcenter_shared.tables import outbox
+
+RELAY_GOAL = 0.50
+LATENCY_GOAL_MS = 50.0
+
+
+def _payloads(count: int) -> Iterator[tuple[str, str, str]]:
+    """(event id, subject, envelope JSON) exactly as `outbox.add` stores them."""
+    now = datetime.now(UTC)
+    team, leader = uuid.uuid4(), uuid.uuid4()
+    for index in range(count):
+        event = EmployeeUpsertedV1(
+            employee_id=uuid.uuid4(), name=f"Agent {index}", level=1, team_id=team, superior_id=leader, version=1
+        )
+        envelope = Envelope.wrap(event, time=now)
+        yield envelope.id, event.subject, envelope.model_dump_json()
+
+
+@asynccontextmanager
+async def _broker(url: str) -> AsyncIterator[Broker]:
+    broker = Broker(url, name="bench")
+    broker.start()
+    await asyncio.wait_for(broker.wait_connected(), timeout=10)
+    try:
+        yield broker
+    finally:
+        await broker.close()
+
+
+async def _raw_publish(broker: Broker, payloads: list[tuple[str, str, str]], in_flight: int) -> float:
+    """Seconds to publish every payload with `in_flight` acknowledgements outstanding (a sliding window)."""
+    js = broker.js
+    run = uuid.uuid4().hex[:8]
+    items = iter(payloads)
+
+    async def publisher() -> None:
+        for event_id, subject, payload in items:
+            raw_subject = subject.replace("callcenter.scheduling.", "callcenter.benchraw.", 1)
+            await js.publish(raw_subject, payload.encode(), headers={"Nats-Msg-Id": f"{event_id}:{run}"})
+
+    started = time.perf_counter()
+    await asyncio.gather(*(publisher() for _ in range(in_flight)))
+    return time.perf_counter() - started
+
+
+async def relay_throughput(stack: Stack, count: int, in_flight: int, report: Report) -> None:
+    nats_url = stack.nats()
+    database_url = stack.database_url("scheduling-relay")
+    stack.migrate("scheduling", database_url)
+    payloads = list(_payloads(count))
+    engine = create_engine(database_url)
+    session_factory = create_session_factory(engine)
+    created = datetime.now(UTC)
+    async with session_factory() as session, session.begin():
+        await session.execute(
+            insert(outbox),
+            [{"event_id": i, "subject": s, "payload": p, "created_at": created, "attempts": 0} for i, s, p in payloads],
+        )
+    try:
+        async with _broker(nats_url) as broker:
+            await ensure_stream(broker.js, "scheduling")
+            await ensure_stream(broker.js, "benchraw")
+            await _raw_publish(broker, payloads[:2000], in_flight)  # warm-up: connection, stream files
+            raw_before = await _raw_publish(broker, payloads, in_flight)
+            relay = OutboxRelay(
+                service="scheduling", session_factory=session_factory, broker=broker, clock=SystemClock()
+            )
+            started = time.perf_counter()
+            published = 0
+            while batch := await relay.publish_pending():
+                published += batch
+            relay_seconds = time.perf_counter() - started
+            raw_after = await _raw_publish(broker, payloads, in_flight)
+    finally:
+        await engine.dispose()
+    if published != count:
+        raise RuntimeError(f"the relay published {published} of {count} events")
+    raw_rate = count / min(raw_before, raw_after)
+    relay_rate = count / relay_seconds
+    ratio = relay_rate / raw_rate
+    report.figures.append(Figure("events", f"raw js.publish, {in_flight} in flight (ceiling)", raw_rate, "ev/s"))
+    report.figures.append(
+        Figure(
+            "events",
+            f"outbox relay draining {count:,} rows (SQLite)",
+            relay_rate,
+            "ev/s",
+            ceiling=raw_rate,
+            ratio=ratio,
+            goal=f"≥ {RELAY_GOAL:.0%} of raw publish",
+            met=ratio >= RELAY_GOAL,
+        )
+    )
+    report.notes.append(
+        f"raw publish runs: {count / raw_before:,.0f} ev/s before the relay, {count / raw_after:,.0f} ev/s after"
+    )
+
+
+async def end_to_end(stack: Stack, rate: float, seconds: float, report: Report) -> None:
+    nats_url = stack.nats()
+    scheduling_url, _ = stack.service("scheduling", nats_url)
+    stack.service("performance", nats_url)
+    ids, tokens, people = seed_org(scheduling_url)
+    performance_db = str(stack.dir / "performance.db")
+    wait_org_copy(performance_db, people)
+    teams = [(ids[f"team_{tag}"], ids[f"leader_{tag}"]) for tag in ("a", "w", "2", "3", "4", "5")]
+    admin = tokens["L5"]
+    total = int(rate * seconds)
+    answered: dict[str, float] = {}  # employee id -> wall time of the HTTP response
+    failures: list[int] = []
+    http_latency: list[float] = []
+
+    async def create(session: aiohttp.ClientSession, index: int) -> None:
+        employee_id = str(uuid.uuid4())
+        team_id, leader_id = teams[index % len(teams)]
+        body = {"id": employee_id, "name": f"New agent {index}", "level": 1, "team_id": team_id}
+        body["superior_id"] = leader_id
+        sent = time.perf_counter()
+        async with session.post(
+            f"{scheduling_url}/v1/employees", json=body, headers={"Authorization": f"Bearer {admin}"}
+        ) as response:
+            await response.read()
+            if response.status != 201:
+                failures.append(response.status)
+                return
+        answered[employee_id] = time.time()
+        http_latency.append((time.perf_counter() - sent) * 1000)
+
+    connector = aiohttp.TCPConnector(limit=200)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        tasks = []
+        for index in range(total):  # open loop: the next request leaves on time, answered or not
+            delay = started + index / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(create(session, index)))
+        await asyncio.gather(*tasks)
+        sending = time.perf_counter() - started
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with sqlite3.connect(performance_db, timeout=5) as connection:
+            (count,) = connection.execute("SELECT count(*) FROM org_employee").fetchone()
+        if count >= people + len(answered):
+            break
+        await asyncio.sleep(0.2)
+
+    with sqlite3.connect(str(stack.dir / "scheduling.db"), timeout=5) as connection:
+        produced = connection.execute(
+            "SELECT event_id, payload FROM outbox WHERE subject = ?", (EmployeeUpsertedV1.subject,)
+        ).fetchall()
+    with sqlite3.connect(performance_db, timeout=5) as connection:
+        received = dict(connection.execute("SELECT event_id, received_at FROM inbox").fetchall())
+    from_commit: list[float] = []
+    from_response: list[float] = []
+    missing = 0
+    for event_id, payload in produced:
+        envelope = json.loads(payload)
+        employee_id = envelope["subject"]
+        if employee_id not in answered:
+            continue  # the seeded org
+        if event_id not in received:
+            missing += 1
+            continue
+        applied = datetime.fromisoformat(received[event_id]).replace(tzinfo=UTC).timestamp()
+        from_commit.append((applied - datetime.fromisoformat(envelope["time"]).timestamp()) * 1000)
+        from_response.append((applied - answered[employee_id]) * 1000)
+    p99 = percentile(from_commit, 0.99)
+    report.figures.append(
+        Figure(
+            "events",
+            f"end to end at {rate:.0f}/s: scheduling commit → performance org copy",
+            len(from_commit) / sending,
+            "ev/s",
+            percentile(from_commit, 0.50),
+            p99,
+            goal=f"p99 ≤ {LATENCY_GOAL_MS:.0f} ms",
+            met=p99 <= LATENCY_GOAL_MS and not missing and not failures,
+            notes=f"{missing} events not applied, {len(failures)} requests failed" if missing or failures else "",
+        )
+    )
+    report.figures.append(
+        Figure(
+            "events",
+            "  the same, from the HTTP response",
+            len(from_response) / sending,
+            "ev/s",
+            percentile(from_response, 0.50),
+            percentile(from_response, 0.99),
+        )
+    )
+    report.figures.append(
+        Figure(
+            "events",
+            f"  POST /v1/employees while at {rate:.0f}/s (HTTP latency)",
+            total / sending,
+            "req/s",
+            percentile(http_latency, 0.50),
+            percentile(http_latency, 0.99),
+        )
+    )
+    report.notes.append(
+        f"end to end: {total} requests over {sending:.1f} s, {len(from_commit)} events measured; "
+        "`received_at` is taken in the consumer's transaction just before it commits"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=20_000, help="outbox rows to drain")
+    parser.add_argument("--in-flight", type=int, default=250)
+    parser.add_argument("--rate", type=float, default=200.0, help="events per second for the latency run")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--only", choices=["relay", "latency"])
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    report = Report("events")
+
+    async def run() -> None:
+        if args.only != "latency":
+            with Stack() as stack:
+                await relay_throughput(stack, args.events, args.in_flight, report)
+        if args.only != "relay":
+            with Stack() as stack:
+                await end_to_end(stack, args.rate, args.seconds, report)
+
+    uvloop.run(run())
+    report.print()
+    report.write(args.json)
+
+
+if __name__ == "__main__":
+    main()
