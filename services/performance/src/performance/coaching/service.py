@@ -155,15 +155,12 @@ async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, n
     falling = (await session.scalars(query)).all()
     if not falling:
         return 0
-    leaders = dict(
-        (
-            await session.execute(
-                select(org_employee.c.id, func.coalesce(org_team.c.leader_id, org_employee.c.superior_id))
-                .select_from(org_employee.outerjoin(org_team, org_team.c.id == org_employee.c.team_id))
-                .where(org_employee.c.id.in_(falling))
-            )
-        ).tuples()
+    result = await session.execute(
+        select(org_employee.c.id, func.coalesce(org_team.c.leader_id, org_employee.c.superior_id))
+        .select_from(org_employee.outerjoin(org_team, org_team.c.id == org_employee.c.team_id))
+        .where(org_employee.c.id.in_(falling))
     )
+    leaders = {agent_id: leader_id for agent_id, leader_id in result.all()}
     for agent_id in falling:
         item = Coaching(
             id=uuid.uuid4(),

@@ -238,14 +238,15 @@ async def close_period(
             (new_hire, func.coalesce(literal(kpi.new_hire_target, Float), literal(kpi.target, Float))),
             else_=literal(kpi.target, Float),
         )
-        if kpi.kind == "sum":  # no row means none happened: 0, for every agent of the period
-            source = (
-                select(agents.c.agent_id, func.coalesce(values.c.value, literal(0.0)).label("value"))
-                .select_from(agents.outerjoin(values, values.c.agent_id == agents.c.agent_id))
-                .subquery("s")
-            )
-        else:
-            source = values
+        value = values.c.value
+        if kpi.kind == "sum":  # no row means none happened: 0
+            value = func.coalesce(values.c.value, literal(0.0))
+        # Every agent of the period gets a row per KPI: a value of None says "no data".
+        source = (
+            select(agents.c.agent_id, value.label("value"))
+            .select_from(agents.outerjoin(values, values.c.agent_id == agents.c.agent_id))
+            .subquery("s")
+        )
         rows = select(
             literal(period.id).label("period_id"),
             source.c.agent_id,
