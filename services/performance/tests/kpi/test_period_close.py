@@ -99,7 +99,8 @@ class TestClose:
         assert (await send(client, org, month.batch())).status_code == 200
         closed = await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
         assert closed.status_code == 200, closed.text
-        assert closed.json()["status"] == "closed" and closed.json()["agent_count"] == 5
+        assert closed.json()["status"] == "closed"
+        assert closed.json()["agent_count"] == 5
 
         cards = await scorecards(client, org, period_id)
         expected = {
@@ -111,10 +112,14 @@ class TestClose:
             assert card["composite"] == pytest.approx(composite, abs=1e-4), agent
             assert (card["rank_in_team"], card["rank_in_center"]) == (in_team, in_center), agent
         a1 = {k["kpi_code"]: k for k in cards[str(month.a1.id)]["kpis"]}
-        assert a1["fcr"]["value"] == pytest.approx(90) and a1["fcr"]["attainment"] == pytest.approx(1.125)
-        assert a1["aht"]["value"] == pytest.approx(270) and a1["aht"]["attainment"] == pytest.approx(300 / 270)
-        assert a1["complaints"]["value"] == 0 and a1["complaints"]["attainment"] == pytest.approx(1.2)
-        assert a1["csat"]["value"] is None and a1["csat"]["attainment"] is None  # no data: not in the composite
+        assert a1["fcr"]["value"] == pytest.approx(90)
+        assert a1["fcr"]["attainment"] == pytest.approx(1.125)
+        assert a1["aht"]["value"] == pytest.approx(270)
+        assert a1["aht"]["attainment"] == pytest.approx(300 / 270)
+        assert a1["complaints"]["value"] == 0
+        assert a1["complaints"]["attainment"] == pytest.approx(1.2)
+        assert a1["csat"]["value"] is None
+        assert a1["csat"]["attainment"] is None
 
     async def test_new_hire_is_measured_against_new_hire_targets_PRF_8(
         self, client: httpx.AsyncClient, org: Any, month: Month
@@ -125,9 +130,11 @@ class TestClose:
         cards = await scorecards(client, org, period_id)
         new_hire = cards[str(month.c.id)]
         veteran = cards[str(month.a2.id)]
-        assert new_hire["new_hire"] is True and veteran["new_hire"] is False
+        assert new_hire["new_hire"] is True
+        assert veteran["new_hire"] is False
         fcr = next(k for k in new_hire["kpis"] if k["kpi_code"] == "fcr")
-        assert fcr["target"] == 70 and fcr["attainment"] == pytest.approx(1.0)  # a veteran's 70 would be 0.875
+        assert fcr["target"] == 70
+        assert fcr["attainment"] == pytest.approx(1.0)
 
     async def test_close_publishes_one_scorecard_per_agent_then_the_summary_PRF_3(
         self, client: httpx.AsyncClient, org: Any, month: Month, app: FastAPI, events: Any
@@ -139,14 +146,15 @@ class TestClose:
         [summary] = await events(app, PERIOD_CLOSED)
         assert len(per_agent) == summary["data"]["agent_count"] == 5
         b2 = next(e["data"] for e in per_agent if e["data"]["agent_id"] == str(month.b2.id))
-        assert b2["rank_in_center"] == 1 and b2["team_id"] == str(month.team_b.id)
+        assert b2["rank_in_center"] == 1
+        assert b2["team_id"] == str(month.team_b.id)
         assert b2["composite"] == pytest.approx(114.2857, abs=1e-4)
         assert {k["kpi_code"] for k in b2["kpis"]} >= {"fcr", "aht", "complaints"}
         c = next(e["data"] for e in per_agent if e["data"]["agent_id"] == str(month.c.id))
         assert c["new_hire"] is True
         async with app.state.session_factory() as s:
             result = await s.execute(select(outbox.c.subject, func.max(outbox.c.seq)).group_by(outbox.c.subject))
-            seqs = {subject: seq for subject, seq in result.all()}
+            seqs = dict(result.all())
         assert seqs[SCORECARD_CLOSED] < seqs[PERIOD_CLOSED]
 
     async def test_closed_period_cannot_be_closed_again_PRF_3(
@@ -156,7 +164,8 @@ class TestClose:
         await send(client, org, month.batch())
         await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
         again = await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
-        assert again.status_code == 422 and again.json()["rule"] == "PRF-3"
+        assert again.status_code == 422
+        assert again.json()["rule"] == "PRF-3"
 
     async def test_correction_is_an_adjustment_with_reason_and_the_closed_numbers_stay_PRF_3(
         self, client: httpx.AsyncClient, org: Any, month: Month
@@ -186,7 +195,8 @@ class TestClose:
     async def test_period_cannot_close_before_it_ends(self, client: httpx.AsyncClient, org: Any) -> None:
         response = await client.post("/v1/periods", json={"month": "2026-11"}, headers=org.deputy.headers)
         closed = await client.post(f"/v1/periods/{response.json()['id']}/close", headers=org.deputy.headers)
-        assert closed.status_code == 422 and "2026-11-30" in closed.json()["detail"]
+        assert closed.status_code == 422
+        assert "2026-11-30" in closed.json()["detail"]
 
 
 class TestBonus:
@@ -198,12 +208,15 @@ class TestBonus:
         await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
         cards = await scorecards(client, org, period_id)
         b2 = cards[str(month.b2.id)]["bonus"]
-        assert b2["standard"] == 100 and b2["cap_percent"] == 20
+        assert b2["standard"] == 100
+        assert b2["cap_percent"] == 20
         assert b2["bonus_percent"] == pytest.approx(14.2857, abs=1e-4)
         assert "exceeds the standard" in b2["explanation"]
         assert cards[str(month.b1.id)]["bonus"]["bonus_percent"] == pytest.approx(5.7143, abs=1e-4)
         a2 = cards[str(month.a2.id)]["bonus"]
-        assert a2["bonus_percent"] == 0 and a2["excess_percent"] < 0 and "no bonus" in a2["explanation"]
+        assert a2["bonus_percent"] == 0
+        assert a2["excess_percent"] < 0
+        assert "no bonus" in a2["explanation"]
 
     async def test_bonus_is_capped_by_policy_PRF_4(
         self, client: httpx.AsyncClient, org: Any, month: Month, app: FastAPI
@@ -214,7 +227,8 @@ class TestBonus:
         await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
         b2 = (await scorecards(client, org, period_id))[str(month.b2.id)]["bonus"]
         assert b2["excess_percent"] == pytest.approx(14.2857, abs=1e-4)
-        assert b2["bonus_percent"] == 10.0 and "capped" in b2["explanation"]
+        assert b2["bonus_percent"] == 10.0
+        assert "capped" in b2["explanation"]
 
 
 class TestIngest:
@@ -224,9 +238,11 @@ class TestIngest:
         period_id = await open_october(client, org)
         first = await send(client, org, month.batch())
         second = await send(client, org, month.batch())
-        assert first.json()["duplicate"] is False and first.json()["inserted"] == len(month.batch()["rows"])
+        assert first.json()["duplicate"] is False
+        assert first.json()["inserted"] == len(month.batch()["rows"])
         assert second.status_code == 200
-        assert second.json()["duplicate"] is True and second.json()["inserted"] == 0
+        assert second.json()["duplicate"] is True
+        assert second.json()["inserted"] == 0
         async with app.state.session_factory() as s:
             assert await s.scalar(select(func.count()).select_from(RawMetric)) == len(month.batch()["rows"])
         await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
@@ -250,15 +266,15 @@ class TestIngest:
         event = MetricBatchSubmittedV1(
             source="crm",
             batch_id="crm-1",
-            rows=[
-                AgentDailyMetric(agent_id=str(month.a1.id), day=date(2026, 10, 3), metric="csat_surveys", value=4)
-            ],  # fmt: skip
+            rows=[AgentDailyMetric(agent_id=str(month.a1.id), day=date(2026, 10, 3), metric="csat_surveys", value=4)],
         )
         async with app.state.session_factory() as s:
             await on_metric_batch_submitted(s, event, Envelope.wrap(event, time=clock.now()))
             await s.commit()
             stored = await s.scalar(select(RawMetric).where(RawMetric.source == "crm"))
-        assert stored is not None and stored.agent_id == month.a1.id and stored.value == 4
+        assert stored is not None
+        assert stored.agent_id == month.a1.id
+        assert stored.value == 4
 
     async def test_same_batch_id_with_other_content_is_refused_PRF_2(
         self, client: httpx.AsyncClient, org: Any, month: Month
@@ -287,16 +303,22 @@ class TestIngest:
             {"agent_id": "6f1c3c56-0000-4000-8000-000000000000", "day": "2026-10-01", "metric": "calls_handled",
              "value": 3}]}  # fmt: skip
         response = await send(client, org, batch)
-        assert response.status_code == 422 and "not known" in response.json()["detail"]
+        assert response.status_code == 422
+        assert "not known" in response.json()["detail"]
 
     async def test_more_than_ten_thousand_rows_is_refused(
         self, client: httpx.AsyncClient, org: Any, month: Month
     ) -> None:
         start = date(2026, 1, 1)
         many = [
-            {"agent_id": str(month.a1.id), "day": (start + timedelta(days=i // 100)).isoformat(), "metric": f"m{i % 100}",
-             "value": 1} for i in range(10_001)
-        ]  # fmt: skip
+            {
+                "agent_id": str(month.a1.id),
+                "day": str(start + timedelta(days=i // 100)),
+                "metric": f"m{i % 100}",
+                "value": 1,
+            }
+            for i in range(10_001)
+        ]
         response = await send(client, org, {"source": "acd", "batch_id": "big", "rows": many})
         assert response.status_code == 422
 
@@ -305,11 +327,17 @@ class TestIngest:
     ) -> None:
         start = date(2025, 1, 1)
         many = [
-            {"agent_id": str(month.a1.id), "day": (start + timedelta(days=i // 100)).isoformat(), "metric": f"m{i % 100}",
-             "value": i} for i in range(10_000)
-        ]  # fmt: skip
+            {
+                "agent_id": str(month.a1.id),
+                "day": str(start + timedelta(days=i // 100)),
+                "metric": f"m{i % 100}",
+                "value": i,
+            }
+            for i in range(10_000)
+        ]
         response = await send(client, org, {"source": "acd", "batch_id": "big", "rows": many})
-        assert response.status_code == 200 and response.json()["inserted"] == 10_000
+        assert response.status_code == 200
+        assert response.json()["inserted"] == 10_000
         async with app.state.session_factory() as s:
             assert await s.scalar(select(func.count()).select_from(RawMetric)) == 10_000
 
@@ -325,7 +353,8 @@ class TestDefinitions:
         response = await client.get("/v1/kpis", headers=month.a1.headers)
         codes = {k["code"]: k for k in response.json()}
         assert set(codes) == {"csat", "fcr", "aht", "service_level", "adherence", "qa_average", "complaints"}
-        assert codes["aht"]["direction"] == "lower" and codes["csat"]["direction"] == "higher"
+        assert codes["aht"]["direction"] == "lower"
+        assert codes["csat"]["direction"] == "higher"
         assert sum(k["weight"] for k in codes.values()) == 100
 
     async def test_change_after_the_period_opened_does_not_apply_to_it_PRF_1(
@@ -333,7 +362,8 @@ class TestDefinitions:
     ) -> None:
         period_id = await open_october(client, org)
         changed = await client.patch("/v1/kpis/fcr", json={"target": 100}, headers=org.deputy.headers)
-        assert changed.status_code == 200 and changed.json()["target"] == 100
+        assert changed.status_code == 200
+        assert changed.json()["target"] == 100
         frozen = await client.get(f"/v1/periods/{period_id}/kpis", headers=month.a1.headers)
         assert next(k for k in frozen.json() if k["code"] == "fcr")["target"] == 80
         await send(client, org, month.batch())
@@ -348,7 +378,8 @@ class TestDefinitions:
         assert response.status_code == 422
         body.update(kind="ratio")
         response = await client.post("/v1/kpis", json=body, headers=org.deputy.headers)
-        assert response.status_code == 422 and "denominator_metric" in response.json()["detail"]
+        assert response.status_code == 422
+        assert "denominator_metric" in response.json()["detail"]
 
     async def test_threshold_and_average_kpis_compute_PRF_1(
         self, client: httpx.AsyncClient, org: Any, month: Month

@@ -42,7 +42,8 @@ class TestEvaluate:
         assert body["created_at"]
         close = next(a for a in body["answers"] if a["code"] == "close")
         assert close["note"] == "close: not done as the standard asks"
-        assert close["text"] == "Summarises and closes" and close["points_possible"] == 10
+        assert close["text"] == "Summarises and closes"
+        assert close["points_possible"] == 10
 
     async def test_release_refused_while_a_failed_item_has_no_note_QA_6(
         self, qa: Any, org: Any, client: httpx.AsyncClient
@@ -167,7 +168,7 @@ class TestDispute:
     async def test_adjusted_by_another_reviewer_keeps_the_history_QA_4(
         self, qa: Any, org: Any, client: httpx.AsyncClient, app: FastAPI, events: Any
     ) -> None:
-        team, body = await self._disputed(qa, org, client)
+        _team, body = await self._disputed(qa, org, client)
         response = await client.post(
             f"/v1/qa/evaluations/{body['id']}/resolution",
             json={"outcome": "adjusted", "note": "The summary is at 03:12.", "answers": qa.answers()},
@@ -175,13 +176,17 @@ class TestDispute:
         )
         assert response.status_code == 200, response.text
         result = response.json()
-        assert result["status"] == "final" and result["outcome"] == "adjusted" and result["score"] == 100
+        assert result["status"] == "final"
+        assert result["outcome"] == "adjusted"
+        assert result["score"] == 100
         [dispute] = result["disputes"]
-        assert dispute["score_before"] == 85.0 and dispute["score_after"] == 100
+        assert dispute["score_before"] == 85.0
+        assert dispute["score_after"] == 100
         assert dispute["reviewer_id"] == str(org.deputy.id)
         assert dispute["reason"] == "I did summarise; listen at 03:12."
         [final] = await events(app, FINALIZED)
-        assert final["data"]["outcome"] == "adjusted" and final["data"]["score"] == 100
+        assert final["data"]["outcome"] == "adjusted"
+        assert final["data"]["score"] == 100
 
     async def test_upheld_stays_as_scored_and_becomes_final_QA_4(
         self, qa: Any, org: Any, client: httpx.AsyncClient
@@ -192,7 +197,8 @@ class TestDispute:
             json={"outcome": "upheld", "note": "No summary in the recording."},
             headers=org.deputy.headers,
         )
-        assert response.json()["status"] == "final" and response.json()["score"] == 85.0
+        assert response.json()["status"] == "final"
+        assert response.json()["score"] == 85.0
 
     async def test_undisputed_evaluation_becomes_final_when_the_window_closes_QA_4(
         self, qa: Any, org: Any, clock: FrozenClock, app: FastAPI, events: Any
@@ -205,10 +211,13 @@ class TestDispute:
         clock.advance(days=1, seconds=1)
         await app.state.worker.fire_due()
         [final] = await events(app, FINALIZED)
-        assert final["data"]["evaluation_id"] == body["id"] and final["data"]["outcome"] == "undisputed"
+        assert final["data"]["evaluation_id"] == body["id"]
+        assert final["data"]["outcome"] == "undisputed"
         async with app.state.session_factory() as s:
             metric = await s.scalar(select(RawMetric).where(RawMetric.batch_id == body["id"]))
-        assert metric is not None and metric.metric == "qa_score" and metric.value == 85.0
+        assert metric is not None
+        assert metric.metric == "qa_score"
+        assert metric.value == 85.0
 
 
 class TestCalibration:
@@ -238,13 +247,16 @@ class TestCalibration:
 
         report = (await client.get(f"{url}/report", headers=org.deputy.headers)).json()
         assert report["evaluations"] == 3
-        assert report["median_score"] == 85.0 and report["score_spread"] == 35.0
+        assert report["median_score"] == 85.0
+        assert report["score_spread"] == 35.0
         deviations = {d["evaluator_id"]: d["deviation_from_median"] for d in report["evaluators"]}
         assert deviations == {str(team.leader.id): 15.0, str(second.id): 0.0, str(org.deputy.id): -20.0}
         close = next(i for i in report["items"] if i["code"] == "close")
-        assert close["spread"] == 10 and close["median"] == 0
+        assert close["spread"] == 10
+        assert close["median"] == 0
         greeting = next(i for i in report["items"] if i["code"] == "greeting")
-        assert greeting["spread"] == 10 and greeting["median"] == 10
+        assert greeting["spread"] == 10
+        assert greeting["median"] == 10
 
     async def test_calibration_scores_are_never_shown_to_the_agent_QA_5(
         self, qa: Any, org: Any, client: httpx.AsyncClient

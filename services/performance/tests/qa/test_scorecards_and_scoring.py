@@ -43,7 +43,8 @@ class TestScoring:
         response = await qa.evaluate(team.leader, team.agents[0], qa.answers(verify="fail"))
         assert response.json()["score"] == 60.0
         opening = next(s for s in response.json()["sections"] if s["title"] == "Opening")
-        assert opening["score"] == 0 and opening["zeroed_by"] == "verify"
+        assert opening["score"] == 0
+        assert opening["zeroed_by"] == "verify"
 
     async def test_partial_points_count_proportionally_QA_1(self, qa: Any, org: Any) -> None:
         team = await org.team(agents=1)
@@ -98,7 +99,8 @@ class TestScorecards:
         response = await client.post(f"/v1/qa/scorecards/{qa.scorecard['id']}/versions", headers=org.deputy.headers)
         assert response.status_code == 201, response.text
         draft = response.json()
-        assert draft["version"] == 2 and draft["status"] == "draft"
+        assert draft["version"] == 2
+        assert draft["status"] == "draft"
         assert draft["family_id"] == qa.scorecard["family_id"]
         codes = [i["code"] for s in draft["sections"] for i in s["items"]]
         assert codes == ["greeting", "verify", "accuracy", "upsell", "close"]

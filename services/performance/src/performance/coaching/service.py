@@ -160,7 +160,7 @@ async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, n
         .select_from(org_employee.outerjoin(org_team, org_team.c.id == org_employee.c.team_id))
         .where(org_employee.c.id.in_(falling))
     )
-    leaders = {agent_id: leader_id for agent_id, leader_id in result.all()}
+    leaders = dict(result.all())
     for agent_id in falling:
         item = Coaching(
             id=uuid.uuid4(),

@@ -238,7 +238,7 @@ async def close_period(
             (new_hire, func.coalesce(literal(kpi.new_hire_target, Float), literal(kpi.target, Float))),
             else_=literal(kpi.target, Float),
         )
-        value = values.c.value
+        value: Any = values.c.value
         if kpi.kind == "sum":  # no row means none happened: 0
             value = func.coalesce(values.c.value, literal(0.0))
         # Every agent of the period gets a row per KPI: a value of None says "no data".
