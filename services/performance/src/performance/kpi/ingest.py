@@ -29,8 +29,7 @@ from performance.kpi.models import MetricBatch, RawMetric
 MAX_ROWS = 10_000
 METRIC_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 raw_metric = typing.cast(Table, RawMetric.__table__)
-# SQLite allows 32,766 bound variables per statement; six columns per row.
-SQLITE_ROWS_PER_STATEMENT = 5_000
+_SQLITE_INSERT = sqlite.insert(raw_metric).on_conflict_do_nothing()
 
 _PG_INSERT = text(
     "INSERT INTO raw_metric (agent_id, day, metric, source, batch_id, value) "
@@ -57,7 +56,11 @@ class IngestResult:
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert raw metric rows, skipping any already there: one statement on PostgreSQL."""
+    """Insert raw metric rows, skipping any already there.
+
+    PostgreSQL: one INSERT … SELECT FROM unnest(arrays) statement for the whole batch (six bound
+    parameters however many rows; a VALUES list would hit the 32,767-parameter limit).
+    """
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
@@ -73,9 +76,9 @@ async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
             },
         )
         return
-    for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
-        chunk = rows[start : start + SQLITE_ROWS_PER_STATEMENT]
-        await session.execute(sqlite.insert(raw_metric).values(list(chunk)).on_conflict_do_nothing())
+    # SQLite: one statement compiled once and run for every row by the driver's executemany (in C);
+    # a 10,000-row VALUES list would exceed SQLite's bound-variable limit and cost seconds to compile.
+    await session.execute(_SQLITE_INSERT, list(rows))
 
 
 def _content_hash(rows: Sequence[AgentDailyMetric]) -> str:

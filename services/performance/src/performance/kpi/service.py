@@ -382,38 +382,52 @@ def bonus(composite: float, policy: Policy) -> BonusComputation:
     )
 
 
-async def _scorecard(session: AsyncSession, result: AgentPeriodResult, policy: Policy) -> ScorecardRead:
-    kpis = (
-        await session.scalars(
-            select(AgentPeriodKpi)
-            .where(AgentPeriodKpi.period_id == result.period_id, AgentPeriodKpi.agent_id == result.agent_id)
-            .order_by(AgentPeriodKpi.kpi_code)
+async def _scorecards(
+    session: AsyncSession, results: Sequence[AgentPeriodResult], policy: Policy
+) -> list[ScorecardRead]:
+    """Scorecards for one period's results, their KPIs and adjustments read in two queries."""
+    if not results:
+        return []
+    period_id = results[0].period_id
+    agent_ids = [r.agent_id for r in results]
+    kpis: dict[uuid.UUID, list[AgentPeriodKpi]] = defaultdict(list)
+    for row in await session.scalars(
+        select(AgentPeriodKpi)
+        .where(AgentPeriodKpi.period_id == period_id, AgentPeriodKpi.agent_id.in_(agent_ids))
+        .order_by(AgentPeriodKpi.kpi_code)
+    ):
+        kpis[row.agent_id].append(row)
+    adjustments: dict[uuid.UUID, list[PeriodAdjustment]] = defaultdict(list)
+    for adjustment in await session.scalars(
+        select(PeriodAdjustment)
+        .where(PeriodAdjustment.period_id == period_id, PeriodAdjustment.agent_id.in_(agent_ids))
+        .order_by(PeriodAdjustment.created_at)
+    ):
+        adjustments[adjustment.agent_id].append(adjustment)
+    cards = []
+    for result in results:
+        adjusted = result.composite + sum(a.composite_delta for a in adjustments[result.agent_id])
+        cards.append(
+            ScorecardRead(
+                period_id=result.period_id,
+                agent_id=result.agent_id,
+                team_id=result.team_id,
+                new_hire=result.new_hire,
+                composite=round(result.composite, 4),
+                rank_in_team=result.rank_in_team,
+                rank_in_center=result.rank_in_center,
+                kpis=[
+                    KpiResultRead(
+                        kpi_code=x.kpi_code, value=x.value, target=x.target, weight=x.weight, attainment=x.attainment
+                    )
+                    for x in kpis[result.agent_id]
+                ],
+                adjustments=[AdjustmentRead.model_validate(a) for a in adjustments[result.agent_id]],
+                adjusted_composite=round(adjusted, 4),
+                bonus=bonus(adjusted, policy),
+            )
         )
-    ).all()
-    adjustments = (
-        await session.scalars(
-            select(PeriodAdjustment)
-            .where(PeriodAdjustment.period_id == result.period_id, PeriodAdjustment.agent_id == result.agent_id)
-            .order_by(PeriodAdjustment.created_at)
-        )
-    ).all()
-    adjusted = result.composite + sum(a.composite_delta for a in adjustments)
-    return ScorecardRead(
-        period_id=result.period_id,
-        agent_id=result.agent_id,
-        team_id=result.team_id,
-        new_hire=result.new_hire,
-        composite=round(result.composite, 4),
-        rank_in_team=result.rank_in_team,
-        rank_in_center=result.rank_in_center,
-        kpis=[
-            KpiResultRead(kpi_code=x.kpi_code, value=x.value, target=x.target, weight=x.weight, attainment=x.attainment)
-            for x in kpis
-        ],
-        adjustments=[AdjustmentRead.model_validate(a) for a in adjustments],
-        adjusted_composite=round(adjusted, 4),
-        bonus=bonus(adjusted, policy),
-    )
+    return cards
 
 
 async def read_scorecard(
@@ -426,7 +440,8 @@ async def read_scorecard(
     result = await session.get(AgentPeriodResult, (period.id, agent_id))
     if result is None:
         raise NotFound(f"No closed scorecard for agent {agent_id} in this period.")
-    return await _scorecard(session, result, policy)
+    [card] = await _scorecards(session, [result], policy)
+    return card
 
 
 async def list_scorecards(
@@ -450,7 +465,7 @@ async def list_scorecards(
     rows = await session.scalars(
         query.order_by(AgentPeriodResult.rank_in_center, AgentPeriodResult.agent_id).limit(limit).offset(offset)
     )
-    return [await _scorecard(session, row, policy) for row in rows.all()], int(total or 0)
+    return await _scorecards(session, rows.all(), policy), int(total or 0)
 
 
 async def adjust(
