@@ -38,8 +38,8 @@ METRICS = {
 }  # fmt: skip
 
 
-async def seed_org(app: Any, agents: int, team_size: int) -> list[uuid.UUID]:
-    """1,000 agents in teams of 20, written straight into the org read copy."""
+async def seed_org(app: Any, agents: int, team_size: int, month_start: date) -> list[uuid.UUID]:
+    """1,000 agents in teams of 20 (one in ten a new hire), written straight into the org read copy."""
     teams = [uuid.uuid4() for _ in range(agents // team_size)]
     agent_ids = [uuid.uuid4() for _ in range(agents)]
     async with app.state.session_factory() as s:
@@ -55,7 +55,7 @@ async def seed_org(app: Any, agents: int, team_size: int) -> list[uuid.UUID]:
                     "level": 1,
                     "team_id": teams[i % len(teams)],
                     "certified": True,
-                    "hire_date": date(2024, 1, 1) if i % 10 else date(2026, 9, 15),
+                    "hire_date": month_start - timedelta(days=3000 if i % 10 else 15),
                     "active": True,
                     "version": 1,
                 }
@@ -85,7 +85,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=1000)
     parser.add_argument("--days", type=int, default=10, help="days of data per agent (10 metrics per day)")
-    parser.add_argument("--month", default="2026-10")
+    parser.add_argument("--month", default="2020-10", help="a month already over")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or "sqlite+aiosqlite:////tmp/bench-performance.db"
 
@@ -97,8 +97,8 @@ async def main() -> None:
     app = create_app(settings)
     manager = uuid.uuid4()
     headers = bearer(settings, manager, 5)
-    agent_ids = await seed_org(app, args.agents, 20)
     year, month = (int(p) for p in args.month.split("-"))
+    agent_ids = await seed_org(app, args.agents, 20, date(year, month, 1))
     payloads = batches(agent_ids, date(year, month, 1), args.days, 10_000)
     total_rows = sum(len(p["rows"]) for p in payloads)
 
