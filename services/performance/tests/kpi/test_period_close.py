@@ -424,3 +424,31 @@ class TestAccess:
         assert {s["agent_id"] for s in team.json()["items"]} == {str(month.a1.id), str(month.a2.id)}
         center = await client.get(f"/v1/periods/{period_id}/scorecards", headers=org.deputy.headers)
         assert center.json()["total"] == 5
+
+
+class TestNewHires:
+    async def test_new_hires_are_listed_against_new_hire_targets_for_sixty_days_PRF_8(
+        self, client: httpx.AsyncClient, org: Any, month: Month
+    ) -> None:
+        await send(client, org, month.batch())
+        old_hire = await org.agent(month.team_b, hire_date=date(2026, 8, 1))
+        response = await client.get("/v1/new-hires?as_of=2026-10-31", headers=org.deputy.headers)
+        assert response.status_code == 200, response.text
+        [hire] = response.json()
+        assert hire["agent_id"] == str(month.c.id)
+        assert hire["days_since_hire"] == 30
+        assert hire["tracked_until"] == "2026-11-29"
+        fcr = next(k for k in hire["kpis"] if k["kpi_code"] == "fcr")
+        assert (fcr["value"], fcr["new_hire_target"], fcr["veteran_target"]) == (70, 70, 80)
+        assert fcr["attainment"] == pytest.approx(1.0)
+        assert str(old_hire.id) not in {h["agent_id"] for h in response.json()}
+        after = await client.get("/v1/new-hires?as_of=2026-11-30", headers=org.deputy.headers)
+        assert after.json() == []
+
+    async def test_agents_see_only_themselves_among_new_hires_PRF_8(
+        self, client: httpx.AsyncClient, month: Month
+    ) -> None:
+        own = await client.get("/v1/new-hires?as_of=2026-10-31", headers=month.c.headers)
+        assert [h["agent_id"] for h in own.json()] == [str(month.c.id)]
+        other = await client.get("/v1/new-hires?as_of=2026-10-31", headers=month.a1.headers)
+        assert other.json() == []

@@ -24,6 +24,7 @@ from performance.kpi.schemas import (
     MetricBatchIn,
     MetricBatchResult,
     MetricRead,
+    NewHireRead,
     PeriodCreate,
     PeriodRead,
     ScorecardRead,
@@ -207,3 +208,18 @@ async def team_bonus_points(
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
 ) -> TeamBonusPoints:
     return await service.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
+
+
+@router.get(
+    "/new-hires",
+    response_model=list[NewHireRead],
+    summary="Agents in their first days, this month's KPIs against new-hire targets (PRF-8)",
+)
+async def new_hires(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    policy: CurrentPolicy,
+    as_of: Annotated[date | None, Query(description="Default: today")] = None,
+) -> list[NewHireRead]:
+    return await service.new_hires(session, principal=principal, as_of=as_of or now.date(), policy=policy)

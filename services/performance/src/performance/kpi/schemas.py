@@ -205,3 +205,24 @@ class TeamBonusPoints(BaseModel):
     flagged: bool = Field(description="PRF-5: every member got identical points")
     rule: str | None = None
     detail: str | None = None
+
+
+class NewHireKpi(BaseModel):
+    kpi_code: str
+    value: float | None
+    new_hire_target: float
+    veteran_target: float
+    attainment: float | None
+
+
+class NewHireRead(BaseModel):
+    """PRF-8: an agent in their first days, measured so far this month against new-hire targets."""
+
+    agent_id: uuid.UUID
+    name: str
+    team_id: uuid.UUID | None
+    hire_date: date
+    days_since_hire: int
+    tracked_until: date
+    month_start: date
+    kpis: list[NewHireKpi]
