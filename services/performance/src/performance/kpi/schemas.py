@@ -8,8 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callcenter_shared.contracts.ingest import AgentDailyMetric
 
-MetricCode = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
-
 
 class KpiFormula(BaseModel):
     """A formula from a fixed, safe set (PRF-1); nothing the client sends is ever evaluated as code."""

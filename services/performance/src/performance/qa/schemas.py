@@ -6,8 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Code = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")
-
 
 class ItemIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$", examples=["greeting"])
