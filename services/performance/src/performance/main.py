@@ -7,16 +7,32 @@ from fastapi import FastAPI
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from performance import models  # noqa: F401  (maps every table before first use)
+from performance.coaching.router import router as coaching_router
+from performance.kpi.router import router as kpi_router
+from performance.qa.router import router as qa_router
+from performance.qa.service import DISPUTE_WINDOW, on_dispute_window_closed
+from performance.review.router import router as review_router
 from performance.settings import Settings
-from performance.subscriptions import SUBSCRIPTIONS
+from performance.subscriptions import subscriptions
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
     return build_app(
-        settings or Settings(),
+        settings,
         title="Call center: performance",
         description="QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching, bottom-rank review.",
-        routers=[],
-        subscriptions=SUBSCRIPTIONS,
+        routers=[qa_router, kpi_router, coaching_router, review_router],
+        subscriptions=subscriptions(settings),
+        deadline_handlers={DISPUTE_WINDOW: on_dispute_window_closed},
         clock=clock,
+        openapi_tags=[
+            {"name": "qa", "description": "Scorecards, evaluations, disputes, calibration (QA-1..6)"},
+            {
+                "name": "kpi",
+                "description": "KPI definitions, raw metrics, periods, scorecards, bonus (PRF-1..5, PRF-8)",
+            },
+            {"name": "coaching", "description": "Performance interviews and coaching (PRF-6)"},
+            {"name": "review", "description": "Bottom-rank review (PRF-7)"},
+        ],
     )

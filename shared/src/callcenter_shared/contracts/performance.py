@@ -106,3 +106,66 @@ class ReviewFlaggedV1(Event):
 
     def key(self) -> str:
         return str(self.agent_id)
+
+
+class QaEvaluationDisputedV1(Event):
+    """Published when an agent disputes a released evaluation within the dispute window (QA-4)."""
+
+    subject = "callcenter.performance.qa_evaluation.disputed.v1"
+
+    evaluation_id: uuid.UUID
+    agent_id: uuid.UUID
+    evaluator_id: uuid.UUID
+    reason: str
+    disputed_at: datetime
+
+    def key(self) -> str:
+        return str(self.evaluation_id)
+
+
+class CoachingItemCreatedV1(Event):
+    """Published when a coaching item is opened for a leader, by hand or for a falling KPI trend (PRF-6)."""
+
+    subject = "callcenter.performance.coaching_item.created.v1"
+
+    coaching_id: uuid.UUID
+    agent_id: uuid.UUID
+    leader_id: uuid.UUID | None = None
+    origin: Literal["interview", "falling_trend"]
+    follow_up_due: date | None = None
+    created_at: datetime
+
+    def key(self) -> str:
+        return str(self.coaching_id)
+
+
+class ReviewTrainingStartedV1(Event):
+    """Published when a flagged agent is taken off post for training (PRF-7)."""
+
+    subject = "callcenter.performance.review.training_started.v1"
+
+    review_id: uuid.UUID
+    agent_id: uuid.UUID
+    recorded_by: uuid.UUID
+    note: str
+    started_at: datetime
+
+    def key(self) -> str:
+        return str(self.agent_id)
+
+
+class ReviewReassessedV1(Event):
+    """Published when a flagged agent's re-assessment is recorded: back on post or referred to HR (PRF-7)."""
+
+    subject = "callcenter.performance.review.reassessed.v1"
+
+    review_id: uuid.UUID
+    agent_id: uuid.UUID
+    recorded_by: uuid.UUID
+    passed: bool
+    outcome: Literal["back_on_post", "referred_to_hr"]
+    note: str
+    reassessed_at: datetime
+
+    def key(self) -> str:
+        return str(self.agent_id)

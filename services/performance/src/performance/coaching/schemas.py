@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class CoachingCreate(BaseModel):
+    agent_id: uuid.UUID
+    goals: list[str] = Field(min_length=1, max_length=20, examples=[["Bring AHT under 300 s", "Confirm every fix"]])
+    notes: str = Field(default="", max_length=4000)
+    follow_up_due: date | None = None
+
+
+class FollowUpCreate(BaseModel):
+    note: str = Field(min_length=3, max_length=4000)
+    next_due: date | None = Field(default=None, description="The next follow-up; none closes the item")
+
+
+class FollowUpRead(BaseModel):
+    id: uuid.UUID
+    note: str
+    by: uuid.UUID
+    at: datetime
+    next_due: date | None
+
+
+class CoachingRead(BaseModel):
+    id: uuid.UUID
+    agent_id: uuid.UUID
+    leader_id: uuid.UUID | None
+    origin: str
+    status: str
+    goals: list[str]
+    notes: str
+    follow_up_due: date | None
+    period_id: uuid.UUID | None
+    created_at: datetime
+    completed_at: datetime | None
+    follow_ups: list[FollowUpRead]

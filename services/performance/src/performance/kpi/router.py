@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, status
+from sqlalchemy import func, select
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.errors import Forbidden
+from callcenter_shared.org import visible_employee_ids
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from performance.kpi import ingest, service
+from performance.kpi.models import RawMetric
+from performance.kpi.schemas import (
+    AdjustmentCreate,
+    AdjustmentRead,
+    BonusPointCreate,
+    BonusPointRead,
+    KpiCreate,
+    KpiRead,
+    KpiUpdate,
+    MetricBatchIn,
+    MetricBatchResult,
+    MetricRead,
+    NewHireRead,
+    PeriodCreate,
+    PeriodRead,
+    ScorecardRead,
+    TeamBonusPoints,
+)
+from performance.policy import CurrentPolicy
+
+router = APIRouter(prefix="/v1", tags=["kpi"])
+
+
+@router.get("/kpis", response_model=list[KpiRead], summary="The KPI definitions every agent is told in advance (PRF-1)")
+async def list_definitions(
+    _principal: CurrentPrincipal, session: DbSession, include_inactive: bool = False
+) -> list[KpiRead]:
+    return [
+        KpiRead.model_validate(d) for d in await service.list_definitions(session, active_only=not include_inactive)
+    ]
+
+
+@router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiRead)
+async def create_definition(data: KpiCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> KpiRead:
+    return KpiRead.model_validate(await service.create_definition(session, principal=principal, data=data, now=now))
+
+
+@router.patch("/kpis/{code}", response_model=KpiRead)
+async def update_definition(
+    code: str, data: KpiUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> KpiRead:
+    return KpiRead.model_validate(
+        await service.update_definition(session, principal=principal, code=code, data=data, now=now)
+    )
+
+
+@router.post(
+    "/metrics/batches",
+    response_model=MetricBatchResult,
+    summary="Raw per-agent daily metrics from phone/CRM systems, up to 10,000 rows; re-sending changes nothing (PRF-2)",
+)
+async def submit_metrics(
+    data: Annotated[MetricBatchIn, Body()], principal: CurrentPrincipal, session: DbSession, now: Now
+) -> MetricBatchResult:
+    if principal.level < 3:
+        raise Forbidden("Metric batches come from the phone/CRM systems' tokens (level 3 and above).")
+    result = await ingest.ingest_batch(session, source=data.source, batch_id=data.batch_id, rows=data.rows, now=now)
+    return MetricBatchResult(
+        source=result.source,
+        batch_id=result.batch_id,
+        rows=result.rows,
+        inserted=result.inserted,
+        duplicate=result.duplicate,
+    )
+
+
+@router.get("/metrics", response_model=Page[MetricRead], summary="Raw metrics: agents see their own")
+async def list_metrics(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    agent_id: Annotated[uuid.UUID | None, Query()] = None,
+    day_from: Annotated[date | None, Query(alias="from")] = None,
+    day_to: Annotated[date | None, Query(alias="to")] = None,
+    metric: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[MetricRead]:
+    query = select(RawMetric)
+    visible = await visible_employee_ids(session, principal)
+    if visible is not None:
+        query = query.where(RawMetric.agent_id.in_(visible))
+    if agent_id is not None:
+        query = query.where(RawMetric.agent_id == agent_id)
+    if day_from is not None:
+        query = query.where(RawMetric.day >= day_from)
+    if day_to is not None:
+        query = query.where(RawMetric.day <= day_to)
+    if metric is not None:
+        query = query.where(RawMetric.metric == metric)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric).limit(paging.limit).offset(paging.offset)
+    )
+    return Page(
+        items=[MetricRead.model_validate(r) for r in rows],
+        limit=paging.limit,
+        offset=paging.offset,
+        total=int(total or 0),
+    )
+
+
+@router.post("/periods", status_code=status.HTTP_201_CREATED, response_model=PeriodRead)
+async def open_period(data: PeriodCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> PeriodRead:
+    return PeriodRead.model_validate(await service.open_period(session, principal=principal, data=data, now=now))
+
+
+@router.get("/periods", response_model=Page[PeriodRead])
+async def list_periods(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[PeriodRead]:
+    rows, total = await service.list_periods(session, limit=paging.limit, offset=paging.offset)
+    return Page(
+        items=[PeriodRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.get("/periods/{period_id}", response_model=PeriodRead)
+async def get_period(period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> PeriodRead:
+    return PeriodRead.model_validate(await service.get_period(session, period_id))
+
+
+@router.get("/periods/{period_id}/kpis", response_model=list[KpiRead], summary="The definitions frozen for the period")
+async def period_definitions(period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> list[KpiRead]:
+    return [KpiRead.model_validate(d) for d in await service.period_definitions(session, period_id)]
+
+
+@router.post("/periods/{period_id}/close", response_model=PeriodRead, summary="Close the period (PRF-3)")
+async def close_period(
+    period_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+) -> PeriodRead:
+    period = await service.close_period(session, principal=principal, period_id=period_id, now=now, policy=policy)
+    return PeriodRead.model_validate(period)
+
+
+@router.get("/periods/{period_id}/scorecards", response_model=Page[ScorecardRead])
+async def list_scorecards(
+    period_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    policy: CurrentPolicy,
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[ScorecardRead]:
+    rows, total = await service.list_scorecards(
+        session,
+        principal=principal,
+        period_id=period_id,
+        team_id=team_id,
+        limit=paging.limit,
+        offset=paging.offset,
+        policy=policy,
+    )
+    return Page(items=rows, limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/periods/{period_id}/scorecards/{agent_id}", response_model=ScorecardRead)
+async def read_scorecard(
+    period_id: uuid.UUID, agent_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, policy: CurrentPolicy
+) -> ScorecardRead:
+    return await service.read_scorecard(
+        session, principal=principal, period_id=period_id, agent_id=agent_id, policy=policy
+    )
+
+
+@router.post(
+    "/periods/{period_id}/scorecards/{agent_id}/adjustments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AdjustmentRead,
+)
+async def adjust(
+    period_id: uuid.UUID,
+    agent_id: uuid.UUID,
+    data: AdjustmentCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+) -> AdjustmentRead:
+    adjustment = await service.adjust(
+        session, principal=principal, period_id=period_id, agent_id=agent_id, data=data, now=now
+    )
+    return AdjustmentRead.model_validate(adjustment)
+
+
+@router.post("/bonus-points", status_code=status.HTTP_201_CREATED, response_model=BonusPointRead)
+async def give_bonus_points(
+    data: BonusPointCreate, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+) -> BonusPointRead:
+    point = await service.give_bonus_points(session, principal=principal, data=data, now=now, policy=policy)
+    return BonusPointRead.model_validate(point)
+
+
+@router.get("/teams/{team_id}/bonus-points", response_model=TeamBonusPoints)
+async def team_bonus_points(
+    team_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+) -> TeamBonusPoints:
+    return await service.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
+
+
+@router.get(
+    "/new-hires",
+    response_model=list[NewHireRead],
+    summary="Agents in their first days, this month's KPIs against new-hire targets (PRF-8)",
+)
+async def new_hires(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    policy: CurrentPolicy,
+    as_of: Annotated[date | None, Query(description="Default: today")] = None,
+) -> list[NewHireRead]:
+    return await service.new_hires(session, principal=principal, as_of=as_of or now.date(), policy=policy)

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
+
+from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.web import DbSession, Now, Page, Paging
+from performance.policy import CurrentPolicy, Policy
+from performance.qa import scoring, service
+from performance.qa.models import Evaluation
+from performance.qa.schemas import (
+    AnswerIn,
+    AnswerRead,
+    AnswersUpdate,
+    CalibrationCreate,
+    CalibrationRead,
+    CalibrationReport,
+    DisputeCreate,
+    DisputeRead,
+    DisputeResolve,
+    EvaluationCreate,
+    EvaluationRead,
+    ScorecardCreate,
+    ScorecardRead,
+    ScorecardUpdate,
+)
+
+router = APIRouter(prefix="/v1/qa", tags=["qa"])
+
+
+async def _read(session: DbSession, evaluation: Evaluation, policy: Policy) -> EvaluationRead:
+    """Every item with its reason, and the section scores, so the outcome is explainable (QA-6)."""
+    scorecard = await service.get_scorecard(session, evaluation.scorecard_id)
+    answers = {a.item_id: a for a in evaluation.answers}
+    scored = scoring.score(
+        scorecard,
+        [
+            AnswerIn(
+                item_id=a.item_id, result=a.result, points=a.points if a.result == "partial" else None, note=a.note
+            )
+            for a in evaluation.answers
+        ],
+    )
+    rows = [
+        AnswerRead(
+            item_id=item.id,
+            code=item.code,
+            section=section.title,
+            text=item.text,
+            dimension=item.dimension,
+            points_possible=item.points,
+            critical=item.critical,
+            result=answers[item.id].result,
+            points=answers[item.id].points,
+            note=answers[item.id].note,
+        )
+        for section in scorecard.sections
+        for item in section.items
+        if item.id in answers
+    ]
+    return EvaluationRead(
+        id=evaluation.id,
+        scorecard_id=evaluation.scorecard_id,
+        scorecard_version=evaluation.scorecard_version,
+        calibration_id=evaluation.calibration_id,
+        interaction_id=evaluation.interaction_id,
+        agent_id=evaluation.agent_id,
+        evaluator_id=evaluation.evaluator_id,
+        channel=evaluation.channel,
+        interaction_date=evaluation.interaction_date,
+        status=evaluation.status,
+        score=evaluation.score,
+        failed_critical=evaluation.failed_critical,
+        outcome=evaluation.outcome,
+        created_at=evaluation.created_at,
+        released_at=evaluation.released_at,
+        dispute_until=service.dispute_until(evaluation, policy),
+        finalized_at=evaluation.finalized_at,
+        sections=scored.sections,
+        answers=rows,
+        disputes=[DisputeRead.model_validate(d) for d in evaluation.disputes],
+    )
+
+
+@router.post("/scorecards", status_code=status.HTTP_201_CREATED, response_model=ScorecardRead)
+async def create_scorecard(
+    data: ScorecardCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> ScorecardRead:
+    return ScorecardRead.model_validate(
+        await service.create_scorecard(session, principal=principal, data=data, now=now)
+    )
+
+
+@router.get("/scorecards", response_model=Page[ScorecardRead])
+async def list_scorecards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[ScorecardRead]:
+    rows, total = await service.list_scorecards(session, limit=paging.limit, offset=paging.offset)
+    return Page(
+        items=[ScorecardRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.get("/scorecards/{scorecard_id}", response_model=ScorecardRead, summary="Criteria are known in advance (QA-6)")
+async def get_scorecard(scorecard_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> ScorecardRead:
+    return ScorecardRead.model_validate(await service.get_scorecard(session, scorecard_id))
+
+
+@router.patch("/scorecards/{scorecard_id}", response_model=ScorecardRead)
+async def update_scorecard(
+    scorecard_id: uuid.UUID, data: ScorecardUpdate, principal: CurrentPrincipal, session: DbSession
+) -> ScorecardRead:
+    scorecard = await service.update_scorecard(session, principal=principal, scorecard_id=scorecard_id, data=data)
+    return ScorecardRead.model_validate(scorecard)
+
+
+@router.post("/scorecards/{scorecard_id}/publish", response_model=ScorecardRead)
+async def publish_scorecard(
+    scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> ScorecardRead:
+    scorecard = await service.publish_scorecard(session, principal=principal, scorecard_id=scorecard_id, now=now)
+    return ScorecardRead.model_validate(scorecard)
+
+
+@router.post(
+    "/scorecards/{scorecard_id}/versions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ScorecardRead,
+    summary="A new draft version, copied from this one",
+)
+async def new_version(
+    scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> ScorecardRead:
+    scorecard = await service.new_version(session, principal=principal, scorecard_id=scorecard_id, now=now)
+    return ScorecardRead.model_validate(scorecard)
+
+
+@router.post("/evaluations", status_code=status.HTTP_201_CREATED, response_model=EvaluationRead)
+async def create_evaluation(
+    data: EvaluationCreate, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+) -> EvaluationRead:
+    evaluation = await service.create_evaluation(session, principal=principal, data=data, now=now)
+    return await _read(session, evaluation, policy)
+
+
+@router.get("/evaluations", response_model=Page[EvaluationRead])
+async def list_evaluations(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    policy: CurrentPolicy,
+    agent_id: Annotated[uuid.UUID | None, Query()] = None,
+    status: Annotated[Literal["draft", "released", "disputed", "final"] | None, Query()] = None,
+) -> Page[EvaluationRead]:
+    rows, total = await service.list_evaluations(
+        session, principal=principal, agent_id=agent_id, status=status, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[await _read(session, r, policy) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+
+
+@router.get("/evaluations/{evaluation_id}", response_model=EvaluationRead)
+async def get_evaluation(
+    evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, policy: CurrentPolicy
+) -> EvaluationRead:
+    evaluation = await service.read_evaluation(session, principal=principal, evaluation_id=evaluation_id)
+    return await _read(session, evaluation, policy)
+
+
+@router.put("/evaluations/{evaluation_id}/answers", response_model=EvaluationRead)
+async def update_answers(
+    evaluation_id: uuid.UUID,
+    data: AnswersUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    policy: CurrentPolicy,
+) -> EvaluationRead:
+    evaluation = await service.update_answers(
+        session, principal=principal, evaluation_id=evaluation_id, answers=data.answers, now=now
+    )
+    return await _read(session, evaluation, policy)
+
+
+@router.post("/evaluations/{evaluation_id}/release", response_model=EvaluationRead)
+async def release(
+    evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+) -> EvaluationRead:
+    evaluation = await service.release(
+        session, principal=principal, evaluation_id=evaluation_id, now=now, policy=policy
+    )
+    return await _read(session, evaluation, policy)
+
+
+@router.post("/evaluations/{evaluation_id}/dispute", response_model=EvaluationRead)
+async def dispute(
+    evaluation_id: uuid.UUID,
+    data: DisputeCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    policy: CurrentPolicy,
+) -> EvaluationRead:
+    evaluation = await service.dispute(
+        session, principal=principal, evaluation_id=evaluation_id, reason=data.reason, now=now, policy=policy
+    )
+    return await _read(session, evaluation, policy)
+
+
+@router.post("/evaluations/{evaluation_id}/resolution", response_model=EvaluationRead)
+async def resolve(
+    evaluation_id: uuid.UUID,
+    data: DisputeResolve,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    policy: CurrentPolicy,
+) -> EvaluationRead:
+    evaluation = await service.resolve(
+        session,
+        principal=principal,
+        evaluation_id=evaluation_id,
+        outcome=data.outcome,
+        note=data.note,
+        answers=data.answers,
+        now=now,
+    )
+    return await _read(session, evaluation, policy)
+
+
+@router.post("/calibrations", status_code=status.HTTP_201_CREATED, response_model=CalibrationRead)
+async def create_calibration(
+    data: CalibrationCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CalibrationRead:
+    calibration = await service.create_calibration(session, principal=principal, data=data, now=now)
+    return CalibrationRead.model_validate(calibration)
+
+
+@router.post(
+    "/calibrations/{calibration_id}/evaluations", status_code=status.HTTP_201_CREATED, response_model=EvaluationRead
+)
+async def score_calibration(
+    calibration_id: uuid.UUID,
+    data: AnswersUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    policy: CurrentPolicy,
+) -> EvaluationRead:
+    evaluation = await service.score_calibration(
+        session, principal=principal, calibration_id=calibration_id, answers=data.answers, now=now
+    )
+    return await _read(session, evaluation, policy)
+
+
+@router.get("/calibrations/{calibration_id}/report", response_model=CalibrationReport)
+async def calibration_report(
+    calibration_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> CalibrationReport:
+    return await service.calibration_report(session, principal=principal, calibration_id=calibration_id)

@@ -1,0 +1,649 @@
+"""QA use cases: scorecards (QA-1, QA-2), evaluations (QA-3, QA-6), disputes (QA-4), calibration (QA-5)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import deadlines, outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.performance import (
+    QaEvaluationDisputedV1,
+    QaEvaluationFinalizedV1,
+    QaEvaluationReleasedV1,
+)
+from callcenter_shared.deadlines import Due
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.org import can_see, get_person, visible_employee_ids
+from performance.kpi import ingest
+from performance.policy import Policy
+from performance.qa import scoring
+from performance.qa.models import (
+    Calibration,
+    Dispute,
+    Evaluation,
+    EvaluationAnswer,
+    Scorecard,
+    ScorecardItem,
+    ScorecardSection,
+)
+from performance.qa.schemas import (
+    AnswerIn,
+    CalibrationCreate,
+    CalibrationReport,
+    EvaluationCreate,
+    EvaluatorDeviation,
+    ItemSpread,
+    ScorecardCreate,
+    ScorecardUpdate,
+    SectionIn,
+)
+from performance.review import service as review
+
+DIMENSIONS = ("service_skills", "efficiency", "expression", "learning", "operation")
+DISPUTE_WINDOW = "qa.dispute_window"
+QA_SOURCE = "qa"
+
+
+class DimensionNotScorable(RuleViolation):
+    rule = "QA-2"
+
+
+class PublishedScorecardImmutable(RuleViolation):
+    rule = "QA-1"
+
+
+class ReleaseRefused(RuleViolation):
+    rule = "QA-3"
+
+
+class DisputeRefused(RuleViolation):
+    rule = "QA-4"
+
+
+class NoteMissing(RuleViolation):
+    rule = "QA-6"
+
+
+def require_evaluator(principal: Principal) -> None:
+    if principal.level < 2:
+        raise Forbidden("Only team leaders, QA staff at level 2 and above, and managers may evaluate.")
+
+
+# Scorecards
+
+
+def _check_dimensions(sections: Sequence[SectionIn]) -> None:
+    codes: set[str] = set()
+    for section in sections:
+        for item in section.items:
+            if item.dimension not in DIMENSIONS:
+                raise DimensionNotScorable(
+                    f"Item '{item.code}' evaluates '{item.dimension}', which is not performance-related. "
+                    f"Items may only evaluate: {', '.join(DIMENSIONS)}.",
+                    item=item.code,
+                )
+            if item.code in codes:
+                raise InvalidInput(f"Item code '{item.code}' is used twice on the scorecard.")
+            codes.add(item.code)
+
+
+def _build_sections(sections: Sequence[SectionIn]) -> list[ScorecardSection]:
+    return [
+        ScorecardSection(
+            id=uuid.uuid4(),
+            position=s_pos,
+            title=section.title,
+            weight=section.weight,
+            items=[
+                ScorecardItem(
+                    id=uuid.uuid4(),
+                    position=i_pos,
+                    code=item.code,
+                    text=item.text,
+                    dimension=item.dimension,
+                    points=item.points,
+                    critical=item.critical,
+                    allow_na=item.allow_na,
+                )
+                for i_pos, item in enumerate(section.items)
+            ],
+        )
+        for s_pos, section in enumerate(sections)
+    ]
+
+
+async def create_scorecard(
+    session: AsyncSession, *, principal: Principal, data: ScorecardCreate, now: datetime
+) -> Scorecard:
+    """Create version 1 of a scorecard as a draft."""
+    require_evaluator(principal)
+    _check_dimensions(data.sections)
+    scorecard = Scorecard(
+        id=uuid.uuid4(),
+        family_id=uuid.uuid4(),
+        version=1,
+        name=data.name,
+        status="draft",
+        created_by=principal.employee_id,
+        created_at=now,
+        sections=_build_sections(data.sections),
+    )
+    session.add(scorecard)
+    await session.flush()
+    return scorecard
+
+
+async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard:
+    scorecard = await session.get(Scorecard, scorecard_id)
+    if scorecard is None:
+        raise NotFound(f"Scorecard {scorecard_id} does not exist.")
+    return scorecard
+
+
+async def list_scorecards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Scorecard], int]:
+    total = await session.scalar(select(func.count()).select_from(Scorecard))
+    rows = await session.scalars(
+        select(Scorecard).order_by(Scorecard.name, Scorecard.version).limit(limit).offset(offset)
+    )
+    return rows.all(), int(total or 0)
+
+
+async def update_scorecard(
+    session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, data: ScorecardUpdate
+) -> Scorecard:
+    """Change a draft; a published version never changes (QA-1)."""
+    require_evaluator(principal)
+    scorecard = await get_scorecard(session, scorecard_id)
+    if scorecard.status != "draft":
+        raise PublishedScorecardImmutable(
+            f"Version {scorecard.version} of '{scorecard.name}' is published and cannot change; "
+            "create a new version instead."
+        )
+    if data.name is not None:
+        scorecard.name = data.name
+    if data.sections is not None:
+        _check_dimensions(data.sections)
+        scorecard.sections = _build_sections(data.sections)
+    await session.flush()
+    return scorecard
+
+
+async def publish_scorecard(
+    session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
+) -> Scorecard:
+    require_evaluator(principal)
+    scorecard = await get_scorecard(session, scorecard_id)
+    if scorecard.status != "draft":
+        raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
+    scorecard.status = "published"
+    scorecard.published_at = now
+    return scorecard
+
+
+async def new_version(
+    session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
+) -> Scorecard:
+    """Copy the newest version of a scorecard into a new draft version (QA-1)."""
+    require_evaluator(principal)
+    source = await get_scorecard(session, scorecard_id)
+    newest = await session.scalar(select(func.max(Scorecard.version)).where(Scorecard.family_id == source.family_id))
+    if await session.scalar(
+        select(func.count()).where(Scorecard.family_id == source.family_id, Scorecard.status == "draft")
+    ):
+        raise Conflict(f"'{source.name}' already has a draft version; edit that one.")
+    copy = [
+        SectionIn.model_validate(
+            {
+                "title": s.title,
+                "weight": s.weight,
+                "items": [
+                    {
+                        "code": i.code,
+                        "text": i.text,
+                        "dimension": i.dimension,
+                        "points": i.points,
+                        "critical": i.critical,
+                        "allow_na": i.allow_na,
+                    }
+                    for i in s.items
+                ],
+            }
+        )
+        for s in source.sections
+    ]
+    scorecard = Scorecard(
+        id=uuid.uuid4(),
+        family_id=source.family_id,
+        version=int(newest or 0) + 1,
+        name=source.name,
+        status="draft",
+        created_by=principal.employee_id,
+        created_at=now,
+        sections=_build_sections(copy),
+    )
+    session.add(scorecard)
+    await session.flush()
+    return scorecard
+
+
+# Evaluations
+
+
+async def _published(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard:
+    scorecard = await get_scorecard(session, scorecard_id)
+    if scorecard.status != "published":
+        raise InvalidInput(f"Scorecard version {scorecard.version} is a draft; evaluate against a published version.")
+    return scorecard
+
+
+def _answer_rows(scorecard: Scorecard, answers: list[AnswerIn], scored: scoring.Scored) -> list[EvaluationAnswer]:
+    codes = {item.id: item.code for section in scorecard.sections for item in section.items}
+    return [
+        EvaluationAnswer(
+            item_id=a.item_id, item_code=codes[a.item_id], result=a.result, points=scored.points[a.item_id], note=a.note
+        )
+        for a in answers
+    ]
+
+
+async def _check_can_evaluate(session: AsyncSession, principal: Principal, agent_id: uuid.UUID) -> None:
+    if principal.employee_id == agent_id:
+        raise Forbidden("Nobody may evaluate their own interactions; ask another evaluator.")
+    require_evaluator(principal)
+    await get_person(session, agent_id)
+    if not await can_see(session, principal, agent_id):
+        raise Forbidden("You may evaluate only agents in your span (your team, or below you).")
+
+
+async def create_evaluation(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: EvaluationCreate,
+    now: datetime,
+    calibration_id: uuid.UUID | None = None,
+) -> Evaluation:
+    """Score one interaction of one agent as a draft; the score is computed here (QA-1, QA-3)."""
+    await _check_can_evaluate(session, principal, data.agent_id)
+    scorecard = await _published(session, data.scorecard_id)
+    scored = scoring.score(scorecard, data.answers)
+    evaluation = Evaluation(
+        id=uuid.uuid4(),
+        scorecard_id=scorecard.id,
+        scorecard_version=scorecard.version,
+        calibration_id=calibration_id,
+        interaction_id=data.interaction_id,
+        agent_id=data.agent_id,
+        evaluator_id=principal.employee_id,
+        channel=data.channel,
+        interaction_date=data.interaction_date,
+        status="draft",
+        score=scored.score,
+        failed_critical=scored.failed_critical,
+        created_at=now,
+        updated_at=now,
+        answers=_answer_rows(scorecard, data.answers, scored),
+        disputes=[],
+    )
+    session.add(evaluation)
+    await session.flush()
+    return evaluation
+
+
+async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID) -> Evaluation:
+    evaluation = await session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        raise NotFound(f"Evaluation {evaluation_id} does not exist.")
+    return evaluation
+
+
+async def read_evaluation(session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID) -> Evaluation:
+    """An agent sees their own evaluations once released (QA-3); leaders their team; L3+ the center."""
+    evaluation = await get_evaluation(session, evaluation_id)
+    if principal.employee_id == evaluation.evaluator_id:
+        return evaluation
+    own = principal.employee_id == evaluation.agent_id
+    if own and (evaluation.status == "draft" or evaluation.calibration_id is not None):
+        raise NotFound(f"Evaluation {evaluation_id} does not exist.")
+    if not own and (principal.level < 2 or not await can_see(session, principal, evaluation.agent_id)):
+        raise Forbidden("You may see only your own evaluations, or those of agents in your span.")
+    return evaluation
+
+
+async def list_evaluations(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    agent_id: uuid.UUID | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Evaluation], int]:
+    query = select(Evaluation).where(Evaluation.calibration_id.is_(None))
+    visible = await visible_employee_ids(session, principal)
+    if visible is not None:
+        query = query.where(Evaluation.agent_id.in_(visible) | (Evaluation.evaluator_id == principal.employee_id))
+    if principal.level == 1:
+        query = query.where(Evaluation.status != "draft")
+    if agent_id is not None:
+        query = query.where(Evaluation.agent_id == agent_id)
+    if status is not None:
+        query = query.where(Evaluation.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.order_by(Evaluation.created_at.desc(), Evaluation.id).limit(limit).offset(offset)
+    )
+    return rows.all(), int(total or 0)
+
+
+def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:
+    if principal.employee_id != evaluation.evaluator_id:
+        raise Forbidden("Only the evaluator may change or release a draft evaluation.")
+
+
+async def update_answers(
+    session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID, answers: list[AnswerIn], now: datetime
+) -> Evaluation:
+    evaluation = await get_evaluation(session, evaluation_id)
+    _require_evaluator_of(principal, evaluation)
+    if evaluation.status != "draft":
+        raise Conflict("A released evaluation changes only through a dispute (QA-4).")
+    scorecard = await get_scorecard(session, evaluation.scorecard_id)
+    scored = scoring.score(scorecard, answers)
+    evaluation.answers = _answer_rows(scorecard, answers, scored)
+    evaluation.score = scored.score
+    evaluation.failed_critical = scored.failed_critical
+    evaluation.updated_at = now
+    await session.flush()
+    return evaluation
+
+
+def _check_notes(evaluation: Evaluation) -> None:
+    silent = [a.item_code for a in evaluation.answers if a.result in ("fail", "partial") and not a.note.strip()]
+    if silent:
+        raise NoteMissing(
+            f"Every item that lost points needs a note the agent can read; missing for: {', '.join(sorted(silent))}."
+        )
+
+
+async def release(
+    session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID, now: datetime, policy: Policy
+) -> Evaluation:
+    """Release a draft to the agent, open the dispute window, and check repeated item failures (PRF-7b)."""
+    evaluation = await get_evaluation(session, evaluation_id)
+    _require_evaluator_of(principal, evaluation)
+    if evaluation.calibration_id is not None:
+        raise ReleaseRefused("Calibration evaluations compare evaluators; they are never released to the agent.")
+    if evaluation.status != "draft":
+        raise Conflict(f"The evaluation is already {evaluation.status}.")
+    _check_notes(evaluation)
+    evaluation.status = "released"
+    evaluation.released_at = now
+    evaluation.updated_at = now
+    await outbox.add(
+        session,
+        QaEvaluationReleasedV1(
+            evaluation_id=evaluation.id,
+            agent_id=evaluation.agent_id,
+            evaluator_id=evaluation.evaluator_id,
+            scorecard_id=evaluation.scorecard_id,
+            scorecard_version=evaluation.scorecard_version,
+            interaction_id=evaluation.interaction_id,
+            score=evaluation.score,
+            failed_critical=evaluation.failed_critical,
+            released_at=now,
+        ),
+        at=now,
+    )
+    await deadlines.schedule(
+        session,
+        kind=DISPUTE_WINDOW,
+        ref_id=str(evaluation.id),
+        due_at=now + timedelta(days=policy.dispute_days),
+        now=now,
+    )
+    await session.flush()
+    await review.check_qa_item_failures(session, agent_id=evaluation.agent_id, now=now, policy=policy)
+    return evaluation
+
+
+async def _finalize(session: AsyncSession, evaluation: Evaluation, *, outcome: str, now: datetime) -> None:
+    evaluation.status = "final"
+    evaluation.outcome = outcome
+    evaluation.finalized_at = now
+    evaluation.updated_at = now
+    await outbox.add(
+        session,
+        QaEvaluationFinalizedV1(
+            evaluation_id=evaluation.id,
+            agent_id=evaluation.agent_id,
+            score=evaluation.score,
+            outcome=outcome,
+            finalized_at=now,
+        ),
+        at=now,
+    )
+    # The final score is a raw metric of the day of the interaction: the `qa_average` KPI reads it.
+    await ingest.insert_rows(
+        session,
+        [
+            {
+                "agent_id": evaluation.agent_id,
+                "day": evaluation.interaction_date,
+                "metric": "qa_score",
+                "source": QA_SOURCE,
+                "batch_id": str(evaluation.id),
+                "value": evaluation.score,
+            }
+        ],
+    )
+
+
+async def on_dispute_window_closed(session: AsyncSession, due: Due, now: datetime) -> None:
+    """Deadline handler: an evaluation nobody disputed in time becomes final."""
+    evaluation = await session.get(Evaluation, uuid.UUID(due.ref_id))
+    if evaluation is not None and evaluation.status == "released":
+        await _finalize(session, evaluation, outcome="undisputed", now=now)
+
+
+def dispute_until(evaluation: Evaluation, policy: Policy) -> datetime | None:
+    if evaluation.released_at is None:
+        return None
+    return evaluation.released_at + timedelta(days=policy.dispute_days)
+
+
+async def dispute(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    evaluation_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+    policy: Policy,
+) -> Evaluation:
+    """The agent disputes a released evaluation within the window (QA-4)."""
+    evaluation = await read_evaluation(session, principal=principal, evaluation_id=evaluation_id)
+    if principal.employee_id != evaluation.agent_id:
+        raise Forbidden("Only the evaluated agent may dispute an evaluation.")
+    if evaluation.status != "released":
+        raise DisputeRefused(f"Only a released evaluation can be disputed; this one is {evaluation.status}.")
+    until = dispute_until(evaluation, policy)
+    assert until is not None
+    if now > until:
+        raise DisputeRefused(
+            f"The dispute window of {policy.dispute_days} days closed on {until:%Y-%m-%d %H:%M} UTC; "
+            "the evaluation can no longer be disputed."
+        )
+    evaluation.status = "disputed"
+    evaluation.updated_at = now
+    evaluation.disputes.append(
+        Dispute(
+            id=uuid.uuid4(),
+            raised_by=principal.employee_id,
+            reason=reason,
+            raised_at=now,
+            score_before=evaluation.score,
+            answers_before=json.dumps(
+                [
+                    {"item_id": str(a.item_id), "result": a.result, "points": a.points, "note": a.note}
+                    for a in evaluation.answers
+                ]
+            ),
+        )
+    )
+    await deadlines.cancel(session, ref_id=str(evaluation.id), now=now, kind=DISPUTE_WINDOW)
+    await outbox.add(
+        session,
+        QaEvaluationDisputedV1(
+            evaluation_id=evaluation.id,
+            agent_id=evaluation.agent_id,
+            evaluator_id=evaluation.evaluator_id,
+            reason=reason,
+            disputed_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+    return evaluation
+
+
+async def resolve(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    evaluation_id: uuid.UUID,
+    outcome: str,
+    note: str,
+    answers: list[AnswerIn] | None,
+    now: datetime,
+) -> Evaluation:
+    """A reviewer other than the evaluator upholds or adjusts a disputed evaluation (QA-4)."""
+    evaluation = await get_evaluation(session, evaluation_id)
+    if principal.employee_id == evaluation.evaluator_id:
+        raise DisputeRefused("The evaluator cannot review a dispute of their own evaluation; another reviewer must.")
+    if principal.employee_id == evaluation.agent_id:
+        raise Forbidden("The agent cannot review their own dispute.")
+    require_evaluator(principal)
+    if not await can_see(session, principal, evaluation.agent_id):
+        raise Forbidden("You may review disputes only for agents in your span.")
+    if evaluation.status != "disputed":
+        raise Conflict(f"The evaluation is {evaluation.status}, not disputed.")
+    open_dispute = evaluation.disputes[-1]
+    if outcome == "adjusted":
+        if not answers:
+            raise InvalidInput("Adjusting a dispute needs the corrected answers.")
+        scorecard = await get_scorecard(session, evaluation.scorecard_id)
+        scored = scoring.score(scorecard, answers)
+        evaluation.answers = _answer_rows(scorecard, answers, scored)
+        evaluation.score = scored.score
+        evaluation.failed_critical = scored.failed_critical
+        await session.flush()
+        _check_notes(evaluation)
+    elif answers:
+        raise InvalidInput("Upholding keeps the evaluation as it is; leave out the answers.")
+    open_dispute.reviewer_id = principal.employee_id
+    open_dispute.outcome = outcome
+    open_dispute.resolution_note = note
+    open_dispute.score_after = evaluation.score
+    open_dispute.resolved_at = now
+    await _finalize(session, evaluation, outcome=outcome, now=now)
+    await session.flush()
+    return evaluation
+
+
+# Calibration
+
+
+async def create_calibration(
+    session: AsyncSession, *, principal: Principal, data: CalibrationCreate, now: datetime
+) -> Calibration:
+    require_evaluator(principal)
+    await _published(session, data.scorecard_id)
+    await get_person(session, data.agent_id)
+    calibration = Calibration(id=uuid.uuid4(), created_by=principal.employee_id, created_at=now, **data.model_dump())
+    session.add(calibration)
+    await session.flush()
+    return calibration
+
+
+async def get_calibration(session: AsyncSession, calibration_id: uuid.UUID) -> Calibration:
+    calibration = await session.get(Calibration, calibration_id)
+    if calibration is None:
+        raise NotFound(f"Calibration session {calibration_id} does not exist.")
+    return calibration
+
+
+async def score_calibration(
+    session: AsyncSession, *, principal: Principal, calibration_id: uuid.UUID, answers: list[AnswerIn], now: datetime
+) -> Evaluation:
+    """One evaluator's scoring of the calibration interaction (once per evaluator)."""
+    calibration = await get_calibration(session, calibration_id)
+    already = await session.scalar(
+        select(func.count()).where(
+            Evaluation.calibration_id == calibration.id, Evaluation.evaluator_id == principal.employee_id
+        )
+    )
+    if already:
+        raise Conflict("You have already scored this calibration interaction.")
+    data = EvaluationCreate(
+        scorecard_id=calibration.scorecard_id,
+        interaction_id=calibration.interaction_id,
+        agent_id=calibration.agent_id,
+        channel=calibration.channel,
+        interaction_date=calibration.interaction_date,
+        answers=answers,
+    )
+    return await create_evaluation(session, principal=principal, data=data, now=now, calibration_id=calibration.id)
+
+
+async def calibration_report(
+    session: AsyncSession, *, principal: Principal, calibration_id: uuid.UUID
+) -> CalibrationReport:
+    """Spread per item and each evaluator's deviation from the median score (QA-5)."""
+    require_evaluator(principal)
+    calibration = await get_calibration(session, calibration_id)
+    scorecard = await get_scorecard(session, calibration.scorecard_id)
+    evaluations = (
+        await session.scalars(
+            select(Evaluation).where(Evaluation.calibration_id == calibration.id).order_by(Evaluation.created_at)
+        )
+    ).all()
+    scores = [e.score for e in evaluations]
+    median = statistics.median(scores) if scores else None
+    items: list[ItemSpread] = []
+    for section in scorecard.sections:
+        for item in section.items:
+            given: dict[str, float | None] = {}
+            for e in evaluations:
+                answer = next(a for a in e.answers if a.item_id == item.id)
+                given[str(e.evaluator_id)] = answer.points
+            values = [v for v in given.values() if v is not None]
+            items.append(
+                ItemSpread(
+                    item_id=item.id,
+                    code=item.code,
+                    points_by_evaluator=given,
+                    median=statistics.median(values) if values else None,
+                    spread=(max(values) - min(values)) if values else None,
+                )
+            )
+    return CalibrationReport(
+        calibration_id=calibration.id,
+        evaluations=len(evaluations),
+        median_score=median,
+        score_spread=(max(scores) - min(scores)) if scores else None,
+        items=items,
+        evaluators=[
+            EvaluatorDeviation(
+                evaluator_id=e.evaluator_id, score=e.score, deviation_from_median=round(e.score - (median or 0), 2)
+            )
+            for e in evaluations
+        ],
+    )

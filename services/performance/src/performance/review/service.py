@@ -1,0 +1,279 @@
+"""Bottom-rank review (PRF-7): flags with the rule and its evidence, and the steps that follow."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReassessedV1, ReviewTrainingStartedV1
+from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.org import can_see, get_person, visible_employee_ids
+from performance.policy import Policy
+from performance.qa.models import Evaluation, EvaluationAnswer
+from performance.review.models import Complaint, Review, ReviewStep, TrainingResult, Violation
+from performance.review.schemas import TrainingResultCreate, ViolationCreate
+
+OPEN = ("flagged", "in_training")
+
+
+def _month(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+async def flag(session: AsyncSession, *, agent_id: uuid.UUID, rule: str, evidence: str, now: datetime) -> Review | None:
+    """Flag the agent unless a review for the same rule is still open; publishes `review.flagged`."""
+    already = await session.scalar(
+        select(Review.id).where(Review.agent_id == agent_id, Review.rule == rule, Review.status.in_(OPEN))
+    )
+    if already:
+        return None
+    review = Review(
+        id=uuid.uuid4(),
+        agent_id=agent_id,
+        rule=rule,
+        evidence=evidence,
+        status="flagged",
+        flagged_at=now,
+        steps=[ReviewStep(id=uuid.uuid4(), step="flagged", by=None, note=evidence, at=now)],
+    )
+    session.add(review)
+    await session.flush()
+    await outbox.add(
+        session,
+        ReviewFlaggedV1(review_id=review.id, agent_id=agent_id, rule=rule, evidence=evidence, flagged_at=now),
+        at=now,
+    )
+    return review
+
+
+# PRF-7a: verified complaints
+
+
+async def record_complaint(session: AsyncSession, complaint: Complaint, *, now: datetime, policy: Policy) -> None:
+    """Keep the complaint; 3 in its calendar month or 5 in the year up to it flags the agent (PRF-7a)."""
+    if await session.get(Complaint, complaint.case_id) is not None:
+        return
+    session.add(complaint)
+    await session.flush()
+    first, last = _month(complaint.complaint_date)
+    in_month = (
+        await session.scalars(
+            select(Complaint)
+            .where(Complaint.agent_id == complaint.agent_id, Complaint.complaint_date.between(first, last))
+            .order_by(Complaint.complaint_date)
+        )
+    ).all()
+    if len(in_month) >= policy.complaints_per_month:
+        cases = ", ".join(f"case {c.case_id} on {c.complaint_date}" for c in in_month)
+        evidence = (
+            f"{len(in_month)} verified complaints in {first:%Y-%m} (limit {policy.complaints_per_month}): {cases}"
+        )
+        await flag(session, agent_id=complaint.agent_id, rule="PRF-7a", evidence=evidence, now=now)
+        return
+    year_start = complaint.complaint_date - timedelta(days=365)
+    in_year = (
+        await session.scalars(
+            select(Complaint)
+            .where(
+                Complaint.agent_id == complaint.agent_id,
+                Complaint.complaint_date > year_start,
+                Complaint.complaint_date <= complaint.complaint_date,
+            )
+            .order_by(Complaint.complaint_date)
+        )
+    ).all()
+    if len(in_year) >= policy.complaints_per_year:
+        cases = ", ".join(f"case {c.case_id} on {c.complaint_date}" for c in in_year)
+        evidence = (
+            f"{len(in_year)} verified complaints in the 12 months to {complaint.complaint_date} "
+            f"(limit {policy.complaints_per_year}): {cases}"
+        )
+        await flag(session, agent_id=complaint.agent_id, rule="PRF-7a", evidence=evidence, now=now)
+
+
+# PRF-7b: the same QA item failed again and again
+
+
+async def check_qa_item_failures(session: AsyncSession, *, agent_id: uuid.UUID, now: datetime, policy: Policy) -> None:
+    since = now.date() - timedelta(days=policy.qa_item_failure_days)
+    failures = (
+        await session.execute(
+            select(EvaluationAnswer.item_code, func.count(), func.min(Evaluation.interaction_date))
+            .join(Evaluation, Evaluation.id == EvaluationAnswer.evaluation_id)
+            .where(
+                Evaluation.agent_id == agent_id,
+                Evaluation.calibration_id.is_(None),
+                Evaluation.status.in_(("released", "disputed", "final")),
+                Evaluation.interaction_date >= since,
+                EvaluationAnswer.result == "fail",
+            )
+            .group_by(EvaluationAnswer.item_code)
+            .having(func.count() >= policy.qa_item_failures)
+        )
+    ).all()
+    for code, count, first in failures:
+        evidence = (
+            f"QA item '{code}' failed in {count} evaluations since {first} "
+            f"(limit {policy.qa_item_failures} in {policy.qa_item_failure_days} days)"
+        )
+        await flag(session, agent_id=agent_id, rule="PRF-7b", evidence=evidence, now=now)
+
+
+# PRF-7c, PRF-7e: training
+
+
+async def record_training(
+    session: AsyncSession, *, principal: Principal, data: TrainingResultCreate, now: datetime
+) -> TrainingResult:
+    """Record a training outcome; a failed resit (PRF-7c) or a missed mandatory course (PRF-7e) flags."""
+    await _require_span(session, principal, data.agent_id)
+    result = TrainingResult(id=uuid.uuid4(), recorded_by=principal.employee_id, recorded_at=now, **data.model_dump())
+    session.add(result)
+    await session.flush()
+    if data.kind == "resit" and data.outcome == "failed":
+        first = await session.scalar(
+            select(TrainingResult).where(
+                TrainingResult.agent_id == data.agent_id,
+                TrainingResult.course == data.course,
+                TrainingResult.kind == "assessment",
+                TrainingResult.outcome == "failed",
+            )
+        )
+        if first is not None:
+            evidence = f"Failed the assessment of '{data.course}' on {first.taken_on} and the resit on {data.taken_on}"
+            await flag(session, agent_id=data.agent_id, rule="PRF-7c", evidence=evidence, now=now)
+    if data.kind == "mandatory" and data.outcome in ("missed", "failed"):
+        evidence = f"Mandatory training for new business '{data.course}' {data.outcome} on {data.taken_on}"
+        await flag(session, agent_id=data.agent_id, rule="PRF-7e", evidence=evidence, now=now)
+    return result
+
+
+# PRF-7d: discipline
+
+
+async def record_violation(session: AsyncSession, violation: Violation, *, now: datetime, policy: Policy) -> None:
+    """Keep a discipline violation; 3 in a calendar month flag the employee (PRF-7d)."""
+    if await session.scalar(select(Violation.id).where(Violation.reference == violation.reference)):
+        return
+    session.add(violation)
+    await session.flush()
+    first, last = _month(violation.occurred_on)
+    in_month = (
+        await session.scalars(
+            select(Violation)
+            .where(Violation.employee_id == violation.employee_id, Violation.occurred_on.between(first, last))
+            .order_by(Violation.occurred_on)
+        )
+    ).all()
+    if len(in_month) >= policy.discipline_per_month:
+        listed = "; ".join(f"{v.kind} on {v.occurred_on}: {v.detail}" for v in in_month)
+        evidence = (
+            f"{len(in_month)} discipline violations in {first:%Y-%m} (limit {policy.discipline_per_month}): {listed}"
+        )
+        await flag(session, agent_id=violation.employee_id, rule="PRF-7d", evidence=evidence, now=now)
+
+
+async def report_violation(
+    session: AsyncSession, *, principal: Principal, data: ViolationCreate, now: datetime, policy: Policy
+) -> Violation:
+    await _require_span(session, principal, data.employee_id)
+    violation = Violation(
+        id=uuid.uuid4(),
+        employee_id=data.employee_id,
+        kind=data.kind,
+        occurred_on=data.occurred_on,
+        reference=f"manual:{uuid.uuid4()}",
+        detail=data.detail,
+        recorded_at=now,
+    )
+    await record_violation(session, violation, now=now, policy=policy)
+    return violation
+
+
+# The review workflow
+
+
+async def _require_span(session: AsyncSession, principal: Principal, agent_id: uuid.UUID) -> None:
+    if principal.level < 2 or principal.employee_id == agent_id:
+        raise Forbidden("Only the agent's leader or a manager records this.")
+    await get_person(session, agent_id)
+    if not await can_see(session, principal, agent_id):
+        raise Forbidden("You may record this only for people in your span.")
+
+
+async def get_review(session: AsyncSession, *, principal: Principal, review_id: uuid.UUID) -> Review:
+    review = await session.get(Review, review_id)
+    if review is None or not await can_see(session, principal, review.agent_id):
+        raise NotFound(f"Review {review_id} does not exist.")
+    return review
+
+
+async def list_reviews(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> tuple[Sequence[Review], int]:
+    query = select(Review)
+    visible = await visible_employee_ids(session, principal)
+    if visible is not None:
+        query = query.where(Review.agent_id.in_(visible))
+    if status is not None:
+        query = query.where(Review.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(Review.flagged_at.desc(), Review.id).limit(limit).offset(offset))
+    return rows.all(), int(total or 0)
+
+
+async def start_training(
+    session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, note: str, now: datetime
+) -> Review:
+    """Take the flagged agent off post for training, on the record."""
+    review = await get_review(session, principal=principal, review_id=review_id)
+    await _require_span(session, principal, review.agent_id)
+    if review.status != "flagged":
+        raise Conflict(f"The review is {review.status}; off-post training starts right after the flag.")
+    review.status = "in_training"
+    review.steps.append(ReviewStep(id=uuid.uuid4(), step="in_training", by=principal.employee_id, note=note, at=now))
+    await outbox.add(
+        session,
+        ReviewTrainingStartedV1(
+            review_id=review.id, agent_id=review.agent_id, recorded_by=principal.employee_id, note=note, started_at=now
+        ),
+        at=now,
+    )
+    await session.flush()
+    return review
+
+
+async def reassess(
+    session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, passed: bool, note: str, now: datetime
+) -> Review:
+    """Record the re-assessment: passed → back on post, failed → referred to HR."""
+    review = await get_review(session, principal=principal, review_id=review_id)
+    await _require_span(session, principal, review.agent_id)
+    if review.status != "in_training":
+        raise Conflict(f"The review is {review.status}; re-assessment follows the off-post training.")
+    outcome = "back_on_post" if passed else "referred_to_hr"
+    review.status = outcome
+    review.steps.append(ReviewStep(id=uuid.uuid4(), step=outcome, by=principal.employee_id, note=note, at=now))
+    await outbox.add(
+        session,
+        ReviewReassessedV1(
+            review_id=review.id,
+            agent_id=review.agent_id,
+            recorded_by=principal.employee_id,
+            passed=passed,
+            outcome=outcome,
+            note=note,
+            reassessed_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+    return review
