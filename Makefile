@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := -e shared -e services/scheduling -e services/performance -e services/recognition -e services/escalation
 SERVICES := scheduling performance recognition escalation
 
-.PHONY: install run seed test test-postgres lint format token asyncapi clean
+.PHONY: install run seed test test-postgres lint format token asyncapi bench clean
 
 $(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ token: $(STAMP) ## make token LEVEL=2 EMPLOYEE=<uuid> [TEAM=<uuid>]
 
 asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
 	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml
+
+bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes docs/performance.md
+	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt
+	$(BIN)/python -m bench.run_all
 
 clean:
 	rm -rf var

@@ -5,8 +5,7 @@ from __future__ import annotations
 from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.contracts.ingest import MetricBatchSubmittedV1
 from callcenter_shared.contracts.scheduling import HandoverLateV1
-from callcenter_shared.envelope import Event
-from callcenter_shared.inbox import Handler, Subscriptions
+from callcenter_shared.inbox import Subscriptions
 from callcenter_shared.org import ORG_SUBSCRIPTIONS
 from performance.kpi.handlers import on_metric_batch_submitted
 from performance.review.handlers import complaint_handler, handover_late_handler
@@ -15,9 +14,8 @@ from performance.settings import Settings
 
 def subscriptions(settings: Settings) -> Subscriptions:
     """Handlers that apply policy limits are built with the service's settings."""
-    handlers: dict[type[Event], Handler] = dict(ORG_SUBSCRIPTIONS)  # type: ignore[arg-type]
     return {
-        **handlers,
+        **ORG_SUBSCRIPTIONS,
         ComplaintAttributedV1: complaint_handler(settings),  # PRF-7a
         HandoverLateV1: handover_late_handler(settings),  # PRF-7d
         MetricBatchSubmittedV1: on_metric_batch_submitted,  # PRF-2

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from callcenter_shared.contracts.performance import (
     AgentPeriodScorecardClosedV1,
     KpiPeriodClosedV1,
@@ -18,7 +16,7 @@ from recognition.track.handlers import (
 )
 
 SUBSCRIPTIONS: Subscriptions = {
-    **cast(Subscriptions, ORG_SUBSCRIPTIONS),
+    **ORG_SUBSCRIPTIONS,
     AgentPeriodScorecardClosedV1: on_agent_period_scorecard_closed,
     KpiPeriodClosedV1: on_kpi_period_closed,
     QaEvaluationFinalizedV1: on_qa_evaluation_finalized,
