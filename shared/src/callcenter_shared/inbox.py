@@ -35,6 +35,10 @@ from callcenter_shared.tables import inbox
 
 log = logging.getLogger(__name__)
 
+# How long to look for more messages once one has arrived: long enough for the broker's
+# no-wait reply on loopback, short enough not to matter for a lone event's latency.
+BACKLOG_PROBE_SECONDS = 0.01
+
 Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 Subscriptions = Mapping[type[Event], Handler]
 
@@ -136,12 +140,25 @@ class EventConsumer:
             ),
         )
 
+    async def _next_batch(self, subscription: Any) -> list[Msg]:
+        """Wait for one message, then take whatever else is already waiting.
+
+        A pull for a whole batch would hold a lone event until the batch fills or the
+        pull expires (up to a second); a pull for one message returns at once, and a
+        short no-wait probe then collects a backlog so it is applied in one transaction.
+        """
+        messages: list[Msg] = await subscription.fetch(1, timeout=1)
+        if self._batch_size > 1:
+            with contextlib.suppress(FetchTimeoutError, TimeoutError):
+                messages += await subscription.fetch(self._batch_size - 1, timeout=BACKLOG_PROBE_SECONDS)
+        return messages
+
     async def _fetch_loop(self, event_class: type[Event], subscription: Any) -> None:
         handler = self._subscriptions[event_class]
         while True:
             try:
-                messages = await subscription.fetch(self._batch_size, timeout=1)
-            except FetchTimeoutError:
+                messages = await self._next_batch(subscription)
+            except (FetchTimeoutError, TimeoutError):
                 continue
             except Exception as exc:  # reconnecting: wait and fetch again
                 log.debug("fetch for %s failed: %s", event_class.subject, exc)
