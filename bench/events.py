@@ -29,8 +29,8 @@ import aiohttp
 import uvloop  # comes with uvicorn[standard], as the services run on it
 from sqlalchemy import insert
 
-from bench._common import Figure, Report, Stack, percentile
-from bench.http import seed_org, wait_org_copy
+from bench.harness import Figure, Report, Stack, percentile
+from bench.http_api import seed_org, wait_org_copy
 from callcenter_shared.broker import Broker
 from callcenter_shared.clock import SystemClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench._common import PYTHON, ROOT, machine
+from bench.harness import PYTHON, ROOT, machine
 
 DEADLINES = ROOT / "bench" / "deadlines.py"
 KPI = ROOT / "services" / "performance" / "bench" / "bench_kpi.py"
@@ -150,7 +150,7 @@ def main() -> None:
     print(f"machine: {info['nproc']} CPUs, {info['cpu']}, Python {info['python']}")
 
     duration, seconds = ("3", "5") if args.quick else ("10", "20")
-    http = _run_json([PYTHON, "-m", "bench.http", "--duration", duration, "--profile-misses"], timeout=400)
+    http = _run_json([PYTHON, "-m", "bench.http_api", "--duration", duration, "--profile-misses"], timeout=400)
     events = _run_json([PYTHON, "-m", "bench.events", "--seconds", seconds], timeout=300)
 
     if DEADLINES.exists():

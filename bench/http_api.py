@@ -1,6 +1,6 @@
 """HTTP benchmark: each service's hottest read and main write against a bare FastAPI ceiling.
 
-Run from the repository root: `.venv/bin/python -m bench.http [--duration 10] [--json out.json]`.
+Run from the repository root: `.venv/bin/python -m bench.http_api [--duration 10] [--json out.json]`.
 
 Every service in `ENDPOINTS` runs under uvicorn exactly as deployed (1 worker, uvloop,
 httptools, its own freshly migrated SQLite file, relay and consumers on a bundled
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bench._common import PYTHON, Figure, Report, Stack
+from bench.harness import PYTHON, Figure, Report, Stack
 from bench.profile import profile_pid
 from callcenter_shared.auth import issue_development_token
 from callcenter_shared.settings import ServiceSettings
@@ -112,7 +112,7 @@ def seed_org(scheduling_url: str) -> tuple[dict[str, str], dict[str, str], int]:
                 {"id": agent_id, "name": f"Agent {tag}-{agent:02d}", "level": 1, "superior_id": leader_id}
                 | {"team_id": team_id, "hire_date": "2026-03-01"}
             )
-    _call(scheduling_url, "POST", "/v1/employees/import", admin, rows)
+    _call(scheduling_url, "POST", "/v1/employee-imports", admin, rows)
     tokens = {
         "L5": admin,
         "L3": issue_development_token(settings, employee_id=uuid.UUID(ids["l3"]), level=3),
