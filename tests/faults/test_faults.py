@@ -235,7 +235,9 @@ async def test_database_lost_mid_traffic_answers_503_and_leaves_nothing_half_wri
     proxied_postgres: tuple[str, TcpProxy],
 ) -> None:
     url, proxy = proxied_postgres
-    app = create_scheduling(SchedulingSettings(database_url=url, env="test", relay_enabled=False))
+    app = create_scheduling(
+        SchedulingSettings(database_url=url, env="test", relay_enabled=False, consumer_enabled=False)
+    )
     admin = bearer(app.state.settings, uuid.uuid4(), 5)
     statuses: list[int] = []
     async with http_client(app) as client:

@@ -118,3 +118,15 @@ async def test_expired_and_forged_tokens_are_401(client: httpx.AsyncClient) -> N
     forged = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
     for header in ({"Authorization": forged}, {"Authorization": "Basic abc"}, {}):
         assert_problem(await client.get("/v1/teams", headers=header), 401)
+
+
+async def test_nul_characters_and_huge_numbers_are_4xx_on_every_database(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    nul = await client.post("/v1/teams", json={"name": "bad\u0000name"}, headers=admin)
+    assert 400 <= nul.status_code < 500 or nul.status_code == 201
+    if nul.status_code == 201:  # SQLite stores NUL; then it must read back unchanged
+        again = await client.get(f"/v1/teams/{nul.json()['id']}", headers=admin)
+        assert again.json()["name"] == "bad\u0000name"
+    huge = await client.get("/v1/employees", params={"limit": 10**30}, headers=admin)
+    assert_problem(huge, 422)

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -171,7 +171,32 @@ async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem_body(409, "Conflict", "The change conflicts with existing data.", "conflict"))
 
 
-async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+async def _unstorable_data(_request: Request, exc: Exception) -> JSONResponse:
+    log.info("data refused by the database: %s", exc)
+    return problem_response(
+        problem_body(
+            422,
+            "Invalid input",
+            "A value cannot be stored: text with a NUL character, or a number out of range.",
+            "invalid-input",
+        )
+    )
+
+
+def _sqlstate(exc: Exception) -> str:
+    """The SQLSTATE behind a driver error, where the driver tells it."""
+    original = getattr(exc, "orig", None)
+    for candidate in (original, getattr(original, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if code:
+            return str(code)
+    return ""
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # SQLSTATE class 22 is "data exception": the input, not the database, is at fault.
+    if _sqlstate(exc).startswith("22"):
+        return await _unstorable_data(request, exc)
     log.error("database unavailable: %s", exc)
     return problem_response(
         problem_body(503, "Service unavailable", "The database is not reachable; try again shortly.", "unavailable"),
@@ -189,6 +214,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _unstorable_data)
     for database_error in (OperationalError, InterfaceError, DBAPIError, ConnectionError, OSError):
         app.add_exception_handler(database_error, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import make_url, text
+from sqlalchemy import Connection, MetaData, Table, make_url, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import issue_development_token
@@ -108,7 +108,8 @@ class TestDatabases:
         self.workdir = workdir
         self.postgres_url = os.environ.get("TEST_POSTGRES_URL", "").rstrip("/")
         self._migrated: set[str] = set()
-        self._lock = asyncio.Lock()
+        # Rows the migrations seed (e.g. standard KPIs), put back after each truncation.
+        self._seeds: dict[str, list[tuple[Table, list[dict[str, Any]]]]] = {}
 
     @property
     def on_postgres(self) -> bool:
@@ -127,9 +128,10 @@ class TestDatabases:
             if key not in self._migrated:
                 await self._recreate_postgres(database)
                 await asyncio.to_thread(upgrade, package, url)
+                self._seeds[key] = await self._read_seed(url)
                 self._migrated.add(key)
             else:
-                await self._truncate(url)
+                await self._truncate(url, self._seeds[key])
             return url
         template = self.workdir / f"{package}.template.db"
         if package not in self._migrated:
@@ -146,7 +148,25 @@ class TestDatabases:
             await connection.execute(text(f'CREATE DATABASE "{database}"'))
         await admin.dispose()
 
-    async def _truncate(self, url: str) -> None:
+    async def _read_seed(self, url: str) -> list[tuple[Table, list[dict[str, Any]]]]:
+        def read(connection: Connection) -> list[tuple[Table, list[dict[str, Any]]]]:
+            metadata = MetaData()
+            metadata.reflect(connection)
+            seed = []
+            for table in metadata.sorted_tables:
+                if table.name != "alembic_version":
+                    rows = [dict(row._mapping) for row in connection.execute(table.select())]
+                    if rows:
+                        seed.append((table, rows))
+            return seed
+
+        engine = create_engine(url, pool_size=1)
+        async with engine.connect() as connection:
+            seed = await connection.run_sync(read)
+        await engine.dispose()
+        return seed
+
+    async def _truncate(self, url: str, seed: list[tuple[Table, list[dict[str, Any]]]]) -> None:
         engine = create_engine(url, pool_size=1)
         async with engine.begin() as connection:
             tables = (
@@ -164,6 +184,8 @@ class TestDatabases:
             if tables:
                 names = ", ".join(f'"{table}"' for table in tables)
                 await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table, rows in seed:
+                await connection.execute(table.insert(), rows)
         await engine.dispose()
 
 
