@@ -67,8 +67,8 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_principal(request: Request) -> Principal:
-    """FastAPI dependency: the verified caller, or 401."""
+async def current_principal(request: Request) -> Principal:
+    """FastAPI dependency: the verified caller, or 401 (async: a sync dependency costs a thread hop)."""
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A bearer token is required.")

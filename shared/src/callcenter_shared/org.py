@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Date,
     Integer,
     MetaData,
@@ -154,19 +155,43 @@ async def superior_chain(session: AsyncSession, employee_id: uuid.UUID, table: T
     return chain
 
 
-async def subordinate_ids(session: AsyncSession, manager_id: uuid.UUID, table: Table = org_employee) -> set[uuid.UUID]:
-    """Everyone below `manager_id` in the chain of superiors (a recursive query)."""
+def _below(manager_id: uuid.UUID, table: Table) -> Any:
+    """A recursive query of everyone below `manager_id` in the chain of superiors."""
     below = (
         select(table.c.id, literal(1).label("depth"))
         .where(table.c.superior_id == manager_id)
         .cte("below", recursive=True)
     )
-    below = below.union_all(
+    return below.union_all(
         select(table.c.id, (below.c.depth + 1).label("depth")).where(
             table.c.superior_id == below.c.id, below.c.depth < 10
         )
     )
+
+
+async def subordinate_ids(session: AsyncSession, manager_id: uuid.UUID, table: Table = org_employee) -> set[uuid.UUID]:
+    """Everyone below `manager_id` in the chain of superiors."""
+    below = _below(manager_id, table)
     return set((await session.scalars(select(below.c.id))).all())
+
+
+def visibility_clause(
+    principal: Principal, employee_id: ColumnElement[Any], table: Table = org_employee
+) -> ColumnElement[bool] | None:
+    """The same rule as `visible_employee_ids`, as a SQL condition on `employee_id`.
+
+    Lets a list endpoint filter and page in one statement instead of fetching ids first.
+    None means no restriction (L3 and above).
+    """
+    if principal.level >= 3:
+        return None
+    if principal.level == 1:
+        return employee_id == principal.employee_id
+    below = _below(principal.employee_id, table)
+    visible = (employee_id == principal.employee_id) | employee_id.in_(select(below.c.id))
+    if principal.team_id is not None:
+        visible |= employee_id.in_(select(table.c.id).where(table.c.team_id == principal.team_id))
+    return visible
 
 
 async def visible_employee_ids(

@@ -25,7 +25,7 @@ class Policy(BaseModel):
     min_reason_length: int = Field(default=5, ge=1, description="PRF-5: shortest acceptable reason for bonus points")
 
 
-def get_policy(request: Request) -> Policy:
+async def get_policy(request: Request) -> Policy:
     policy: Policy = request.app.state.settings.policy
     return policy
 

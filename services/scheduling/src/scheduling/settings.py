@@ -29,7 +29,7 @@ class Settings(ServiceSettings):
     handover_max_carry: int = Field(default=2, ge=0, description="HND-8: carries allowed before escalation")
 
 
-def current_settings(request: Request) -> Settings:
+async def current_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -14,7 +14,7 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import visible_employee_ids
+from callcenter_shared.org import visibility_clause, visible_employee_ids
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import EmployeeCreate, EmployeeUpdate, TeamCreate, TeamUpdate
 
@@ -133,19 +133,22 @@ async def list_employees(
     limit: int,
     offset: int,
 ) -> tuple[Sequence[Employee], int]:
-    query = select(Employee)
-    visible = await visible_employee_ids(session, principal, Employee.__table__)  # type: ignore[arg-type]
+    # One statement: the page and, by a window count, the total it comes from.
+    query = select(Employee, func.count().over().label("total"))
+    visible = visibility_clause(principal, Employee.id, Employee.__table__)  # type: ignore[arg-type]
     if visible is not None:
-        query = query.where(Employee.id.in_(visible))
+        query = query.where(visible)
     if team_id is not None:
         query = query.where(Employee.team_id == team_id)
     if level is not None:
         query = query.where(Employee.level == level)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (
-        await session.scalars(query.order_by(Employee.level.desc(), Employee.name).limit(limit).offset(offset))
+    page = (
+        await session.execute(query.order_by(Employee.level.desc(), Employee.name).limit(limit).offset(offset))
     ).all()
-    return rows, int(total or 0)
+    if page:
+        return [row.Employee for row in page], int(page[0].total)
+    total = await session.scalar(select(func.count()).select_from(query.with_only_columns(Employee.id).subquery()))
+    return [], int(total or 0)
 
 
 async def _check(session: AsyncSession, employee: Employee) -> None:
