@@ -79,7 +79,7 @@ async def frozen_stack(build_service: Callable[..., Any]) -> AsyncIterator[Stack
         yield running_stack
 
 
-@dataclass
+@dataclass(frozen=True)
 class Person:
     id: uuid.UUID
     level: int
