@@ -74,5 +74,45 @@ async def test_three_attributed_complaints_in_a_month_flag_the_agent_ESC_12_PRF_
         assert [r["agent_id"] for r in everyone] == [str(named.id)]
 
 
+async def test_complaint_counts_in_the_centers_calendar_month_ESC_12_PRF_7a(
+    frozen_stack: Any, make_org: Callable[..., Any]
+) -> None:
+    """A complaint at 07:00 on 1 December in the center (23:00 UTC on 30 November) is a December one."""
+    stack = frozen_stack
+    org = await make_org(stack)
+    receiver = await org.agent("Wang Fang")
+    named = await org.agent("Li Na")
+    await org.reached("escalation", "performance")
+    deputy = org.deputy.headers(stack, "performance")
+    moments = (datetime(2026, 11, 10, 2, 0, tzinfo=UTC), datetime(2026, 11, 20, 2, 0, tzinfo=UTC),
+               datetime(2026, 11, 30, 23, 0, tzinfo=UTC))  # fmt: skip
+    async with http_client(stack.apps["escalation"]) as escalation, http_client(stack.apps["performance"]) as perf:
+        for moment in moments:
+            stack.clock.set(moment)
+            opened = await escalation.post(
+                "/v1/cases",
+                json={"category": "service_attitude", "channel": "phone", "customer_contact": "Ms. Li",
+                      "description": "Rude on the phone.",
+                      "named_agent_id": str(named.id)},
+                headers=receiver.headers(stack, "escalation"),
+            )  # fmt: skip
+            assert opened.status_code == 201, opened.text
+            attributed = await escalation.post(
+                f"/v1/cases/{opened.json()['id']}/attribution", json={}, headers=org.leader.headers(stack, "escalation")
+            )
+            assert attributed.status_code == 200, attributed.text
+
+        async def counted() -> list[str] | None:
+            response = await perf.get(
+                "/v1/metrics", params={"agent_id": str(named.id), "metric": "verified_complaints"}, headers=deputy
+            )
+            days = [m["day"] for m in response.json()["items"]]
+            return days if len(days) == 3 else None
+
+        assert await eventually(counted) == ["2026-11-10", "2026-11-20", "2026-12-01"]
+        reviews = await perf.get("/v1/reviews", headers=deputy)
+        assert reviews.json()["items"] == []  # two in November, one in December: no flag
+
+
 async def _equals(value: Any, expected: int) -> bool:
     return bool(await value == expected)
