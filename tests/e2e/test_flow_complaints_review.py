@@ -56,7 +56,10 @@ async def test_three_attributed_complaints_in_a_month_flag_the_agent_ESC_12_PRF_
             case_ids.append(case_id)
             if count == 2:
                 # Two complaints are counted (the complaints KPI's raw metric), and that is no flag yet.
-                assert await eventually(lambda: _equals(complaint_metrics(perf), 2))
+                async def two_counted() -> bool:
+                    return await complaint_metrics(perf) == 2
+
+                await eventually(two_counted)
                 assert await reviews(perf) == []
 
         async def flagged() -> list[dict[str, Any]]:
@@ -112,7 +115,3 @@ async def test_complaint_counts_in_the_centers_calendar_month_ESC_12_PRF_7a(
         assert await eventually(counted) == ["2026-11-10", "2026-11-20", "2026-12-01"]
         reviews = await perf.get("/v1/reviews", headers=deputy)
         assert reviews.json()["items"] == []  # two in November, one in December: no flag
-
-
-async def _equals(value: Any, expected: int) -> bool:
-    return bool(await value == expected)
