@@ -4,6 +4,7 @@ callbacks and complaint attribution (ESC-1, ESC-5..ESC-12)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -327,6 +328,16 @@ class TestComplaintAttribution:
         again = await client.post(f"/v1/cases/{case['id']}/attribution", json={}, headers=org.leader.headers)
         assert again.status_code == 409
         assert len(await published("callcenter.escalation.complaint.attributed.v1")) == 1
+
+    async def test_complaint_is_dated_by_the_centers_calendar_ESC_12(
+        self, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase, published: Published
+    ) -> None:
+        clock.set(datetime(2026, 11, 30, 23, 0, tzinfo=UTC))  # 07:00 on 1 December in Asia/Shanghai
+        case = await open_case(org.colleague, category="service_attitude", named_agent_id=org.agent.id)
+        response = await client.post(f"/v1/cases/{case['id']}/attribution", json={}, headers=org.leader.headers)
+        assert response.status_code == 200, response.text
+        [event] = await published("callcenter.escalation.complaint.attributed.v1")
+        assert event["complaint_date"] == "2026-12-01"  # it counts in December's tally (PRF-7a)
 
     async def test_agent_cannot_verify_an_attribution_ESC_12(
         self, client: httpx.AsyncClient, org: Any, open_case: OpenCase, published: Published

@@ -3,8 +3,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from callcenter_shared.auth import CurrentPrincipal, Principal
@@ -312,10 +313,16 @@ async def reject(
 
 @router.post("/cases/{case_id}/attribution", response_model=CaseRead, responses=REFUSAL)
 async def attribute(
-    case_id: uuid.UUID, data: AttributionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+    case_id: uuid.UUID,
+    data: AttributionCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    request: Request,
 ) -> CaseRead:
     """An L2+ verifies the complaint is attributable to an agent; performance counts it (ESC-12)."""
+    zone = ZoneInfo(request.app.state.settings.timezone)
     case = await service.attribute(
-        session, principal=principal, case_id=case_id, agent_id=data.agent_id, note=data.note, now=now
+        session, principal=principal, case_id=case_id, agent_id=data.agent_id, note=data.note, zone=zone, now=now
     )
     return await _one(session, principal, case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, ClassVar, cast
 
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select
@@ -770,9 +770,12 @@ async def attribute(
     case_id: uuid.UUID,
     agent_id: uuid.UUID | None,
     note: str,
+    zone: tzinfo,
     now: datetime,
 ) -> Case:
-    """An L2+ verifies that a complaint is attributable to an agent; performance counts it (ESC-12)."""
+    """An L2+ verifies that a complaint is attributable to an agent; performance counts it (ESC-12).
+
+    The complaint is dated by the center's calendar (`zone`), so it counts in the center's month (PRF-7a)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if principal.level < 2:
         raise Forbidden("Only a team leader or above verifies that a complaint is attributable to an agent.")
@@ -795,7 +798,7 @@ async def attribute(
         session,
         ComplaintAttributedV1(
             case_id=case.id, agent_id=agent.id, verified_by=principal.employee_id, category=category.code,
-            complaint_date=case.opened_at.date(), attributed_at=now,
+            complaint_date=case.opened_at.astimezone(zone).date(), attributed_at=now,
         ),
         at=now,
     )  # fmt: skip
