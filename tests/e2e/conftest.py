@@ -6,13 +6,11 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from callcenter_shared.clock import FrozenClock, SystemClock
 from callcenter_shared.org import org_employee
@@ -50,42 +48,9 @@ def build_service(test_databases: TestDatabases, nats_server: NatsServer) -> Cal
             **overrides,
         )
         app: FastAPI = main.create_app(settings, clock=clock or SystemClock())
-        if service == "performance":
-            await _reseed_standard_kpis(app)
         return app
 
     return build
-
-
-def _kpi_seed_migration() -> Any:
-    import performance
-
-    versions = Path(performance.__file__).parent / "migrations" / "versions"
-    path = next(versions.glob("*_seed_standard_kpis.py"))
-    spec = importlib.util.spec_from_file_location("seed_standard_kpis", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-async def _reseed_standard_kpis(app: FastAPI) -> None:
-    """The migration seeds the standard KPIs; PostgreSQL test databases are truncated between tests."""
-    from performance.kpi.models import KpiDefinition
-
-    async with app.state.session_factory() as session:
-        if await session.scalar(select(func.count()).select_from(KpiDefinition)):
-            return
-        seed = _kpi_seed_migration()
-        keys = ("code", "name", "description", "kind", "metric", "denominator_metric", "scale", "threshold",
-                "threshold_op", "direction", "target", "new_hire_target", "weight")  # fmt: skip
-        for values in seed.STANDARD:
-            row = dict(zip(keys, values, strict=True))
-            session.add(
-                KpiDefinition(id=uuid.UUID(seed.IDS[row["code"]]), active=True, updated_at=datetime.now(UTC), **row)
-            )
-        await session.commit()
 
 
 @asynccontextmanager

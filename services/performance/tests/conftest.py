@@ -1,29 +1,25 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import performance
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.scheduling import TeamUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_team_upserted
 from callcenter_shared.tables import outbox
 from callcenter_shared.testing import TestDatabases, bearer, http_client, seed_person
-from performance.kpi.models import KpiDefinition
 from performance.main import create_app
 from performance.settings import Settings
 
@@ -49,33 +45,8 @@ async def app(
     test_databases: TestDatabases, clock: FrozenClock, settings_factory: Callable[..., Settings]
 ) -> AsyncIterator[FastAPI]:
     application = create_app(settings_factory(await test_databases.fresh("performance")), clock=clock)
-    await reseed_standard_kpis(application)
     yield application
     await application.state.engine.dispose()
-
-
-def _seed_migration() -> Any:
-    path = next((Path(performance.__file__).parent / "migrations" / "versions").glob("*_seed_standard_kpis.py"))
-    spec = importlib.util.spec_from_file_location("seed_standard_kpis", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-async def reseed_standard_kpis(app: FastAPI) -> None:
-    """The migration seeds the standard KPIs; PostgreSQL test databases are truncated between tests."""
-    async with app.state.session_factory() as s:
-        if await s.scalar(select(func.count()).select_from(KpiDefinition)):
-            return
-        seed = _seed_migration()
-        keys = ("code", "name", "description", "kind", "metric", "denominator_metric", "scale", "threshold",
-                "threshold_op", "direction", "target", "new_hire_target", "weight")  # fmt: skip
-        for values in seed.STANDARD:
-            row = dict(zip(keys, values, strict=True))
-            s.add(KpiDefinition(id=uuid.UUID(seed.IDS[row["code"]]), active=True, updated_at=datetime.now(UTC), **row))
-        await s.commit()
 
 
 @pytest.fixture
