@@ -106,9 +106,7 @@ async def relay_throughput(stack: Stack, count: int, in_flight: int, report: Rep
                 service="scheduling", session_factory=session_factory, broker=broker, clock=SystemClock()
             )
             started = time.perf_counter()
-            published = 0
-            while batch := await relay.publish_pending():
-                published += batch
+            published = await relay.drain()
             relay_seconds = time.perf_counter() - started
             raw_after = await _raw_publish(broker, payloads, in_flight)
     finally:

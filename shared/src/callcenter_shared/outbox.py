@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,7 +61,8 @@ class OutboxRelay:
         session_factory: async_sessionmaker[AsyncSession],
         broker: Broker,
         clock: Clock,
-        batch_size: int = 250,
+        batch_size: int = 2000,
+        in_flight: int = 250,
         idle_poll_seconds: float = 1.0,
     ) -> None:
         self.service = service
@@ -68,6 +70,7 @@ class OutboxRelay:
         self._broker = broker
         self._clock = clock
         self._batch_size = batch_size
+        self._in_flight = in_flight
         self._idle_poll_seconds = idle_poll_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -93,8 +96,7 @@ class OutboxRelay:
                 if not stream_ready:
                     await ensure_stream(self._broker.js, self.service)
                     stream_ready = True
-                while await self.publish_pending() == self._batch_size:
-                    pass
+                await self.drain()
                 backoff = 0.1
             except Exception as exc:  # NATS down or database hiccup: retry, never give up
                 log.warning("outbox relay for %s paused: %s", self.service, exc)
@@ -107,31 +109,75 @@ class OutboxRelay:
             self._wake.clear()
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unpublished events; returns how many were published.
-
-        No transaction stays open while JetStream acknowledges: SQLite has one
-        connection, and a slow broker must not hold up HTTP requests. Replicas that
-        pick the same rows publish them twice; the `Nats-Msg-Id` drops the second.
-        """
-        if not self._broker.is_connected:
-            raise ConnectionError("NATS is disconnected")
-        js = self._broker.js
-        async with self._session_factory() as session:
-            rows = (
-                await session.execute(
-                    select(outbox.c.seq, outbox.c.event_id, outbox.c.subject, outbox.c.payload)
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.seq)
-                    .limit(self._batch_size)
-                )
-            ).all()
+        """Publish one batch of unpublished events; returns how many were published."""
+        rows = await self._read(after=0)
         if not rows:
             metrics.OUTBOX_BACKLOG.labels(self.service).set(0)
             return 0
-        results = await asyncio.gather(
-            *(js.publish(row.subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id}) for row in rows),
-            return_exceptions=True,
-        )
+        return await self._mark(rows, await self._publish(rows))
+
+    async def drain(self) -> int:
+        """Publish every unpublished event; returns how many were published.
+
+        JetStream is kept busy: while one batch's acknowledgements arrive, the next
+        batch is read, and the batch before is marked published. No transaction stays
+        open while JetStream acknowledges (SQLite has one connection, and a slow broker
+        must not hold up HTTP requests). Replicas that pick the same rows publish them
+        twice; the `Nats-Msg-Id` makes JetStream drop the second.
+        """
+        total = 0
+        marking: asyncio.Future[int] | None = None
+        reading: asyncio.Future[list[Any]] | None = None
+        rows = await self._read(after=0)
+        try:
+            while rows:
+                reading = asyncio.ensure_future(self._read(after=rows[-1].seq))
+                results = await self._publish(rows)
+                if marking is not None:
+                    total += await marking
+                marking = asyncio.ensure_future(self._mark(rows, results))
+                rows = await reading
+        finally:
+            if reading is not None and not reading.done():
+                reading.cancel()
+            if marking is not None:
+                total += await marking
+        metrics.OUTBOX_BACKLOG.labels(self.service).set(0)
+        return total
+
+    async def _read(self, *, after: int) -> list[Any]:
+        async with self._session_factory() as session:
+            result = await session.execute(
+                select(outbox.c.seq, outbox.c.event_id, outbox.c.subject, outbox.c.payload)
+                .where(outbox.c.published_at.is_(None), outbox.c.seq > after)
+                .order_by(outbox.c.seq)
+                .limit(self._batch_size)
+            )
+            return list(result.all())
+
+    async def _publish(self, rows: list[Any]) -> list[Any]:
+        """Publish rows with `in_flight` acknowledgements outstanding; a result or error per row."""
+        if not self._broker.is_connected:
+            raise ConnectionError("NATS is disconnected")
+        js = self._broker.js
+        results: list[Any] = [None] * len(rows)
+        pending = iter(enumerate(rows))
+
+        async def publisher() -> None:
+            # Long-lived publishers pulling from one iterator: no task per message.
+            for index, row in pending:
+                try:
+                    results[index] = await js.publish(
+                        row.subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id}
+                    )
+                except Exception as exc:
+                    results[index] = exc
+
+        await asyncio.gather(*(publisher() for _ in range(min(self._in_flight, len(rows)))))
+        return results
+
+    async def _mark(self, rows: list[Any], results: list[Any]) -> int:
+        """Record which rows JetStream acknowledged; raise when any was not."""
         published = [
             row.seq for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)
         ]
