@@ -1,0 +1,477 @@
+"""The access matrix: every endpoint of every service × every persona, and no leaks through lists.
+
+Personas: A1 (agent of team A), B1 (agent of team B), A2 (leader of A), B2 (leader of B), L3 (deputy GM
+above both teams), L5 (executive); plus no token, an expired token and a token with a forged signature,
+which every non-public endpoint answers with 401.
+
+`ok` means the persona may act: the answer is 2xx, or a 4xx that is a business or validation refusal
+(404/409/422), never 401/403. `--` means the persona must get 401/403. Objects in the paths belong to
+team A (a case opened by A1, an evaluation of A1, a grant to A1, A1's swap, leave and assignment, ...).
+For each row the denied personas call first, so an allowed call cannot change the state they see.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from callcenter_shared.contracts.escalation import ComplaintAttributedV1
+from callcenter_shared.envelope import Envelope
+
+World = Any  # tests/access/conftest.py: World (conftest modules are not importable here)
+PERSONAS = ("A1", "B1", "A2", "B2", "L3", "L5")
+PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+# fmt: off
+# service        method   path                                                      A1 B1 A2 B2 L3 L5
+MATRIX: list[tuple[str, str, str, str]] = [
+    ("scheduling",  "POST",  "/v1/teams",                                               "-- -- -- -- ok ok"),
+    ("scheduling",  "GET",   "/v1/teams",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/teams/{team_id}",                                     "ok ok ok ok ok ok"),
+    ("scheduling",  "PATCH", "/v1/teams/{team_id}",                                     "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/employees",                                           "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/employee-imports",                                    "-- -- -- -- ok ok"),
+    ("scheduling",  "GET",   "/v1/employees",                                           "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/employees/{employee_id}",                             "ok -- ok -- ok ok"),
+    ("scheduling",  "PATCH", "/v1/employees/{employee_id}",                             "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts",                                              "-- -- ok -- ok ok"),
+    ("scheduling",  "GET",   "/v1/shifts",                                              "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/shifts/{shift_id}",                                   "ok ok ok ok ok ok"),
+    ("scheduling",  "PATCH", "/v1/shifts/{shift_id}",                                   "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts/{shift_id}/assignments",                       "-- -- ok -- ok ok"),
+    ("scheduling",  "GET",   "/v1/assignments",                                         "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts/{shift_id}/staffing-changes",                  "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/approve",                "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/reject",                 "-- -- -- -- ok ok"),
+    ("scheduling",  "GET",   "/v1/coverage",                                            "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/holidays",                                            "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/holidays",                                            "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/swaps",                                               "ok -- -- -- -- --"),
+    ("scheduling",  "GET",   "/v1/swaps",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/swaps/{swap_id}",                                     "ok -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/accept",                              "-- -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/sign",                                "-- -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/approve",                             "-- -- -- -- ok --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reject",                              "-- -- -- -- ok --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/withdraw",                            "ok -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reverse",                             "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/leave",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/leave/{leave_id}",                                    "ok -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/approve",                            "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/reject",                             "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/withdraw",                           "ok -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers",                                           "-- -- ok -- ok ok"),
+    ("scheduling",  "GET",   "/v1/handovers/{handover_id}",                             "ok -- ok -- ok ok"),
+    ("scheduling",  "PUT",   "/v1/handovers/{handover_id}/report",                      "-- -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/items",                       "ok -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/check-ins",                   "-- -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/questions",                   "-- -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/handover-questions/{question_id}/answer",             "ok -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/handover-items/{item_id}/acknowledge",                "-- -- -- -- -- --"),
+    # HND-6: only the item's owner (A3, who acknowledged it) resolves; anyone else gets 422 naming HND-6.
+    ("scheduling",  "POST",  "/v1/handover-items/{item_id}/resolve",                    "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
+    ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/publish",                "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/versions",               "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/evaluations/{evaluation_id}",                      "ok ok ok ok ok ok"),
+    ("performance", "PUT",   "/v1/qa/evaluations/{evaluation_id}/answers",              "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/release",              "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/dispute",              "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/resolution",           "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/calibrations",                                     "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/calibrations/{calibration_id}/evaluations",        "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/calibrations/{calibration_id}/report",             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/kpis",                                                "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/kpis",                                                "ok ok ok ok ok ok"),
+    ("performance", "PATCH", "/v1/kpis/{code}",                                         "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/metrics/batches",                                     "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/metrics",                                             "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods",                                             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods",                                             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}",                                 "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/kpis",                            "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/close",                           "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/scorecards",                      "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/scorecards/{agent_id}",           "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments", "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/bonus-points",                                        "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/teams/{team_id}/bonus-points",                        "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/new-hires",                                           "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/coaching",                                            "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/coaching",                                            "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/coaching/{coaching_id}",                              "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/coaching/{coaching_id}/follow-ups",                   "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/training-results",                                    "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/violations",                                          "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/reviews",                                             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/awards",                                              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/nominations",                                         "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/nominations",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/nominations/{nomination_id}/approve",                 "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/nominations/{nomination_id}/reject",                  "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/honor-wall",                                          "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/grants/{grant_id}",                                   "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/pools",                                               "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/grants/{grant_id}/letter",                            "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/track-rules",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/track-rules",                                         "ok ok ok ok ok ok"),
+    ("recognition", "PATCH", "/v1/track-rules/{rule_id}",                               "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/reports/recognition-share",                           "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/values",                                       "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/praise",                                              "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/allowance",                                    "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/points/{employee_id}",                                "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/leaderboard",                                  "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/reciprocity-flags",                            "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/praise/reciprocity-flags/{flag_id}/review",           "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/rewards",                                             "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/rewards",                                             "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/rewards/{reward_id}/restock",                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/redemptions",                                         "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/redemptions",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/redemptions/{redemption_id}/{action}",                "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/teams/{team_id}/praise-coverage",                     "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions",                                        "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/competitions/{competition_id}",                       "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/judges",                "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants",              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/scores",                "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/advance",               "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan", "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions", "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/teams/{team_id}/birthdays",                           "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/reports/time-per-level",                        "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/reports/breaches",                              "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}",                                     "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}/history",                             "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}/stints",                              "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/acknowledge",                         "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/escalate",                            "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/resolve",                             "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reopen",                              "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/emergency-report",                    "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reply",                               "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/instructions",                        "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}/instructions",                        "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/department",                          "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/department-result",                   "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/callbacks",                           "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/handoff",                             "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reject",                              "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/attribution",                         "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/categories",                                          "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/categories",                                          "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/categories/{category_id}",                            "ok ok ok ok ok ok"),
+    ("escalation",  "PATCH", "/v1/categories/{category_id}",                            "ok ok ok ok ok ok"),
+]
+# fmt: on
+
+
+# ---------------------------------------------------------------------------------------------- bodies
+def _day(world: World, days: int, hour: int = 9) -> datetime:
+    now: datetime = world.clock.now()
+    return (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _ids(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in d.items()}
+
+
+def _sch(w: World) -> dict[str, Any]:
+    return w.params["scheduling"]  # type: ignore[no-any-return]
+
+
+BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
+    # scheduling
+    ("POST", "/v1/teams"): lambda w: {"name": f"Team {uuid.uuid4().hex[:4]}"},
+    ("PATCH", "/v1/teams/{team_id}"): lambda w: {"name": "Team A (day)"},
+    ("POST", "/v1/employees"): lambda w: _ids({"name": "New Agent", "level": 1, "team_id": w.teams["A"],
+                                              "superior_id": w.people["A2"].id}),
+    ("POST", "/v1/employee-imports"): lambda w: [_ids({"name": "Imported Agent", "level": 1,
+                                                       "team_id": w.teams["A"], "superior_id": w.people["A2"].id})],
+    ("PATCH", "/v1/employees/{employee_id}"): lambda w: {"certified": True},
+    ("POST", "/v1/shifts"): lambda w: _ids({"team_id": w.teams["A"], "name": "late", "required_headcount": 1,
+                                            "starts_at": _day(w, 20, 14).isoformat(),
+                                            "ends_at": _day(w, 20, 22).isoformat()}),
+    ("PATCH", "/v1/shifts/{shift_id}"): lambda w: {"name": "early shift"},
+    ("POST", "/v1/shifts/{shift_id}/assignments"): lambda w: {"employee_id": str(w.people["A3"].id)},
+    ("POST", "/v1/shifts/{shift_id}/staffing-changes"): lambda w: {"kind": "reduce_headcount", "new_headcount": 1,
+                                                                   "reason": "Quiet day forecast"},
+    ("POST", "/v1/staffing-changes/{change_id}/approve"): lambda w: {"note": "fine"},
+    ("POST", "/v1/staffing-changes/{change_id}/reject"): lambda w: {"reason": "We need the cover"},
+    ("POST", "/v1/holidays"): lambda w: {"day": "2027-01-01", "name": "New Year"},
+    ("POST", "/v1/swaps"): lambda w: _ids({"requester_assignment_id": _sch(w)["a1_assignment"],
+                                           "counterpart_assignment_id": _sch(w)["a3_assignment"], "note": "family"}),
+    ("POST", "/v1/swaps/{swap_id}/approve"): lambda w: {},
+    ("POST", "/v1/swaps/{swap_id}/reject"): lambda w: {"reason": "Not this week"},
+    ("POST", "/v1/swaps/{swap_id}/reverse"): lambda w: {"reason": "Mistake in the roster"},
+    ("POST", "/v1/leave"): lambda w: {"leave_type": "sick", "starts_at": _day(w, 30, 9).isoformat(),
+                                      "ends_at": _day(w, 30, 17).isoformat(), "reason": "moving house"},
+    ("POST", "/v1/leave/{leave_id}/approve"): lambda w: {},
+    ("POST", "/v1/leave/{leave_id}/reject"): lambda w: {"reason": "Peak week"},
+    ("POST", "/v1/handovers"): lambda w: _ids({"team_id": w.teams["A"], "outgoing_shift_id": _sch(w)["shift_id"],
+                                               "incoming_shift_id": _sch(w)["shift_2"]}),
+    ("PUT", "/v1/handovers/{handover_id}/report"): lambda w: {"instructions": "Watch the billing queue",
+                                                              "major_events": "none", "equipment_ok": True},
+    ("POST", "/v1/handovers/{handover_id}/items"): lambda w: _ids({"title": "Refund", "progress": "waiting",
+                                                                   "contacts": "Ms. Li 138", "receiver_id":
+                                                                   w.people["A3"].id}),
+    ("POST", "/v1/handovers/{handover_id}/questions"): lambda w: {"question": "Is the refund approved?"},
+    ("POST", "/v1/handover-questions/{question_id}/answer"): lambda w: {"answer": "Yes, approved."},
+    ("POST", "/v1/handover-items/{item_id}/acknowledge"): lambda w: {"read_back": "I chase the refund tomorrow."},
+    ("POST", "/v1/handover-items/{item_id}/resolve"): lambda w: {"resolution": "Refunded"},
+    ("POST", "/v1/interactions"): lambda w: _ids({"external_id": f"acd-{uuid.uuid4().hex[:6]}",
+                                                  "employee_id": w.people["A1"].id, "state": "in_progress"}),
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------- world
+def _id(body: Any) -> uuid.UUID:
+    return uuid.UUID(body["id"])
+
+
+async def _shift(
+    w: World, team: str, days: int, *people: str, hour: int = 9
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    shift = await w.ok("scheduling", "POST", "/v1/shifts", f"{team}2", _ids({
+        "team_id": w.teams[team], "name": f"day {days}", "required_headcount": 2,
+        "starts_at": _day(w, days, hour).isoformat(), "ends_at": (_day(w, days, hour) + timedelta(hours=8)).isoformat()}))  # fmt: skip
+    assignments = []
+    for person in people:
+        created = await w.ok(
+            "scheduling", "POST", f"/v1/shifts/{shift['id']}/assignments", "L3", {"employee_id": str(w.people[person].id)}
+        )
+        assignments.append(_id(created))
+    return _id(shift), assignments
+
+
+async def build_scheduling(w: World) -> None:
+    p = w.params["scheduling"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id}
+    p["shift_id"], (p["a1_assignment"],) = await _shift(w, "A", 5, "A1")
+    p["shift_2"], (p["a3_assignment"],) = await _shift(w, "A", 5, "A3", hour=17)
+    await _shift(w, "B", 5, "B1")
+    swap = await w.ok("scheduling", "POST", "/v1/swaps", "A1", BODIES[("POST", "/v1/swaps")](w))
+    p["swap_id"] = _id(swap)
+    leave = await w.ok("scheduling", "POST", "/v1/leave", "A1", BODIES[("POST", "/v1/leave")](w))
+    p["leave_id"] = _id(leave)
+    change = await w.ok("scheduling", "POST", f"/v1/shifts/{p['shift_id']}/staffing-changes", "A2",
+                        {"kind": "remove_assignment", "assignment_id": str(p["a1_assignment"]), "reason": "Training"})
+    p["change_id"] = _id(change)
+    handover = await w.ok("scheduling", "POST", "/v1/handovers", "A2", BODIES[("POST", "/v1/handovers")](w))
+    p["handover_id"] = _id(handover)
+    item = await w.ok("scheduling", "POST", f"/v1/handovers/{p['handover_id']}/items", "A1",
+                      BODIES[("POST", "/v1/handovers/{handover_id}/items")](w))
+    p["item_id"] = _id(item)
+    question = await w.ok("scheduling", "POST", f"/v1/handovers/{p['handover_id']}/questions", "A3",
+                          {"question": "Is the refund approved?"})
+    p["question_id"] = _id(question)
+
+
+_counter = iter(range(7, 1000))
+
+
+async def fresh_swap(w: World, stage: str) -> dict[str, Any]:
+    """A new swap of A1 with A3 on a day of its own, carried to `stage`."""
+    day = next(_counter)
+    _, (mine,) = await _shift(w, "A", day, "A1")
+    _, (theirs,) = await _shift(w, "A", day, "A3", hour=17)
+    body = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs)}
+    swap_id = _id(await w.ok("scheduling", "POST", "/v1/swaps", "A1", body))
+    steps = [("accepted", "A3", "accept"), ("signed", "A2", "sign"), ("approved", "L3", "approve")]
+    for name, who, action in steps[: [s[0] for s in steps].index(stage) + 1] if stage != "requested" else []:
+        await w.ok("scheduling", "POST", f"/v1/swaps/{swap_id}/{action}", who, {} if action == "approve" else None)
+    return {"swap_id": swap_id}
+
+
+async def fresh_leave(w: World, stage: str = "requested") -> dict[str, Any]:
+    start = _day(w, next(_counter) + 40, 9)
+    body = {"leave_type": "sick", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}
+    leave_id = _id(await w.ok("scheduling", "POST", "/v1/leave", "A1", body))
+    if stage == "first_approved":
+        await w.ok("scheduling", "POST", f"/v1/leave/{leave_id}/approve", "A2", {})
+    return {"leave_id": leave_id}
+
+
+async def fresh_change(w: World) -> dict[str, Any]:
+    shift, _ = await _shift(w, "A", next(_counter), "A1", "A3")
+    body = {"kind": "reduce_headcount", "new_headcount": 1, "reason": "Quiet day forecast"}
+    change = await w.ok("scheduling", "POST", f"/v1/shifts/{shift}/staffing-changes", "A2", body)
+    return {"change_id": _id(change), "shift_id": shift}
+
+
+async def fresh_handover(w: World, stage: str = "open") -> dict[str, Any]:
+    """Team A's handover from A1's day shift to A3's evening shift, with A1's item for A3 and A3's question."""
+    day = next(_counter)
+    outgoing, _ = await _shift(w, "A", day, "A1")
+    incoming, _ = await _shift(w, "A", day, "A3", hour=17)
+    body = _ids({"team_id": w.teams["A"], "outgoing_shift_id": outgoing, "incoming_shift_id": incoming})
+    handover = _id(await w.ok("scheduling", "POST", "/v1/handovers", "A2", body))
+    item = await w.ok("scheduling", "POST", f"/v1/handovers/{handover}/items", "A1",
+                      BODIES[("POST", "/v1/handovers/{handover_id}/items")](w))  # fmt: skip
+    question = await w.ok(
+        "scheduling", "POST", f"/v1/handovers/{handover}/questions", "A3", {"question": "Is the refund approved?"}
+    )
+    if stage == "acknowledged":
+        await w.ok("scheduling", "POST", f"/v1/handover-items/{item['id']}/acknowledge", "A3",
+                   {"read_back": "I chase the refund tomorrow."})  # fmt: skip
+    return {"handover_id": handover, "item_id": _id(item), "question_id": _id(question)}
+
+
+def _fresh(make: Callable[..., Awaitable[dict[str, Any]]], *args: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    return lambda w: make(w, *args)
+
+
+FRESH: dict[tuple[str, str, str], Callable[[World], Awaitable[dict[str, Any]]]] = {
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/accept"): _fresh(fresh_swap, "requested"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/sign"): _fresh(fresh_swap, "accepted"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/approve"): _fresh(fresh_swap, "signed"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/reject"): _fresh(fresh_swap, "signed"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/withdraw"): _fresh(fresh_swap, "requested"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/reverse"): _fresh(fresh_swap, "approved"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/approve"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/reject"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/withdraw"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/staffing-changes/{change_id}/approve"): _fresh(fresh_change),
+    ("scheduling", "POST", "/v1/staffing-changes/{change_id}/reject"): _fresh(fresh_change),
+    ("scheduling", "PUT", "/v1/handovers/{handover_id}/report"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/items"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/check-ins"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/questions"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handover-questions/{question_id}/answer"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handover-items/{item_id}/acknowledge"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handover-items/{item_id}/resolve"): _fresh(fresh_handover, "acknowledged"),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/complete"): _fresh(fresh_handover),
+}
+
+
+async def build_performance(w: World) -> None:
+    w.params["performance"] = {"team_id": w.teams["A"], "agent_id": w.people["A1"].id}
+
+
+async def build_recognition(w: World) -> None:
+    w.params["recognition"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id}
+
+
+async def build_escalation(w: World) -> None:
+    w.params["escalation"] = {}
+
+
+BUILDERS = {
+    "scheduling": build_scheduling,
+    "performance": build_performance,
+    "recognition": build_recognition,
+    "escalation": build_escalation,
+}
+QUERY: dict[tuple[str, str], str] = {
+    ("GET", "/v1/shifts"): "from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z",
+    ("GET", "/v1/coverage"): "from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z",
+    ("GET", "/v1/holidays"): "from=2026-01-01",
+}
+
+
+# ---------------------------------------------------------------------------------------------- tokens
+def expired_token(w: World, service: str) -> dict[str, str]:
+    settings = w.apps[service].state.settings
+    past = w.clock.now() - timedelta(days=2)
+    claims = {
+        "sub": str(w.people["A1"].id), "level": 1, "team": str(w.teams["A"]), "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience, "iat": int(past.timestamp()), "exp": int((past + timedelta(hours=1)).timestamp()),
+    }  # fmt: skip
+    return {"Authorization": "Bearer " + jwt.encode(claims, settings.jwt_secret, algorithm="HS256")}
+
+
+def forged_token(w: World, service: str) -> dict[str, str]:
+    settings = w.apps[service].state.settings
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(w.people["L5"].id), "level": 5, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+        "iat": int(now.timestamp()), "exp": int((now + timedelta(hours=1)).timestamp()),
+    }  # fmt: skip
+    return {"Authorization": "Bearer " + jwt.encode(claims, "not-the-secret-" + "x" * 32, algorithm="HS256")}
+
+
+def routes(w: World, service: str) -> set[tuple[str, str]]:
+    found = set()
+    for context in iter_route_contexts(w.apps[service].routes):
+        methods = getattr(context, "methods", None) or getattr(context.original_route, "methods", None) or ()
+        for method in methods:
+            if method != "HEAD" and context.path not in PUBLIC:
+                found.add((method, context.path))
+    return found
+
+
+def fill(path: str, params: dict[str, Any]) -> str:
+    out = path
+    for name, value in params.items():
+        out = out.replace("{" + name + "}", str(value))
+    assert "{" not in out, f"no value for a path parameter of {path}"
+    return out
+
+
+DISCOVER = os.environ.get("ACCESS_DISCOVER") == "1"
+
+
+@pytest.mark.parametrize("service", list(BUILDERS))
+async def test_access_matrix(world: World, service: str) -> None:
+    rows = [r for r in MATRIX if r[0] == service]
+    listed = {(m, p) for _, m, p, _ in rows}
+    missing = routes(world, service) - listed
+    await BUILDERS[service](world)
+    failures: list[str] = []
+    observed: list[str] = []
+    for _, method, path, cells in rows:
+        expected = dict(zip(PERSONAS, cells.split(), strict=True))
+        params = dict(world.params[service])
+        if (service, method, path) in FRESH:
+            params.update(await FRESH[(service, method, path)](world))
+        url = fill(path, params)
+        if (method, path) in QUERY:
+            url += "?" + QUERY[(method, path)]
+        body_of = BODIES.get((method, path))
+        body = body_of(world) if body_of else ({} if method in ("POST", "PUT", "PATCH") else None)
+        for label, headers in (
+            ("none", {}),
+            ("expired", expired_token(world, service)),
+            ("forged", forged_token(world, service)),
+        ):
+            response = await world.call(service, method, url, headers, body)
+            if response.status_code != 401:
+                failures.append(f"{method} {path} with {label} token: {response.status_code}")
+        order = sorted(PERSONAS, key=lambda p: expected[p] == "ok")
+        got: dict[str, int] = {}
+        for persona in order:
+            response = await world.call(service, method, url, persona, body)
+            got[persona] = response.status_code
+            denied = response.status_code in (401, 403)
+            if response.status_code >= 500 or denied != (expected[persona] == "--"):
+                failures.append(
+                    f"{method} {path} as {persona}: expected {expected[persona]}, got {response.status_code}"
+                    f" {response.text[:200]}"
+                )
+        observed.append(f"{method:6} {path:60} " + " ".join(f"{got[p]:3}" for p in PERSONAS))
+    if DISCOVER:
+        print("\n".join(observed))
+    assert not missing, f"endpoints not in the access matrix: {sorted(missing)}"
+    assert not failures, "\n".join(failures)
