@@ -5,7 +5,8 @@ above both teams), L5 (executive); plus no token, an expired token and a token w
 which every non-public endpoint answers with 401.
 
 `ok` means the persona may act: the answer is 2xx, or a 4xx that is a business or validation refusal
-(404/409/422), never 401/403. `--` means the persona must get 401/403. Objects in the paths belong to
+(404/409/422), never 401/403. `--` means the persona must get 401/403. `nf` means denied with 404: the
+service hides that another team's record exists (performance's coaching records and reviews). Objects in the paths belong to
 team A (a case opened by A1, an evaluation of A1, a grant to A1, A1's swap, leave and assignment, ...).
 For each row the denied personas call first, so an allowed call cannot change the state they see.
 """
@@ -80,48 +81,48 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/handover-items/{item_id}/resolve",                    "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
     ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- ok ok"),
-    ("performance", "POST",  "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
-    ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/publish",                "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/versions",               "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
+    ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}",                        "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/publish",                "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/versions",               "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations",                                      "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
-    ("performance", "GET",   "/v1/qa/evaluations/{evaluation_id}",                      "ok ok ok ok ok ok"),
-    ("performance", "PUT",   "/v1/qa/evaluations/{evaluation_id}/answers",              "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/release",              "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/dispute",              "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/resolution",           "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/calibrations",                                     "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/calibrations/{calibration_id}/evaluations",        "ok ok ok ok ok ok"),
-    ("performance", "GET",   "/v1/qa/calibrations/{calibration_id}/report",             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/evaluations/{evaluation_id}",                      "ok -- ok -- ok ok"),
+    ("performance", "PUT",   "/v1/qa/evaluations/{evaluation_id}/answers",              "-- -- ok -- -- --"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/release",              "-- -- ok -- -- --"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/dispute",              "ok -- -- -- -- --"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/resolution",           "-- -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/qa/calibrations",                                     "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/calibrations/{calibration_id}/evaluations",        "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/qa/calibrations/{calibration_id}/report",             "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/kpis",                                                "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/kpis",                                                "ok ok ok ok ok ok"),
-    ("performance", "PATCH", "/v1/kpis/{code}",                                         "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/metrics/batches",                                     "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/kpis",                                                "-- -- -- -- ok ok"),
+    ("performance", "PATCH", "/v1/kpis/{code}",                                         "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/metrics/batches",                                     "-- -- -- -- ok ok"),
     ("performance", "GET",   "/v1/metrics",                                             "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/periods",                                             "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods",                                             "-- -- -- -- ok ok"),
     ("performance", "GET",   "/v1/periods",                                             "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}",                                 "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}/kpis",                            "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/periods/{period_id}/close",                           "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/close",                           "-- -- -- -- ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}/scorecards",                      "ok ok ok ok ok ok"),
-    ("performance", "GET",   "/v1/periods/{period_id}/scorecards/{agent_id}",           "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments", "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/bonus-points",                                        "ok ok ok ok ok ok"),
-    ("performance", "GET",   "/v1/teams/{team_id}/bonus-points",                        "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/scorecards/{agent_id}",           "ok -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments", "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/bonus-points",                                        "-- -- ok -- -- --"),
+    ("performance", "GET",   "/v1/teams/{team_id}/bonus-points",                        "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/new-hires",                                           "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/coaching",                                            "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/coaching",                                            "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/coaching",                                            "ok ok ok ok ok ok"),
-    ("performance", "GET",   "/v1/coaching/{coaching_id}",                              "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/coaching/{coaching_id}/follow-ups",                   "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/training-results",                                    "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/violations",                                          "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/coaching/{coaching_id}",                              "ok nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/coaching/{coaching_id}/follow-ups",                   "-- nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/training-results",                                    "-- -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/violations",                                          "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/reviews",                                             "ok ok ok ok ok ok"),
-    ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "-- nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf ok nf ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/nominations",                                         "ok ok ok ok ok ok"),
@@ -252,16 +253,18 @@ def _id(body: Any) -> uuid.UUID:
     return uuid.UUID(body["id"])
 
 
-async def _shift(
-    w: World, team: str, days: int, *people: str, hour: int = 9
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
+async def _shift(w: World, team: str, days: int, *people: str, hour: int = 9) -> tuple[uuid.UUID, list[uuid.UUID]]:
     shift = await w.ok("scheduling", "POST", "/v1/shifts", f"{team}2", _ids({
         "team_id": w.teams[team], "name": f"day {days}", "required_headcount": 2,
         "starts_at": _day(w, days, hour).isoformat(), "ends_at": (_day(w, days, hour) + timedelta(hours=8)).isoformat()}))  # fmt: skip
     assignments = []
     for person in people:
         created = await w.ok(
-            "scheduling", "POST", f"/v1/shifts/{shift['id']}/assignments", "L3", {"employee_id": str(w.people[person].id)}
+            "scheduling",
+            "POST",
+            f"/v1/shifts/{shift['id']}/assignments",
+            "L3",
+            {"employee_id": str(w.people[person].id)},
         )
         assignments.append(_id(created))
     return _id(shift), assignments
@@ -276,16 +279,31 @@ async def build_scheduling(w: World) -> None:
     p["swap_id"] = _id(swap)
     leave = await w.ok("scheduling", "POST", "/v1/leave", "A1", BODIES[("POST", "/v1/leave")](w))
     p["leave_id"] = _id(leave)
-    change = await w.ok("scheduling", "POST", f"/v1/shifts/{p['shift_id']}/staffing-changes", "A2",
-                        {"kind": "remove_assignment", "assignment_id": str(p["a1_assignment"]), "reason": "Training"})
+    change = await w.ok(
+        "scheduling",
+        "POST",
+        f"/v1/shifts/{p['shift_id']}/staffing-changes",
+        "A2",
+        {"kind": "remove_assignment", "assignment_id": str(p["a1_assignment"]), "reason": "Training"},
+    )
     p["change_id"] = _id(change)
     handover = await w.ok("scheduling", "POST", "/v1/handovers", "A2", BODIES[("POST", "/v1/handovers")](w))
     p["handover_id"] = _id(handover)
-    item = await w.ok("scheduling", "POST", f"/v1/handovers/{p['handover_id']}/items", "A1",
-                      BODIES[("POST", "/v1/handovers/{handover_id}/items")](w))
+    item = await w.ok(
+        "scheduling",
+        "POST",
+        f"/v1/handovers/{p['handover_id']}/items",
+        "A1",
+        BODIES[("POST", "/v1/handovers/{handover_id}/items")](w),
+    )
     p["item_id"] = _id(item)
-    question = await w.ok("scheduling", "POST", f"/v1/handovers/{p['handover_id']}/questions", "A3",
-                          {"question": "Is the refund approved?"})
+    question = await w.ok(
+        "scheduling",
+        "POST",
+        f"/v1/handovers/{p['handover_id']}/questions",
+        "A3",
+        {"question": "Is the refund approved?"},
+    )
     p["question_id"] = _id(question)
 
 
@@ -366,8 +384,142 @@ FRESH: dict[tuple[str, str, str], Callable[[World], Awaitable[dict[str, Any]]]] 
 }
 
 
+SCORECARD = {
+    "name": "Inbound voice",
+    "sections": [{"title": "Call", "weight": 100, "items": [
+        {"code": "greeting", "text": "Greets with name", "dimension": "service_skills", "points": 10},
+        {"code": "accuracy", "text": "Gives correct information", "dimension": "efficiency", "points": 20},
+    ]}],
+}  # fmt: skip
+
+
+def _perf(w: World) -> dict[str, Any]:
+    return w.params["performance"]  # type: ignore[no-any-return]
+
+
+def _answers(w: World) -> list[dict[str, Any]]:
+    card = _perf(w)["card"]
+    return [{"item_id": i["id"], "result": "pass", "note": ""} for sec in card["sections"] for i in sec["items"]]
+
+
+def _evaluation(w: World, agent: str = "A1") -> dict[str, Any]:
+    return {"scorecard_id": _perf(w)["card"]["id"], "interaction_id": f"acd-{uuid.uuid4().hex[:8]}",
+            "agent_id": str(w.people[agent].id), "channel": "voice", "interaction_date": "2026-10-30",
+            "answers": _answers(w)}  # fmt: skip
+
+
+BODIES.update({
+    ("POST", "/v1/qa/scorecards"): lambda w: SCORECARD,
+    ("PATCH", "/v1/qa/scorecards/{scorecard_id}"): lambda w: {"name": "Inbound voice v2"},
+    ("POST", "/v1/qa/evaluations"): _evaluation,
+    ("PUT", "/v1/qa/evaluations/{evaluation_id}/answers"): lambda w: {"answers": _answers(w)},
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/dispute"): lambda w: {"reason": "The caller hung up first."},
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/resolution"): lambda w: {"outcome": "upheld", "note": "Score stands."},
+    ("POST", "/v1/qa/calibrations"): lambda w: {k: v for k, v in _evaluation(w).items() if k != "answers"},
+    ("POST", "/v1/qa/calibrations/{calibration_id}/evaluations"): lambda w: {"answers": _answers(w)},
+    ("POST", "/v1/kpis"): lambda w: {"code": f"k{uuid.uuid4().hex[:6]}", "name": "Transfers", "kind": "sum",
+                                     "metric": "transfers", "direction": "lower", "target": 5, "weight": 1},
+    ("PATCH", "/v1/kpis/{code}"): lambda w: {"target": 85},
+    ("POST", "/v1/metrics/batches"): lambda w: {"source": "acd", "batch_id": f"b-{uuid.uuid4().hex[:6]}", "rows": [
+        {"agent_id": str(w.people["A1"].id), "day": "2026-10-05", "metric": "calls_handled", "value": 10}]},
+    ("POST", "/v1/periods"): lambda w: {"month": "2026-09"},
+    ("POST", "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments"): lambda w: {
+        "composite_delta": 1, "reason": "System outage on the 5th"},
+    ("POST", "/v1/bonus-points"): lambda w: {"agent_id": str(w.people["A1"].id), "month": "2026-10", "points": 2,
+                                             "reason": "Helped a colleague"},
+    ("POST", "/v1/coaching"): lambda w: {"agent_id": str(w.people["A1"].id), "goals": ["AHT under 300 s"]},
+    ("POST", "/v1/coaching/{coaching_id}/follow-ups"): lambda w: {"note": "AHT 310 s, keep going"},
+    ("POST", "/v1/training-results"): lambda w: {"agent_id": str(w.people["A1"].id), "course": "Billing",
+                                                 "kind": "assessment", "outcome": "passed", "taken_on": "2026-10-20"},
+    ("POST", "/v1/violations"): lambda w: {"employee_id": str(w.people["A1"].id), "kind": "absence",
+                                           "occurred_on": "2026-10-20", "detail": "No show"},
+    ("POST", "/v1/reviews/{review_id}/training"): lambda w: {"note": "Two days of off-post training"},
+    ("POST", "/v1/reviews/{review_id}/reassessment"): lambda w: {"note": "Passed the resit", "passed": True},
+})  # fmt: skip
+
+
+async def fresh_evaluation(w: World, stage: str) -> dict[str, Any]:
+    """A new evaluation of A1 by A2, carried to `stage` (draft, released, disputed)."""
+    evaluation = await w.ok("performance", "POST", "/v1/qa/evaluations", "A2", _evaluation(w))
+    if stage in ("released", "disputed"):
+        await w.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/release", "A2")
+    if stage == "disputed":
+        await w.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/dispute", "A1",
+                   {"reason": "The caller hung up first."})  # fmt: skip
+    return {"evaluation_id": _id(evaluation)}
+
+
+async def fresh_scorecard(w: World) -> dict[str, Any]:
+    return {"scorecard_id": _id(await w.ok("performance", "POST", "/v1/qa/scorecards", "L3", SCORECARD))}
+
+
+async def fresh_period(w: World) -> dict[str, Any]:
+    month = f"2025-{next(_counter) % 12 + 1:02d}"
+    return {"period_id": _id(await w.ok("performance", "POST", "/v1/periods", "L3", {"month": month}))}
+
+
+async def fresh_review(w: World) -> dict[str, Any]:
+    """A1 flagged for bottom-rank review by three attributed complaints in a month (PRF-7a)."""
+    from performance.review.models import Review
+    from performance.subscriptions import subscriptions
+    from sqlalchemy import select
+
+    app = w.apps["performance"]
+    handler = subscriptions(app.state.settings)[ComplaintAttributedV1]
+    month = next(_counter) % 12 + 1
+    async with app.state.session_factory() as session:
+        for day in (3, 14, 25):
+            event = ComplaintAttributedV1(
+                case_id=uuid.uuid4(), agent_id=w.people["A1"].id, verified_by=w.people["A2"].id,
+                category="service_attitude", complaint_date=datetime(2025, month, day).date(),
+                attributed_at=datetime(2025, month, day, tzinfo=UTC),
+            )  # fmt: skip
+            await handler(session, event, Envelope.wrap(event, time=datetime(2025, month, day, tzinfo=UTC)))
+        await session.commit()
+        reviews = set((await session.scalars(select(Review.id).where(Review.agent_id == w.people["A1"].id))).all())
+    used: set[uuid.UUID] = w.params.setdefault("used_reviews", set())
+    (new,) = reviews - used
+    used.add(new)
+    return {"review_id": new}
+
+
+async def fresh_coaching(w: World) -> dict[str, Any]:
+    return {
+        "coaching_id": _id(await w.ok("performance", "POST", "/v1/coaching", "A2", BODIES[("POST", "/v1/coaching")](w)))
+    }
+
+
 async def build_performance(w: World) -> None:
-    w.params["performance"] = {"team_id": w.teams["A"], "agent_id": w.people["A1"].id}
+    p = w.params["performance"] = {"team_id": w.teams["A"], "agent_id": w.people["A1"].id, "code": "csat"}
+    card = await w.ok("performance", "POST", "/v1/qa/scorecards", "L3", SCORECARD)
+    p["card"] = await w.ok("performance", "POST", f"/v1/qa/scorecards/{card['id']}/publish", "L3")
+    p["scorecard_id"] = _id(card)
+    p.update(await fresh_evaluation(w, "released"))
+    await w.ok("performance", "POST", "/v1/metrics/batches", "L3", {"source": "acd", "batch_id": "oct", "rows": [
+        {"agent_id": str(w.people[a].id), "day": "2026-10-05", "metric": "calls_handled", "value": 50}
+        for a in ("A1", "B1")]})  # fmt: skip
+    period = await w.ok("performance", "POST", "/v1/periods", "L3", {"month": "2026-10"})
+    p["period_id"] = _id(period)
+    await w.ok("performance", "POST", f"/v1/periods/{period['id']}/close", "L3")
+    calibration = await w.ok("performance", "POST", "/v1/qa/calibrations", "L3",
+                             BODIES[("POST", "/v1/qa/calibrations")](w))  # fmt: skip
+    p["calibration_id"] = _id(calibration)
+    coaching = await w.ok("performance", "POST", "/v1/coaching", "A2", BODIES[("POST", "/v1/coaching")](w))
+    p["coaching_id"] = _id(coaching)
+    p.update(await fresh_review(w))
+
+
+FRESH.update({
+    ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}"): fresh_scorecard,
+    ("performance", "POST", "/v1/qa/scorecards/{scorecard_id}/publish"): fresh_scorecard,
+    ("performance", "PUT", "/v1/qa/evaluations/{evaluation_id}/answers"): _fresh(fresh_evaluation, "draft"),
+    ("performance", "POST", "/v1/qa/evaluations/{evaluation_id}/release"): _fresh(fresh_evaluation, "draft"),
+    ("performance", "POST", "/v1/qa/evaluations/{evaluation_id}/dispute"): _fresh(fresh_evaluation, "released"),
+    ("performance", "POST", "/v1/qa/evaluations/{evaluation_id}/resolution"): _fresh(fresh_evaluation, "disputed"),
+    ("performance", "POST", "/v1/periods/{period_id}/close"): fresh_period,
+    ("performance", "POST", "/v1/reviews/{review_id}/training"): fresh_review,
+    ("performance", "POST", "/v1/coaching/{coaching_id}/follow-ups"): fresh_coaching,
+})  # fmt: skip
 
 
 async def build_recognition(w: World) -> None:
@@ -388,6 +540,7 @@ QUERY: dict[tuple[str, str], str] = {
     ("GET", "/v1/shifts"): "from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z",
     ("GET", "/v1/coverage"): "from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z",
     ("GET", "/v1/holidays"): "from=2026-01-01",
+    ("GET", "/v1/teams/{team_id}/bonus-points"): "month=2026-10",
 }
 
 
@@ -459,13 +612,14 @@ async def test_access_matrix(world: World, service: str) -> None:
             response = await world.call(service, method, url, headers, body)
             if response.status_code != 401:
                 failures.append(f"{method} {path} with {label} token: {response.status_code}")
-        order = sorted(PERSONAS, key=lambda p: expected[p] == "ok")
+        order = sorted(PERSONAS, key=lambda p: expected[p] == "ok")  # the denied call first
         got: dict[str, int] = {}
         for persona in order:
             response = await world.call(service, method, url, persona, body)
             got[persona] = response.status_code
-            denied = response.status_code in (401, 403)
-            if response.status_code >= 500 or denied != (expected[persona] == "--"):
+            status = response.status_code
+            wrong = {"ok": status in (401, 403), "--": status not in (401, 403), "nf": status != 404}
+            if status >= 500 or wrong[expected[persona]]:
                 failures.append(
                     f"{method} {path} as {persona}: expected {expected[persona]}, got {response.status_code}"
                     f" {response.text[:200]}"
