@@ -24,9 +24,12 @@ from typing import Any
 import jwt
 import pytest
 from fastapi.routing import iter_route_contexts
+from sqlalchemy import select
 
 from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.envelope import Envelope
+from performance.review.models import Review
+from performance.subscriptions import subscriptions
 from recognition.award.catalog import seed_catalog
 
 World = Any  # tests/access/conftest.py: World (conftest modules are not importable here)
@@ -470,10 +473,6 @@ async def fresh_period(w: World) -> dict[str, Any]:
 
 async def fresh_review(w: World) -> dict[str, Any]:
     """A1 flagged for bottom-rank review by three attributed complaints in a month (PRF-7a)."""
-    from performance.review.models import Review
-    from performance.subscriptions import subscriptions
-    from sqlalchemy import select
-
     app = w.apps["performance"]
     handler = subscriptions(app.state.settings)[ComplaintAttributedV1]
     month = next(_counter) % 12 + 1
@@ -813,3 +812,106 @@ async def test_access_matrix(world: World, service: str) -> None:
         print("\n".join(observed))
     assert not missing, f"endpoints not in the access matrix: {sorted(missing)}"
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------- lists
+# (service, list path, the fields naming whose record an item is). A persona may see records of
+# SPAN[persona] only; L3 and L5 see everyone.
+PRIVATE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("scheduling", "/v1/assignments", ("employee_id",)),
+    ("scheduling", "/v1/leave", ("employee_id",)),
+    ("scheduling", "/v1/swaps", ("requester_id", "counterpart_id")),
+    ("performance", "/v1/qa/evaluations", ("agent_id",)),
+    ("performance", "/v1/metrics", ("agent_id",)),
+    ("performance", "/v1/periods/{period_id}/scorecards", ("agent_id",)),
+    ("performance", "/v1/coaching", ("agent_id",)),
+    ("performance", "/v1/reviews", ("agent_id",)),
+    ("recognition", "/v1/nominations", ("nominee_id",)),
+    ("recognition", "/v1/redemptions", ("employee_id",)),  # leaders see none: redemptions are decided by L3+
+    ("escalation", "/v1/cases", ("owner_id", "handler_id")),
+]
+SPAN = {"A1": ("A1",), "B1": ("B1",), "A2": ("A1", "A2", "A3"), "B2": ("B1", "B2", "B3")}
+
+
+def _items(body: Any) -> list[dict[str, Any]]:
+    return body["items"] if isinstance(body, dict) else body  # type: ignore[no-any-return]
+
+
+async def w_mirror_team_b(w: World) -> None:
+    """Team B's own records in every private list: B1's assignment, leave, swap, evaluation, coaching,
+    review, nomination, redemption and case (B1's metrics and scorecard come from the October batch)."""
+    day = next(_counter)
+    _, (mine,) = await _shift(w, "B", day, "B1")
+    _, (theirs,) = await _shift(w, "B", day, "B3", hour=17)
+    swap = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs)}
+    await w.ok("scheduling", "POST", "/v1/swaps", "B1", swap)
+    start = _day(w, 60, 9)
+    leave = {"leave_type": "sick", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}
+    await w.ok("scheduling", "POST", "/v1/leave", "B1", leave)
+    evaluation = await w.ok("performance", "POST", "/v1/qa/evaluations", "B2", _evaluation(w, "B1"))
+    await w.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/release", "B2")
+    await w.ok("performance", "POST", "/v1/coaching", "B2", {"agent_id": str(w.people["B1"].id), "goals": ["FCR"]})
+    handler = subscriptions(w.apps["performance"].state.settings)[ComplaintAttributedV1]
+    async with w.apps["performance"].state.session_factory() as session:
+        for day_of_month in (3, 14, 25):
+            event = ComplaintAttributedV1(
+                case_id=uuid.uuid4(), agent_id=w.people["B1"].id, verified_by=w.people["B2"].id,
+                category="service_attitude", complaint_date=datetime(2026, 10, day_of_month).date(),
+                attributed_at=datetime(2026, 10, day_of_month, tzinfo=UTC),
+            )  # fmt: skip
+            await handler(session, event, Envelope.wrap(event, time=datetime(2026, 10, 28, tzinfo=UTC)))
+        await session.commit()
+    await w.ok("recognition", "POST", "/v1/nominations", "B2", {**_nomination(w), "nominee_id": str(w.people["B1"].id)})
+    praise = {
+        "receiver_id": str(w.people["B1"].id),
+        "points": 2,
+        "message": "Thanks for the cover",
+        "value": "teamwork",
+    }
+    await w.ok("recognition", "POST", "/v1/praise", "B3", praise)
+    await w.ok("recognition", "POST", "/v1/redemptions", "B1", {"reward_id": str(_rec(w)["reward_id"])})
+    await w.ok("escalation", "POST", "/v1/cases", "B1", CASE)
+
+
+async def test_lists_never_show_another_teams_private_data(world: World) -> None:
+    for build in BUILDERS.values():
+        await build(world)
+    await w_mirror_team_b(world)
+    for service, path, fields in PRIVATE_LISTS:
+        url = fill(path, world.params[service])
+        if DISCOVER:
+            sample = _items(await world.ok(service, "GET", url, "L5"))
+            print(service, path, len(sample), sorted(sample[0]) if sample else None)
+        everyone = {
+            uuid.UUID(item[f]) for item in _items(await world.ok(service, "GET", url, "L5")) for f in fields if item[f]
+        }
+        assert {world.people["A1"].id, world.people["B1"].id} <= everyone, f"{path}: fixture data missing"
+        for persona, span in SPAN.items():
+            allowed = {world.people[p].id for p in span}
+            seen: set[uuid.UUID] = set()
+            for item in _items(await world.ok(service, "GET", url, persona)):
+                owners = {uuid.UUID(item[f]) for f in fields if item[f]}
+                assert owners & allowed, f"{path} as {persona} shows another team's record: {item}"
+                seen |= owners
+            if path != "/v1/redemptions" or persona in ("A1", "B1"):
+                assert world.people[span[0]].id in seen, f"{path} as {persona} hides the persona's own records"
+
+
+async def test_award_amounts_and_customer_contacts_stay_in_the_chain(world: World) -> None:
+    """A grant's material amount shows only to the recipient and their chain; a case's customer contact too."""
+    await build_recognition(world)
+    await build_escalation(world)
+    grant = f"/v1/grants/{world.params['recognition']['grant_id']}"
+    case = f"/v1/cases/{world.params['escalation']['case_id']}"
+    for persona in PERSONAS:
+        in_chain = persona in ("A1", "A2", "L3", "L5")
+        shown = await world.ok("recognition", "GET", grant, persona)
+        assert (shown["amount"] is not None) == in_chain, (persona, shown)
+        assert shown["amount_hidden"] is not in_chain
+        wall = await world.ok("recognition", "GET", "/v1/honor-wall", persona)
+        [entry] = [i for i in _items(wall) if i["recipient_id"] == str(world.people["A1"].id)]
+        assert (entry["amount"] is not None) == in_chain and entry["amount_hidden"] is not in_chain, (persona, entry)
+        if in_chain:
+            assert (await world.ok("escalation", "GET", case, persona))["customer_contact"]
+        listed = _items(await world.ok("escalation", "GET", "/v1/cases", persona))
+        assert all(c["customer_contact"] for c in listed) if in_chain else not listed
