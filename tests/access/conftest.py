@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from datetime import date
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import httpx
