@@ -836,6 +836,7 @@ async def test_access_matrix(world: World, service: str) -> None:
 # (service, list path, the fields naming whose record an item is). A persona may see records of
 # SPAN[persona] only; L3 and L5 see everyone.
 PRIVATE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("scheduling", "/v1/employees", ("id",)),
     ("scheduling", "/v1/assignments", ("employee_id",)),
     ("scheduling", "/v1/leave", ("employee_id",)),
     ("scheduling", "/v1/swaps", ("requester_id", "counterpart_id")),
@@ -844,6 +845,7 @@ PRIVATE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("performance", "/v1/periods/{period_id}/scorecards", ("agent_id",)),
     ("performance", "/v1/coaching", ("agent_id",)),
     ("performance", "/v1/reviews", ("agent_id",)),
+    ("performance", "/v1/new-hires", ("agent_id",)),
     ("recognition", "/v1/nominations", ("nominee_id",)),
     ("recognition", "/v1/redemptions", ("employee_id",)),  # leaders see none: redemptions are decided by L3+
     ("escalation", "/v1/cases", ("owner_id", "handler_id")),
