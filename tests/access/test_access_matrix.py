@@ -917,6 +917,16 @@ async def test_lists_never_show_another_teams_private_data(world: World) -> None
                 seen |= owners
             if path != "/v1/redemptions" or persona in ("A1", "B1"):
                 assert world.people[span[0]].id in seen, f"{path} as {persona} hides the persona's own records"
+            # Asking for the other team's agent by a filter does not widen the view either.
+            other = world.people["B1" if persona.startswith("A") else "A1"].id
+            separator = "&" if "?" in url else "?"
+            for filtered in (f"{url}{separator}agent_id={other}", f"{url}{separator}employee_id={other}"):
+                response = await world.call(service, "GET", filtered, persona)
+                assert response.status_code in (200, 403, 404, 422), (filtered, persona, response.text)
+                if response.status_code == 200:
+                    for item in _items(response.json()):
+                        owners = {uuid.UUID(item[f]) for f in fields if item[f]}
+                        assert owners & allowed, f"{filtered} as {persona} shows another team's record: {item}"
 
 
 async def test_award_amounts_and_customer_contacts_stay_in_the_chain(world: World) -> None:
