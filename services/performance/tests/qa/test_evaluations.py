@@ -277,3 +277,18 @@ class TestCalibration:
         assert release.status_code == 422
         listed = await client.get("/v1/qa/evaluations", headers=team.agents[0].headers)
         assert listed.json()["total"] == 0
+
+
+async def test_calibration_of_another_teams_agent_is_refused_to_an_outside_leader_QA_5(
+    qa: Any, org: Any, client: httpx.AsyncClient
+) -> None:
+    team, other = await org.team(agents=1), await org.team(agents=1)
+    body = {"scorecard_id": qa.scorecard["id"], "interaction_id": "acd-79", "agent_id": str(team.agents[0].id),
+            "channel": "voice", "interaction_date": "2026-10-30"}  # fmt: skip
+    refused = await client.post("/v1/qa/calibrations", json=body, headers=other.leader.headers)
+    assert refused.status_code == 403
+    created = await client.post("/v1/qa/calibrations", json=body, headers=team.leader.headers)
+    assert created.status_code == 201, created.text
+    url = f"/v1/qa/calibrations/{created.json()['id']}/report"
+    assert (await client.get(url, headers=other.leader.headers)).status_code == 403
+    assert (await client.get(url, headers=team.leader.headers)).status_code == 200

@@ -567,6 +567,8 @@ async def create_calibration(
     require_evaluator(principal)
     await _published(session, data.scorecard_id)
     await get_person(session, data.agent_id)
+    if not await can_see(session, principal, data.agent_id):
+        raise Forbidden("You may calibrate only on interactions of agents in your span (your team, or below you).")
     calibration = Calibration(id=uuid.uuid4(), created_by=principal.employee_id, created_at=now, **data.model_dump())
     session.add(calibration)
     await session.flush()
@@ -609,6 +611,8 @@ async def calibration_report(
     """Spread per item and each evaluator's deviation from the median score (QA-5)."""
     require_evaluator(principal)
     calibration = await get_calibration(session, calibration_id)
+    if not await can_see(session, principal, calibration.agent_id):
+        raise Forbidden("The calibration scores an agent outside your span: you may not see its report.")
     scorecard = await get_scorecard(session, calibration.scorecard_id)
     evaluations = (
         await session.scalars(

@@ -1,0 +1,950 @@
+"""The access matrix: every endpoint of every service × every persona, and no leaks through lists.
+
+Personas: A1 (agent of team A), B1 (agent of team B), A2 (leader of A), B2 (leader of B), L3 (deputy GM
+above both teams), L5 (executive); plus no token, an expired token and a token with a forged signature,
+which every non-public endpoint answers with 401.
+
+`ok` means the persona may act: the answer is 2xx, or a 4xx that is a business or validation refusal
+(404/409/422), never 401/403. `--` means the persona must get 401/403. `nf` means denied with 404: the
+service hides that another team's record exists (performance's coaching records and reviews). `rl`
+means denied by a named business rule: 422 problem+json with `rule` (recognition decides who approves
+an award or splits a pool by REC-2/REC-4's level-in-the-chain rule, and answers everyone else so).
+Objects in the paths belong to team A (a case opened by A1, an evaluation of A1, a grant to A1, A1's swap,
+leave and assignment, ...).
+For each row the denied personas call first, so an allowed call cannot change the state they see.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+from fastapi.routing import iter_route_contexts
+from sqlalchemy import select
+
+from callcenter_shared.contracts.escalation import ComplaintAttributedV1
+from callcenter_shared.envelope import Envelope
+from performance.review.models import Review
+from performance.subscriptions import subscriptions
+from recognition.award.catalog import seed_catalog
+
+World = Any  # tests/access/conftest.py: World (conftest modules are not importable here)
+PERSONAS = ("A1", "B1", "A2", "B2", "L3", "L5")
+PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+# fmt: off
+# service        method   path                                                      A1 B1 A2 B2 L3 L5
+MATRIX: list[tuple[str, str, str, str]] = [
+    ("scheduling",  "POST",  "/v1/teams",                                               "-- -- -- -- ok ok"),
+    ("scheduling",  "GET",   "/v1/teams",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/teams/{team_id}",                                     "ok ok ok ok ok ok"),
+    ("scheduling",  "PATCH", "/v1/teams/{team_id}",                                     "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/employees",                                           "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/employee-imports",                                    "-- -- -- -- ok ok"),
+    ("scheduling",  "GET",   "/v1/employees",                                           "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/employees/{employee_id}",                             "ok -- ok -- ok ok"),
+    ("scheduling",  "PATCH", "/v1/employees/{employee_id}",                             "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts",                                              "-- -- ok -- ok ok"),
+    ("scheduling",  "GET",   "/v1/shifts",                                              "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/shifts/{shift_id}",                                   "ok ok ok ok ok ok"),
+    ("scheduling",  "PATCH", "/v1/shifts/{shift_id}",                                   "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts/{shift_id}/assignments",                       "-- -- ok -- ok ok"),
+    ("scheduling",  "GET",   "/v1/assignments",                                         "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts/{shift_id}/staffing-changes",                  "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/approve",                "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/reject",                 "-- -- -- -- ok ok"),
+    ("scheduling",  "GET",   "/v1/coverage",                                            "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/holidays",                                            "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/holidays",                                            "-- -- -- -- ok ok"),
+    # A1 offers their own assignment (409 here: it is already in a pending swap); nobody offers another's.
+    ("scheduling",  "POST",  "/v1/swaps",                                               "ok -- -- -- -- --"),
+    ("scheduling",  "GET",   "/v1/swaps",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/swaps/{swap_id}",                                     "ok -- ok -- ok ok"),
+    # Only the counterpart (A3, not a persona) accepts.
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/accept",                              "-- -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/sign",                                "-- -- ok -- -- --"),
+    # Rows below get a new swap at the step they act on; approval is the requester's L3 manager's.
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/approve",                             "-- -- -- -- ok --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reject",                              "-- -- -- -- ok --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/withdraw",                            "ok -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reverse",                             "-- -- -- -- ok ok"),
+    # Everyone may ask for their own leave; refusals here are LEV rules (422) or an overlap (409).
+    ("scheduling",  "POST",  "/v1/leave",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/leave",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/leave/{leave_id}",                                    "ok -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/approve",                            "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/reject",                             "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/withdraw",                           "ok -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers",                                           "-- -- ok -- ok ok"),
+    ("scheduling",  "GET",   "/v1/handovers/{handover_id}",                             "ok -- ok -- ok ok"),
+    ("scheduling",  "PUT",   "/v1/handovers/{handover_id}/report",                      "-- -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/items",                       "ok -- ok -- -- --"),
+    # Check-ins and questions are the incoming shift's (A3), acknowledgement the receiver's (A3).
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/check-ins",                   "-- -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/questions",                   "-- -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/handover-questions/{question_id}/answer",             "ok -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/handover-items/{item_id}/acknowledge",                "-- -- -- -- -- --"),
+    # HND-6: only the item's owner (A3, who acknowledged it) resolves; anyone else gets 422 naming HND-6.
+    ("scheduling",  "POST",  "/v1/handover-items/{item_id}/resolve",                    "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
+    ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
+    ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}",                        "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/publish",                "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/versions",               "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations",                                      "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/qa/evaluations/{evaluation_id}",                      "ok -- ok -- ok ok"),
+    ("performance", "PUT",   "/v1/qa/evaluations/{evaluation_id}/answers",              "-- -- ok -- -- --"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/release",              "-- -- ok -- -- --"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/dispute",              "ok -- -- -- -- --"),
+    # A2 is refused by QA-4 (422: the evaluator never reviews a dispute of their own evaluation).
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/resolution",           "-- -- ok -- ok ok"),
+    # QA-5: a calibration and its report stay within the evaluator's span (B2 may not calibrate A1's call).
+    ("performance", "POST",  "/v1/qa/calibrations",                                     "-- -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/qa/calibrations/{calibration_id}/evaluations",        "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/qa/calibrations/{calibration_id}/report",             "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/kpis",                                                "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/kpis",                                                "-- -- -- -- ok ok"),
+    ("performance", "PATCH", "/v1/kpis/{code}",                                         "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/metrics/batches",                                     "-- -- -- -- ok ok"),
+    ("performance", "GET",   "/v1/metrics",                                             "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods",                                             "-- -- -- -- ok ok"),
+    ("performance", "GET",   "/v1/periods",                                             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}",                                 "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/kpis",                            "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/close",                           "-- -- -- -- ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/scorecards",                      "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/periods/{period_id}/scorecards/{agent_id}",           "ok -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments", "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/bonus-points",                                        "-- -- ok -- -- --"),
+    ("performance", "GET",   "/v1/teams/{team_id}/bonus-points",                        "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/new-hires",                                           "ok ok ok ok ok ok"),
+    ("performance", "POST",  "/v1/coaching",                                            "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/coaching",                                            "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/coaching/{coaching_id}",                              "ok nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/coaching/{coaching_id}/follow-ups",                   "-- nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/training-results",                                    "-- -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/violations",                                          "-- -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/reviews",                                             "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "-- nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf ok nf ok ok"),
+    ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok ok"),
+    # Nobody nominates themselves (A1 is the nominee).
+    ("recognition", "POST",  "/v1/nominations",                                         "-- ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/nominations",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/nominations/{nomination_id}/approve",                 "rl rl rl rl ok ok"),
+    ("recognition", "POST",  "/v1/nominations/{nomination_id}/reject",                  "rl rl rl rl ok ok"),
+    ("recognition", "GET",   "/v1/honor-wall",                                          "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/grants/{grant_id}",                                   "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/pools",                                               "rl rl ok rl ok ok"),
+    ("recognition", "POST",  "/v1/grants/{grant_id}/letter",                            "ok -- ok -- ok ok"),
+    ("recognition", "GET",   "/v1/track-rules",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/track-rules",                                         "-- -- -- -- ok ok"),
+    ("recognition", "PATCH", "/v1/track-rules/{rule_id}",                               "-- -- -- -- ok ok"),
+    ("recognition", "GET",   "/v1/reports/recognition-share",                           "-- -- ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/values",                                       "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/praise",                                              "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/allowance",                                    "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/points/{employee_id}",                                "ok -- ok -- ok ok"),
+    ("recognition", "GET",   "/v1/praise/leaderboard",                                  "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/praise/reciprocity-flags",                            "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/praise/reciprocity-flags/{flag_id}/review",           "-- -- -- -- ok ok"),
+    ("recognition", "GET",   "/v1/rewards",                                             "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/rewards",                                             "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/rewards/{reward_id}/restock",                         "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/redemptions",                                         "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/redemptions",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/redemptions/{redemption_id}/{action}",                "-- -- -- -- ok ok"),
+    ("recognition", "GET",   "/v1/teams/{team_id}/praise-coverage",                     "-- -- ok -- ok ok"),
+    ("recognition", "POST",  "/v1/competitions",                                        "-- -- -- -- ok ok"),
+    ("recognition", "GET",   "/v1/competitions/{competition_id}",                       "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/judges",                "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants",              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/scores",                "-- -- ok -- -- --"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/advance",               "-- -- -- -- ok ok"),
+    # The category winner (A1) or an organiser (L3+) files the training follow-up (REC-7).
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan", "ok -- -- -- ok ok"),  # noqa: E501
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions", "ok -- -- -- ok ok"),  # noqa: E501
+    ("recognition", "GET",   "/v1/teams/{team_id}/birthdays",                           "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/cases/reports/time-per-level",                        "-- -- -- -- ok ok"),
+    ("escalation",  "GET",   "/v1/cases/reports/breaches",                              "-- -- -- -- ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}",                                     "ok -- ok -- ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}/history",                             "ok -- ok -- ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}/stints",                              "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/acknowledge",                         "-- -- ok -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/escalate",                            "ok -- -- -- -- --"),
+    # The current handler or a superior above them in the chain (ESC-5 needs a resolution).
+    ("escalation",  "POST",  "/v1/cases/{case_id}/resolve",                             "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reopen",                              "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/emergency-report",                    "ok -- -- -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reply",                               "ok -- -- -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/instructions",                        "-- -- ok -- ok ok"),
+    ("escalation",  "GET",   "/v1/cases/{case_id}/instructions",                        "ok -- ok -- ok ok"),
+    # ESC-10 refusals (422): A1/A2 are not the duty chief or GM; L3/L5 name L4, not in another department.
+    ("escalation",  "POST",  "/v1/cases/{case_id}/department",                          "ok -- ok -- ok ok"),
+    # Only the handler named for the other department reports (ESC-10): the chain gets 422, team B 403.
+    ("escalation",  "POST",  "/v1/cases/{case_id}/department-result",                   "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/callbacks",                           "ok -- ok -- ok ok"),
+    # ESC-1: the owner may not shirk: A1 gets 422 (recorded, case.shirked published); others 403.
+    ("escalation",  "POST",  "/v1/cases/{case_id}/handoff",                             "ok -- -- -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reject",                              "ok -- -- -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/attribution",                         "-- -- ok -- ok ok"),
+    ("escalation",  "GET",   "/v1/categories",                                          "ok ok ok ok ok ok"),
+    ("escalation",  "POST",  "/v1/categories",                                          "-- -- -- -- ok ok"),
+    ("escalation",  "GET",   "/v1/categories/{category_id}",                            "ok ok ok ok ok ok"),
+    ("escalation",  "PATCH", "/v1/categories/{category_id}",                            "-- -- -- -- ok ok"),
+]
+# fmt: on
+
+
+# ---------------------------------------------------------------------------------------------- bodies
+def _day(world: World, days: int, hour: int = 9) -> datetime:
+    now: datetime = world.clock.now()
+    return (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _ids(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in d.items()}
+
+
+def _sch(w: World) -> dict[str, Any]:
+    return w.params["scheduling"]  # type: ignore[no-any-return]
+
+
+QUERY: dict[tuple[str, str], str] = {
+    ("GET", "/v1/shifts"): "from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z",
+    ("GET", "/v1/coverage"): "from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z",
+    ("GET", "/v1/holidays"): "from=2026-01-01",
+    ("GET", "/v1/teams/{team_id}/bonus-points"): "month=2026-10",
+}
+
+BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
+    # scheduling
+    ("POST", "/v1/teams"): lambda w: {"name": f"Team {uuid.uuid4().hex[:4]}"},
+    ("PATCH", "/v1/teams/{team_id}"): lambda w: {"name": "Team A (day)"},
+    ("POST", "/v1/employees"): lambda w: _ids({"name": "New Agent", "level": 1, "team_id": w.teams["A"],
+                                              "superior_id": w.people["A2"].id}),
+    ("POST", "/v1/employee-imports"): lambda w: [_ids({"name": "Imported Agent", "level": 1,
+                                                       "team_id": w.teams["A"], "superior_id": w.people["A2"].id})],
+    ("PATCH", "/v1/employees/{employee_id}"): lambda w: {"certified": True},
+    ("POST", "/v1/shifts"): lambda w: _ids({"team_id": w.teams["A"], "name": "late", "required_headcount": 1,
+                                            "starts_at": _day(w, 20, 14).isoformat(),
+                                            "ends_at": _day(w, 20, 22).isoformat()}),
+    ("PATCH", "/v1/shifts/{shift_id}"): lambda w: {"name": "early shift"},
+    ("POST", "/v1/shifts/{shift_id}/assignments"): lambda w: {"employee_id": str(w.people["A3"].id)},
+    ("POST", "/v1/shifts/{shift_id}/staffing-changes"): lambda w: {"kind": "reduce_headcount", "new_headcount": 1,
+                                                                   "reason": "Quiet day forecast"},
+    ("POST", "/v1/staffing-changes/{change_id}/approve"): lambda w: {"note": "fine"},
+    ("POST", "/v1/staffing-changes/{change_id}/reject"): lambda w: {"reason": "We need the cover"},
+    ("POST", "/v1/holidays"): lambda w: {"day": "2027-01-01", "name": "New Year"},
+    ("POST", "/v1/swaps"): lambda w: _ids({"requester_assignment_id": _sch(w)["a1_assignment"],
+                                           "counterpart_assignment_id": _sch(w)["a3_assignment"], "note": "family"}),
+    ("POST", "/v1/swaps/{swap_id}/approve"): lambda w: {},
+    ("POST", "/v1/swaps/{swap_id}/reject"): lambda w: {"reason": "Not this week"},
+    ("POST", "/v1/swaps/{swap_id}/reverse"): lambda w: {"reason": "Mistake in the roster"},
+    ("POST", "/v1/leave"): lambda w: {"leave_type": "sick", "starts_at": _day(w, 30, 9).isoformat(),
+                                      "ends_at": _day(w, 30, 17).isoformat(), "reason": "moving house"},
+    ("POST", "/v1/leave/{leave_id}/approve"): lambda w: {},
+    ("POST", "/v1/leave/{leave_id}/reject"): lambda w: {"reason": "Peak week"},
+    ("POST", "/v1/handovers"): lambda w: _ids({"team_id": w.teams["A"], "outgoing_shift_id": _sch(w)["shift_id"],
+                                               "incoming_shift_id": _sch(w)["shift_2"]}),
+    ("PUT", "/v1/handovers/{handover_id}/report"): lambda w: {"instructions": "Watch the billing queue",
+                                                              "major_events": "none", "equipment_ok": True},
+    ("POST", "/v1/handovers/{handover_id}/items"): lambda w: _ids({"title": "Refund", "progress": "waiting",
+                                                                   "contacts": "Ms. Li 138", "receiver_id":
+                                                                   w.people["A3"].id}),
+    ("POST", "/v1/handovers/{handover_id}/questions"): lambda w: {"question": "Is the refund approved?"},
+    ("POST", "/v1/handover-questions/{question_id}/answer"): lambda w: {"answer": "Yes, approved."},
+    ("POST", "/v1/handover-items/{item_id}/acknowledge"): lambda w: {"read_back": "I chase the refund tomorrow."},
+    ("POST", "/v1/handover-items/{item_id}/resolve"): lambda w: {"resolution": "Refunded"},
+    ("POST", "/v1/interactions"): lambda w: _ids({"external_id": f"acd-{uuid.uuid4().hex[:6]}",
+                                                  "employee_id": w.people["A1"].id, "state": "in_progress"}),
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------- world
+def _id(body: Any) -> uuid.UUID:
+    return uuid.UUID(body["id"])
+
+
+async def _shift(w: World, team: str, days: int, *people: str, hour: int = 9) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    start = _day(w, days, hour)
+    shift = await w.ok("scheduling", "POST", "/v1/shifts", f"{team}2", _ids({
+        "team_id": w.teams[team], "name": f"day {days}", "required_headcount": 2,
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}))  # fmt: skip
+    assignments = []
+    for person in people:
+        created = await w.ok(
+            "scheduling",
+            "POST",
+            f"/v1/shifts/{shift['id']}/assignments",
+            "L3",
+            {"employee_id": str(w.people[person].id)},
+        )
+        assignments.append(_id(created))
+    return _id(shift), assignments
+
+
+async def build_scheduling(w: World) -> None:
+    p = w.params["scheduling"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id}
+    p["shift_id"], (p["a1_assignment"],) = await _shift(w, "A", 5, "A1")
+    p["shift_2"], (p["a3_assignment"],) = await _shift(w, "A", 5, "A3", hour=17)
+    await _shift(w, "B", 5, "B1")
+    swap = await w.ok("scheduling", "POST", "/v1/swaps", "A1", BODIES[("POST", "/v1/swaps")](w))
+    p["swap_id"] = _id(swap)
+    leave = await w.ok("scheduling", "POST", "/v1/leave", "A1", BODIES[("POST", "/v1/leave")](w))
+    p["leave_id"] = _id(leave)
+    change = await w.ok(
+        "scheduling",
+        "POST",
+        f"/v1/shifts/{p['shift_id']}/staffing-changes",
+        "A2",
+        {"kind": "remove_assignment", "assignment_id": str(p["a1_assignment"]), "reason": "Training"},
+    )
+    p["change_id"] = _id(change)
+    handover = await w.ok("scheduling", "POST", "/v1/handovers", "A2", BODIES[("POST", "/v1/handovers")](w))
+    p["handover_id"] = _id(handover)
+    item = await w.ok(
+        "scheduling",
+        "POST",
+        f"/v1/handovers/{p['handover_id']}/items",
+        "A1",
+        BODIES[("POST", "/v1/handovers/{handover_id}/items")](w),
+    )
+    p["item_id"] = _id(item)
+    question = await w.ok(
+        "scheduling",
+        "POST",
+        f"/v1/handovers/{p['handover_id']}/questions",
+        "A3",
+        {"question": "Is the refund approved?"},
+    )
+    p["question_id"] = _id(question)
+
+
+_counter = iter(range(7, 1000))
+
+
+async def fresh_swap(w: World, stage: str) -> dict[str, Any]:
+    """A new swap of A1 with A3 on a day of its own, carried to `stage`."""
+    day = next(_counter)
+    _, (mine,) = await _shift(w, "A", day, "A1")
+    _, (theirs,) = await _shift(w, "A", day, "A3", hour=17)
+    body = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs)}
+    swap_id = _id(await w.ok("scheduling", "POST", "/v1/swaps", "A1", body))
+    steps = {"requested": [], "accepted": [("A3", "accept")], "signed": [("A3", "accept"), ("A2", "sign")]}
+    steps["approved"] = [*steps["signed"], ("L3", "approve")]
+    for who, action in steps[stage]:
+        await w.ok("scheduling", "POST", f"/v1/swaps/{swap_id}/{action}", who, {} if action == "approve" else None)
+    return {"swap_id": swap_id}
+
+
+async def fresh_leave(w: World, stage: str = "requested") -> dict[str, Any]:
+    start = _day(w, next(_counter) + 40, 9)
+    body = {"leave_type": "sick", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}
+    leave_id = _id(await w.ok("scheduling", "POST", "/v1/leave", "A1", body))
+    if stage == "first_approved":
+        await w.ok("scheduling", "POST", f"/v1/leave/{leave_id}/approve", "A2", {})
+    return {"leave_id": leave_id}
+
+
+async def fresh_change(w: World) -> dict[str, Any]:
+    shift, _ = await _shift(w, "A", next(_counter), "A1", "A3")
+    body = {"kind": "reduce_headcount", "new_headcount": 1, "reason": "Quiet day forecast"}
+    change = await w.ok("scheduling", "POST", f"/v1/shifts/{shift}/staffing-changes", "A2", body)
+    return {"change_id": _id(change), "shift_id": shift}
+
+
+async def fresh_handover(w: World, stage: str = "open") -> dict[str, Any]:
+    """Team A's handover from A1's day shift to A3's evening shift, with A1's item for A3 and A3's question."""
+    day = next(_counter)
+    outgoing, _ = await _shift(w, "A", day, "A1")
+    incoming, _ = await _shift(w, "A", day, "A3", hour=17)
+    body = _ids({"team_id": w.teams["A"], "outgoing_shift_id": outgoing, "incoming_shift_id": incoming})
+    handover = _id(await w.ok("scheduling", "POST", "/v1/handovers", "A2", body))
+    item = await w.ok("scheduling", "POST", f"/v1/handovers/{handover}/items", "A1",
+                      BODIES[("POST", "/v1/handovers/{handover_id}/items")](w))  # fmt: skip
+    question = await w.ok(
+        "scheduling", "POST", f"/v1/handovers/{handover}/questions", "A3", {"question": "Is the refund approved?"}
+    )
+    if stage == "acknowledged":
+        await w.ok("scheduling", "POST", f"/v1/handover-items/{item['id']}/acknowledge", "A3",
+                   {"read_back": "I chase the refund tomorrow."})  # fmt: skip
+    return {"handover_id": handover, "item_id": _id(item), "question_id": _id(question)}
+
+
+def _fresh(make: Callable[..., Awaitable[dict[str, Any]]], *args: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    return lambda w: make(w, *args)
+
+
+FRESH: dict[tuple[str, str, str], Callable[[World], Awaitable[dict[str, Any]]]] = {
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/accept"): _fresh(fresh_swap, "requested"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/sign"): _fresh(fresh_swap, "accepted"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/approve"): _fresh(fresh_swap, "signed"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/reject"): _fresh(fresh_swap, "signed"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/withdraw"): _fresh(fresh_swap, "requested"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/reverse"): _fresh(fresh_swap, "approved"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/approve"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/reject"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/withdraw"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/staffing-changes/{change_id}/approve"): _fresh(fresh_change),
+    ("scheduling", "POST", "/v1/staffing-changes/{change_id}/reject"): _fresh(fresh_change),
+    ("scheduling", "PUT", "/v1/handovers/{handover_id}/report"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/items"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/check-ins"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/questions"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handover-questions/{question_id}/answer"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handover-items/{item_id}/acknowledge"): _fresh(fresh_handover),
+    ("scheduling", "POST", "/v1/handover-items/{item_id}/resolve"): _fresh(fresh_handover, "acknowledged"),
+    ("scheduling", "POST", "/v1/handovers/{handover_id}/complete"): _fresh(fresh_handover),
+}
+
+
+SCORECARD = {
+    "name": "Inbound voice",
+    "sections": [{"title": "Call", "weight": 100, "items": [
+        {"code": "greeting", "text": "Greets with name", "dimension": "service_skills", "points": 10},
+        {"code": "accuracy", "text": "Gives correct information", "dimension": "efficiency", "points": 20},
+    ]}],
+}  # fmt: skip
+
+
+def _perf(w: World) -> dict[str, Any]:
+    return w.params["performance"]  # type: ignore[no-any-return]
+
+
+def _answers(w: World) -> list[dict[str, Any]]:
+    card = _perf(w)["card"]
+    return [{"item_id": i["id"], "result": "pass", "note": ""} for sec in card["sections"] for i in sec["items"]]
+
+
+def _evaluation(w: World, agent: str = "A1") -> dict[str, Any]:
+    return {"scorecard_id": _perf(w)["card"]["id"], "interaction_id": f"acd-{uuid.uuid4().hex[:8]}",
+            "agent_id": str(w.people[agent].id), "channel": "voice", "interaction_date": "2026-10-30",
+            "answers": _answers(w)}  # fmt: skip
+
+
+BODIES.update({
+    ("POST", "/v1/qa/scorecards"): lambda w: SCORECARD,
+    ("PATCH", "/v1/qa/scorecards/{scorecard_id}"): lambda w: {"name": "Inbound voice v2"},
+    ("POST", "/v1/qa/evaluations"): _evaluation,
+    ("PUT", "/v1/qa/evaluations/{evaluation_id}/answers"): lambda w: {"answers": _answers(w)},
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/dispute"): lambda w: {"reason": "The caller hung up first."},
+    ("POST", "/v1/qa/evaluations/{evaluation_id}/resolution"): lambda w: {"outcome": "upheld", "note": "Score stands."},
+    ("POST", "/v1/qa/calibrations"): lambda w: {k: v for k, v in _evaluation(w).items() if k != "answers"},
+    ("POST", "/v1/qa/calibrations/{calibration_id}/evaluations"): lambda w: {"answers": _answers(w)},
+    ("POST", "/v1/kpis"): lambda w: {"code": f"k{uuid.uuid4().hex[:6]}", "name": "Transfers", "kind": "sum",
+                                     "metric": "transfers", "direction": "lower", "target": 5, "weight": 1},
+    ("PATCH", "/v1/kpis/{code}"): lambda w: {"target": 85},
+    ("POST", "/v1/metrics/batches"): lambda w: {"source": "acd", "batch_id": f"b-{uuid.uuid4().hex[:6]}", "rows": [
+        {"agent_id": str(w.people["A1"].id), "day": "2026-10-05", "metric": "calls_handled", "value": 10}]},
+    ("POST", "/v1/periods"): lambda w: {"month": "2026-09"},
+    ("POST", "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments"): lambda w: {
+        "composite_delta": 1, "reason": "System outage on the 5th"},
+    ("POST", "/v1/bonus-points"): lambda w: {"agent_id": str(w.people["A1"].id), "month": "2026-10", "points": 2,
+                                             "reason": "Helped a colleague"},
+    ("POST", "/v1/coaching"): lambda w: {"agent_id": str(w.people["A1"].id), "goals": ["AHT under 300 s"]},
+    ("POST", "/v1/coaching/{coaching_id}/follow-ups"): lambda w: {"note": "AHT 310 s, keep going"},
+    ("POST", "/v1/training-results"): lambda w: {"agent_id": str(w.people["A1"].id), "course": "Billing",
+                                                 "kind": "assessment", "outcome": "passed", "taken_on": "2026-10-20"},
+    ("POST", "/v1/violations"): lambda w: {"employee_id": str(w.people["A1"].id), "kind": "absence",
+                                           "occurred_on": "2026-10-20", "detail": "No show"},
+    ("POST", "/v1/reviews/{review_id}/training"): lambda w: {"note": "Two days of off-post training"},
+    ("POST", "/v1/reviews/{review_id}/reassessment"): lambda w: {"note": "Passed the resit", "passed": True},
+})  # fmt: skip
+
+
+async def fresh_evaluation(w: World, stage: str) -> dict[str, Any]:
+    """A new evaluation of A1 by A2, carried to `stage` (draft, released, disputed)."""
+    evaluation = await w.ok("performance", "POST", "/v1/qa/evaluations", "A2", _evaluation(w))
+    if stage in ("released", "disputed"):
+        await w.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/release", "A2")
+    if stage == "disputed":
+        await w.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/dispute", "A1",
+                   {"reason": "The caller hung up first."})  # fmt: skip
+    return {"evaluation_id": _id(evaluation)}
+
+
+async def fresh_scorecard(w: World) -> dict[str, Any]:
+    return {"scorecard_id": _id(await w.ok("performance", "POST", "/v1/qa/scorecards", "L3", SCORECARD))}
+
+
+async def fresh_period(w: World) -> dict[str, Any]:
+    month = f"2025-{next(_counter) % 12 + 1:02d}"
+    return {"period_id": _id(await w.ok("performance", "POST", "/v1/periods", "L3", {"month": month}))}
+
+
+async def fresh_review(w: World) -> dict[str, Any]:
+    """A1 flagged for bottom-rank review by three attributed complaints in a month (PRF-7a)."""
+    app = w.apps["performance"]
+    handler = subscriptions(app.state.settings)[ComplaintAttributedV1]
+    month = next(_counter) % 12 + 1
+    async with app.state.session_factory() as session:
+        for day in (3, 14, 25):
+            event = ComplaintAttributedV1(
+                case_id=uuid.uuid4(), agent_id=w.people["A1"].id, verified_by=w.people["A2"].id,
+                category="service_attitude", complaint_date=datetime(2025, month, day).date(),
+                attributed_at=datetime(2025, month, day, tzinfo=UTC),
+            )  # fmt: skip
+            await handler(session, event, Envelope.wrap(event, time=datetime(2025, month, day, tzinfo=UTC)))
+        await session.commit()
+        reviews = set((await session.scalars(select(Review.id).where(Review.agent_id == w.people["A1"].id))).all())
+    used: set[uuid.UUID] = w.params.setdefault("used_reviews", set())
+    (new,) = reviews - used
+    used.add(new)
+    return {"review_id": new}
+
+
+async def fresh_coaching(w: World) -> dict[str, Any]:
+    return {
+        "coaching_id": _id(await w.ok("performance", "POST", "/v1/coaching", "A2", BODIES[("POST", "/v1/coaching")](w)))
+    }
+
+
+async def build_performance(w: World) -> None:
+    p = w.params["performance"] = {"team_id": w.teams["A"], "agent_id": w.people["A1"].id, "code": "csat"}
+    card = await w.ok("performance", "POST", "/v1/qa/scorecards", "L3", SCORECARD)
+    p["card"] = await w.ok("performance", "POST", f"/v1/qa/scorecards/{card['id']}/publish", "L3")
+    p["scorecard_id"] = _id(card)
+    p.update(await fresh_evaluation(w, "released"))
+    await w.ok("performance", "POST", "/v1/metrics/batches", "L3", {"source": "acd", "batch_id": "oct", "rows": [
+        {"agent_id": str(w.people[a].id), "day": "2026-10-05", "metric": "calls_handled", "value": 50}
+        for a in ("A1", "B1")]})  # fmt: skip
+    period = await w.ok("performance", "POST", "/v1/periods", "L3", {"month": "2026-10"})
+    p["period_id"] = _id(period)
+    await w.ok("performance", "POST", f"/v1/periods/{period['id']}/close", "L3")
+    calibration = await w.ok("performance", "POST", "/v1/qa/calibrations", "L3",
+                             BODIES[("POST", "/v1/qa/calibrations")](w))  # fmt: skip
+    p["calibration_id"] = _id(calibration)
+    coaching = await w.ok("performance", "POST", "/v1/coaching", "A2", BODIES[("POST", "/v1/coaching")](w))
+    p["coaching_id"] = _id(coaching)
+    p.update(await fresh_review(w))
+
+
+FRESH.update({
+    ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}"): fresh_scorecard,
+    ("performance", "POST", "/v1/qa/scorecards/{scorecard_id}/publish"): fresh_scorecard,
+    ("performance", "PUT", "/v1/qa/evaluations/{evaluation_id}/answers"): _fresh(fresh_evaluation, "draft"),
+    ("performance", "POST", "/v1/qa/evaluations/{evaluation_id}/release"): _fresh(fresh_evaluation, "draft"),
+    ("performance", "POST", "/v1/qa/evaluations/{evaluation_id}/dispute"): _fresh(fresh_evaluation, "released"),
+    ("performance", "POST", "/v1/qa/evaluations/{evaluation_id}/resolution"): _fresh(fresh_evaluation, "disputed"),
+    ("performance", "POST", "/v1/periods/{period_id}/close"): fresh_period,
+    ("performance", "POST", "/v1/reviews/{review_id}/training"): fresh_review,
+    ("performance", "POST", "/v1/coaching/{coaching_id}/follow-ups"): fresh_coaching,
+})  # fmt: skip
+
+
+def _rec(w: World) -> dict[str, Any]:
+    return w.params["recognition"]  # type: ignore[no-any-return]
+
+
+def _nomination(w: World) -> dict[str, Any]:
+    return {"award_id": str(_rec(w)["award"]), "nominee_id": str(w.people["A1"].id),
+            "reason": "Calmed an abusive caller and solved the billing problem on the first call.",
+            "evidence_links": ["https://crm.example.com/calls/8841"]}  # fmt: skip
+
+
+COMPETITION = {
+    "name": "Skills 2026",
+    "categories": [{"code": "product_expert", "name": "Product expert"}],
+    "criteria": [{"code": "accuracy", "name": "Accuracy", "max_score": 100}],
+    "finalists_per_category": 1,
+}
+
+BODIES.update({
+    ("POST", "/v1/awards"): lambda w: {"code": f"aw_{uuid.uuid4().hex[:6]}", "name": "Night Owl", "scope": "individual",
+                                       "material": False, "form": "certificate", "frequency": "monthly",
+                                       "approver_level": 2, "criteria": "Most night shifts covered."},
+    ("POST", "/v1/nominations"): _nomination,
+    ("POST", "/v1/nominations/{nomination_id}/approve"): lambda w: {"note": "Well deserved", "amount": "500"},
+    ("POST", "/v1/nominations/{nomination_id}/reject"): lambda w: {"note": "Not this month"},
+    ("POST", "/v1/pools"): lambda w: {"award_id": str(_rec(w)["bonus_award"]), "team_id": str(w.teams["A"]),
+                                      "total_amount": "1500", "basis": "composite score (October)",
+                                      "reason": "October team bonus, split by composite score.",
+                                      "shares": [{"employee_id": str(w.people["A1"].id), "amount": "900",
+                                                  "basis_value": 95},
+                                                 {"employee_id": str(w.people["A3"].id), "amount": "600",
+                                                  "basis_value": 70}]},
+    ("POST", "/v1/grants/{grant_id}/letter"): lambda w: {"signer_id": str(w.people["L4"].id)},
+    ("POST", "/v1/track-rules"): lambda w: {"track": "qa_top", "scope": "team",
+                                            "award_id": str(_rec(w)["track_award"])},
+    ("PATCH", "/v1/track-rules/{rule_id}"): lambda w: {"min_agents": 3},
+    ("POST", "/v1/praise"): lambda w: {"receiver_id": str(w.people["A1"].id), "points": 1,
+                                       "message": "Thanks for covering my queue", "value": "teamwork"},
+    ("POST", "/v1/praise/reciprocity-flags/{flag_id}/review"): lambda w: {"outcome": "cleared"},
+    ("POST", "/v1/rewards"): lambda w: {"name": "Cinema ticket", "cost_points": 1, "stock": 10},
+    ("POST", "/v1/rewards/{reward_id}/restock"): lambda w: {"add": 5},
+    ("POST", "/v1/redemptions"): lambda w: {"reward_id": str(_rec(w)["reward_id"])},
+    ("POST", "/v1/competitions"): lambda w: COMPETITION,
+    ("POST", "/v1/competitions/{competition_id}/judges"): lambda w: {"judge_ids": [str(w.people["L4"].id)]},
+    ("POST", "/v1/competitions/{competition_id}/entrants"): lambda w: {"category_code": "product_expert"},
+    ("POST", "/v1/competitions/{competition_id}/scores"): lambda w: {"entrant_id": str(w.params["row"]["entrant_id"]),
+                                                                     "scores": {"accuracy": 80}},
+    ("POST", "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan"): lambda w: {
+        "topic": "Product FAQ walk-through", "sessions_planned": 2},
+    ("POST", "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions"): lambda w: {
+        "held_on": "2026-11-02", "topic": "Product FAQ", "attendee_count": 12},
+})  # fmt: skip
+QUERY.update(
+    {
+        ("GET", "/v1/praise/leaderboard"): "month=2026-11",
+        ("GET", "/v1/reports/recognition-share"): "year=2026&quarter=4",
+    }
+)
+
+
+async def fresh_nomination(w: World) -> dict[str, Any]:
+    return {"nomination_id": _id(await w.ok("recognition", "POST", "/v1/nominations", "A2", _nomination(w)))}
+
+
+async def fresh_redemption(w: World) -> dict[str, Any]:
+    await w.ok("recognition", "POST", "/v1/praise", "A3", BODIES[("POST", "/v1/praise")](w))
+    body = {"reward_id": str(_rec(w)["reward_id"])}
+    return {"redemption_id": _id(await w.ok("recognition", "POST", "/v1/redemptions", "A1", body))}
+
+
+async def fresh_competition(w: World, stage: str = "registration") -> dict[str, Any]:
+    """A competition judged by A2 with A1 as its one entrant, carried to `stage`."""
+    competition = await w.ok("recognition", "POST", "/v1/competitions", "L3",
+                             {**COMPETITION, "judge_ids": [str(w.people["A2"].id)]})  # fmt: skip
+    base = f"/v1/competitions/{competition['id']}"
+    entrant = await w.ok("recognition", "POST", f"{base}/entrants", "A1", {"category_code": "product_expert"})
+    rounds = {"registration": 0, "preliminary": 1, "awarded": 3}[stage]
+    for n in range(rounds):
+        await w.ok("recognition", "POST", f"{base}/advance", "L3")
+        if n < 2:
+            await w.ok("recognition", "POST", f"{base}/scores", "A2",
+                       {"entrant_id": entrant["id"], "scores": {"accuracy": 80}})  # fmt: skip
+    return {"competition_id": _id(competition), "entrant_id": _id(entrant)}
+
+
+async def build_recognition(w: World) -> None:
+    p = w.params["recognition"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id, "action": "approve"}
+    async with w.apps["recognition"].state.session_factory() as session, session.begin():
+        await seed_catalog(session, now=w.clock.now())  # as the service's migrate step does
+    awards = {a["code"]: a["id"] for a in await w.ok("recognition", "GET", "/v1/awards", "A1")}
+    p["award"], p["bonus_award"] = awards["customer_satisfaction"], awards["team_performance_bonus"]
+    p["track_award"] = awards["most_improved"]
+    p.update(await fresh_nomination(w))
+    approved = await w.ok("recognition", "POST", f"/v1/nominations/{p['nomination_id']}/approve", "L3",
+                          {"note": "Well deserved", "amount": "500"})  # fmt: skip
+    p["grant_id"] = approved["grant_id"]
+    rule = await w.ok("recognition", "POST", "/v1/track-rules", "L3", BODIES[("POST", "/v1/track-rules")](w))
+    p["rule_id"] = _id(rule)
+    for _ in range(3):
+        for giver, receiver in (("A1", "A3"), ("A3", "A1")):
+            body = {"receiver_id": str(w.people[receiver].id), "points": 5, "message": "Thanks for the help",
+                    "value": "teamwork"}  # fmt: skip
+            await w.ok("recognition", "POST", "/v1/praise", giver, body)
+    (flag,) = await w.ok("recognition", "GET", "/v1/praise/reciprocity-flags", "L5")
+    p["flag_id"] = flag["id"]
+    reward = await w.ok("recognition", "POST", "/v1/rewards", "L3", BODIES[("POST", "/v1/rewards")](w))
+    p["reward_id"] = _id(reward)
+    p.update(await fresh_redemption(w))
+    p.update(await fresh_competition(w))
+
+
+FRESH.update(
+    {
+        ("recognition", "POST", "/v1/nominations/{nomination_id}/approve"): fresh_nomination,
+        ("recognition", "POST", "/v1/nominations/{nomination_id}/reject"): fresh_nomination,
+        ("recognition", "POST", "/v1/redemptions/{redemption_id}/{action}"): fresh_redemption,
+        ("recognition", "POST", "/v1/competitions/{competition_id}/scores"): _fresh(fresh_competition, "preliminary"),
+        ("recognition", "POST", "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan"): _fresh(
+            fresh_competition, "awarded"
+        ),
+        ("recognition", "POST", "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions"): _fresh(
+            fresh_competition, "awarded"
+        ),
+        ("recognition", "POST", "/v1/competitions/{competition_id}/advance"): fresh_competition,
+    }
+)
+
+
+CASE = {"category": "inquiry", "channel": "phone", "customer_contact": "Ms. Li, 138 0000 0000",
+        "description": "Billing question the agent cannot answer at once."}  # fmt: skip
+
+BODIES.update({
+    ("POST", "/v1/cases"): lambda w: CASE,
+    ("POST", "/v1/cases/{case_id}/escalate"): lambda w: {"reason": "Refund above my authority."},
+    ("POST", "/v1/cases/{case_id}/resolve"): lambda w: {"resolution": "Refunded the fee."},
+    ("POST", "/v1/cases/{case_id}/reopen"): lambda w: {"reason": "The customer called again."},
+    ("POST", "/v1/cases/{case_id}/emergency-report"): lambda w: {"text": "Blocked the card first."},
+    ("POST", "/v1/cases/{case_id}/instructions"): lambda w: {"text": "Offer the goodwill credit."},
+    ("POST", "/v1/cases/{case_id}/department"): lambda w: {"handler_id": str(w.people["L4"].id), "note": "billing"},
+    ("POST", "/v1/cases/{case_id}/department-result"): lambda w: {"text": "Billing corrected the invoice."},
+    ("POST", "/v1/cases/{case_id}/callbacks"): lambda w: {"reached": True, "satisfied": True},
+    ("POST", "/v1/cases/{case_id}/handoff"): lambda w: {"to_employee_id": str(w.people["A3"].id),
+                                                        "reason": "Busy"},
+    ("POST", "/v1/cases/{case_id}/reject"): lambda w: {"reason": "Not mine"},
+    ("POST", "/v1/cases/{case_id}/attribution"): lambda w: {"agent_id": str(w.people["A1"].id), "note": "verified"},
+    ("POST", "/v1/categories"): lambda w: {"code": f"c{uuid.uuid4().hex[:6]}", "name": "Fraud", "entry_level": 2,
+                                           "level_minutes": [30, 60, 120, 240, 480]},
+    ("PATCH", "/v1/categories/{category_id}"): lambda w: {"name": "Inquiry (slow)"},
+})  # fmt: skip
+
+
+async def fresh_case(w: World, stage: str = "open", **fields: Any) -> dict[str, Any]:
+    """A case opened by A1, carried to `stage` (open, escalated, resolved)."""
+    case = await w.ok("escalation", "POST", "/v1/cases", "A1", {**CASE, **fields})
+    if stage == "escalated":
+        await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/escalate", "A1", {"reason": "Above my authority."})
+    if stage == "resolved":
+        await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/resolve", "A1", {"resolution": "Answered."})
+    return {"case_id": _id(case)}
+
+
+async def build_escalation(w: World) -> None:
+    p = w.params["escalation"] = {}
+    categories = await w.ok("escalation", "GET", "/v1/categories", "A1")
+    p["category_id"] = next(c["id"] for c in categories["items"] if c["code"] == "inquiry")
+    p.update(await fresh_case(w))
+
+
+FRESH.update({
+    ("escalation", "POST", "/v1/cases/{case_id}/acknowledge"): _fresh(fresh_case, "escalated"),
+    ("escalation", "POST", "/v1/cases/{case_id}/escalate"): _fresh(fresh_case, "open"),
+    ("escalation", "POST", "/v1/cases/{case_id}/resolve"): _fresh(fresh_case, "open"),
+    ("escalation", "POST", "/v1/cases/{case_id}/reopen"): _fresh(fresh_case, "resolved"),
+    ("escalation", "POST", "/v1/cases/{case_id}/callbacks"): _fresh(fresh_case, "resolved"),
+    ("escalation", "POST", "/v1/cases/{case_id}/emergency-report"): lambda w: fresh_case(w, emergency=True),
+    ("escalation", "POST", "/v1/cases/{case_id}/reply"): lambda w: fresh_case(w, category="online_message"),
+    ("escalation", "POST", "/v1/cases/{case_id}/attribution"): lambda w: fresh_case(
+        w, "resolved", category="service_attitude", named_agent_id=str(w.people["A3"].id)),
+    ("escalation", "POST", "/v1/cases/{case_id}/department"): _fresh(fresh_case, "escalated"),
+    ("escalation", "POST", "/v1/cases/{case_id}/department-result"): _fresh(fresh_case, "escalated"),
+})  # fmt: skip
+
+
+BUILDERS = {
+    "scheduling": build_scheduling,
+    "performance": build_performance,
+    "recognition": build_recognition,
+    "escalation": build_escalation,
+}
+
+
+# ---------------------------------------------------------------------------------------------- tokens
+def expired_token(w: World, service: str) -> dict[str, str]:
+    settings = w.apps[service].state.settings
+    past = w.clock.now() - timedelta(days=2)
+    claims = {
+        "sub": str(w.people["A1"].id), "level": 1, "team": str(w.teams["A"]), "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience, "iat": int(past.timestamp()), "exp": int((past + timedelta(hours=1)).timestamp()),
+    }  # fmt: skip
+    return {"Authorization": "Bearer " + jwt.encode(claims, settings.jwt_secret, algorithm="HS256")}
+
+
+def forged_token(w: World, service: str) -> dict[str, str]:
+    settings = w.apps[service].state.settings
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(w.people["L5"].id), "level": 5, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+        "iat": int(now.timestamp()), "exp": int((now + timedelta(hours=1)).timestamp()),
+    }  # fmt: skip
+    return {"Authorization": "Bearer " + jwt.encode(claims, "not-the-secret-" + "x" * 32, algorithm="HS256")}
+
+
+def routes(w: World, service: str) -> set[tuple[str, str]]:
+    found = set()
+    for context in iter_route_contexts(w.apps[service].routes):
+        methods = getattr(context, "methods", None) or getattr(context.original_route, "methods", None) or ()
+        for method in methods:
+            if method != "HEAD" and context.path not in PUBLIC:
+                found.add((method, context.path))
+    return found
+
+
+def fill(path: str, params: dict[str, Any]) -> str:
+    out = path
+    for name, value in params.items():
+        out = out.replace("{" + name + "}", str(value))
+    assert "{" not in out, f"no value for a path parameter of {path}"
+    return out
+
+
+DISCOVER = os.environ.get("ACCESS_DISCOVER") == "1"
+
+
+@pytest.mark.parametrize("service", list(BUILDERS))
+async def test_access_matrix(world: World, service: str) -> None:
+    rows = [r for r in MATRIX if r[0] == service]
+    listed = {(m, p) for _, m, p, _ in rows}
+    missing = routes(world, service) - listed
+    stale = listed - routes(world, service)
+    assert not stale, f"rows for endpoints that do not exist: {sorted(stale)}"
+    await BUILDERS[service](world)
+    failures: list[str] = []
+    observed: list[str] = []
+    for _, method, path, cells in rows:
+        expected = dict(zip(PERSONAS, cells.split(), strict=True))
+        params = dict(world.params[service])
+        if (service, method, path) in FRESH:
+            params.update(await FRESH[(service, method, path)](world))
+        world.params["row"] = params
+        url = fill(path, params)
+        if (method, path) in QUERY:
+            url += "?" + QUERY[(method, path)]
+        body_of = BODIES.get((method, path))
+        body = body_of(world) if body_of else ({} if method in ("POST", "PUT", "PATCH") else None)
+        for label, headers in (
+            ("none", {}),
+            ("expired", expired_token(world, service)),
+            ("forged", forged_token(world, service)),
+        ):
+            response = await world.call(service, method, url, headers, body)
+            if response.status_code != 401:
+                failures.append(f"{method} {path} with {label} token: {response.status_code}")
+        order = sorted(PERSONAS, key=lambda p: expected[p] == "ok")  # the denied call first
+        got: dict[str, int] = {}
+        for persona in order:
+            response = await world.call(service, method, url, persona, body)
+            got[persona] = response.status_code
+            status = response.status_code
+            if DISCOVER and 400 <= status < 500 and status not in (401, 403):
+                print(f"{method} {path} {persona} {status} {response.text[:160]}")
+            wrong = {
+                "ok": status in (401, 403),
+                "--": status not in (401, 403),
+                "nf": status != 404,
+                "rl": status != 422 or "rule" not in response.json(),
+            }
+            if status >= 500 or wrong[expected[persona]]:
+                failures.append(
+                    f"{method} {path} as {persona}: expected {expected[persona]}, got {response.status_code}"
+                    f" {response.text[:200]}"
+                )
+        observed.append(f"{method:6} {path:60} " + " ".join(f"{got[p]:3}" for p in PERSONAS))
+    if DISCOVER:
+        print("\n".join(observed))
+    assert not missing, f"endpoints not in the access matrix: {sorted(missing)}"
+    assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------- lists
+# (service, list path, the fields naming whose record an item is). A persona may see records of
+# SPAN[persona] only; L3 and L5 see everyone.
+PRIVATE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("scheduling", "/v1/employees", ("id",)),
+    ("scheduling", "/v1/assignments", ("employee_id",)),
+    ("scheduling", "/v1/leave", ("employee_id",)),
+    ("scheduling", "/v1/swaps", ("requester_id", "counterpart_id")),
+    ("performance", "/v1/qa/evaluations", ("agent_id",)),
+    ("performance", "/v1/metrics", ("agent_id",)),
+    ("performance", "/v1/periods/{period_id}/scorecards", ("agent_id",)),
+    ("performance", "/v1/coaching", ("agent_id",)),
+    ("performance", "/v1/reviews", ("agent_id",)),
+    ("performance", "/v1/new-hires", ("agent_id",)),
+    ("recognition", "/v1/nominations", ("nominee_id",)),
+    ("recognition", "/v1/redemptions", ("employee_id",)),  # leaders see none: redemptions are decided by L3+
+    ("escalation", "/v1/cases", ("owner_id", "handler_id")),
+]
+SPAN = {"A1": ("A1",), "B1": ("B1",), "A2": ("A1", "A2", "A3"), "B2": ("B1", "B2", "B3")}
+
+
+def _items(body: Any) -> list[dict[str, Any]]:
+    return body["items"] if isinstance(body, dict) else body  # type: ignore[no-any-return]
+
+
+async def w_mirror_team_b(w: World) -> None:
+    """Team B's own records in every private list: B1's assignment, leave, swap, evaluation, coaching,
+    review, nomination, redemption and case (B1's metrics and scorecard come from the October batch)."""
+    day = next(_counter)
+    _, (mine,) = await _shift(w, "B", day, "B1")
+    _, (theirs,) = await _shift(w, "B", day, "B3", hour=17)
+    swap = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs)}
+    await w.ok("scheduling", "POST", "/v1/swaps", "B1", swap)
+    start = _day(w, 60, 9)
+    leave = {"leave_type": "sick", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}
+    await w.ok("scheduling", "POST", "/v1/leave", "B1", leave)
+    evaluation = await w.ok("performance", "POST", "/v1/qa/evaluations", "B2", _evaluation(w, "B1"))
+    await w.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/release", "B2")
+    await w.ok("performance", "POST", "/v1/coaching", "B2", {"agent_id": str(w.people["B1"].id), "goals": ["FCR"]})
+    handler = subscriptions(w.apps["performance"].state.settings)[ComplaintAttributedV1]
+    async with w.apps["performance"].state.session_factory() as session:
+        for day_of_month in (3, 14, 25):
+            event = ComplaintAttributedV1(
+                case_id=uuid.uuid4(), agent_id=w.people["B1"].id, verified_by=w.people["B2"].id,
+                category="service_attitude", complaint_date=datetime(2026, 10, day_of_month).date(),
+                attributed_at=datetime(2026, 10, day_of_month, tzinfo=UTC),
+            )  # fmt: skip
+            await handler(session, event, Envelope.wrap(event, time=datetime(2026, 10, 28, tzinfo=UTC)))
+        await session.commit()
+    await w.ok("recognition", "POST", "/v1/nominations", "B2", {**_nomination(w), "nominee_id": str(w.people["B1"].id)})
+    praise = {
+        "receiver_id": str(w.people["B1"].id),
+        "points": 2,
+        "message": "Thanks for the cover",
+        "value": "teamwork",
+    }
+    await w.ok("recognition", "POST", "/v1/praise", "B3", praise)
+    await w.ok("recognition", "POST", "/v1/redemptions", "B1", {"reward_id": str(_rec(w)["reward_id"])})
+    await w.ok("escalation", "POST", "/v1/cases", "B1", CASE)
+
+
+async def test_lists_never_show_another_teams_private_data(world: World) -> None:
+    for build in BUILDERS.values():
+        await build(world)
+    await w_mirror_team_b(world)
+    for service, path, fields in PRIVATE_LISTS:
+        url = fill(path, world.params[service])
+        if DISCOVER:
+            sample = _items(await world.ok(service, "GET", url, "L5"))
+            print(service, path, len(sample), sorted(sample[0]) if sample else None)
+        everyone = {
+            uuid.UUID(item[f]) for item in _items(await world.ok(service, "GET", url, "L5")) for f in fields if item[f]
+        }
+        assert {world.people["A1"].id, world.people["B1"].id} <= everyone, f"{path}: fixture data missing"
+        for persona, span in SPAN.items():
+            allowed = {world.people[p].id for p in span}
+            seen: set[uuid.UUID] = set()
+            for item in _items(await world.ok(service, "GET", url, persona)):
+                owners = {uuid.UUID(item[f]) for f in fields if item[f]}
+                assert owners & allowed, f"{path} as {persona} shows another team's record: {item}"
+                seen |= owners
+            if path != "/v1/redemptions" or persona in ("A1", "B1"):
+                assert world.people[span[0]].id in seen, f"{path} as {persona} hides the persona's own records"
+            # Asking for the other team's agent by a filter does not widen the view either.
+            other = world.people["B1" if persona.startswith("A") else "A1"].id
+            separator = "&" if "?" in url else "?"
+            for filtered in (f"{url}{separator}agent_id={other}", f"{url}{separator}employee_id={other}"):
+                response = await world.call(service, "GET", filtered, persona)
+                assert response.status_code in (200, 403, 404, 422), (filtered, persona, response.text)
+                if response.status_code == 200:
+                    for item in _items(response.json()):
+                        owners = {uuid.UUID(item[f]) for f in fields if item[f]}
+                        assert owners & allowed, f"{filtered} as {persona} shows another team's record: {item}"
+
+
+async def test_award_amounts_and_customer_contacts_stay_in_the_chain(world: World) -> None:
+    """A grant's material amount shows only to the recipient and their chain; a case's customer contact too."""
+    await build_recognition(world)
+    await build_escalation(world)
+    grant = f"/v1/grants/{world.params['recognition']['grant_id']}"
+    case = f"/v1/cases/{world.params['escalation']['case_id']}"
+    for persona in PERSONAS:
+        in_chain = persona in ("A1", "A2", "L3", "L5")
+        shown = await world.ok("recognition", "GET", grant, persona)
+        assert (shown["amount"] is not None) == in_chain, (persona, shown)
+        assert shown["amount_hidden"] is not in_chain
+        wall = await world.ok("recognition", "GET", "/v1/honor-wall", persona)
+        [entry] = [i for i in _items(wall) if i["recipient_id"] == str(world.people["A1"].id)]
+        assert (entry["amount"] is not None) == in_chain, (persona, entry)
+        assert entry["amount_hidden"] is not in_chain, (persona, entry)
+        if in_chain:
+            assert (await world.ok("escalation", "GET", case, persona))["customer_contact"]
+        listed = _items(await world.ok("escalation", "GET", "/v1/cases", persona))
+        assert all(c["customer_contact"] for c in listed) if in_chain else not listed
