@@ -8,19 +8,15 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
-import performance
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.testing import TestDatabases, bearer, http_client, seed_person
-from performance.kpi.models import KpiDefinition
 
 SERVICES = ("scheduling", "performance", "recognition", "escalation")
 PERSONAS = ("A1", "B1", "A2", "B2", "L3", "L5")
@@ -127,30 +123,6 @@ async def _org(world: World) -> None:
                 )
 
 
-def _seed_migration() -> Any:
-    path = next((Path(performance.__file__).parent / "migrations" / "versions").glob("*_seed_standard_kpis.py"))
-    spec = importlib.util.spec_from_file_location("seed_standard_kpis", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-async def reseed_standard_kpis(app: FastAPI) -> None:
-    """The migration seeds the standard KPIs; PostgreSQL test databases are truncated between tests."""
-    async with app.state.session_factory() as s:
-        if await s.scalar(select(func.count()).select_from(KpiDefinition)):
-            return
-        seed = _seed_migration()
-        keys = ("code", "name", "description", "kind", "metric", "denominator_metric", "scale", "threshold",
-                "threshold_op", "direction", "target", "new_hire_target", "weight")  # fmt: skip
-        for values in seed.STANDARD:
-            row = dict(zip(keys, values, strict=True))
-            s.add(KpiDefinition(id=uuid.UUID(seed.IDS[row["code"]]), active=True, updated_at=datetime.now(UTC), **row))
-        await s.commit()
-
-
 @pytest.fixture
 async def world(test_databases: TestDatabases) -> AsyncIterator[World]:
     clock = FrozenClock()
@@ -171,7 +143,6 @@ async def world(test_databases: TestDatabases) -> AsyncIterator[World]:
             exits.push_async_callback(app.state.engine.dispose)
             apps[service] = app
             clients[service] = await exits.enter_async_context(http_client(app))
-        await reseed_standard_kpis(apps["performance"])
         built = World(clock, apps, clients)
         await _org(built)
         yield built
