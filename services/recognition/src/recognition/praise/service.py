@@ -362,7 +362,8 @@ async def decide_redemption(
         raise NotFound(f"Redemption {redemption_id} does not exist.")
     allowed = {"approve": {"requested"}, "reject": {"requested", "approved"}, "fulfil": {"approved"}}[action]
     if redemption.status not in allowed:
-        raise Conflict(f"A redemption that is {redemption.status} cannot be {action}ed.")
+        past = {"approve": "approved", "reject": "rejected", "fulfil": "fulfilled"}[action]
+        raise Conflict(f"A redemption that is {redemption.status} cannot be {past}.")
     if action == "approve":
         redemption.status = "approved"
         redemption.decided_by, redemption.decided_at = principal.employee_id, now
