@@ -23,7 +23,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bench.harness import PYTHON, Figure, Report, Stack
 from bench.profile import profile_pid
@@ -54,21 +54,52 @@ class Endpoint:
 
 NEW_AGENT = '{"name": "agent {n}", "level": 1, "team_id": "{team_w}", "superior_id": "{leader_w}"}'
 
+NEW_CASE = (
+    '{"category": "inquiry", "channel": "phone", "customer_contact": "customer {n}", '
+    '"description": "Asks about the bill ({n})."}'
+)
+METRIC_BATCH = (
+    '{"source": "acd", "batch_id": "bench-{n}", "rows": ['
+    '{"agent_id": "{agent_a}", "day": "2026-10-05", "metric": "calls_handled", "value": 100}, '
+    '{"agent_id": "{agent_a}", "day": "2026-10-05", "metric": "handle_seconds", "value": 27000}]}'
+)
+NOMINATION = '{"award_id": "{award}", "nominee_id": "{agent_a2}", "reason": "Calm with an angry caller, {n}."}'
+
 ENDPOINTS: list[Endpoint] = [
     Endpoint("scheduling", "read", "GET", "/v1/employees?limit=50", "L2"),
     Endpoint("scheduling", "write", "POST", "/v1/employees", "L5", NEW_AGENT, 201, idempotency_half=True),
     Endpoint("scheduling", "write", "POST", "/v1/teams", "L5", '{"name": "team {n}"}', 201, idempotency_half=True),
-    # When the other services land, one line each, for example:
-    # Endpoint("escalation", "read", "GET", "/v1/cases?limit=50", "L1"),
-    # Endpoint("escalation", "write", "POST", "/v1/cases", "L1", '{"customer_ref": "c-{n}", ...}', 201, True),
-    # Endpoint("scheduling", "write", "POST", "/v1/swaps", "L1", '{...}', 201, True),
-    # Endpoint("performance", "write", "POST", "/v1/evaluations/{evaluation_id}/release", "L2"),
-    # Endpoint("recognition", "write", "POST", "/v1/praise", "L1", '{"to": "{agent_b}", "text": "{n}"}', 201, True),
+    Endpoint("escalation", "read", "GET", "/v1/cases/mine?limit=50", "L1"),
+    Endpoint("escalation", "write", "POST", "/v1/cases", "L1", NEW_CASE, 201, idempotency_half=True),
+    Endpoint("performance", "read", "GET", "/v1/evaluations?limit=50", "L2"),
+    Endpoint("performance", "write", "POST", "/v1/metrics/batches", "L3", METRIC_BATCH, 200, idempotency_half=True),
+    Endpoint("recognition", "read", "GET", "/v1/honor-wall?limit=50", "L1"),
+    Endpoint("recognition", "write", "POST", "/v1/nominations", "L1", NOMINATION, 201, idempotency_half=True),
 ]
 
 # Extra data a service's endpoints need beyond the org (seeded over HTTP after the org is there).
 Seeder = Callable[[str, dict[str, str], dict[str, str]], None]
-SEEDERS: dict[str, Seeder] = {}
+
+
+def _get(url: str, path: str, token: str) -> Any:
+    request = urllib.request.Request(f"{url}{path}", headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
+def seed_cases(url: str, ids: dict[str, str], tokens: dict[str, str]) -> None:
+    """A page of open cases for the agent whose list is read."""
+    for n in range(50):
+        _call(url, "POST", "/v1/cases", tokens["L1"], json.loads(NEW_CASE.replace("{n}", f"seed-{n}")))
+
+
+def seed_award(url: str, ids: dict[str, str], tokens: dict[str, str]) -> None:
+    """An individual award from the seeded catalog to nominate for."""
+    awards = _get(url, "/v1/awards", tokens["L1"])
+    ids["award"] = next(str(a["id"]) for a in awards if a["scope"] == "individual" and not a["material"])
+
+
+SEEDERS: dict[str, Seeder] = {"escalation": seed_cases, "recognition": seed_award}
 
 TEAMS = 6  # team A (read), team W (writes) and four more, so visibility filters have work to do
 AGENTS_PER_TEAM = 49  # with its leader, team A fills a page of 50
@@ -108,6 +139,8 @@ def seed_org(scheduling_url: str) -> tuple[dict[str, str], dict[str, str], int]:
             agent_id = str(uuid.uuid4())
             if agent == 0:
                 ids[f"agent_{tag}"] = agent_id
+            elif agent == 1:
+                ids[f"agent_{tag}2"] = agent_id
             rows.append(
                 {"id": agent_id, "name": f"Agent {tag}-{agent:02d}", "level": 1, "superior_id": leader_id}
                 | {"team_id": team_id, "hire_date": "2026-03-01"}

@@ -2,64 +2,35 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.scheduling import TeamUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_team_upserted
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import TestDatabases, bearer, http_client, seed_person
+from callcenter_shared.testing import bearer, seed_person
 from recognition.award.catalog import seed_catalog
-from recognition.main import create_app
 from recognition.settings import Settings
 
 
 @pytest.fixture
-def settings_factory() -> Callable[..., Settings]:
-    def make(database_url: str, **overrides: object) -> Settings:
-        values: dict[str, object] = {
-            "database_url": database_url,
-            "env": "test",
-            "relay_enabled": False,
-            "consumer_enabled": False,
-            "worker_enabled": False,
-        }
-        values.update(overrides)
-        return Settings(**values)  # type: ignore[arg-type]
-
-    return make
+def service_package() -> str:
+    return "recognition"
 
 
 @pytest.fixture
-async def app(
-    test_databases: TestDatabases, clock: FrozenClock, settings_factory: Callable[..., Settings]
-) -> AsyncIterator[FastAPI]:
-    application = create_app(settings_factory(await test_databases.fresh("recognition")), clock=clock)
-    await seed(application)
-    yield application
-    await application.state.engine.dispose()
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as c:
-        yield c
-
-
-@pytest.fixture
-async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
-    async with app.state.session_factory() as s:
-        yield s
+async def app(app: FastAPI) -> FastAPI:
+    """The shared test app, with the award catalog and track rules seeded as `recognition.migrate` does."""
+    await seed(app)
+    return app
 
 
 @dataclass

@@ -8,6 +8,7 @@ the same tests on PostgreSQL, one database per service.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import shutil
 import socket
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,6 +193,58 @@ class TestDatabases:
 @pytest.fixture(scope="session")
 def test_databases(tmp_path_factory: pytest.TempPathFactory) -> TestDatabases:
     return TestDatabases(tmp_path_factory.mktemp("databases"))
+
+
+@pytest.fixture
+def service_package() -> str:
+    """The service a suite tests; each service's `tests/conftest.py` overrides this."""
+    raise pytest.UsageError("define a `service_package` fixture in the suite's conftest.py")
+
+
+@pytest.fixture
+def settings_factory(service_package: str) -> Callable[..., ServiceSettings]:
+    """Settings for a test app: background parts off, so tests drive them by hand."""
+    settings_class = importlib.import_module(f"{service_package}.settings").Settings
+
+    def make(database_url: str, **overrides: object) -> ServiceSettings:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "env": "test",
+            "relay_enabled": False,
+            "consumer_enabled": False,
+            "worker_enabled": False,
+            **overrides,
+        }
+        settings: ServiceSettings = settings_class(**values)
+        return settings
+
+    return make
+
+
+@pytest.fixture
+async def app(
+    service_package: str,
+    test_databases: TestDatabases,
+    clock: FrozenClock,
+    settings_factory: Callable[..., ServiceSettings],
+) -> AsyncIterator[FastAPI]:
+    """The suite's service on a fresh database, with the test clock."""
+    create_app = importlib.import_module(f"{service_package}.main").create_app
+    application: FastAPI = create_app(settings_factory(await test_databases.fresh(service_package)), clock=clock)
+    yield application
+    await application.state.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as c:
+        yield c
+
+
+@pytest.fixture
+async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
+    async with app.state.session_factory() as s:
+        yield s
 
 
 def database_name(url: str) -> str:

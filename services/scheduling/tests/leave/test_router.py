@@ -133,12 +133,16 @@ class TestHours:
 
 
 class TestProbation:
-    async def test_no_personal_leave_during_probation_LEV_4(self, floor: Any) -> None:
+    async def test_no_personal_leave_during_probation_LEV_4_ORG_4(self, floor: Any) -> None:
         newcomer = await floor.org.agent(floor.team_a, floor.leader_a, probation_end_date="2027-01-31")
         refused = await ask(floor, newcomer, "personal", at(10, 0), at(11, 0))
         assert refused.status_code == 422
         assert refused.json()["rule"] == "LEV-4"
         assert (await ask(floor, newcomer, "sick", at(10, 0), at(11, 0))).status_code == 201
+
+    async def test_personal_leave_allowed_once_probation_has_ended_ORG_4(self, floor: Any) -> None:
+        confirmed = await floor.org.agent(floor.team_a, floor.leader_a, probation_end_date="2026-01-31")
+        assert (await ask(floor, confirmed, "personal", at(10, 0), at(11, 0))).status_code == 201
 
 
 class TestHolidayAndInput:
