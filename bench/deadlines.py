@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
 
-from bench.harness import Figure, Report, percentile
+from bench.harness import Figure, Report, fresh_postgres_database, percentile
 from callcenter_shared.clock import SystemClock
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.deadlines import DeadlineWorker
@@ -34,17 +33,6 @@ from escalation.case.service import DEADLINE_HANDLERS, LEVEL_TIMEOUT
 from escalation.category import service as categories
 
 DATABASE = "bench_escalation_deadlines"
-
-
-async def prepare(base_url: str) -> str:
-    admin = create_engine(f"{base_url}/postgres", isolation_level="AUTOCOMMIT", pool_size=1)
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        await connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    await admin.dispose()
-    url = f"{base_url}/{DATABASE}"
-    await asyncio.to_thread(upgrade, "escalation", url)
-    return url
 
 
 async def seed(url: str, count: int, first_due: datetime, spread: timedelta) -> None:
@@ -87,8 +75,8 @@ async def seed(url: str, count: int, first_due: datetime, spread: timedelta) -> 
 
 async def run(count: int, poll: float) -> Report:
     report = Report("deadlines")
-    base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432").rstrip("/")
-    url = await prepare(base_url)
+    url = await asyncio.to_thread(fresh_postgres_database, DATABASE)
+    await asyncio.to_thread(upgrade, "escalation", url)
     first_due = datetime.now(UTC) + timedelta(seconds=20)  # seeding takes a few seconds
     await seed(url, count, first_due, timedelta(minutes=1))
     engines = [create_engine(url), create_engine(url)]

@@ -207,3 +207,26 @@ def port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def fresh_postgres_database(name: str) -> str:
+    """Drop and create database `name` on BENCH_POSTGRES_URL's server; its async URL."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from callcenter_shared.db import create_engine
+
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432").rstrip("/")
+
+    async def recreate() -> None:
+        admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT", pool_size=1)
+        try:
+            async with admin.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            await admin.dispose()
+
+    asyncio.run(recreate())
+    return f"{base}/{name}"

@@ -20,8 +20,10 @@ from callcenter_shared.deadlines import DeadlineHandler, DeadlineWorker
 from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
+from callcenter_shared.logs import configure_logging
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
-from callcenter_shared.settings import ServiceSettings
+from callcenter_shared.settings import Environment, ServiceSettings
+from callcenter_shared.tracing import TraceMiddleware
 from callcenter_shared.web import BodyLimitMiddleware, RequestMetricsMiddleware, probes
 
 
@@ -37,6 +39,8 @@ def build_app(
     openapi_tags: list[dict[str, Any]] | None = None,
 ) -> FastAPI:
     service = settings.service_name
+    if settings.env is not Environment.test:  # the test runner keeps its own log capture
+        configure_logging(settings.log_level, settings.log_format)
     clock = clock or SystemClock()
     subscriptions = dict(subscriptions or {})
     deadline_handlers = dict(deadline_handlers or {})
@@ -116,6 +120,7 @@ def build_app(
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.request_body_limit_bytes)
     app.add_middleware(RequestMetricsMiddleware, service=service)
+    app.add_middleware(TraceMiddleware)
     app.include_router(probes)
     for router in routers:
         app.include_router(router)

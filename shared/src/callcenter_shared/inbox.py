@@ -32,6 +32,7 @@ from callcenter_shared.streams import (
     stream_name,
 )
 from callcenter_shared.tables import inbox
+from callcenter_shared.tracing import current_traceparent, valid_or_new
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,12 @@ async def apply_once(session: AsyncSession, handler: Handler, event: Event, enve
     """Run the handler unless this event was applied before; True when it ran."""
     if not await record_once(session, envelope, at=at):
         return False
-    await handler(session, event, envelope)
+    # The handler's logs and the events it records continue the event's trace.
+    token = current_traceparent.set(valid_or_new(envelope.traceparent))
+    try:
+        await handler(session, event, envelope)
+    finally:
+        current_traceparent.reset(token)
     return True
 
 

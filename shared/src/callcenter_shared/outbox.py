@@ -23,6 +23,7 @@ from callcenter_shared.clock import Clock
 from callcenter_shared.envelope import Envelope, Event
 from callcenter_shared.streams import ensure_stream
 from callcenter_shared.tables import outbox
+from callcenter_shared.tracing import current_traceparent
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ PENDING_FLAG = "outbox_pending"
 
 async def add(session: AsyncSession, event: Event, *, at: datetime, traceparent: str | None = None) -> Envelope:
     """Record an event to publish once the caller's transaction commits."""
-    envelope = Envelope.wrap(event, time=at, traceparent=traceparent)
+    envelope = Envelope.wrap(event, time=at, traceparent=traceparent or current_traceparent.get())
     await session.execute(
         insert(outbox).values(
             event_id=envelope.id,
