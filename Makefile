@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := -e shared -e services/scheduling -e services/performance -e services/recognition -e services/escalation
 SERVICES := scheduling performance recognition escalation
 
-.PHONY: install run seed test test-postgres lint format token asyncapi bench clean
+.PHONY: install run seed test test-postgres lint format token asyncapi bench images clean
 
 $(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
 bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes docs/performance.md
 	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt
 	$(BIN)/python -m bench.run_all
+
+VERSION ?= 0.1.0
+REGISTRY ?= ghcr.io/callcenter
+images: ## Build the four service images (needs a Docker engine): make images VERSION=0.2.0
+	for service in $(SERVICES); do \
+		docker build --build-arg SERVICE=$$service -t $(REGISTRY)/$$service:$(VERSION) . || exit 1; \
+	done
 
 clean:
 	rm -rf var

@@ -152,6 +152,8 @@ def main() -> None:
     else:
         print("deadlines: not yet available")
         deadlines = "not yet available (bench/deadlines.py: 10,000 escalation deadlines, 2 workers on PostgreSQL)"
+    print("recognition at scale: 5,000 agents, 100,000 grants, 300,000 praises on PostgreSQL")
+    recognition = _run_json([PYTHON, "-m", "bench.recognition_scale"], timeout=600)
     print(f"KPI: running {KPI.relative_to(ROOT)} on SQLite (1,000 agents x 10 days x 10 metrics)")
     with tempfile.TemporaryDirectory() as scratch:
         kpi = _run_text([PYTHON, str(KPI)], timeout=600, env={"DATABASE_URL": f"sqlite+aiosqlite:///{scratch}/kpi.db"})
@@ -185,6 +187,7 @@ def main() -> None:
     lines += _section("HTTP: hottest read and main write against a bare FastAPI endpoint", http)
     lines += _section("Events: outbox relay against raw JetStream; end-to-end latency", events)
     lines += _section("Deadlines: 10,000 escalation deadlines, 2 workers on PostgreSQL", deadlines)
+    lines += _section("Recognition at scale: honor wall and leaderboard (PostgreSQL)", recognition)
     lines += ["## KPI ingestion and period close", ""]
     lines += ["1,000 agents x 10 days x 10 metrics (100,000 rows), SQLite:", "", "```", kpi, "```", ""]
     lines += ["5,000 agents x 30 days x 10 metrics (1.5 M rows), PostgreSQL (goal: close ≤ 30 s):", ""]
