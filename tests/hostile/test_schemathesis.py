@@ -31,6 +31,10 @@ SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 #   accepted encodings of the same value, not corruption; everything else malformed is
 #   still refused, as tests/hostile/test_inputs.py shows.
 EXCLUDED_CHECKS = "positive_data_acceptance,negative_data_rejection"
+# The stateful phase guesses links between operations from response shapes (an id from one
+# resource fed to another's path) and its outcome depends on what earlier requests created,
+# so it is not repeatable; the other phases are, with the fixed seed.
+PHASES = "examples,coverage,fuzzing"
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15")
 
 
@@ -72,7 +76,7 @@ async def test_generated_requests_never_get_a_500_and_match_the_schema(
         command = [
             str(Path(sys.executable).parent / "schemathesis"), "run", f"{url}/openapi.json",
             "--header", f"Authorization: Bearer {token}",
-            "--checks", "all", "--exclude-checks", EXCLUDED_CHECKS,
+            "--checks", "all", "--exclude-checks", EXCLUDED_CHECKS, "--phases", PHASES,
             "--max-examples", MAX_EXAMPLES, "--seed", "20261123",
             "--workers", "1", "--warnings", "off",
             "--report-dir", str(tmp_path),
