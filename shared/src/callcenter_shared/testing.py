@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Connection, MetaData, Table, make_url, text
+from sqlalchemy import Connection, MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import issue_development_token
@@ -245,10 +245,6 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
     async with app.state.session_factory() as s:
         yield s
-
-
-def database_name(url: str) -> str:
-    return make_url(url).database or ""
 
 
 def bearer(
