@@ -5,10 +5,12 @@ Needs PostgreSQL (`BENCH_POSTGRES_URL`, default postgresql+asyncpg://postgres@12
 the replicas claim rows with FOR UPDATE SKIP LOCKED, which SQLite does not have.
 
 Cases are written straight into the tables (as opened cases would be), with their level
-time-outs spread evenly over one minute of real time. Two `DeadlineWorker`s on separate
-engines, polling every 0.2 s, run escalation's real time-out handler. Lateness is each
-deadline's `fired_at - due_at`; "fired twice" counts cases with more than one
-`case.escalated` event in the outbox.
+time-outs spread evenly over one minute of real time. Two worker replicas, each its own
+process with its own engine (as two pods would be), run a `DeadlineWorker` with escalation's
+real time-out handler, polling every 0.2 s with the default lanes (`WORKER_CONCURRENCY`).
+Lateness is each deadline's `fired_at - due_at`, where `fired_at` is taken just before the
+batch commits; "fired twice" counts cases with more than one `case.escalated` event in the
+outbox.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import uvloop
 from sqlalchemy import func, insert, select, text
 
-from bench.harness import Figure, Report, fresh_postgres_database, percentile
+from bench.harness import PYTHON, ROOT, Figure, Report, fresh_postgres_database, percentile
 from callcenter_shared.clock import SystemClock
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.deadlines import DeadlineWorker
 from callcenter_shared.migrations import upgrade
+from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import deadline, outbox
 from callcenter_shared.testing import seed_person
 from escalation.case.models import Case, CaseStint
@@ -79,17 +83,15 @@ async def run(count: int, poll: float) -> Report:
     await asyncio.to_thread(upgrade, "escalation", url)
     first_due = datetime.now(UTC) + timedelta(seconds=20)  # seeding takes a few seconds
     await seed(url, count, first_due, timedelta(minutes=1))
-    engines = [create_engine(url), create_engine(url)]
-    workers = [
-        DeadlineWorker(
-            service="escalation", session_factory=create_session_factory(engine), handlers=DEADLINE_HANDLERS,
-            clock=SystemClock(), poll_seconds=poll, batch_size=200,
+    # Each replica is a process of its own, as two pods would be: they share only the database.
+    replicas = [
+        await asyncio.create_subprocess_exec(
+            PYTHON, "-m", "bench.deadlines", "--worker", url, "--poll", str(poll), cwd=ROOT
         )
-        for engine in engines
-    ]  # fmt: skip
-    for worker in workers:
-        worker.start()
-    factory = create_session_factory(engines[0])
+        for _ in range(2)
+    ]
+    engine = create_engine(url)
+    factory = create_session_factory(engine)
     try:
         deadline_at = first_due + timedelta(minutes=1, seconds=30)
         while datetime.now(UTC) < deadline_at:
@@ -101,8 +103,10 @@ async def run(count: int, poll: float) -> Report:
                 break
             await asyncio.sleep(1)
     finally:
-        for worker in workers:
-            await worker.stop()
+        for replica in replicas:
+            replica.terminate()
+        for replica in replicas:
+            await replica.wait()
     async with factory() as session:
         rows = (await session.execute(select(deadline.c.due_at, deadline.c.fired_at))).all()
         # The envelope's `subject` is the case id: a case escalated twice shows up twice.
@@ -117,8 +121,7 @@ async def run(count: int, poll: float) -> Report:
             .select_from(outbox)
             .where(outbox.c.subject == "callcenter.escalation.case.escalated.v1")
         )
-    for engine in engines:
-        await engine.dispose()
+    await engine.dispose()
     fired = [row for row in rows if row.fired_at is not None]
     lateness_ms = [(row.fired_at - row.due_at).total_seconds() * 1000 for row in fired]
     p99 = percentile(lateness_ms, 0.99)
@@ -136,12 +139,26 @@ async def run(count: int, poll: float) -> Report:
     return report
 
 
+async def run_replica(url: str, poll: float) -> None:
+    """One worker replica: fire until terminated."""
+    worker = DeadlineWorker(
+        service="escalation", session_factory=create_session_factory(create_engine(url)), handlers=DEADLINE_HANDLERS,
+        clock=SystemClock(), poll_seconds=poll, concurrency=ServiceSettings().worker_concurrency,
+    )  # fmt: skip
+    worker.start()
+    await asyncio.Event().wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--deadlines", type=int, default=10_000)
     parser.add_argument("--poll", type=float, default=0.2, help="worker poll interval in seconds")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--worker", metavar="URL", help=argparse.SUPPRESS)  # run as one replica
     args = parser.parse_args()
+    if args.worker:
+        uvloop.run(run_replica(args.worker, args.poll))  # the event loop the services run on
+        return
     report = asyncio.run(run(args.deadlines, args.poll))
     report.print()
     report.write(args.json)

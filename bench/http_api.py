@@ -215,12 +215,14 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--profile-misses", action="store_true", help="py-spy the server for each missed goal")
     parser.add_argument("--profile-seconds", type=float, default=6.0)
+    parser.add_argument("--only", metavar="TEXT", help="only the endpoints whose label contains TEXT")
     args = parser.parse_args()
+    endpoints = [e for e in ENDPOINTS if args.only is None or args.only in e.label]
 
     report = Report("http")
     with Stack() as stack:
         nats_url = stack.nats()
-        services = ["scheduling", *sorted({e.service for e in ENDPOINTS} - {"scheduling"})]
+        services = ["scheduling", *sorted({e.service for e in endpoints} - {"scheduling"})]
         urls: dict[str, tuple[str, int]] = {name: stack.service(name, nats_url) for name in services}
         bare_url, _ = stack.uvicorn("bench.bare:app")
         ids, tokens, people = seed_org(urls["scheduling"][0])
@@ -240,7 +242,7 @@ def main() -> None:
             f"{args.warmup:.0f} s warm-up; its CPU share during the ceiling run {ceiling['client_cpu_share']:.0%}"
         )
         misses: list[Endpoint] = []
-        for endpoint in ENDPOINTS:
+        for endpoint in endpoints:
             url, _pid = urls[endpoint.service]
             result = load(
                 stack,

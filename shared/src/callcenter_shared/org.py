@@ -9,6 +9,7 @@ event never overwrites a newer state.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -126,6 +127,16 @@ def _person(row: Any) -> Person:
 async def find_person(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> Person | None:
     row = (await session.execute(select(table).where(table.c.id == employee_id))).first()
     return _person(row) if row else None
+
+
+async def people_by_id(
+    session: AsyncSession, employee_ids: Collection[uuid.UUID], table: Table = org_employee
+) -> dict[uuid.UUID, Person]:
+    """The known people among `employee_ids`, in one statement."""
+    if not employee_ids:
+        return {}
+    rows = await session.execute(select(table).where(table.c.id.in_(set(employee_ids))))
+    return {row.id: _person(row) for row in rows}
 
 
 async def get_person(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> Person:

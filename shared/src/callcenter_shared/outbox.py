@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,18 +33,32 @@ PENDING_FLAG = "outbox_pending"
 
 async def add(session: AsyncSession, event: Event, *, at: datetime, traceparent: str | None = None) -> Envelope:
     """Record an event to publish once the caller's transaction commits."""
-    envelope = Envelope.wrap(event, time=at, traceparent=traceparent or current_traceparent.get())
-    await session.execute(
-        insert(outbox).values(
-            event_id=envelope.id,
-            subject=event.subject,
-            payload=envelope.model_dump_json(),
-            created_at=at,
-            attempts=0,
-        )
-    )
-    session.info[PENDING_FLAG] = True
+    [envelope] = await add_many(session, [event], at=at, traceparent=traceparent)
     return envelope
+
+
+async def add_many(
+    session: AsyncSession, events: Sequence[Event], *, at: datetime, traceparent: str | None = None
+) -> list[Envelope]:
+    """Record several events in one statement, to publish once the caller's transaction commits."""
+    trace = traceparent or current_traceparent.get()
+    envelopes = [Envelope.wrap(event, time=at, traceparent=trace) for event in events]
+    if envelopes:
+        await session.execute(
+            insert(outbox),
+            [
+                {
+                    "event_id": envelope.id,
+                    "subject": event.subject,
+                    "payload": envelope.model_dump_json(),
+                    "created_at": at,
+                    "attempts": 0,
+                }
+                for event, envelope in zip(events, envelopes, strict=True)
+            ],
+        )
+        session.info[PENDING_FLAG] = True
+    return envelopes
 
 
 async def backlog(session: AsyncSession) -> int:

@@ -48,6 +48,8 @@ class ServiceSettings(BaseSettings):
     # How long a delivered, unacknowledged message waits before redelivery (e.g. its consumer died).
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
     worker_poll_seconds: float = Field(default=1.0, gt=0)
+    # Concurrent claiming transactions per deadline worker (PostgreSQL only; SQLite runs one).
+    worker_concurrency: int = Field(default=4, ge=1, le=32)
     request_body_limit_bytes: int = Field(default=2_000_000, ge=1024)
 
     @model_validator(mode="after")

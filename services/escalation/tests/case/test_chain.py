@@ -8,10 +8,12 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from callcenter_shared import deadlines
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_employee_upserted
+from escalation.case.service import LEVEL_TIMEOUT
 
 OpenCase = Callable[..., Awaitable[dict[str, Any]]]
 Published = Callable[[str], Awaitable[list[dict[str, Any]]]]
@@ -128,6 +130,61 @@ class TestAutomaticEscalation:
         assert await published(ESCALATED) == []
         listed = await client.get("/v1/cases", params={"overdue": "true"}, headers=org.exec.headers)
         assert [c["id"] for c in listed.json()["items"]] == [case["id"]]
+
+
+class TestTimeOutsFiredTogether:
+    async def test_one_batch_climbs_each_case_once_and_alerts_where_it_cannot_ESC_3(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase,
+        published: Published,
+    ) -> None:  # fmt: skip
+        created = await client.post(
+            "/v1/categories",
+            json={"code": "board_matter", "name": "Board matter", "entry_level": 5, "level_minutes": [1, 1, 1, 1, 60]},
+            headers=org.deputy.headers,
+        )
+        assert created.status_code == 201, created.text
+        climbing = [await open_case(org.agent), await open_case(org.agent), await open_case(org.other_agent)]
+        at_top = await open_case(org.agent, category="board_matter")
+        blocked = await open_case(org.colleague)
+        broken = EmployeeUpsertedV1(
+            employee_id=org.colleague.id, name="Agent Chen", level=1, superior_id=org.deputy.id,
+            team_id=org.colleague.team_id, version=2,
+        )  # fmt: skip
+        async with app.state.session_factory() as s, s.begin():
+            await on_employee_upserted(s, broken, Envelope.wrap(broken, time=clock.now()))
+            # The same time-out recorded twice must still move its case only once.
+            [timeout] = [d for d in await deadlines.pending(s, ref_id=climbing[0]["id"]) if d.kind == LEVEL_TIMEOUT]
+            await deadlines.schedule(
+                s, kind=LEVEL_TIMEOUT, ref_id=timeout.ref_id, due_at=timeout.due_at, now=clock.now(),
+                payload=timeout.payload,
+            )  # fmt: skip
+
+        clock.advance(minutes=60)
+        assert await fire(app) == 11  # six time-outs (one twice) and five warnings, in one batch
+
+        escalated = await published(ESCALATED)
+        assert sorted((e["case_id"], e["from_level"], e["to_level"]) for e in escalated) == sorted(
+            (case["id"], 1, 2) for case in climbing
+        )
+        for case, leader in zip(climbing, [org.leader, org.leader, org.other_leader], strict=True):
+            after = (await client.get(f"/v1/cases/{case['id']}", headers=org.deputy.headers)).json()
+            assert (after["level"], after["handler_id"]) == (2, str(leader.id))
+            stints = (await client.get(f"/v1/cases/{case['id']}/stints", headers=org.deputy.headers)).json()
+            assert [(st["level"], st["outcome"]) for st in stints] == [(1, "escalated_on_timeout"), (2, None)]
+        overdue = await published("callcenter.escalation.case.overdue.v1")
+        assert sorted((o["case_id"], o["level"]) for o in overdue) == sorted([(at_top["id"], 5), (blocked["id"], 1)])
+        history = (await client.get(f"/v1/cases/{blocked['id']}/history", headers=org.deputy.headers)).json()["items"]
+        assert [h["action"] for h in history][-2:] == ["escalation_blocked", "overdue"]
+
+        async with app.state.session_factory() as s:
+            for case in climbing:  # the new level's clocks, set for the new stint
+                clocks = [d for d in await deadlines.pending(s, ref_id=case["id"]) if d.kind.startswith("case.level")]
+                assert sorted(d.kind for d in clocks) == sorted([LEVEL_TIMEOUT, "case.level_warning"])
+                assert {d.payload["level"] for d in clocks} == {2}
+        clock.advance(minutes=120)
+        assert len(await published(ESCALATED)) == 3
+        await fire(app)
+        assert len(await published(ESCALATED)) == 6
 
 
 class TestDeadlinesFixedAtOpening:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, ClassVar, cast
 
@@ -32,7 +33,15 @@ from callcenter_shared.contracts.escalation import (
     ComplaintAttributedV1,
 )
 from callcenter_shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import Person, find_person, get_person, subordinate_ids, superior_chain, visible_employee_ids
+from callcenter_shared.org import (
+    Person,
+    find_person,
+    get_person,
+    people_by_id,
+    subordinate_ids,
+    superior_chain,
+    visible_employee_ids,
+)
 from escalation.case.models import Case, CaseHistory, CaseInstruction, CaseNumberCounter, CaseStint
 from escalation.case.schemas import CUSTOMER_CHANNELS, CaseCreate, Channel
 from escalation.category import service as categories
@@ -45,6 +54,7 @@ LEVEL_TIMEOUT = "case.level_timeout"
 LEVEL_WARNING = "case.level_warning"
 EMERGENCY_REPORT = "case.emergency_report"
 REPLY_DUE = "case.reply_due"
+LEVEL_CLOCKS = (LEVEL_TIMEOUT, LEVEL_WARNING)
 
 BREACH_ACTIONS = ("escalated_on_timeout", "overdue", "reply_breached", "emergency_report_missing")
 
@@ -145,25 +155,43 @@ async def _handler_at(session: AsyncSession, owner: Person, level: int) -> Perso
     )
 
 
+@dataclass
+class _Climb:
+    """One case moving one level up, with what the move needs already loaded."""
+
+    case: Case
+    superior: Person
+    reason: str
+    stint: CaseStint | None
+
+
 async def _start_level(session: AsyncSession, case: Case, handler: Person, now: datetime) -> None:
-    """Give the case to `handler` at their level and start that level's clock from the fixed allowance."""
-    case.handler_id = handler.id
-    case.level = handler.level
-    case.level_started_at = now
-    case.level_due_at = now + timedelta(minutes=case.allowances[handler.level - 1])
-    case.acknowledged_at = None
-    case.overdue_at = None
-    case.updated_at = now
-    stint = CaseStint(case_id=case.id, level=handler.level, handler_id=handler.id, started_at=now)
-    session.add(stint)
-    await session.flush()
-    payload = {"stint_id": stint.id, "level": handler.level}
-    await deadlines.schedule(
-        session, kind=LEVEL_TIMEOUT, ref_id=case.id, due_at=case.level_due_at, now=now, payload=payload
-    )
-    warn_at = case.level_due_at - timedelta(minutes=case.warning_minutes)
-    if case.warning_minutes > 0 and warn_at > now:
-        await deadlines.schedule(session, kind=LEVEL_WARNING, ref_id=case.id, due_at=warn_at, now=now, payload=payload)
+    await _start_levels(session, [(case, handler)], now)
+
+
+async def _start_levels(session: AsyncSession, starts: Sequence[tuple[Case, Person]], now: datetime) -> None:
+    """Give each case to its handler at their level and start that level's clock from the fixed allowance."""
+    stints: list[CaseStint] = []
+    for case, handler in starts:
+        case.handler_id = handler.id
+        case.level = handler.level
+        case.level_started_at = now
+        case.level_due_at = now + timedelta(minutes=case.allowances[handler.level - 1])
+        case.acknowledged_at = None
+        case.overdue_at = None
+        case.updated_at = now
+        stint = CaseStint(case_id=case.id, level=handler.level, handler_id=handler.id, started_at=now)
+        session.add(stint)
+        stints.append(stint)
+    await session.flush()  # the new stints' ids go into their deadlines
+    clocks: list[deadlines.NewDeadline] = []
+    for (case, handler), stint in zip(starts, stints, strict=True):
+        payload = {"stint_id": stint.id, "level": handler.level}
+        clocks.append(deadlines.NewDeadline(LEVEL_TIMEOUT, case.id, case.level_due_at, payload))
+        warn_at = case.level_due_at - timedelta(minutes=case.warning_minutes)
+        if case.warning_minutes > 0 and warn_at > now:
+            clocks.append(deadlines.NewDeadline(LEVEL_WARNING, case.id, warn_at, payload))
+    await deadlines.schedule_many(session, clocks, now=now)
 
 
 async def _current_stint(session: AsyncSession, case: Case) -> CaseStint | None:
@@ -174,14 +202,25 @@ async def _current_stint(session: AsyncSession, case: Case) -> CaseStint | None:
     )
 
 
-async def _end_level(session: AsyncSession, case: Case, now: datetime, outcome: str) -> None:
-    stint = await _current_stint(session, case)
+def _close_stint(stint: CaseStint | None, now: datetime, outcome: str) -> None:
     if stint is not None:
         stint.ended_at = now
         stint.seconds = int((now - stint.started_at).total_seconds())
         stint.outcome = outcome
-    for kind in (LEVEL_TIMEOUT, LEVEL_WARNING):
-        await deadlines.cancel(session, ref_id=case.id, now=now, kind=kind)
+
+
+async def _end_level(session: AsyncSession, case: Case, now: datetime, outcome: str) -> None:
+    """Close the current stint and stop the level's clocks."""
+    _close_stint(await _current_stint(session, case), now, outcome)
+    await deadlines.cancel(session, ref_id=case.id, now=now, kinds=LEVEL_CLOCKS)
+
+
+def _no_superior_above(handler: Person | None, level: int) -> str:
+    who = handler.name if handler is not None else "The current handler"
+    return (
+        f"{who} (level {level}) has no direct superior one level up in the directory; "
+        "the case cannot move up without skipping a level."
+    )
 
 
 async def _climb(
@@ -198,42 +237,59 @@ async def _climb(
     handler = await get_person(session, case.handler_id)
     superior = await find_person(session, handler.superior_id) if handler.superior_id else None
     if superior is None or superior.level != case.level + 1:
-        raise LevelSkipped(
-            f"{handler.name} (level {case.level}) has no direct superior one level up in the directory; "
-            "the case cannot move up without skipping a level."
-        )
-    from_level, from_handler = case.level, case.handler_id
+        raise LevelSkipped(_no_superior_above(handler, case.level))
+    climb = _Climb(case, superior, reason, await _current_stint(session, case))
+    await _climb_many(session, [climb], now, actor=actor, automatic=automatic, action=action)
+    return superior
+
+
+async def _climb_many(
+    session: AsyncSession,
+    climbs: Sequence[_Climb],
+    now: datetime,
+    *,
+    actor: Principal | None,
+    automatic: bool,
+    action: str | None = None,
+) -> None:
+    """Move each case one level up to its checked superior; a few statements however many cases."""
+    if not climbs:
+        return
     action = action or ("escalated_on_timeout" if automatic else "escalated")
-    await _end_level(session, case, now, action)
-    await _start_level(session, case, superior, now)
-    await _record(
-        session,
-        case,
-        action=action,
-        at=now,
-        actor=actor,
-        from_level=from_level,
-        to_level=case.level,
-        from_handler_id=from_handler,
-        to_handler_id=superior.id,
-        reason=reason,
-    )
-    await outbox.add(
-        session,
-        CaseEscalatedV1(
-            case_id=case.id,
-            number=case.number,
+    moves = [(climb, climb.case.level, climb.case.handler_id) for climb in climbs]
+    for climb in climbs:
+        _close_stint(climb.stint, now, action)
+    await deadlines.cancel(session, ref_id=[climb.case.id for climb in climbs], now=now, kinds=LEVEL_CLOCKS)
+    await _start_levels(session, [(climb.case, climb.superior) for climb in climbs], now)
+    events: list[CaseEscalatedV1] = []
+    for climb, from_level, from_handler in moves:
+        case = climb.case
+        await _record(
+            session,
+            case,
+            action=action,
+            at=now,
+            actor=actor,
             from_level=from_level,
             to_level=case.level,
             from_handler_id=from_handler,
-            to_handler_id=superior.id,
-            automatic=automatic,
-            reason=reason,
-            escalated_at=now,
-        ),
-        at=now,
-    )
-    return superior
+            to_handler_id=climb.superior.id,
+            reason=climb.reason,
+        )
+        events.append(
+            CaseEscalatedV1(
+                case_id=case.id,
+                number=case.number,
+                from_level=from_level,
+                to_level=case.level,
+                from_handler_id=from_handler,
+                to_handler_id=climb.superior.id,
+                automatic=automatic,
+                reason=climb.reason,
+                escalated_at=now,
+            )
+        )
+    await outbox.add_many(session, events, at=now)
 
 
 # Access
@@ -808,51 +864,73 @@ async def attribute(
 # Deadlines (fired by the worker)
 
 
-async def _live(session: AsyncSession, due: deadlines.Due) -> Case | None:
-    """The case a level deadline belongs to, if the case still sits in that same stint."""
-    case = await session.scalar(select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update())
-    if case is None or case.status != OPEN:
-        return None
-    stint = await _current_stint(session, case)
-    if stint is None or stint.id != due.payload.get("stint_id"):
-        return None
-    return case
+async def _live_many(
+    session: AsyncSession, dues: Sequence[deadlines.Due]
+) -> list[tuple[deadlines.Due, Case, CaseStint]]:
+    """Level deadlines whose case still sits in the stint they were set for, with that case and stint.
+
+    The cases are locked in id order, so concurrent batches never wait on each other in a cycle.
+    """
+    case_ids = {uuid.UUID(due.ref_id) for due in dues}
+    cases = {
+        case.id: case
+        for case in await session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update())
+    }
+    open_stints: dict[uuid.UUID, CaseStint] = {}
+    for open_stint in await session.scalars(
+        select(CaseStint).where(CaseStint.case_id.in_(case_ids), CaseStint.ended_at.is_(None)).order_by(CaseStint.id)
+    ):
+        open_stints[open_stint.case_id] = open_stint  # the latest open stint is the current one
+    live: list[tuple[deadlines.Due, Case, CaseStint]] = []
+    for due in dues:
+        case = cases.pop(uuid.UUID(due.ref_id), None)  # popped: one effect per case, even if asked twice
+        stint = open_stints.get(case.id) if case is not None else None
+        if case is not None and case.status == OPEN and stint is not None and stint.id == due.payload.get("stint_id"):
+            live.append((due, case, stint))
+    return live
 
 
-async def on_level_timeout(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
-    """The level's time ran out: climb one level (ESC-3), or raise the overdue alert at level 5."""
-    case = await _live(session, due)
-    if case is None:
-        return
-    if case.level < 5:
-        minutes = case.allowances[case.level - 1]
-        try:
-            await _climb(
-                session, case, now, actor=None, automatic=True,
-                reason=f"Not resolved within {minutes} minutes at level {case.level}.",
-            )  # fmt: skip
-            return
-        except LevelSkipped as blocked:
+async def on_level_timeouts(session: AsyncSession, dues: Sequence[deadlines.Due], now: datetime) -> None:
+    """Levels whose time ran out: each case climbs one level (ESC-3), or raises the overdue alert at level 5.
+
+    Fired in batches: the whole batch costs a few statements, however many cases it holds.
+    """
+    live = await _live_many(session, dues)
+    handlers = await people_by_id(session, {case.handler_id for _, case, _ in live})
+    superiors = await people_by_id(session, {h.superior_id for h in handlers.values() if h.superior_id})
+    climbs: list[_Climb] = []
+    for due, case, stint in live:
+        if case.level < 5:
+            handler = handlers.get(case.handler_id)
+            superior = superiors.get(handler.superior_id) if handler and handler.superior_id else None
+            if superior is not None and superior.level == case.level + 1:
+                minutes = case.allowances[case.level - 1]
+                reason = f"Not resolved within {minutes} minutes at level {case.level}."
+                climbs.append(_Climb(case, superior, reason, stint))
+                continue
             # The directory has nobody one level up: raise the alarm instead of retrying forever.
-            await _record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked.detail)
-    case.overdue_at = now
-    case.updated_at = now
-    await _record(session, case, action="overdue", at=now, actor=None, due_at=due.due_at)
-    await outbox.add(
-        session,
-        CaseOverdueV1(
-            case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
-            due_at=due.due_at, overdue_at=now,
-        ),
-        at=now,
-    )  # fmt: skip
+            blocked = _no_superior_above(handler, case.level)
+            await _record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked)
+        case.overdue_at = now
+        case.updated_at = now
+        await _record(session, case, action="overdue", at=now, actor=None, due_at=due.due_at)
+        await outbox.add(
+            session,
+            CaseOverdueV1(
+                case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
+                due_at=due.due_at, overdue_at=now,
+            ),
+            at=now,
+        )  # fmt: skip
+    await _climb_many(session, climbs, now, actor=None, automatic=True)
 
 
 async def on_level_warning(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
     """Tell the current handler that the level's time is about to run out."""
-    case = await _live(session, due)
-    if case is None:
+    live = await _live_many(session, [due])
+    if not live:
         return
+    [(_due, case, _stint)] = live
     await _record(session, case, action="deadline_warning", at=now, actor=None, due_at=case.level_due_at)
     await outbox.add(
         session,
@@ -907,8 +985,8 @@ async def on_reply_due(session: AsyncSession, due: deadlines.Due, now: datetime)
     )  # fmt: skip
 
 
-DEADLINE_HANDLERS = {
-    LEVEL_TIMEOUT: on_level_timeout,
+DEADLINE_HANDLERS: dict[str, deadlines.Handler] = {
+    LEVEL_TIMEOUT: deadlines.FiresInBatches(on_level_timeouts),
     LEVEL_WARNING: on_level_warning,
     EMERGENCY_REPORT: on_emergency_report_due,
     REPLY_DUE: on_reply_due,
