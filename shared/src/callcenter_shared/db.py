@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
+from callcenter_shared.sqlite_inline import inline_creator
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -66,6 +68,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # One connection: SQLite serialises writers anyway, and a pool of 1 measured faster.
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("async_creator", inline_creator(make_url(url)))  # no thread hop per call
         engine = create_async_engine(url, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
