@@ -36,9 +36,8 @@ from callcenter_shared.tracing import current_traceparent, valid_or_new
 
 log = logging.getLogger(__name__)
 
-# How long to look for more messages once one has arrived: long enough for the broker's
-# no-wait reply on loopback, short enough not to matter for a lone event's latency.
-BACKLOG_PROBE_SECONDS = 0.01
+# The most a fetch of an announced backlog waits; it returns as soon as the messages are in.
+BACKLOG_PROBE_SECONDS = 0.05
 
 Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 Subscriptions = Mapping[type[Event], Handler]
@@ -147,16 +146,19 @@ class EventConsumer:
         )
 
     async def _next_batch(self, subscription: Any) -> list[Msg]:
-        """Wait for one message, then take whatever else is already waiting.
+        """Wait for one message, then take the backlog JetStream says is behind it.
 
         A pull for a whole batch would hold a lone event until the batch fills or the
-        pull expires (up to a second); a pull for one message returns at once, and a
-        short no-wait probe then collects a backlog so it is applied in one transaction.
+        pull expires (up to a second); a pull for one message returns at once. Its
+        metadata counts the messages still pending behind it: only then is more fetched,
+        so a backlog is applied in one transaction and a lone event waits for nothing.
         """
         messages: list[Msg] = await subscription.fetch(1, timeout=1)
-        if self._batch_size > 1:
+        behind = messages[0].metadata.num_pending if messages else 0
+        if self._batch_size > 1 and behind:
             with contextlib.suppress(FetchTimeoutError, TimeoutError):
-                messages += await subscription.fetch(self._batch_size - 1, timeout=BACKLOG_PROBE_SECONDS)
+                wanted = min(behind, self._batch_size - 1)
+                messages += await subscription.fetch(wanted, timeout=BACKLOG_PROBE_SECONDS)
         return messages
 
     async def _fetch_loop(self, event_class: type[Event], subscription: Any) -> None:
