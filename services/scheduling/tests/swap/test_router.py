@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
@@ -165,6 +166,36 @@ class TestRefusals:
         _, mine = await floor.on_shift(floor.a1, datetime(2026, 12, 3, 8, tzinfo=SHANGHAI))
         _, theirs = await floor.on_shift(floor.b1, datetime(2026, 12, 4, 8, tzinfo=SHANGHAI))
         assert (await request_swap(floor, floor.a1, mine, theirs)).status_code == 201
+
+    async def test_two_approvals_at_once_cannot_both_pass_the_monthly_limit_SWP_4(self, floor: Any) -> None:
+        for day in (5, 9):
+            _, mine = await floor.on_shift(floor.a1, at(day, 8))
+            _, theirs = await floor.on_shift(floor.b1, at(day + 1, 8))
+            await full_swap(floor, mine, theirs)
+        signed = []
+        for counterpart, signers, day in (
+            (floor.b1, (floor.leader_b, floor.leader_a), 13),
+            (floor.a2, (floor.leader_a,), 17),
+        ):
+            _, mine = await floor.on_shift(floor.a1, at(day, 8))
+            _, theirs = await floor.on_shift(counterpart, at(day + 1, 8))
+            swap_id = (await request_swap(floor, floor.a1, mine, theirs)).json()["id"]
+            for person, action in ((counterpart, "accept"), *((signer, "sign") for signer in signers)):
+                response = await floor.client.post(f"/v1/swaps/{swap_id}/{action}", headers=person.headers)
+                assert response.status_code == 200, response.text
+            signed.append(swap_id)
+        # Both are within the limit on their own; approved together they would be a1's 3rd and 4th.
+        answers = await asyncio.gather(
+            *(
+                floor.client.post(f"/v1/swaps/{swap_id}/approve", json={}, headers=floor.manager.headers)
+                for swap_id in signed
+            )
+        )
+        assert sorted(answer.status_code for answer in answers) == [200, 422]
+        refused = next(answer for answer in answers if answer.status_code == 422)
+        assert refused.json()["rule"] == "SWP-4"
+        listed = await floor.client.get("/v1/swaps", params={"status": "approved"}, headers=floor.manager.headers)
+        assert len(listed.json()["items"]) == 3
 
     async def test_swap_creating_overlapping_shifts_is_refused_SWP_5(self, floor: Any) -> None:
         _, mine = await floor.on_shift(floor.a1, at(5, 8))

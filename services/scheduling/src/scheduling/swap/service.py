@@ -74,6 +74,13 @@ async def get(session: AsyncSession, swap_id: uuid.UUID, *, lock: bool = False) 
     return swap
 
 
+async def _lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> None:
+    """Hold the employees' rows until commit (PostgreSQL; SQLite has one writer anyway)."""
+    await session.execute(
+        select(Employee.id).where(Employee.id.in_(employee_ids)).order_by(Employee.id).with_for_update()
+    )
+
+
 async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID) -> Swap:
     swap = await get(session, swap_id)
     if principal.employee_id not in _actors(swap):
@@ -356,6 +363,11 @@ async def approve(
     now: datetime,
 ) -> Swap:
     """The department manager approves; the two assignments change hands in this transaction."""
+    # Approvals of different swaps of the same person would each count the month's approved
+    # swaps before the other commits (SWP-4) and each check the roster without the other's
+    # change (SWP-5): lock the two people first, in id order, then the swap as it now stands.
+    pending = await get(session, swap_id)
+    await _lock_people(session, [pending.requester_id, pending.counterpart_id])
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.approver_id:
         raise Forbidden("Only the department manager named on the request may approve it.")
