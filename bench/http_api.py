@@ -241,9 +241,8 @@ def main() -> None:
             f"load generator: aiohttp, {args.connections} connections, {args.duration:.0f} s after "
             f"{args.warmup:.0f} s warm-up; its CPU share during the ceiling run {ceiling['client_cpu_share']:.0%}"
         )
-        misses: list[Endpoint] = []
         for endpoint in endpoints:
-            url, _pid = urls[endpoint.service]
+            url, pid = urls[endpoint.service]
             result = load(
                 stack,
                 url,
@@ -273,11 +272,8 @@ def main() -> None:
                     notes=notes,
                 )
             )
-            if ratio < goal:
-                misses.append(endpoint)
-        if args.profile_misses:
-            for endpoint in misses:
-                url, pid = urls[endpoint.service]
+            if ratio < goal and args.profile_misses:
+                # Profiled right away, on the data it was measured on (before the next write changes it).
                 summary = profile_pid(
                     pid,
                     args.profile_seconds,
