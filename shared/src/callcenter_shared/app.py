@@ -16,7 +16,7 @@ from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker
 from callcenter_shared.clock import Clock, SystemClock
 from callcenter_shared.db import create_engine, create_session_factory, is_sqlite
-from callcenter_shared.deadlines import DeadlineWorker, Handler
+from callcenter_shared.deadlines import Daily, DeadlineWorker, Handler
 from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
@@ -35,6 +35,7 @@ def build_app(
     routers: Sequence[APIRouter],
     subscriptions: Subscriptions | None = None,
     deadline_handlers: Mapping[str, Handler] | None = None,
+    daily_deadlines: Sequence[Daily] = (),
     clock: Clock | None = None,
     openapi_tags: list[dict[str, Any]] | None = None,
 ) -> FastAPI:
@@ -73,6 +74,7 @@ def build_app(
         clock=clock,
         poll_seconds=settings.worker_poll_seconds,
         concurrency=1 if is_sqlite(settings.database_url) else settings.worker_concurrency,
+        daily=daily_deadlines,
     )
     run_relay = settings.relay_enabled
     run_consumer = settings.consumer_enabled and bool(subscriptions)

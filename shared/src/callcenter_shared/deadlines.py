@@ -15,10 +15,12 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
@@ -52,6 +54,40 @@ class FiresInBatches:
 
 
 Handler = DeadlineHandler | FiresInBatches
+
+
+@dataclass(frozen=True)
+class Daily:
+    """A deadline kind due every day at a local time of day; the worker keeps the next one scheduled.
+
+    Each day's row has an id derived from the kind and the local date, so replicas that
+    schedule it at the same moment write one row, and a day is never fired twice.
+    """
+
+    kind: str
+    at: time
+    zone: str
+
+    def next_due(self, now: datetime) -> tuple[str, datetime]:
+        """The id and due time of the first occurrence after `now`."""
+        local = now.astimezone(ZoneInfo(self.zone))
+        due = datetime.combine(local.date(), self.at, tzinfo=local.tzinfo)
+        if due <= local:
+            due = datetime.combine(local.date() + timedelta(days=1), self.at, tzinfo=local.tzinfo)
+        deadline_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"callcenter:{self.kind}@{due.date().isoformat()}"))
+        return deadline_id, due.astimezone(UTC)
+
+
+async def keep_scheduled(session: AsyncSession, daily: Daily, now: datetime) -> None:
+    """Make sure the next occurrence of `daily` has its row (a no-op when it has)."""
+    deadline_id, due_at = daily.next_due(now)
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row = {"id": deadline_id, "kind": daily.kind, "ref_id": daily.kind, "due_at": due_at}
+    row |= {"payload": json.dumps({"day": due_at.astimezone(ZoneInfo(daily.zone)).date().isoformat()})}
+    await session.execute(
+        insert_fn(deadline).values(**row, created_at=now, attempts=0).on_conflict_do_nothing(index_elements=["id"])
+    )
 
 
 @dataclass(frozen=True)
@@ -145,6 +181,7 @@ class DeadlineWorker:
         batch_size: int = 50,
         concurrency: int = 1,
         retry_after: timedelta = timedelta(seconds=30),
+        daily: Sequence[Daily] = (),
     ) -> None:
         self.service = service
         self._session_factory = session_factory
@@ -155,6 +192,7 @@ class DeadlineWorker:
         self._retry_after = retry_after
         # Lanes are concurrent transactions: while one waits on the database, another fires.
         self._concurrency = concurrency
+        self._daily = daily
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -183,6 +221,10 @@ class DeadlineWorker:
     async def fire_due(self) -> int:
         """Fire one batch of due deadlines; returns how many rows were settled."""
         now = self._clock.now()
+        if self._daily:
+            async with self._session_factory() as session, session.begin():
+                for daily in self._daily:
+                    await keep_scheduled(session, daily, now)
         try:
             async with self._session_factory() as session, session.begin():
                 due = await self._claim(session, now, self._batch_size)

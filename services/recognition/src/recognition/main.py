@@ -11,17 +11,21 @@ from recognition.award.router import router as award_router
 from recognition.birthday.router import router as birthday_router
 from recognition.competition.router import router as competition_router
 from recognition.praise.router import router as praise_router
+from recognition.praise.service import DAILY_REMINDER, daily_reminder, reminder_handler
 from recognition.settings import Settings
 from recognition.subscriptions import SUBSCRIPTIONS
 from recognition.track.router import router as track_router
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
     return build_app(
-        settings or Settings(),
+        settings,
         title="Call center: recognition",
         description="Awards, nominations, the honor wall, peer praise, competitions and letters of praise.",
         routers=[award_router, track_router, praise_router, competition_router, birthday_router],
         subscriptions=SUBSCRIPTIONS,
+        deadline_handlers={DAILY_REMINDER: reminder_handler(settings)},
+        daily_deadlines=[daily_reminder(settings)],
         clock=clock,
     )

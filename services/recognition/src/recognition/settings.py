@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time
 from typing import ClassVar
 
 from pydantic import Field
@@ -25,3 +26,6 @@ class Settings(ServiceSettings):
         default=0.6, gt=0, le=1, description="Flag when each gives at least this share of their points to the other"
     )
     praise_coverage_days: int = Field(default=7, ge=1, description="REC-6: leaders praise each member within N days")
+    praise_reminder_time: time = Field(
+        default=time(16, 0), description="REC-6: when leaders who have praised nobody today are reminded (center time)"
+    )

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
+
+REMINDER = "callcenter.recognition.praise.reminder.v1"
 
 
 async def praise(
@@ -238,3 +241,30 @@ class TestLeaderCoverage:
         assert (await client.get(url, headers=org.team.agents[0].headers)).status_code == 403
         assert (await client.get(url, headers=org.other_team.leader.headers)).status_code == 403
         assert (await client.get(url, headers=org.deputy.headers)).status_code == 200
+
+
+class TestDailyReminder:
+    async def test_leaders_who_praised_nobody_today_are_reminded_at_the_hour_REC_6(
+        self, app: FastAPI, client: httpx.AsyncClient, org: Any, clock: FrozenClock, events: Any
+    ) -> None:
+        # The clock stands at 17:00 center time on 2 November: that day's 16:00 has passed.
+        a, b, c = org.team.agents
+        assert await app.state.worker.fire_due() == 0  # the next reminder is scheduled, not due
+        clock.advance(hours=22)  # 15:00 on 3 November
+        await praise(client, org.team.leader, a, 2)
+        assert await app.state.worker.fire_due() == 0
+        clock.advance(hours=1)  # 16:00
+        assert await app.state.worker.fire_due() == 1
+        reminders = [e["data"] for e in await events(REMINDER)]
+        assert [(r["leader_id"], r["team_id"], r["day"]) for r in reminders] == [
+            (str(org.other_team.leader.id), str(org.other_team.id), "2026-11-03")
+        ]
+        assert set(reminders[0]["members_due"]) == {str(agent.id) for agent in org.other_team.agents}
+        assert await app.state.worker.fire_due() == 0  # once a day, however often the worker looks
+
+        clock.advance(days=1)  # 16:00 on 4 November: yesterday's praise does not count for today
+        assert await app.state.worker.fire_due() == 1
+        today = [e["data"] for e in await events(REMINDER) if e["data"]["day"] == "2026-11-04"]
+        assert {r["leader_id"] for r in today} == {str(org.team.leader.id), str(org.other_team.leader.id)}
+        mine = next(r for r in today if r["leader_id"] == str(org.team.leader.id))
+        assert set(mine["members_due"]) == {str(b.id), str(c.id)}  # a was praised within the window

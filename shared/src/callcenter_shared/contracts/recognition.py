@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -42,6 +42,25 @@ class PraiseGivenV1(Event):
 
     def key(self) -> str:
         return str(self.praise_id)
+
+
+class PraiseReminderV1(Event):
+    """Published each day, at the configured hour, for a team leader who has praised nobody yet today (REC-6).
+
+    `members_due` are the team members the leader has not praised within the coverage window,
+    the most overdue first: the people to start with.
+    """
+
+    subject = "callcenter.recognition.praise.reminder.v1"
+
+    leader_id: uuid.UUID
+    team_id: uuid.UUID
+    day: date
+    members_due: list[uuid.UUID]
+    reminded_at: datetime
+
+    def key(self) -> str:
+        return str(self.leader_id)
 
 
 class CompetitionCompletedV1(Event):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,11 +13,11 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared import outbox
+from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
-from callcenter_shared.contracts.recognition import PraiseGivenV1
+from callcenter_shared.contracts.recognition import PraiseGivenV1, PraiseReminderV1
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import can_see, get_person, org_employee, team_members
+from callcenter_shared.org import can_see, get_person, org_employee, org_team, team_members
 from recognition.access import team_leader_id
 from recognition.praise.models import (
     PointsBalance,
@@ -425,19 +425,74 @@ async def coverage(
     last: dict[uuid.UUID, datetime] = {}
     praised_today = False
     if leader_id is not None:
-        rows = await session.execute(
-            select(Praise.receiver_id, func.max(Praise.given_at))
-            .where(Praise.giver_id == leader_id, Praise.receiver_id.in_([m.id for m in members]))
-            .group_by(Praise.receiver_id)
-        )
-        last = {row[0]: row[1] for row in rows.all()}
-        today_start = now - timedelta(hours=24)
-        praised_today = bool(
-            await session.scalar(
-                select(func.count()).where(and_(Praise.giver_id == leader_id, Praise.given_at >= today_start))
-            )
-        )
+        last = await _last_praised_by(session, leader_id, [m.id for m in members])
+        praised_today = await _has_praised_since(session, leader_id, now - timedelta(hours=24))
     since = now - timedelta(days=days)
     result = [Coverage(m.id, m.name, last.get(m.id), m.id not in last or last[m.id] < since) for m in members]
     result.sort(key=lambda c: (not c.due, c.last_praised_at or datetime.min.replace(tzinfo=UTC), c.name))
     return leader_id, result, praised_today
+
+
+async def _last_praised_by(
+    session: AsyncSession, leader_id: uuid.UUID, member_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When the leader last praised each of `member_ids` (absent: never)."""
+    rows = await session.execute(
+        select(Praise.receiver_id, func.max(Praise.given_at))
+        .where(Praise.giver_id == leader_id, Praise.receiver_id.in_(member_ids))
+        .group_by(Praise.receiver_id)
+    )
+    return {row[0]: row[1] for row in rows.all()}
+
+
+async def _has_praised_since(session: AsyncSession, leader_id: uuid.UUID, since: datetime) -> bool:
+    found = await session.scalar(
+        select(Praise.id).where(and_(Praise.giver_id == leader_id, Praise.given_at >= since)).limit(1)
+    )
+    return found is not None
+
+
+DAILY_REMINDER = "praise.daily_reminder"
+
+
+def daily_reminder(settings: Settings) -> deadlines.Daily:
+    """The REC-6 reminder's time of day, in the center's time zone."""
+    return deadlines.Daily(DAILY_REMINDER, settings.praise_reminder_time, settings.timezone)
+
+
+def reminder_handler(settings: Settings) -> deadlines.DeadlineHandler:
+    async def remind(session: AsyncSession, _due: deadlines.Due, now: datetime) -> None:
+        await remind_leaders(session, settings=settings, now=now)
+
+    return remind
+
+
+async def remind_leaders(session: AsyncSession, *, settings: Settings, now: datetime) -> int:
+    """Remind each active team's leader who has praised nobody since the local day began (REC-6).
+
+    The reminder names the members the leader has not praised within the coverage window,
+    longest waiting first. Returns how many leaders were reminded.
+    """
+    local = now.astimezone(ZoneInfo(settings.timezone))
+    day_start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+    window_start = now - timedelta(days=settings.praise_coverage_days)
+    teams = (
+        await session.scalars(select(org_team.c.id).where(org_team.c.active.is_(True)).order_by(org_team.c.id))
+    ).all()
+    reminders: list[PraiseReminderV1] = []
+    for team_id in teams:
+        leader_id = await team_leader_id(session, team_id)
+        if leader_id is None or await _has_praised_since(session, leader_id, day_start):
+            continue
+        members = [m for m in await team_members(session, team_id) if m.id != leader_id]
+        last = await _last_praised_by(session, leader_id, [m.id for m in members])
+        waiting = [m for m in members if m.id not in last or last[m.id] < window_start]
+        waiting.sort(key=lambda m: (last.get(m.id) or datetime.min.replace(tzinfo=UTC), m.name))
+        reminders.append(
+            PraiseReminderV1(
+                leader_id=leader_id, team_id=team_id, day=local.date(), members_due=[m.id for m in waiting],
+                reminded_at=now,
+            )
+        )  # fmt: skip
+    await outbox.add_many(session, reminders, at=now)
+    return len(reminders)
