@@ -54,3 +54,17 @@ async def test_a_refused_statement_raises_and_rolls_back_cleanly(tmp_path: Path)
             assert (await connection.execute(select(func.count()).select_from(item))).scalar() == 2
     finally:
         await engine.dispose()
+
+
+async def test_results_can_be_streamed(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+            await connection.execute(insert(item), [{"name": f"item {n:03d}"} for n in range(250)])
+        async with engine.connect() as connection:
+            streamed = await connection.stream(select(item.c.name).order_by(item.c.id))
+            names = [row.name async for row in streamed]
+        assert names == [f"item {n:03d}" for n in range(250)]
+    finally:
+        await engine.dispose()
