@@ -23,6 +23,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from bench.harness import PYTHON, Figure, Report, Stack
@@ -241,11 +242,11 @@ def main() -> None:
             f"load generator: aiohttp, {args.connections} connections, {args.duration:.0f} s after "
             f"{args.warmup:.0f} s warm-up; its CPU share during the ceiling run {ceiling['client_cpu_share']:.0%}"
         )
-        for endpoint in endpoints:
-            url, pid = urls[endpoint.service]
-            result = load(
+
+        def drive(endpoint: Endpoint, duration: float | None = None) -> dict[str, float]:
+            return load(
                 stack,
-                url,
+                urls[endpoint.service][0],
                 _fill(endpoint.path, ids),
                 args=args,
                 method=endpoint.method,
@@ -253,7 +254,11 @@ def main() -> None:
                 body=_fill(endpoint.body, ids) if endpoint.body else None,
                 expect=endpoint.expect,
                 idempotency_half=endpoint.idempotency_half,
+                duration=duration,
             )
+
+        for endpoint in endpoints:
+            result = drive(endpoint)
             goal = READ_GOAL if endpoint.kind == "read" else WRITE_GOAL
             ratio = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
             notes = f"{int(result['errors'])} unexpected answers {result['statuses']}" if result["errors"] else ""
@@ -274,22 +279,8 @@ def main() -> None:
             )
             if ratio < goal and args.profile_misses:
                 # Profiled right away, on the data it was measured on (before the next write changes it).
-                summary = profile_pid(
-                    pid,
-                    args.profile_seconds,
-                    lambda e=endpoint, u=url: load(  # type: ignore[misc]
-                        stack,
-                        u,
-                        _fill(e.path, ids),
-                        args=args,
-                        method=e.method,
-                        token=tokens[e.role],
-                        body=_fill(e.body, ids) if e.body else None,
-                        expect=e.expect,
-                        idempotency_half=e.idempotency_half,
-                        duration=args.profile_seconds,
-                    ),
-                )
+                pid = urls[endpoint.service][1]
+                summary = profile_pid(pid, args.profile_seconds, partial(drive, endpoint, args.profile_seconds))
                 report.notes.append(f"profile of {endpoint.label}:\n{summary}")
     report.print()
     report.write(args.json)

@@ -899,29 +899,28 @@ async def on_level_timeouts(session: AsyncSession, dues: Sequence[deadlines.Due]
     handlers = await people_by_id(session, {case.handler_id for _, case, _ in live})
     superiors = await people_by_id(session, {h.superior_id for h in handlers.values() if h.superior_id})
     climbs: list[_Climb] = []
+    alerts: list[CaseOverdueV1] = []
     for due, case, stint in live:
-        if case.level < 5:
-            handler = handlers.get(case.handler_id)
-            superior = superiors.get(handler.superior_id) if handler and handler.superior_id else None
-            if superior is not None and superior.level == case.level + 1:
-                minutes = case.allowances[case.level - 1]
-                reason = f"Not resolved within {minutes} minutes at level {case.level}."
-                climbs.append(_Climb(case, superior, reason, stint))
-                continue
-            # The directory has nobody one level up: raise the alarm instead of retrying forever.
+        handler = handlers.get(case.handler_id)
+        superior = superiors.get(handler.superior_id) if handler and handler.superior_id else None
+        if case.level < 5 and superior is not None and superior.level == case.level + 1:
+            minutes = case.allowances[case.level - 1]
+            reason = f"Not resolved within {minutes} minutes at level {case.level}."
+            climbs.append(_Climb(case, superior, reason, stint))
+            continue
+        if case.level < 5:  # nobody one level up in the directory: raise the alarm instead of retrying forever
             blocked = _no_superior_above(handler, case.level)
             await _record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked)
         case.overdue_at = now
         case.updated_at = now
         await _record(session, case, action="overdue", at=now, actor=None, due_at=due.due_at)
-        await outbox.add(
-            session,
+        alerts.append(
             CaseOverdueV1(
                 case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
                 due_at=due.due_at, overdue_at=now,
-            ),
-            at=now,
+            )
         )  # fmt: skip
+    await outbox.add_many(session, alerts, at=now)
     await _climb_many(session, climbs, now, actor=None, automatic=True)
 
 
