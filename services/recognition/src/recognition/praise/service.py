@@ -18,7 +18,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1, PraiseReminderV1
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee, org_team, team_members
-from recognition.access import team_leader_id
+from recognition.access import team_leader_id, team_leader_ids
 from recognition.praise.models import (
     PointsBalance,
     PointsLedger,
@@ -476,23 +476,43 @@ async def remind_leaders(session: AsyncSession, *, settings: Settings, now: date
     local = now.astimezone(ZoneInfo(settings.timezone))
     day_start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
     window_start = now - timedelta(days=settings.praise_coverage_days)
-    teams = (
-        await session.scalars(select(org_team.c.id).where(org_team.c.active.is_(True)).order_by(org_team.c.id))
-    ).all()
-    reminders: list[PraiseReminderV1] = []
-    for team_id in teams:
-        leader_id = await team_leader_id(session, team_id)
-        if leader_id is None or await _has_praised_since(session, leader_id, day_start):
-            continue
-        members = [m for m in await team_members(session, team_id) if m.id != leader_id]
-        last = await _last_praised_by(session, leader_id, [m.id for m in members])
-        waiting = [m for m in members if m.id not in last or last[m.id] < window_start]
-        waiting.sort(key=lambda m: (last.get(m.id) or datetime.min.replace(tzinfo=UTC), m.name))
-        reminders.append(
-            PraiseReminderV1(
-                leader_id=leader_id, team_id=team_id, day=local.date(), members_due=[m.id for m in waiting],
-                reminded_at=now,
+    teams = (await session.scalars(select(org_team.c.id).where(org_team.c.active.is_(True)))).all()
+    leaders = await team_leader_ids(session, teams)
+    praised_today = set(
+        (
+            await session.scalars(
+                select(Praise.giver_id).where(Praise.giver_id.in_(leaders.values()), Praise.given_at >= day_start)
             )
-        )  # fmt: skip
+        ).all()
+    )
+    to_remind = {team_id: leader_id for team_id, leader_id in leaders.items() if leader_id not in praised_today}
+    members = await session.execute(
+        select(org_employee.c.id, org_employee.c.name, org_employee.c.team_id)
+        .where(org_employee.c.team_id.in_(to_remind), org_employee.c.active.is_(True))
+        .order_by(org_employee.c.name)
+    )
+    last_praise = {
+        (row.giver_id, row.receiver_id): row.at
+        for row in await session.execute(
+            select(Praise.giver_id, Praise.receiver_id, func.max(Praise.given_at).label("at"))
+            .where(Praise.giver_id.in_(to_remind.values()))
+            .group_by(Praise.giver_id, Praise.receiver_id)
+        )
+    }
+    waiting: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {team_id: [] for team_id in to_remind}
+    never = datetime.min.replace(tzinfo=UTC)
+    for member in members:  # by name, so equal waits keep the name order
+        leader_id = to_remind[member.team_id]
+        last = last_praise.get((leader_id, member.id))
+        if member.id != leader_id and (last is None or last < window_start):
+            waiting[member.team_id].append((last or never, member.id))
+    reminders = [
+        PraiseReminderV1(
+            leader_id=leader_id, team_id=team_id, day=local.date(),
+            members_due=[member_id for _, member_id in sorted(waiting[team_id], key=lambda item: item[0])],
+            reminded_at=now,
+        )
+        for team_id, leader_id in sorted(to_remind.items())
+    ]  # fmt: skip
     await outbox.add_many(session, reminders, at=now)
     return len(reminders)
