@@ -28,10 +28,6 @@ class Principal:
     level: int
     team_id: uuid.UUID | None
 
-    @property
-    def is_agent(self) -> bool:
-        return self.level == 1
-
 
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:

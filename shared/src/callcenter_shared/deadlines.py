@@ -20,11 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
 from callcenter_shared.clock import Clock
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.tables import deadline
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,7 @@ class Daily:
 async def keep_scheduled(session: AsyncSession, daily: Daily, now: datetime) -> None:
     """Make sure the next occurrence of `daily` has its row (a no-op when it has)."""
     deadline_id, due_at = daily.next_due(now)
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_fn = dialect_insert(session)
     row = {"id": deadline_id, "kind": daily.kind, "ref_id": daily.kind, "due_at": due_at}
     row |= {"payload": json.dumps({"day": due_at.astimezone(ZoneInfo(daily.zone)).date().isoformat()})}
     await session.execute(

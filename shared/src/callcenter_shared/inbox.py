@@ -17,12 +17,12 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import FetchTimeoutError
 from pydantic import ValidationError
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
 from callcenter_shared.broker import Broker
 from callcenter_shared.clock import Clock
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.envelope import Envelope, Event
 from callcenter_shared.streams import (
     dead_letter_subject,
@@ -45,8 +45,7 @@ Subscriptions = Mapping[type[Event], Handler]
 
 async def record_once(session: AsyncSession, envelope: Envelope, *, at: Any) -> bool:
     """Insert the event id into the inbox; False when it was already there."""
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_fn = dialect_insert(session)
     result = await session.execute(
         insert_fn(inbox)
         .values(event_id=envelope.id, subject=envelope.type, received_at=at)

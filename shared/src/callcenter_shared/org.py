@@ -27,17 +27,16 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
-from callcenter_shared.db import NAMING_CONVENTION
+from callcenter_shared.db import dialect_insert, new_metadata
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import NotFound
 from callcenter_shared.inbox import Subscriptions
 
-_org = MetaData(naming_convention=NAMING_CONVENTION)
+_org = new_metadata()
 
 org_employee = Table(
     "org_employee",
@@ -74,8 +73,7 @@ def include_org_tables(metadata: MetaData) -> None:
 
 
 def _upsert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Any:
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_fn = dialect_insert(session)
     statement = insert_fn(table).values(**values)
     return statement.on_conflict_do_update(
         index_elements=["id"],

@@ -23,7 +23,6 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
     service_name: ClassVar[str] = "service"
-    default_port: ClassVar[int] = 8000
 
     env: Environment = Environment.development
     database_url: str = ""

@@ -17,9 +17,9 @@ from sqlalchemy import (
     Text,
 )
 
-from callcenter_shared.db import NAMING_CONVENTION, UtcDateTime
+from callcenter_shared.db import UtcDateTime, new_metadata
 
-_platform = MetaData(naming_convention=NAMING_CONVENTION)
+_platform = new_metadata()
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 _SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")

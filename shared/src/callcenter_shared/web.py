@@ -21,7 +21,7 @@ from callcenter_shared import metrics
 from callcenter_shared.deadlines import due_backlog
 from callcenter_shared.errors import PROBLEM_JSON, problem_body, problem_response
 from callcenter_shared.outbox import backlog
-from callcenter_shared.streams import durable_name
+from callcenter_shared.streams import durable_name, stream_name
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ async def metrics_endpoint(request: Request) -> Response:
         for event_class in state.subscriptions:
             try:
                 info = await state.broker.js.consumer_info(
-                    f"CALLCENTER_{event_class.producer().upper()}", durable_name(service, event_class.subject)
+                    stream_name(event_class.producer()), durable_name(service, event_class.subject)
                 )
                 metrics.CONSUMER_LAG.labels(service, event_class.subject).set(info.num_pending or 0)
             except Exception as exc:

@@ -9,4 +9,3 @@ class Settings(ServiceSettings):
     """Escalation's configuration (environment variables, see the README)."""
 
     service_name: ClassVar[str] = "escalation"
-    default_port: ClassVar[int] = 8004

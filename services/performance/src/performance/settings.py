@@ -17,6 +17,5 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", env_nested_delimiter="__")
 
     service_name: ClassVar[str] = "performance"
-    default_port: ClassVar[int] = 8002
 
     policy: Policy = Policy()

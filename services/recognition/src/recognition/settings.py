@@ -12,7 +12,6 @@ class Settings(ServiceSettings):
     """Recognition's configuration (environment variables, see the README)."""
 
     service_name: ClassVar[str] = "recognition"
-    default_port: ClassVar[int] = 8003
 
     praise_monthly_allowance: int = Field(default=100, ge=1, description="REC-5: points each employee may give a month")
     company_values: list[str] = Field(

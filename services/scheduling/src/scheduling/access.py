@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
@@ -29,14 +28,6 @@ async def employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
     if found is None:
         raise NotFound(f"Employee {employee_id} does not exist.")
     return found
-
-
-async def team_leader(session: AsyncSession, team_id: uuid.UUID | None) -> Employee | None:
-    if team_id is None:
-        return None
-    return await session.scalar(
-        select(Employee).where(Employee.team_id == team_id, Employee.level == 2, Employee.active.is_(True))
-    )
 
 
 async def superior_at_level(session: AsyncSession, person: Employee, level: int) -> Employee | None:

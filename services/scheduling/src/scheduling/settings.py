@@ -15,7 +15,6 @@ class Settings(ServiceSettings):
     """
 
     service_name: ClassVar[str] = "scheduling"
-    default_port: ClassVar[int] = 8001
 
     holiday_country: str = Field(default="CN", description="ROS-3: country whose public holidays are loaded")
     swap_approver_level: int = Field(default=3, ge=2, le=5, description="SWP-3: level of the approving manager")

@@ -10,7 +10,6 @@ from typing import Any, ClassVar, cast
 
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -32,6 +31,7 @@ from callcenter_shared.contracts.escalation import (
     CaseShirkedV1,
     ComplaintAttributedV1,
 )
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import (
     Person,
@@ -133,7 +133,7 @@ async def _record(
 async def _next_number(session: AsyncSession, now: datetime) -> str:
     """`ESC-2026-000123`: one atomic upsert per case, so concurrent openings never share a number."""
     table = cast(Table, CaseNumberCounter.__table__)
-    insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert_fn = dialect_insert(session)
     statement = insert_fn(table).values(year=now.year, last=1)
     statement = statement.on_conflict_do_update(index_elements=["year"], set_={"last": table.c.last + 1})
     last = (await session.execute(statement.returning(table.c.last))).scalar_one()

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from escalation.category.models import Category
 from escalation.category.schemas import CategoryCreate, CategoryUpdate
@@ -71,7 +71,7 @@ async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
         for d in DEFAULT_CATEGORIES
     ]
     table = cast(Table, Category.__table__)
-    insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert_fn = dialect_insert(session)
     await session.execute(insert_fn(table).values(rows).on_conflict_do_nothing(index_elements=["code"]))
 
 

@@ -18,10 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ARRAY, Date, Float, String, Table, Uuid, bindparam, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.contracts.ingest import AgentDailyMetric
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, InvalidInput
 from callcenter_shared.org import org_employee
 from performance.kpi.models import MetricBatch, RawMetric
@@ -144,8 +145,7 @@ async def ingest_batch(
     for row in parsed:
         row["source"] = source
         row["batch_id"] = batch_id
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_fn = dialect_insert(session)
     header = await session.execute(
         insert_fn(typing.cast(Table, MetricBatch.__table__))
         .values(source=source, batch_id=batch_id, content_hash=content_hash, row_count=len(rows), received_at=now)

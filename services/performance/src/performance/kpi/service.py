@@ -18,10 +18,8 @@ from sqlalchemy.sql import Select
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
-from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee, visible_employee_ids
-from callcenter_shared.tables import outbox as outbox_table
 from performance.coaching import service as coaching
 from performance.kpi.models import (
     AgentPeriodKpi,
@@ -319,9 +317,8 @@ async def _publish_close(session: AsyncSession, period: KpiPeriod, now: datetime
         select(k.agent_id, k.kpi_code, k.value, k.attainment).where(k.period_id == period.id).order_by(k.kpi_code)
     ):
         kpis[row.agent_id].append(KpiResult(kpi_code=row.kpi_code, value=row.value, attainment=row.attainment))
-    rows = []
-    for row in await session.execute(select(RESULTS).where(r.period_id == period.id).order_by(r.rank_in_center)):
-        event = AgentPeriodScorecardClosedV1(
+    scorecards = [
+        AgentPeriodScorecardClosedV1(
             period_id=period.id,
             period_start=period.start_date,
             period_end=period.end_date,
@@ -333,18 +330,9 @@ async def _publish_close(session: AsyncSession, period: KpiPeriod, now: datetime
             new_hire=bool(row.new_hire),
             kpis=kpis[row.agent_id],
         )
-        envelope = Envelope.wrap(event, time=now)
-        rows.append(
-            {
-                "event_id": envelope.id,
-                "subject": event.subject,
-                "payload": envelope.model_dump_json(),
-                "created_at": now,
-                "attempts": 0,
-            }
-        )
-    if rows:
-        await session.execute(insert(outbox_table), rows)
+        for row in await session.execute(select(RESULTS).where(r.period_id == period.id).order_by(r.rank_in_center))
+    ]
+    await outbox.add_many(session, scorecards, at=now)
     await outbox.add(
         session,
         KpiPeriodClosedV1(

@@ -6,16 +6,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1, PraiseReminderV1
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee, org_team, team_members
 from recognition.access import team_leader_id, team_leader_ids
@@ -35,10 +34,6 @@ ADMIN_LEVEL = 3
 
 class PraiseRefused(RuleViolation):
     rule = "REC-5"
-
-
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def month_of(moment: datetime, settings: Settings) -> str:
@@ -92,7 +87,7 @@ async def give(
         raise PraiseRefused(f"Your monthly allowance is {limit} points; {points} is more than that.")
     # One conditional upsert: two praises at once can never spend more than the allowance.
     table = PraiseAllowance.__table__
-    statement = _insert(session)(table).values(giver_id=principal.employee_id, month=month, spent=points)
+    statement = dialect_insert(session)(table).values(giver_id=principal.employee_id, month=month, spent=points)
     statement = statement.on_conflict_do_update(
         index_elements=["giver_id", "month"],
         set_={"spent": table.c.spent + statement.excluded.spent},
@@ -138,7 +133,7 @@ async def _credit(
     session: AsyncSession, *, employee_id: uuid.UUID, delta: int, kind: str, ref_id: uuid.UUID, now: datetime
 ) -> None:
     table = PointsBalance.__table__
-    statement = _insert(session)(table).values(employee_id=employee_id, balance=delta)
+    statement = dialect_insert(session)(table).values(employee_id=employee_id, balance=delta)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["employee_id"], set_={"balance": table.c.balance + statement.excluded.balance}

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
@@ -26,6 +25,7 @@ from callcenter_shared.contracts.performance import (
     KpiPeriodClosedV1,
     QaEvaluationFinalizedV1,
 )
+from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
 from callcenter_shared.org import org_employee, org_team
 from recognition.award.models import Award, Grant
@@ -34,10 +34,6 @@ from recognition.track.models import AgentPeriodResult, QaResult, TrackPeriod, T
 
 TRACKS = ("kpi_top", "kpi_most_improved", "qa_top")
 HISTORY_DAYS = 400  # how far back to look for an agent's previous period
-
-
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 async def _touch_period(
@@ -51,7 +47,7 @@ async def _touch_period(
 ) -> None:
     """Create or update the period's row; on PostgreSQL this holds its row lock until commit."""
     table = TrackPeriod.__table__
-    statement = _insert(session)(table).values(
+    statement = dialect_insert(session)(table).values(
         period_id=period_id, period_start=start, period_end=end, agent_count=agent_count, closed_at=closed_at, touches=1
     )
     statement = statement.on_conflict_do_update(
@@ -69,7 +65,7 @@ async def record_scorecard(session: AsyncSession, event: AgentPeriodScorecardClo
     """Keep one agent's period result; compute the period's awards if it was the last piece."""
     await _touch_period(session, period_id=event.period_id, start=event.period_start, end=event.period_end)
     await session.execute(
-        _insert(session)(AgentPeriodResult.__table__)
+        dialect_insert(session)(AgentPeriodResult.__table__)
         .values(
             id=uuid.uuid4(),
             period_id=event.period_id,
@@ -104,7 +100,7 @@ async def record_period_closed(session: AsyncSession, event: KpiPeriodClosedV1) 
 async def record_qa(session: AsyncSession, event: QaEvaluationFinalizedV1) -> None:
     """Keep a finalized QA score for the QA track."""
     await session.execute(
-        _insert(session)(QaResult.__table__)
+        dialect_insert(session)(QaResult.__table__)
         .values(
             evaluation_id=event.evaluation_id,
             agent_id=event.agent_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 
 import holidays
@@ -36,10 +36,6 @@ async def calendar(session: AsyncSession, settings: Settings, *, start: date, en
 
 async def holidays_between(session: AsyncSession, settings: Settings, start: date, end: date) -> list[date]:
     return [day for day, _, _ in await calendar(session, settings, start=start, end=end)]
-
-
-def days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
 async def add(session: AsyncSession, *, principal: Principal, day: date, name: str, now: datetime) -> CenterHoliday:
