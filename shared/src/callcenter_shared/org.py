@@ -152,15 +152,25 @@ async def team_members(session: AsyncSession, team_id: uuid.UUID, table: Table =
 
 
 async def superior_chain(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> list[Person]:
-    """The employee's superiors, direct superior first, up to L5 (ORG-1)."""
+    """The employee's superiors, direct superior first, up to L5 (ORG-1), in one statement."""
+    up = (
+        select(table.c.superior_id.label("id"), literal(1).label("depth"))
+        .where(table.c.id == employee_id, table.c.superior_id.is_not(None))
+        .cte("up", recursive=True)
+    )
+    up = up.union_all(
+        select(table.c.superior_id, (up.c.depth + 1).label("depth")).where(
+            table.c.id == up.c.id, table.c.superior_id.is_not(None), up.c.depth < 10
+        )
+    )
+    rows = await session.execute(select(table).join(up, table.c.id == up.c.id).order_by(up.c.depth))
     chain: list[Person] = []
     seen = {employee_id}
-    current = await find_person(session, employee_id, table)
-    while current is not None and current.superior_id is not None and current.superior_id not in seen:
-        seen.add(current.superior_id)
-        current = await find_person(session, current.superior_id, table)
-        if current is not None:
-            chain.append(current)
+    for row in rows:
+        if row.id in seen:  # a loop in the directory: stop where it closes
+            break
+        seen.add(row.id)
+        chain.append(_person(row))
     return chain
 
 
