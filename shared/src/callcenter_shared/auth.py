@@ -57,15 +57,15 @@ class TokenVerifier:
             raise Unauthorized(f"The token is not valid: {exc}") from exc
 
 
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value, or None."""
+    scheme, _, token = authorization.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 async def current_principal(request: Request) -> Principal:
     """FastAPI dependency: the verified caller, or 401 (async: a sync dependency costs a thread hop)."""
-    token = bearer_token(request)
+    token = bearer_token(request.headers.get("authorization", ""))
     if token is None:
         raise Unauthorized("A bearer token is required.")
     verifier: TokenVerifier = request.app.state.verifier

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from callcenter_shared.auth import TokenVerifier
+from callcenter_shared.auth import TokenVerifier, bearer_token
 from callcenter_shared.clock import Clock
 from callcenter_shared.errors import PROBLEM_JSON, DomainError, problem_body
 from callcenter_shared.tables import idempotency_key
@@ -117,11 +117,11 @@ class IdempotencyMiddleware:
 
 
 def _principal_of(verifier: TokenVerifier, authorization: bytes) -> str | None:
-    scheme, _, token = authorization.decode("latin-1").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(authorization.decode("latin-1"))
+    if token is None:
         return None
     try:
-        return str(verifier.verify(token.strip()).employee_id)
+        return str(verifier.verify(token).employee_id)
     except DomainError:
         return None
 
