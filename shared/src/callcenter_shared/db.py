@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, event, make_url
+from sqlalchemy import DateTime, MetaData, event, make_url, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -16,11 +16,14 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
+from callcenter_shared.errors import NotFound
 from callcenter_shared.sqlite_inline import inline_creator
+
+Row = TypeVar("Row")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,6 +64,26 @@ class UtcDateTime(TypeDecorator[datetime]):
 def dialect_insert(session: AsyncSession) -> Callable[[Any], Any]:
     """The session's dialect's `insert`, which has `on_conflict_do_nothing` / `on_conflict_do_update`."""
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def get_for_update(session: AsyncSession, model: type[Row], key: Any, *, missing: str) -> Row:
+    """The row, locked until commit and read afresh, or `NotFound(missing)`.
+
+    Check a status or a balance only on a row read this way: two requests that read it
+    unlocked would both pass the check and the later write would undo the earlier one.
+    On SQLite FOR UPDATE is dropped, but a service's single connection serialises writers.
+    """
+    row = await session.get(model, key, with_for_update=True, populate_existing=True)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+async def lock_rows(session: AsyncSession, column: InstrumentedAttribute[Any], keys: Iterable[Any]) -> None:
+    """Lock the rows whose `column` is in `keys`, in key order, so two lockers of overlapping sets cannot deadlock."""
+    wanted = sorted(set(keys))
+    if wanted:
+        await session.execute(select(column).where(column.in_(wanted)).order_by(column).with_for_update())
 
 
 def is_sqlite(url: str) -> bool:

@@ -320,7 +320,8 @@ async def _can_read(session: AsyncSession, principal: Principal, case: Case) -> 
 async def _load(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case:
     query = select(Case).where(Case.id == case_id)
     if lock:
-        query = query.with_for_update()
+        # Read afresh too: a copy loaded earlier in the session would hide a change committed meanwhile.
+        query = query.with_for_update().execution_options(populate_existing=True)
     found = await session.scalar(query)
     if found is None:
         raise NotFound(f"Case {case_id} does not exist.")
@@ -874,7 +875,13 @@ async def _live_many(
     case_ids = {uuid.UUID(due.ref_id) for due in dues}
     cases = {
         case.id: case
-        for case in await session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update())
+        for case in await session.scalars(
+            select(Case)
+            .where(Case.id.in_(case_ids))
+            .order_by(Case.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     }
     open_stints: dict[uuid.UUID, CaseStint] = {}
     for open_stint in await session.scalars(
@@ -943,7 +950,9 @@ async def on_level_warning(session: AsyncSession, due: deadlines.Due, now: datet
 
 async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
     """No report after an emergency: the missing report is itself escalated (ESC-6)."""
-    case = await session.scalar(select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update())
+    case = await session.scalar(
+        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
+    )
     if case is None or case.emergency_reported_at is not None:
         return
     await _record(session, case, action="emergency_report_missing", at=now, actor=None, due_at=due.due_at)
@@ -968,7 +977,9 @@ async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now
 
 async def on_reply_due(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
     """The customer was not answered in time: count the breach (ESC-9)."""
-    case = await session.scalar(select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update())
+    case = await session.scalar(
+        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
+    )
     if case is None or case.replied_at is not None or case.reply_breached:
         return
     case.reply_breached = True

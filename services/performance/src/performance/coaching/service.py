@@ -79,8 +79,9 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
     return item
 
 
-async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID) -> Coaching:
-    item = await session.get(Coaching, coaching_id)
+async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, lock: bool = False) -> Coaching:
+    """The item if the caller may see it; with `lock`, locked until commit so a closed item stays closed."""
+    item = await session.get(Coaching, coaching_id, with_for_update=lock, populate_existing=lock)
     if item is None or not await can_see(session, principal, item.agent_id):
         raise NotFound(f"Coaching record {coaching_id} does not exist.")
     return item
@@ -89,7 +90,7 @@ async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.
 async def follow_up(
     session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, data: FollowUpCreate, now: datetime
 ) -> Coaching:
-    item = await get(session, principal=principal, coaching_id=coaching_id)
+    item = await get(session, principal=principal, coaching_id=coaching_id, lock=True)
     if principal.level < 2:
         raise Forbidden("Follow-ups are recorded by the leader.")
     if item.status == "done":

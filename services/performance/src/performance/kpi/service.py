@@ -158,8 +158,9 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
     return period
 
 
-async def get_period(session: AsyncSession, period_id: uuid.UUID) -> KpiPeriod:
-    period = await session.get(KpiPeriod, period_id)
+async def get_period(session: AsyncSession, period_id: uuid.UUID, *, lock: bool = False) -> KpiPeriod:
+    """The period; with `lock`, locked until commit so that two closes cannot both find it open."""
+    period = await session.get(KpiPeriod, period_id, with_for_update=lock, populate_existing=lock)
     if period is None:
         raise NotFound(f"Period {period_id} does not exist.")
     return period
@@ -216,7 +217,7 @@ async def close_period(
 ) -> KpiPeriod:
     """Close a period: every agent's KPI values, attainments, composite and ranks, in SQL (PRF-3, PRF-8)."""
     require_manager(principal)
-    period = await get_period(session, period_id)
+    period = await get_period(session, period_id, lock=True)
     if period.status == "closed":
         raise PeriodClosed(
             f"The period {period.start_date} .. {period.end_date} is closed and cannot change; "

@@ -18,6 +18,7 @@ from callcenter_shared.contracts.performance import (
     QaEvaluationFinalizedV1,
     QaEvaluationReleasedV1,
 )
+from callcenter_shared.db import get_for_update, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, visible_employee_ids
@@ -140,10 +141,14 @@ async def create_scorecard(
     return scorecard
 
 
-async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard:
+async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock: bool = False) -> Scorecard:
+    """The scorecard; with `lock`, locked until commit so a status check holds until the change is written."""
+    missing = f"Scorecard {scorecard_id} does not exist."
+    if lock:
+        return await get_for_update(session, Scorecard, scorecard_id, missing=missing)
     scorecard = await session.get(Scorecard, scorecard_id)
     if scorecard is None:
-        raise NotFound(f"Scorecard {scorecard_id} does not exist.")
+        raise NotFound(missing)
     return scorecard
 
 
@@ -179,7 +184,7 @@ async def publish_scorecard(
     session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
 ) -> Scorecard:
     require_evaluator(principal)
-    scorecard = await get_scorecard(session, scorecard_id)
+    scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != "draft":
         raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
     scorecard.status = "published"
@@ -193,6 +198,8 @@ async def new_version(
     """Copy the newest version of a scorecard into a new draft version (QA-1)."""
     require_evaluator(principal)
     source = await get_scorecard(session, scorecard_id)
+    # The whole family, so that two new versions at once cannot both find no draft.
+    await lock_rows(session, Scorecard.family_id, [source.family_id])
     newest = await session.scalar(select(func.max(Scorecard.version)).where(Scorecard.family_id == source.family_id))
     if await session.scalar(
         select(func.count()).where(Scorecard.family_id == source.family_id, Scorecard.status == "draft")
@@ -297,16 +304,22 @@ async def create_evaluation(
     return evaluation
 
 
-async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID) -> Evaluation:
+async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, lock: bool = False) -> Evaluation:
+    """The evaluation; with `lock`, locked until commit so two changes of its status cannot race (PostgreSQL)."""
+    missing = f"Evaluation {evaluation_id} does not exist."
+    if lock:
+        return await get_for_update(session, Evaluation, evaluation_id, missing=missing)
     evaluation = await session.get(Evaluation, evaluation_id)
     if evaluation is None:
-        raise NotFound(f"Evaluation {evaluation_id} does not exist.")
+        raise NotFound(missing)
     return evaluation
 
 
-async def read_evaluation(session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID) -> Evaluation:
+async def read_evaluation(
+    session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID, lock: bool = False
+) -> Evaluation:
     """An agent sees their own evaluations once released (QA-3); leaders their team; L3+ the center."""
-    evaluation = await get_evaluation(session, evaluation_id)
+    evaluation = await get_evaluation(session, evaluation_id, lock=lock)
     if principal.employee_id == evaluation.evaluator_id:
         return evaluation
     own = principal.employee_id == evaluation.agent_id
@@ -351,7 +364,7 @@ def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:
 async def update_answers(
     session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID, answers: list[AnswerIn], now: datetime
 ) -> Evaluation:
-    evaluation = await get_evaluation(session, evaluation_id)
+    evaluation = await get_evaluation(session, evaluation_id, lock=True)
     _require_evaluator_of(principal, evaluation)
     if evaluation.status != "draft":
         raise Conflict("A released evaluation changes only through a dispute (QA-4).")
@@ -377,7 +390,7 @@ async def release(
     session: AsyncSession, *, principal: Principal, evaluation_id: uuid.UUID, now: datetime, policy: Policy
 ) -> Evaluation:
     """Release a draft to the agent, open the dispute window, and check repeated item failures (PRF-7b)."""
-    evaluation = await get_evaluation(session, evaluation_id)
+    evaluation = await get_evaluation(session, evaluation_id, lock=True)
     _require_evaluator_of(principal, evaluation)
     if evaluation.calibration_id is not None:
         raise ReleaseRefused("Calibration evaluations compare evaluators; they are never released to the agent.")
@@ -448,7 +461,7 @@ async def _finalize(session: AsyncSession, evaluation: Evaluation, *, outcome: s
 
 async def on_dispute_window_closed(session: AsyncSession, due: Due, now: datetime) -> None:
     """Deadline handler: an evaluation nobody disputed in time becomes final."""
-    evaluation = await session.get(Evaluation, uuid.UUID(due.ref_id))
+    evaluation = await session.get(Evaluation, uuid.UUID(due.ref_id), with_for_update=True, populate_existing=True)
     if evaluation is not None and evaluation.status == "released":
         await _finalize(session, evaluation, outcome="undisputed", now=now)
 
@@ -469,7 +482,7 @@ async def dispute(
     policy: Policy,
 ) -> Evaluation:
     """The agent disputes a released evaluation within the window (QA-4)."""
-    evaluation = await read_evaluation(session, principal=principal, evaluation_id=evaluation_id)
+    evaluation = await read_evaluation(session, principal=principal, evaluation_id=evaluation_id, lock=True)
     if principal.employee_id != evaluation.agent_id:
         raise Forbidden("Only the evaluated agent may dispute an evaluation.")
     if evaluation.status != "released":
@@ -525,7 +538,7 @@ async def resolve(
     now: datetime,
 ) -> Evaluation:
     """A reviewer other than the evaluator upholds or adjusts a disputed evaluation (QA-4)."""
-    evaluation = await get_evaluation(session, evaluation_id)
+    evaluation = await get_evaluation(session, evaluation_id, lock=True)
     if principal.employee_id == evaluation.evaluator_id:
         raise DisputeRefused("The evaluator cannot review a dispute of their own evaluation; another reviewer must.")
     if principal.employee_id == evaluation.agent_id:
@@ -587,6 +600,8 @@ async def score_calibration(
 ) -> Evaluation:
     """One evaluator's scoring of the calibration interaction (once per evaluator)."""
     calibration = await get_calibration(session, calibration_id)
+    # Locked, so that the same evaluator scoring twice at once cannot pass the check below twice.
+    await lock_rows(session, Calibration.id, [calibration.id])
     already = await session.scalar(
         select(func.count()).where(
             Evaluation.calibration_id == calibration.id, Evaluation.evaluator_id == principal.employee_id

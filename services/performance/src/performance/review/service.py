@@ -209,8 +209,11 @@ async def _require_span(session: AsyncSession, principal: Principal, agent_id: u
         raise Forbidden("You may record this only for people in your span.")
 
 
-async def get_review(session: AsyncSession, *, principal: Principal, review_id: uuid.UUID) -> Review:
-    review = await session.get(Review, review_id)
+async def get_review(
+    session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, lock: bool = False
+) -> Review:
+    """The review if the caller may see it; with `lock`, locked until commit so its status cannot move meanwhile."""
+    review = await session.get(Review, review_id, with_for_update=lock, populate_existing=lock)
     if review is None or not await can_see(session, principal, review.agent_id):
         raise NotFound(f"Review {review_id} does not exist.")
     return review
@@ -234,7 +237,7 @@ async def start_training(
     session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, note: str, now: datetime
 ) -> Review:
     """Take the flagged agent off post for training, on the record."""
-    review = await get_review(session, principal=principal, review_id=review_id)
+    review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
     if review.status != "flagged":
         raise Conflict(f"The review is {review.status}; off-post training starts right after the flag.")
@@ -255,7 +258,7 @@ async def reassess(
     session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, passed: bool, note: str, now: datetime
 ) -> Review:
     """Record the re-assessment: passed → back on post, failed → referred to HR."""
-    review = await get_review(session, principal=principal, review_id=review_id)
+    review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
     if review.status != "in_training":
         raise Conflict(f"The review is {review.status}; re-assessment follows the off-post training.")

@@ -233,15 +233,16 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
     return nomination
 
 
-async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID) -> Nomination:
-    nomination = await session.get(Nomination, nomination_id)
+async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID, *, lock: bool = False) -> Nomination:
+    """The nomination; with `lock`, locked until commit so that two decisions cannot both find it pending."""
+    nomination = await session.get(Nomination, nomination_id, with_for_update=lock, populate_existing=lock)
     if nomination is None:
         raise NotFound(f"Nomination {nomination_id} does not exist.")
     return nomination
 
 
 async def _decidable(session: AsyncSession, principal: Principal, nomination_id: uuid.UUID) -> tuple[Nomination, Award]:
-    nomination = await get_nomination(session, nomination_id)
+    nomination = await get_nomination(session, nomination_id, lock=True)
     if nomination.status != "pending":
         raise Conflict(f"The nomination was already {nomination.status}.")
     award = await get_award(session, nomination.award_id)

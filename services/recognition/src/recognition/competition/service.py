@@ -43,8 +43,9 @@ def _require_organizer(principal: Principal) -> None:
         raise Forbidden("Competitions are organised by level 3 and above.")
 
 
-async def get(session: AsyncSession, competition_id: uuid.UUID) -> Competition:
-    competition = await session.get(Competition, competition_id)
+async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = False) -> Competition:
+    """The competition; with `lock`, locked until commit: whatever depends on its round waits for a move."""
+    competition = await session.get(Competition, competition_id, with_for_update=lock, populate_existing=lock)
     if competition is None:
         raise NotFound(f"Competition {competition_id} does not exist.")
     return competition
@@ -75,7 +76,7 @@ async def add_judges(
     session: AsyncSession, *, principal: Principal, competition_id: uuid.UUID, judge_ids: Sequence[uuid.UUID]
 ) -> None:
     _require_organizer(principal)
-    competition = await get(session, competition_id)
+    competition = await get(session, competition_id, lock=True)
     if competition.status in {"awarded", "completed"}:
         raise Conflict("The judging is over.")
     existing = set(
@@ -102,7 +103,7 @@ async def register(
     now: datetime,
 ) -> Entrant:
     """Register oneself (or, as their leader, a member of one's team) in a category."""
-    competition = await get(session, competition_id)
+    competition = await get(session, competition_id, lock=True)
     if competition.status != "registration":
         raise CompetitionRule("Registration is closed: the competition has moved on to its rounds.")
     candidate_id = employee_id or principal.employee_id
@@ -147,7 +148,7 @@ async def score(
     session: AsyncSession, *, principal: Principal, competition_id: uuid.UUID, sheet: ScoreSheet, now: datetime
 ) -> Entrant:
     """A judge of the panel scores one candidate in the current round, per criterion (REC-7)."""
-    competition = await get(session, competition_id)
+    competition = await get(session, competition_id, lock=True)
     if competition.status not in {"preliminary", "final"}:
         raise CompetitionRule(
             f"Scores are given in the preliminary and final rounds; the competition is {competition.status}."
@@ -212,7 +213,7 @@ async def advance(
 ) -> Competition:
     """Move to the next round; closing the final decides the winners of each category."""
     _require_organizer(principal)
-    competition = await get(session, competition_id)
+    competition = await get(session, competition_id, lock=True)
     if competition.status in {"awarded", "completed"}:
         raise CompetitionRule(
             "Handing out the prizes does not end a competition: it is completed only when every winner has "
@@ -350,7 +351,7 @@ async def _held(session: AsyncSession, entrant_id: uuid.UUID) -> int:
 
 
 async def complete_if_done(session: AsyncSession, *, competition_id: uuid.UUID, now: datetime) -> Competition:
-    competition = await get(session, competition_id)
+    competition = await get(session, competition_id, lock=True)
     if competition.status != "awarded" or await outstanding(session, competition):
         return competition
     winners = [e for e in await _entrants(session, competition_id) if e.winner]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1, PraiseReminderV1
-from callcenter_shared.db import dialect_insert
+from callcenter_shared.db import dialect_insert, get_for_update
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee, org_team, team_members
 from recognition.access import team_leader_id, team_leader_ids
@@ -284,14 +284,19 @@ async def add_reward(
 
 async def restock(session: AsyncSession, *, principal: Principal, reward_id: uuid.UUID, add: int) -> Reward:
     require_admin(principal)
-    reward = await _reward(session, reward_id)
-    reward.stock += add
-    await session.flush()
-    return reward
+    # In SQL, not `reward.stock += add` from a stale copy: a redemption taking an item meanwhile would be undone.
+    await _reward(session, reward_id)
+    await session.execute(
+        update(Reward)
+        .where(Reward.id == reward_id)
+        .values(stock=Reward.stock + add)
+        .execution_options(synchronize_session=False)
+    )
+    return await _reward(session, reward_id, fresh=True)
 
 
-async def _reward(session: AsyncSession, reward_id: uuid.UUID) -> Reward:
-    reward = await session.get(Reward, reward_id)
+async def _reward(session: AsyncSession, reward_id: uuid.UUID, *, fresh: bool = False) -> Reward:
+    reward = await session.get(Reward, reward_id, populate_existing=fresh)
     if reward is None:
         raise NotFound(f"Reward {reward_id} does not exist.")
     return reward
@@ -352,9 +357,10 @@ async def decide_redemption(
 ) -> Redemption:
     """An admin approves, rejects (points and item go back) or marks a redemption fulfilled."""
     require_admin(principal)
-    redemption = await session.get(Redemption, redemption_id)
-    if redemption is None:
-        raise NotFound(f"Redemption {redemption_id} does not exist.")
+    # Locked: two rejections at once would each refund the points and put the item back.
+    redemption = await get_for_update(
+        session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
+    )
     allowed = {"approve": {"requested"}, "reject": {"requested", "approved"}, "fulfil": {"approved"}}[action]
     if redemption.status not in allowed:
         past = {"approve": "approved", "reject": "rejected", "fulfil": "fulfilled"}[action]

@@ -21,6 +21,7 @@ from callcenter_shared.contracts.scheduling import (
     HandoverItemResolvedV1,
     HandoverLateV1,
 )
+from callcenter_shared.db import get_for_update
 from callcenter_shared.deadlines import Due
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -71,8 +72,9 @@ class NotAcknowledged(RuleViolation):
     rule = "HND-9"
 
 
-async def get(session: AsyncSession, handover_id: uuid.UUID) -> Handover:
-    handover = await session.get(Handover, handover_id)
+async def get(session: AsyncSession, handover_id: uuid.UUID, *, lock: bool = False) -> Handover:
+    """The handover; with `lock`, locked until commit, so the sign-off and what it checks cannot interleave."""
+    handover = await session.get(Handover, handover_id, with_for_update=lock, populate_existing=lock)
     if handover is None:
         raise NotFound(f"Handover {handover_id} does not exist.")
     return handover
@@ -83,6 +85,13 @@ async def get_item(session: AsyncSession, item_id: uuid.UUID) -> HandoverItem:
     if item is None:
         raise NotFound(f"Handover item {item_id} does not exist.")
     return item
+
+
+async def _lock_item(session: AsyncSession, item_id: uuid.UUID) -> tuple[Handover, HandoverItem]:
+    """The item and its handover, both locked: the handover first, as every other change takes them."""
+    handover = await get(session, (await get_item(session, item_id)).handover_id, lock=True)
+    item = await get_for_update(session, HandoverItem, item_id, missing=f"Handover item {item_id} does not exist.")
+    return handover, item
 
 
 async def staff(session: AsyncSession, shift_id: uuid.UUID) -> list[uuid.UUID]:
@@ -155,7 +164,7 @@ async def publish_report(
     session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, data: ReportPublish, now: datetime
 ) -> Handover:
     """The team leader publishes the handover report (HND-4, HND-7, HND-10)."""
-    handover = await get(session, handover_id)
+    handover = await get(session, handover_id, lock=True)
     if not _is_leader(principal, handover):
         raise Forbidden("Only the team's leader publishes the handover report.")
     _require_open(handover)
@@ -230,7 +239,7 @@ async def add_item(
 
     Carrying an item that was already carried `handover_max_carry` times, or is past due, escalates it instead.
     """
-    handover = await get(session, handover_id)
+    handover = await get(session, handover_id, lock=True)
     _require_open(handover)
     outgoing = await staff(session, handover.outgoing_shift_id)
     if principal.employee_id not in outgoing and not _is_leader(principal, handover):
@@ -240,7 +249,9 @@ async def add_item(
         raise ItemIncomplete("The receiver must be one of the incoming staff of this handover.")
     carry_count = 0
     if data.carried_from_item_id is not None:
-        source = await get_item(session, data.carried_from_item_id)
+        source = await get_for_update(
+            session, HandoverItem, data.carried_from_item_id, missing="The carried item does not exist."
+        )
         if source.status != "acknowledged":
             raise Conflict(f"Only an item someone owns can be carried; this one is {source.status}.")
         if source.owner_id != principal.employee_id and not _is_leader(principal, handover):
@@ -283,10 +294,11 @@ async def add_item(
 
 async def item_due(session: AsyncSession, due: Due, now: datetime) -> None:
     """Deadline handler: an item still unresolved at its due time is escalated (HND-8)."""
-    item = await session.get(HandoverItem, uuid.UUID(due.ref_id))
-    if item is None or item.status not in ("open", "acknowledged"):
+    if await session.get(HandoverItem, uuid.UUID(due.ref_id)) is None:
         return
-    handover = await get(session, item.handover_id)
+    handover, item = await _lock_item(session, uuid.UUID(due.ref_id))
+    if item.status not in ("open", "acknowledged"):
+        return
     await _escalate(session, item, reason="past_due", handover=handover, now=now)
 
 
@@ -294,7 +306,7 @@ async def check_in(
     session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, settings: Settings, now: datetime
 ) -> HandoverCheckIn:
     """An incoming person arrives; later than start − 15 min is late and published (HND-1)."""
-    handover = await get(session, handover_id)
+    handover = await get(session, handover_id, lock=True)
     _require_open(handover)
     if principal.employee_id not in await staff(session, handover.incoming_shift_id):
         raise Forbidden("Only the incoming staff of this handover check in.")
@@ -338,7 +350,7 @@ async def ask(
     session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, data: QuestionCreate, now: datetime
 ) -> HandoverQuestion:
     """The incoming staff ask about the report or an item (HND-4, HND-5)."""
-    handover = await get(session, handover_id)
+    handover = await get(session, handover_id, lock=True)
     _require_open(handover)
     if principal.employee_id not in await staff(session, handover.incoming_shift_id):
         raise Forbidden("Only the incoming staff ask questions at the handover.")
@@ -363,7 +375,10 @@ async def answer(
     question = await session.get(HandoverQuestion, question_id)
     if question is None:
         raise NotFound(f"Question {question_id} does not exist.")
-    handover = await get(session, question.handover_id)
+    handover = await get(session, question.handover_id, lock=True)
+    question = await get_for_update(
+        session, HandoverQuestion, question_id, missing=f"Question {question_id} does not exist."
+    )
     _require_open(handover)
     if principal.employee_id not in await staff(session, handover.outgoing_shift_id) and not _is_leader(
         principal, handover
@@ -384,8 +399,8 @@ async def acknowledge(
     session: AsyncSession, *, principal: Principal, item_id: uuid.UUID, read_back: str, now: datetime
 ) -> HandoverItem:
     """The receiver takes the item over and restates the next action in their own words (HND-6, HND-9)."""
-    item = await get_item(session, item_id)
-    _require_open(await get(session, item.handover_id))
+    handover, item = await _lock_item(session, item_id)
+    _require_open(handover)
     if principal.employee_id != item.receiver_id:
         raise Forbidden("Only the named receiver acknowledges an item.")
     if item.status != "open":
@@ -416,7 +431,7 @@ async def in_progress(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) 
 
 async def complete(session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, now: datetime) -> Handover:
     """The team leader signs off; only then are the outgoing staff released (HND-2, 3, 4, 9)."""
-    handover = await get(session, handover_id)
+    handover = await get(session, handover_id, lock=True)
     if not _is_leader(principal, handover):
         raise Forbidden("Only the team's leader signs the handover off.")
     _require_open(handover)
@@ -508,7 +523,7 @@ async def resolve_item(
     session: AsyncSession, *, principal: Principal, item_id: uuid.UUID, resolution: str, now: datetime
 ) -> HandoverItem:
     """The owner resolves a carried item and records the resolution on it (HND-6)."""
-    item = await get_item(session, item_id)
+    _, item = await _lock_item(session, item_id)
     if principal.employee_id != item.owner_id:
         raise NotTheOwner("Whoever received the item owns it: only the owner records its resolution.")
     if item.status == "escalated":
@@ -523,10 +538,10 @@ async def on_case_resolved(session: AsyncSession, event: CaseResolvedV1, envelop
     """Close the escalated handover item with the case's resolution (HND-6, HND-8)."""
     if event.handover_item_id is None:
         return
-    item = await session.get(HandoverItem, event.handover_item_id)
-    if item is None:
+    if await session.get(HandoverItem, event.handover_item_id) is None:
         log.warning("case %s resolved an unknown handover item %s", event.case_id, event.handover_item_id)
         return
+    _, item = await _lock_item(session, event.handover_item_id)
     if item.status == "resolved":
         return
     await _resolve(

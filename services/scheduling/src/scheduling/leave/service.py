@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancelledV1, LeaveRejectedV1, LeaveRequestedV1
+from callcenter_shared.db import get_for_update
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
 from scheduling.holiday import service as holiday
@@ -21,6 +22,7 @@ from scheduling.leave.schemas import LeaveCreate
 from scheduling.roster import service as roster
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
+from scheduling.swap import service as swaps
 
 OPEN = "requested"
 MAX_LEAVE = timedelta(days=180)
@@ -43,12 +45,13 @@ class HolidayNeedsHead(RuleViolation):
 
 
 async def get(session: AsyncSession, leave_id: uuid.UUID, *, lock: bool = False) -> Leave:
-    query = select(Leave).where(Leave.id == leave_id)
+    """The request; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
+    missing = f"Leave request {leave_id} does not exist."
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    leave = await session.scalar(query)
+        return await get_for_update(session, Leave, leave_id, missing=missing)
+    leave = await session.get(Leave, leave_id)
     if leave is None:
-        raise NotFound(f"Leave request {leave_id} does not exist.")
+        raise NotFound(missing)
     return leave
 
 
@@ -147,6 +150,7 @@ async def request(
         final = await session.get(type(person), person.superior_id) if person.superior_id else None
     if final is None:
         raise ChainBroken(f"{person.name} has no superior in the chain to approve the leave.")
+    await swaps.lock_people(session, [person.id])  # two overlapping requests at once would both pass
     overlapping = await session.scalar(
         select(Leave.id).where(
             Leave.employee_id == person.id,
@@ -199,6 +203,9 @@ async def approve(
     now: datetime,
 ) -> tuple[Leave, list[dict[str, object]]]:
     """The next approver in the chain approves; the last one takes the person off the affected shifts."""
+    # A swap approved meanwhile would move the person's shifts after `affected` read them:
+    # the person's lock first, as swap approval takes it, then the request.
+    await swaps.lock_people(session, [(await get(session, leave_id)).employee_id])
     leave = await get(session, leave_id, lock=True)
     if leave.status != OPEN:
         raise Conflict(f"The leave request is already {leave.status}.")

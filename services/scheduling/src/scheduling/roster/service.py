@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.db import get_for_update
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
 from scheduling.org.models import Employee, Team
@@ -205,6 +206,8 @@ async def assign(
         raise InvalidInput(f"{person.name} is no longer active.")
     if person.level == 1 and not person.certified:
         raise NotCertified(f"{person.name} has not passed training yet and may not be rostered on a shift.")
+    # A swap approved meanwhile could hand the person an overlapping shift after this check.
+    await swaps.lock_people(session, [employee_id])
     for _, other in await active_assignments_of(session, employee_id):
         if other.starts_at < shift.ends_at and shift.starts_at < other.ends_at:
             raise Conflict(f"{person.name} is already on the overlapping shift {other.name}.")
@@ -219,6 +222,18 @@ async def assign(
     )
     session.add(assignment)
     await session.flush()
+    return assignment
+
+
+async def lock_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:
+    """The assignment, locked after its holder as swap approval locks them (else the two could deadlock)."""
+    holder = (await get_assignment(session, assignment_id)).employee_id
+    await swaps.lock_people(session, [holder])
+    assignment = await get_for_update(
+        session, Assignment, assignment_id, missing=f"Assignment {assignment_id} does not exist."
+    )
+    if assignment.employee_id != holder:  # a swap handed it on before the lock; the row lock now holds it
+        await swaps.lock_people(session, [assignment.employee_id])
     return assignment
 
 
@@ -291,9 +306,9 @@ async def request_staffing_change(
 
 
 async def _pending_change(session: AsyncSession, principal: Principal, change_id: uuid.UUID) -> StaffingChange:
-    change = await session.get(StaffingChange, change_id)
-    if change is None:
-        raise NotFound(f"Staffing change {change_id} does not exist.")
+    change = await get_for_update(
+        session, StaffingChange, change_id, missing=f"Staffing change {change_id} does not exist."
+    )
     if change.status != "requested":
         raise Conflict(f"The staffing change is already {change.status}.")
     if change.approver_id is not None and principal.employee_id != change.approver_id:
@@ -316,7 +331,7 @@ async def approve_staffing_change(
         shift.updated_at = now
     else:
         assert change.assignment_id is not None
-        assignment = await get_assignment(session, change.assignment_id)
+        assignment = await lock_assignment(session, change.assignment_id)
         if assignment.active:
             await remove_assignment(session, assignment, reason=f"Staffing change: {change.reason}", now=now)
     change.status = "approved"

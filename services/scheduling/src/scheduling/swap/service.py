@@ -22,6 +22,7 @@ from callcenter_shared.contracts.scheduling import (
     SwapReversedV1,
     SwapSignedV1,
 )
+from callcenter_shared.db import get_for_update, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
@@ -65,20 +66,18 @@ class HolidayNeedsHead(RuleViolation):
 
 async def get(session: AsyncSession, swap_id: uuid.UUID, *, lock: bool = False) -> Swap:
     """The swap; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
-    query = select(Swap).where(Swap.id == swap_id)
+    missing = f"Swap {swap_id} does not exist."
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    swap = await session.scalar(query)
+        return await get_for_update(session, Swap, swap_id, missing=missing)
+    swap = await session.get(Swap, swap_id)
     if swap is None:
-        raise NotFound(f"Swap {swap_id} does not exist.")
+        raise NotFound(missing)
     return swap
 
 
-async def _lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> None:
-    """Hold the employees' rows until commit (PostgreSQL; SQLite has one writer anyway)."""
-    await session.execute(
-        select(Employee.id).where(Employee.id.in_(employee_ids)).order_by(Employee.id).with_for_update()
-    )
+async def lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> None:
+    """Hold the employees' rows until commit: whatever changes whose shifts they are waits its turn."""
+    await lock_rows(session, Employee.id, employee_ids)
 
 
 async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID) -> Swap:
@@ -235,6 +234,8 @@ async def request(
         raise InvalidInput("Both assignments must be active.")
     if theirs[0].employee_id == principal.employee_id:
         raise InvalidInput("A swap needs a colleague: the other assignment is yours too.")
+    # Two requests on the same assignments would both pass the clash check below.
+    await lock_people(session, [mine[0].employee_id, theirs[0].employee_id])
     requester = await access.employee(session, mine[0].employee_id)
     counterpart = await access.employee(session, theirs[0].employee_id)
     earliest = min(mine[1].starts_at, theirs[1].starts_at)
@@ -367,7 +368,7 @@ async def approve(
     # swaps before the other commits (SWP-4) and each check the roster without the other's
     # change (SWP-5): lock the two people first, in id order, then the swap as it now stands.
     pending = await get(session, swap_id)
-    await _lock_people(session, [pending.requester_id, pending.counterpart_id])
+    await lock_people(session, [pending.requester_id, pending.counterpart_id])
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.approver_id:
         raise Forbidden("Only the department manager named on the request may approve it.")
@@ -494,6 +495,8 @@ async def cancel_for_assignments(
     )
     if keep is not None:
         query = query.where(Swap.id != keep)
+    # Locked and read afresh: a swap accepted or signed meanwhile must not be overwritten from a stale copy.
+    query = query.order_by(Swap.id).with_for_update().execution_options(populate_existing=True)
     swaps = list((await session.scalars(query)).all())
     for swap in swaps:
         await _cancel(session, swap, by=None, reason=f"The roster changed: {reason}", now=now)
@@ -502,7 +505,9 @@ async def cancel_for_assignments(
 
 async def expire(session: AsyncSession, due: Due, now: datetime) -> None:
     """Deadline handler: a request still pending when the earlier shift starts expires (SWP-6)."""
-    swap = await session.scalar(select(Swap).where(Swap.id == uuid.UUID(due.ref_id)).with_for_update())
+    swap = await session.scalar(
+        select(Swap).where(Swap.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
+    )
     if swap is None or swap.status not in PENDING:
         return
     swap.status = "expired"
@@ -517,6 +522,9 @@ async def reverse(
     session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, settings: Settings, now: datetime
 ) -> Swap:
     """A manager undoes an approved swap before the earlier shift starts; the history keeps both."""
+    # The two people's shifts change again: the same order of locks as `approve`.
+    pending = await get(session, swap_id)
+    await lock_people(session, [pending.requester_id, pending.counterpart_id])
     swap = await get(session, swap_id, lock=True)
     if principal.level < settings.swap_approver_level:
         raise Forbidden(f"Only a manager of level {settings.swap_approver_level} or above may reverse a swap.")
