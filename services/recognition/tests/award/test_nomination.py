@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -189,3 +190,27 @@ class TestAmountVisibility:
             assert line["amount"] is None
             assert line["amount_hidden"] is True
             assert line["reason"]  # everyone still sees the grant itself on the honor wall
+
+
+ROUNDS = 5  # a race needs a few tries to show on PostgreSQL
+
+
+class TestApprovalRace:
+    """On PostgreSQL (TEST_POSTGRES_URL) the pool runs the two approvals side by side."""
+
+    async def test_two_approvals_at_once_grant_the_award_once_REC_2(
+        self, client: httpx.AsyncClient, org: Any, events: Any
+    ) -> None:
+        agent = org.team.agents[0]
+        for _ in range(ROUNDS):
+            nomination = await nominate(client, org, "best_customer_service", org.team.leader, agent)
+            answers = await asyncio.gather(
+                *(
+                    client.post(f"/v1/nominations/{nomination}/approve", json={}, headers=org.deputy.headers)
+                    for _ in range(2)
+                )
+            )
+            assert sorted(answer.status_code for answer in answers) == [200, 409], [a.text for a in answers]
+        assert len(await events("callcenter.recognition.award.granted.v1")) == ROUNDS
+        wall = await client.get("/v1/honor-wall", params={"team_id": str(org.team.id)}, headers=agent.headers)
+        assert len(wall.json()["items"]) == ROUNDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -268,3 +269,52 @@ class TestDailyReminder:
         assert {r["leader_id"] for r in today} == {str(org.team.leader.id), str(org.other_team.leader.id)}
         mine = next(r for r in today if r["leader_id"] == str(org.team.leader.id))
         assert set(mine["members_due"]) == {str(b.id), str(c.id)}  # a was praised within the window
+
+
+ROUNDS = 5  # a race needs a few tries to show on PostgreSQL
+
+
+class TestRedemptionRaces:
+    """On PostgreSQL (TEST_POSTGRES_URL) the pool runs the two requests side by side."""
+
+    async def test_two_rejections_at_once_refund_the_points_and_the_item_once_REC_5(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        a, _, c = org.team.agents
+        await praise(client, a, c, 50)
+        reward = (
+            await client.post(
+                "/v1/rewards", json={"name": "Mug", "cost_points": 10, "stock": ROUNDS}, headers=org.deputy.headers
+            )
+        ).json()
+        for _ in range(ROUNDS):
+            redeemed = await client.post("/v1/redemptions", json={"reward_id": reward["id"]}, headers=c.headers)
+            assert redeemed.status_code == 201, redeemed.text
+            rid = redeemed.json()["id"]
+            answers = await asyncio.gather(
+                *(client.post(f"/v1/redemptions/{rid}/reject", headers=org.deputy.headers) for _ in range(2))
+            )
+            assert sorted(answer.status_code for answer in answers) == [200, 409], [a.text for a in answers]
+            points = (await client.get(f"/v1/points/{c.id}", headers=c.headers)).json()
+            assert points["balance"] == 50
+            stock = (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"]
+            assert stock == ROUNDS
+
+    async def test_two_redemptions_of_the_last_item_at_once_take_it_once_REC_5(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        a, b, c = org.team.agents
+        await praise(client, a, c, 50)
+        await praise(client, c, b, 50)
+        reward = (
+            await client.post(
+                "/v1/rewards", json={"name": "Pen", "cost_points": 10, "stock": 1}, headers=org.deputy.headers
+            )
+        ).json()
+        answers = await asyncio.gather(
+            *(client.post("/v1/redemptions", json={"reward_id": reward["id"]}, headers=p.headers) for p in (b, c))
+        )
+        assert sorted(answer.status_code for answer in answers) == [201, 409], [a.text for a in answers]
+        assert (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"] == 0
+        balances = [(await client.get(f"/v1/points/{p.id}", headers=p.headers)).json()["balance"] for p in (b, c)]
+        assert sorted(balances) == [40, 50]
