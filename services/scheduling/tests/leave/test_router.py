@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -177,3 +178,48 @@ class TestHolidayAndInput:
         assert (await floor.client.get(f"/v1/leave/{leave['id']}", headers=floor.leader_a.headers)).status_code == 200
         assert (await floor.client.get("/v1/leave", headers=floor.a2.headers)).json()["total"] == 0
         assert (await floor.client.get("/v1/leave", headers=floor.manager.headers)).json()["total"] == 1
+
+
+class TestRaceWithSwap:
+    """On PostgreSQL (TEST_POSTGRES_URL) the pool runs the two approvals side by side."""
+
+    async def test_leave_approved_while_a_swap_of_the_person_is_approved_takes_off_only_their_shifts_LEV_3(
+        self, floor: Any
+    ) -> None:
+        client, manager = floor.client, floor.manager
+        for day in (5, 9, 13):  # a race needs a few tries to show; SWP-4 allows three swaps a month
+            _, mine = await floor.on_shift(floor.a1, at(day, 8))
+            _, theirs = await floor.on_shift(floor.b1, at(day + 1, 8))
+            body = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs)}
+            swap = (await client.post("/v1/swaps", json=body, headers=floor.a1.headers)).json()
+            for person, action in ((floor.b1, "accept"), (floor.leader_a, "sign"), (floor.leader_b, "sign")):
+                response = await client.post(f"/v1/swaps/{swap['id']}/{action}", headers=person.headers)
+                assert response.status_code == 200, response.text
+            leave = (await ask(floor, floor.a1, "annual", at(day, 0), at(day + 1, 0))).json()
+            first = await client.post(f"/v1/leave/{leave['id']}/approve", json={}, headers=floor.leader_a.headers)
+            assert first.status_code == 200, first.text
+
+            leave_answer, swap_answer = await asyncio.gather(
+                client.post(f"/v1/leave/{leave['id']}/approve", json={}, headers=manager.headers),
+                client.post(f"/v1/swaps/{swap['id']}/approve", json={}, headers=manager.headers),
+            )
+
+            assert leave_answer.status_code == 200, leave_answer.text
+            # Either the swap went first (a1 no longer works that day) or the leave cancelled it.
+            assert swap_answer.status_code in (200, 422), swap_answer.text
+            rows = (
+                await client.get("/v1/assignments", params={"include_removed": "true"}, headers=manager.headers)
+            ).json()["items"]
+            by_id = {row["id"]: row for row in rows}
+            for row in rows:
+                if (row["removed_reason"] or "").startswith("On annual leave"):
+                    assert row["employee_id"] == str(floor.a1.id), "someone else was taken off for a1's leave"
+            swapped = (await client.get(f"/v1/swaps/{swap['id']}", headers=manager.headers)).json()
+            if swap_answer.status_code == 200:
+                assert swapped["status"] == "approved"
+                assert by_id[str(mine)] | {"employee_id": str(floor.b1.id), "active": True} == by_id[str(mine)]
+                assert by_id[str(theirs)]["employee_id"] == str(floor.a1.id)
+            else:
+                assert swapped["status"] == "cancelled"
+                assert by_id[str(mine)]["active"] is False
+                assert by_id[str(theirs)]["employee_id"] == str(floor.b1.id)
