@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from callcenter_shared import metrics
 from callcenter_shared.deadlines import due_backlog
 from callcenter_shared.errors import PROBLEM_JSON, problem_body, problem_response
+from callcenter_shared.idempotency import mark_committed
 from callcenter_shared.outbox import backlog
 from callcenter_shared.streams import durable_name, stream_name
 
@@ -27,9 +28,13 @@ log = logging.getLogger(__name__)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request, committed before the response is sent."""
+    """One transaction per request, committed before the response is sent.
+
+    The request's Idempotency-Key (if any) is marked committed in this same transaction.
+    """
     async with request.app.state.session_factory() as session:
         yield session
+        await mark_committed(session, request.scope, request.app.state.clock.now())
         await session.commit()
 
 
