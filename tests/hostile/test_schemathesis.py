@@ -10,8 +10,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 
 from callcenter_shared.auth import issue_development_token
 from callcenter_shared.settings import ServiceSettings
-from callcenter_shared.testing import TestDatabases, free_port
+from callcenter_shared.testing import TestDatabases, free_port, start_service, wait_until_serving
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 
@@ -38,37 +36,13 @@ PHASES = "examples,coverage,fuzzing"
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15")
 
 
-def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            raise RuntimeError(f"service exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("service did not start")
-
-
 @pytest.mark.parametrize("service", SERVICES)
 async def test_generated_requests_never_get_a_500_and_match_the_schema(
     service: str, test_databases: TestDatabases, tmp_path: Path
 ) -> None:
     database_url = await test_databases.fresh(service)
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "ENV": "test",
-        "RELAY_ENABLED": "false",
-        "CONSUMER_ENABLED": "false",
-        "WORKER_ENABLED": "false",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", f"{service}.main:create_app", "--factory", "--port", str(port),
-         "--log-level", "error"],
-        env=env,
-    )  # fmt: skip
+    server = start_service(f"{service}.main:create_app", port, {"DATABASE_URL": database_url})
     try:
         url = f"http://127.0.0.1:{port}"
         await asyncio.to_thread(wait_until_serving, url, server)

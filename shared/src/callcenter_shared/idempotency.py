@@ -3,27 +3,85 @@
 The key is scoped to the caller (the token's subject). The first request with a key
 claims it; its response (if not a server error) is stored and replayed to later
 requests with the same key and the same body. The same key with a different body is
-refused (422); a retry while the first is still running gets 409.
+refused (422).
+
+A claim is a lease (`IDEMPOTENCY_LEASE_SECONDS`) that a heartbeat renews while the
+request runs, so a retry meanwhile gets 409. When the lease lapses (the server died)
+and nothing was committed, one retry takes the key over by compare-and-set on its
+`claim_id` and runs the request. The business transaction marks the key committed
+(`mark_committed`, called by the request's session dependency) in the same commit as
+the change, so a request that committed but whose response was lost is never run
+again: retries get 409 `idempotency-request-completed`. Finished keys are kept for
+`IDEMPOTENCY_REPLAY_HOURS`; pruning them is the retention job's work.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callcenter_shared.auth import TokenVerifier, bearer_token
 from callcenter_shared.clock import Clock
-from callcenter_shared.errors import PROBLEM_JSON, DomainError, problem_body
+from callcenter_shared.errors import PROBLEM_JSON, Conflict, DomainError, problem_body
 from callcenter_shared.tables import idempotency_key
+
+log = logging.getLogger(__name__)
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 200
+# Where the middleware leaves the claim for the request's session dependency.
+SCOPE_KEY = "callcenter.idempotency_claim"
+# Renewals per lease: two may be missed (a slow database) before the lease lapses.
+BEATS_PER_LEASE = 3
+
+
+@dataclass(frozen=True)
+class Claim:
+    principal: str
+    key: str
+    claim_id: str
+
+    def row(self) -> ColumnElement[bool]:
+        return (
+            (idempotency_key.c.principal == self.principal)
+            & (idempotency_key.c.key == self.key)
+            & (idempotency_key.c.claim_id == self.claim_id)
+        )
+
+
+class KeyTakenOver(Conflict):
+    slug = "idempotency-key-taken-over"
+
+
+async def mark_committed(session: AsyncSession, scope: Scope, now: datetime) -> None:
+    """Record, inside the request's own transaction, that its change is committed.
+
+    Refuses (and so rolls the change back) when another attempt took the key over
+    after this one's lease lapsed: only the holder of the claim may commit.
+    """
+    claim: Claim | None = scope.get(SCOPE_KEY)
+    if claim is None:
+        return
+    result = await session.execute(
+        update(idempotency_key).where(claim.row(), idempotency_key.c.committed_at.is_(None)).values(committed_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise KeyTakenOver(
+            "This request's lease on its Idempotency-Key lapsed and a retry took the key over; "
+            "nothing was changed by this request."
+        )
 
 
 class IdempotencyMiddleware:
@@ -56,29 +114,10 @@ class IdempotencyMiddleware:
 
         body = await _read_body(receive)
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
-        factory: async_sessionmaker[AsyncSession] = state.session_factory
-        clock: Clock = state.clock
-
-        async with factory() as session, session.begin():
-            existing = (
-                await session.execute(
-                    select(idempotency_key).where(
-                        idempotency_key.c.principal == principal, idempotency_key.c.key == key
-                    )
-                )
-            ).first()
-        if existing is not None:
-            await _answer_existing(send, existing, digest)
-            return
-        try:
-            async with factory() as session, session.begin():
-                await session.execute(
-                    insert(idempotency_key).values(
-                        principal=principal, key=key, request_hash=digest, created_at=clock.now()
-                    )
-                )
-        except IntegrityError:
-            await _send_problem(send, _in_progress())
+        keys = _Keys(state.session_factory, state.clock, timedelta(seconds=state.settings.idempotency_lease_seconds))
+        claim = Claim(principal, key, str(uuid.uuid4()))
+        refusal = await keys.claim(claim, digest, send)
+        if refusal:
             return
 
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
@@ -94,26 +133,123 @@ class IdempotencyMiddleware:
                 captured["body"].extend(message.get("body", b""))
             await send(message)
 
+        stop = asyncio.Event()
+        heartbeat = asyncio.create_task(keys.heartbeat(claim, stop))
+        scope[SCOPE_KEY] = claim
         try:
             await self.app(scope, replay_body, capture)
         finally:
-            async with factory() as session, session.begin():
-                where = (idempotency_key.c.principal == principal) & (idempotency_key.c.key == key)
-                if captured["status"] >= 500:
-                    # Nothing was done (or it is unknown): let the client try again.
-                    await session.execute(delete(idempotency_key).where(where))
-                else:
-                    content_type = dict(captured["headers"]).get(b"content-type", b"application/json")
+            # Stopped, not cancelled: a renewal in flight finishes and returns its connection.
+            stop.set()
+            await heartbeat
+            await keys.finish(claim, captured)
+
+
+class _Keys:
+    """The key table's statements, each in its own short transaction."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession], clock: Clock, lease: timedelta) -> None:
+        self.factory = factory
+        self.clock = clock
+        self.lease = lease
+
+    async def claim(self, claim: Claim, digest: str, send: Send) -> bool:
+        """Claim the key for this attempt; True when the request was answered instead."""
+        now = self.clock.now()
+        where = (idempotency_key.c.principal == claim.principal) & (idempotency_key.c.key == claim.key)
+        async with self.factory() as session, session.begin():
+            existing = (await session.execute(select(idempotency_key).where(where))).first()
+        if existing is None:
+            try:
+                async with self.factory() as session, session.begin():
                     await session.execute(
-                        update(idempotency_key)
-                        .where(where)
-                        .values(
-                            status_code=captured["status"],
-                            content_type=content_type.decode("latin-1"),
-                            response_body=bytes(captured["body"]).decode("utf-8", "replace"),
-                            completed_at=clock.now(),
+                        insert(idempotency_key).values(
+                            principal=claim.principal,
+                            key=claim.key,
+                            request_hash=digest,
+                            created_at=now,
+                            claim_id=claim.claim_id,
+                            lease_expires_at=now + self.lease,
                         )
                     )
+            except IntegrityError:  # a concurrent first attempt inserted it
+                await _send_problem(send, _in_progress())
+                return True
+            return False
+        if existing.request_hash != digest:
+            await _send_problem(send, _reused())
+            return True
+        if existing.status_code is not None:
+            await _send(
+                send,
+                existing.status_code,
+                existing.response_body.encode(),
+                existing.content_type or "application/json",
+                [(b"idempotent-replayed", b"true")],
+            )
+            return True
+        lease_held = existing.lease_expires_at is not None and existing.lease_expires_at > now
+        if lease_held:
+            await _send_problem(send, _in_progress())
+            return True
+        if existing.committed_at is not None:
+            await _send_problem(send, _completed())
+            return True
+        # The holder's lease lapsed with nothing committed: take over, unless another retry just did.
+        async with self.factory() as session, session.begin():
+            taken = await session.execute(
+                update(idempotency_key)
+                .where(
+                    where,
+                    idempotency_key.c.claim_id.is_not_distinct_from(existing.claim_id),
+                    idempotency_key.c.status_code.is_(None),
+                    idempotency_key.c.committed_at.is_(None),
+                )
+                .values(claim_id=claim.claim_id, lease_expires_at=now + self.lease)
+            )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            await _send_problem(send, _in_progress())
+            return True
+        log.info("idempotency key %r of %s taken over after its lease lapsed", claim.key, claim.principal)
+        return False
+
+    async def heartbeat(self, claim: Claim, stop: asyncio.Event) -> None:
+        interval = self.lease.total_seconds() / BEATS_PER_LEASE
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+                return
+            try:
+                async with self.factory() as session, session.begin():
+                    await session.execute(
+                        update(idempotency_key)
+                        .where(claim.row(), idempotency_key.c.status_code.is_(None))
+                        .values(lease_expires_at=self.clock.now() + self.lease)
+                    )
+            except Exception as exc:  # the next beat tries again; the lease covers two misses
+                log.warning("idempotency lease renewal failed: %s", exc)
+
+    async def finish(self, claim: Claim, captured: dict[str, Any]) -> None:
+        async with self.factory() as session, session.begin():
+            if captured["status"] >= 500:
+                # Nothing was committed: let the client try again at once. When something was,
+                # the row stays and retries hear that the request completed.
+                await session.execute(
+                    delete(idempotency_key).where(claim.row(), idempotency_key.c.committed_at.is_(None))
+                )
+                return
+            content_type = dict(captured["headers"]).get(b"content-type", b"application/json")
+            await session.execute(
+                update(idempotency_key)
+                .where(claim.row())
+                .values(
+                    status_code=captured["status"],
+                    content_type=content_type.decode("latin-1"),
+                    response_body=bytes(captured["body"]).decode("utf-8", "replace"),
+                    completed_at=self.clock.now(),
+                    lease_expires_at=None,
+                )
+            )
 
 
 def _principal_of(verifier: TokenVerifier, authorization: bytes) -> str | None:
@@ -147,27 +283,20 @@ def _in_progress() -> dict[str, Any]:
     )
 
 
-async def _answer_existing(send: Send, existing: Any, digest: str) -> None:
-    if existing.request_hash != digest:
-        await _send_problem(
-            send,
-            problem_body(
-                422,
-                "Invalid input",
-                "This Idempotency-Key was already used for a different request.",
-                "idempotency-key-reused",
-            ),
-        )
-    elif existing.status_code is None:
-        await _send_problem(send, _in_progress())
-    else:
-        await _send(
-            send,
-            existing.status_code,
-            existing.response_body.encode(),
-            existing.content_type or "application/json",
-            [(b"idempotent-replayed", b"true")],
-        )
+def _completed() -> dict[str, Any]:
+    return problem_body(
+        409,
+        "Conflict",
+        "A request with this Idempotency-Key was completed, but its response was lost; "
+        "read the resource instead of retrying.",
+        "idempotency-request-completed",
+    )
+
+
+def _reused() -> dict[str, Any]:
+    return problem_body(
+        422, "Invalid input", "This Idempotency-Key was already used for a different request.", "idempotency-key-reused"
+    )
 
 
 async def _send_problem(send: Send, body: dict[str, Any]) -> None:

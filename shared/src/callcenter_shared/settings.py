@@ -50,6 +50,11 @@ class ServiceSettings(BaseSettings):
     # Concurrent claiming transactions per deadline worker (PostgreSQL only; SQLite runs one).
     worker_concurrency: int = Field(default=4, ge=1, le=32)
     request_body_limit_bytes: int = Field(default=2_000_000, ge=1024)
+    # An in-progress Idempotency-Key is held this long past the last heartbeat of its request;
+    # after that a retry may take it over (its server is presumed dead).
+    idempotency_lease_seconds: float = Field(default=30.0, gt=0)
+    # How long a finished key is kept for replay; the retention job prunes older ones.
+    idempotency_replay_hours: float = Field(default=24.0, gt=0)
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> ServiceSettings:

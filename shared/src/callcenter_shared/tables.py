@@ -62,6 +62,11 @@ idempotency_key = Table(
     Column("response_body", Text, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("completed_at", UtcDateTime, nullable=True),
+    # Which attempt holds the key: a take-over swaps it, so a stale attempt can no longer commit.
+    Column("claim_id", String(36), nullable=True),
+    Column("lease_expires_at", UtcDateTime, nullable=True),
+    # Set in the business transaction itself: the change is in, even if the response was never stored.
+    Column("committed_at", UtcDateTime, nullable=True),
 )
 
 deadline = Table(

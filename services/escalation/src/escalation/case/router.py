@@ -175,9 +175,12 @@ async def case_history(
 
 
 @router.get("/cases/{case_id}/stints", response_model=list[StintRead])
-async def case_stints(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> list[StintRead]:
+async def case_stints(
+    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
+) -> list[StintRead]:
     """Who held the case at each level (at most one row per level climbed, plus reopenings)."""
-    return [StintRead.model_validate(s) for s in await service.stints(session, principal=principal, case_id=case_id)]
+    rows = await service.stints(session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset)
+    return [StintRead.model_validate(s) for s in rows]
 
 
 @router.post("/cases/{case_id}/acknowledge", response_model=CaseRead)

@@ -1083,10 +1083,13 @@ async def history(
     return rows, int(total or 0)
 
 
-async def stints(session: AsyncSession, *, principal: Principal, case_id: uuid.UUID) -> Sequence[CaseStint]:
+async def stints(
+    session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, limit: int, offset: int
+) -> Sequence[CaseStint]:
     """Who held the case at which level, and for how long."""
     case = await read(session, principal=principal, case_id=case_id)
-    return (await session.scalars(select(CaseStint).where(CaseStint.case_id == case.id).order_by(CaseStint.id))).all()
+    query = select(CaseStint).where(CaseStint.case_id == case.id).order_by(CaseStint.id)
+    return (await session.scalars(query.limit(limit).offset(offset))).all()
 
 
 async def instructions(

@@ -37,11 +37,12 @@ router = APIRouter(prefix="/v1", tags=["kpi"])
 
 @router.get("/kpis", response_model=list[KpiRead], summary="The KPI definitions every agent is told in advance (PRF-1)")
 async def list_definitions(
-    _principal: CurrentPrincipal, session: DbSession, include_inactive: bool = False
+    _principal: CurrentPrincipal, session: DbSession, paging: Paging, include_inactive: bool = False
 ) -> list[KpiRead]:
-    return [
-        KpiRead.model_validate(d) for d in await service.list_definitions(session, active_only=not include_inactive)
-    ]
+    rows = await service.list_definitions(
+        session, active_only=not include_inactive, limit=paging.limit, offset=paging.offset
+    )
+    return [KpiRead.model_validate(d) for d in rows]
 
 
 @router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiRead)
@@ -131,8 +132,11 @@ async def get_period(period_id: uuid.UUID, _principal: CurrentPrincipal, session
 
 
 @router.get("/periods/{period_id}/kpis", response_model=list[KpiRead], summary="The definitions frozen for the period")
-async def period_definitions(period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> list[KpiRead]:
-    return [KpiRead.model_validate(d) for d in await service.period_definitions(session, period_id)]
+async def period_definitions(
+    period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, paging: Paging
+) -> list[KpiRead]:
+    rows = await service.period_definitions(session, period_id, limit=paging.limit, offset=paging.offset)
+    return [KpiRead.model_validate(d) for d in rows]
 
 
 @router.post("/periods/{period_id}/close", response_model=PeriodRead, summary="Close the period (PRF-3)")
@@ -220,6 +224,14 @@ async def new_hires(
     session: DbSession,
     now: Now,
     policy: CurrentPolicy,
+    paging: Paging,
     as_of: Annotated[date | None, Query(description="Default: today")] = None,
 ) -> list[NewHireRead]:
-    return await service.new_hires(session, principal=principal, as_of=as_of or now.date(), policy=policy)
+    return await service.new_hires(
+        session,
+        principal=principal,
+        as_of=as_of or now.date(),
+        policy=policy,
+        limit=paging.limit,
+        offset=paging.offset,
+    )

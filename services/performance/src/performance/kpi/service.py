@@ -85,8 +85,11 @@ def require_manager(principal: Principal) -> None:
 # Definitions (PRF-1)
 
 
-async def list_definitions(session: AsyncSession, *, active_only: bool) -> Sequence[KpiDefinition]:
-    query = select(KpiDefinition).order_by(KpiDefinition.code)
+async def list_definitions(
+    session: AsyncSession, *, active_only: bool, limit: int | None = None, offset: int = 0
+) -> Sequence[KpiDefinition]:
+    """The definitions by code; all of them unless a page is asked for."""
+    query = select(KpiDefinition).order_by(KpiDefinition.code).limit(limit).offset(offset)
     if active_only:
         query = query.where(KpiDefinition.active.is_(True))
     return (await session.scalars(query)).all()
@@ -172,11 +175,12 @@ async def list_periods(session: AsyncSession, *, limit: int, offset: int) -> tup
     return rows.all(), int(total or 0)
 
 
-async def period_definitions(session: AsyncSession, period_id: uuid.UUID) -> Sequence[PeriodKpi]:
+async def period_definitions(
+    session: AsyncSession, period_id: uuid.UUID, *, limit: int, offset: int
+) -> Sequence[PeriodKpi]:
     await get_period(session, period_id)
-    return (
-        await session.scalars(select(PeriodKpi).where(PeriodKpi.period_id == period_id).order_by(PeriodKpi.code))
-    ).all()
+    query = select(PeriodKpi).where(PeriodKpi.period_id == period_id).order_by(PeriodKpi.code)
+    return (await session.scalars(query.limit(limit).offset(offset))).all()
 
 
 def _kpi_values(kpi: PeriodKpi, start: date, end: date) -> Select[Any]:
@@ -578,7 +582,9 @@ def _attainment_value(direction: str, value: float, target: float, cap: float) -
     return cap if value <= 0 else min(target / value, cap)
 
 
-async def new_hires(session: AsyncSession, *, principal: Principal, as_of: date, policy: Policy) -> list[NewHireRead]:
+async def new_hires(
+    session: AsyncSession, *, principal: Principal, as_of: date, policy: Policy, limit: int, offset: int
+) -> list[NewHireRead]:
     """Agents within their first days (PRF-8), with this month's KPIs so far against new-hire targets."""
     e = org_employee.c
     query = (
@@ -590,7 +596,9 @@ async def new_hires(session: AsyncSession, *, principal: Principal, as_of: date,
             e.hire_date <= as_of,
             e.hire_date > as_of - timedelta(days=policy.new_hire_days),
         )
-        .order_by(e.hire_date.desc(), e.name)
+        .order_by(e.hire_date.desc(), e.name, e.id)
+        .limit(limit)
+        .offset(offset)
     )
     visible = await visible_employee_ids(session, principal)
     if visible is not None:

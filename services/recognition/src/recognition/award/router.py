@@ -27,8 +27,9 @@ router = APIRouter(prefix="/v1", tags=["awards"])
 
 
 @router.get("/awards", response_model=list[AwardRead], summary="The award catalog (REC-1)")
-async def list_awards(_principal: CurrentPrincipal, session: DbSession) -> list[AwardRead]:
-    return [AwardRead.model_validate(a) for a in await service.list_awards(session)]
+async def list_awards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[AwardRead]:
+    rows = await service.list_awards(session, limit=paging.limit, offset=paging.offset)
+    return [AwardRead.model_validate(a) for a in rows]
 
 
 @router.post("/awards", status_code=status.HTTP_201_CREATED, response_model=AwardRead)

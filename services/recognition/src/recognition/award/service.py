@@ -42,8 +42,9 @@ async def get_award(session: AsyncSession, award_id: uuid.UUID) -> Award:
     return award
 
 
-async def list_awards(session: AsyncSession) -> Sequence[Award]:
-    return (await session.scalars(select(Award).where(Award.active.is_(True)).order_by(Award.name))).all()
+async def list_awards(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Award]:
+    query = select(Award).where(Award.active.is_(True)).order_by(Award.name, Award.id)
+    return (await session.scalars(query.limit(limit).offset(offset))).all()
 
 
 async def create_award(session: AsyncSession, *, principal: Principal, data: AwardCreate, now: datetime) -> Award:

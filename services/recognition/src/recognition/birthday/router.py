@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from callcenter_shared.auth import CurrentPrincipal
-from callcenter_shared.web import DbSession, Now
+from callcenter_shared.web import DbSession, Now, Paging
 from recognition.birthday import service
 
 router = APIRouter(prefix="/v1", tags=["birthdays"])
@@ -35,8 +35,11 @@ async def birthdays(
     session: DbSession,
     now: Now,
     request: Request,
+    paging: Paging,
     days: Annotated[int, Query(ge=0, le=366)] = 30,
 ) -> list[BirthdayRead]:
     today = now.astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
-    rows = await service.upcoming(session, principal=principal, team_id=team_id, days=days, today=today)
+    rows = await service.upcoming(
+        session, principal=principal, team_id=team_id, days=days, today=today, limit=paging.limit, offset=paging.offset
+    )
     return [BirthdayRead(**vars(row)) for row in rows]

@@ -36,7 +36,7 @@ def next_birthday(born: date, today: date) -> date:
 
 
 async def upcoming(
-    session: AsyncSession, *, principal: Principal, team_id: uuid.UUID, days: int, today: date
+    session: AsyncSession, *, principal: Principal, team_id: uuid.UUID, days: int, today: date, limit: int, offset: int
 ) -> list[Birthday]:
     """Team members whose birthday falls within the next `days` days (today included), soonest first."""
     chain = await chain_of(session, employee_id=None, team_id=team_id)
@@ -55,4 +55,5 @@ async def upcoming(
                     upcoming_day.year - member.birthday.year,
                 )
             )  # fmt: skip
-    return sorted(found, key=lambda b: (b.in_days, b.name))
+    # Ordered by the coming birthday, which SQL cannot index; one team's members are few.
+    return sorted(found, key=lambda b: (b.in_days, b.name, b.employee_id))[offset : offset + limit]

@@ -194,10 +194,10 @@ async def leaderboard(
     _principal: CurrentPrincipal,
     session: DbSession,
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    paging: Paging,
     team_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> list[LeaderboardRow]:
-    rows = await service.leaderboard(session, team_id=team_id, month=month, limit=limit)
+    rows = await service.leaderboard(session, team_id=team_id, month=month, limit=paging.limit, offset=paging.offset)
     return [LeaderboardRow(employee_id=r[0], name=r[1], points=r[2], praises=r[3]) for r in rows]
 
 
@@ -205,9 +205,13 @@ async def leaderboard(
 async def flags(
     principal: CurrentPrincipal,
     session: DbSession,
+    paging: Paging,
     status_: Annotated[Literal["open", "cleared", "confirmed"] | None, Query(alias="status")] = None,
 ) -> list[FlagRead]:
-    return [FlagRead.model_validate(f) for f in await service.list_flags(session, principal=principal, status=status_)]
+    rows = await service.list_flags(
+        session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
+    )
+    return [FlagRead.model_validate(f) for f in rows]
 
 
 @router.post("/praise/reciprocity-flags/{flag_id}/review", response_model=FlagRead)
@@ -219,8 +223,9 @@ async def review_flag(
 
 
 @router.get("/rewards", response_model=list[RewardRead], summary="The reward catalog for earned points")
-async def rewards(_principal: CurrentPrincipal, session: DbSession) -> list[RewardRead]:
-    return [RewardRead.model_validate(r) for r in await service.list_rewards(session)]
+async def rewards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[RewardRead]:
+    rows = await service.list_rewards(session, limit=paging.limit, offset=paging.offset)
+    return [RewardRead.model_validate(r) for r in rows]
 
 
 @router.post("/rewards", status_code=status.HTTP_201_CREATED, response_model=RewardRead)
@@ -248,9 +253,12 @@ async def redeem(data: RedemptionCreate, principal: CurrentPrincipal, session: D
 async def list_redemptions(
     principal: CurrentPrincipal,
     session: DbSession,
+    paging: Paging,
     status_: Annotated[Literal["requested", "approved", "fulfilled", "rejected"] | None, Query(alias="status")] = None,
 ) -> list[RedemptionRead]:
-    rows = await service.list_redemptions(session, principal=principal, status=status_)
+    rows = await service.list_redemptions(
+        session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
+    )
     return [RedemptionRead.model_validate(r) for r in rows]
 
 

@@ -220,12 +220,15 @@ def require_admin(principal: Principal) -> None:
         raise Forbidden("Only level 3 and above administer rewards and review flags.")
 
 
-async def list_flags(session: AsyncSession, *, principal: Principal, status: str | None) -> Sequence[ReciprocityFlag]:
+async def list_flags(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> Sequence[ReciprocityFlag]:
     require_admin(principal)
     query = select(ReciprocityFlag)
     if status is not None:
         query = query.where(ReciprocityFlag.status == status)
-    return (await session.scalars(query.order_by(ReciprocityFlag.detected_at.desc()))).all()
+    query = query.order_by(ReciprocityFlag.detected_at.desc(), ReciprocityFlag.id).limit(limit).offset(offset)
+    return (await session.scalars(query)).all()
 
 
 async def review_flag(
@@ -248,7 +251,7 @@ async def review_flag(
 
 
 async def leaderboard(
-    session: AsyncSession, *, team_id: uuid.UUID | None, month: str, limit: int
+    session: AsyncSession, *, team_id: uuid.UUID | None, month: str, limit: int, offset: int
 ) -> list[tuple[uuid.UUID, str, int, int]]:
     """Received points per person for a month, highest first: (employee, name, points, praises)."""
     query = (
@@ -261,8 +264,9 @@ async def leaderboard(
         .join(org_employee, org_employee.c.id == Praise.receiver_id)
         .where(Praise.month == month)
         .group_by(Praise.receiver_id, org_employee.c.name)
-        .order_by(func.sum(Praise.points).desc(), org_employee.c.name)
+        .order_by(func.sum(Praise.points).desc(), org_employee.c.name, Praise.receiver_id)
         .limit(limit)
+        .offset(offset)
     )
     if team_id is not None:
         query = query.where(Praise.receiver_team_id == team_id)
@@ -302,8 +306,9 @@ async def _reward(session: AsyncSession, reward_id: uuid.UUID, *, fresh: bool = 
     return reward
 
 
-async def list_rewards(session: AsyncSession) -> Sequence[Reward]:
-    return (await session.scalars(select(Reward).order_by(Reward.cost_points, Reward.name))).all()
+async def list_rewards(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Reward]:
+    query = select(Reward).order_by(Reward.cost_points, Reward.name, Reward.id).limit(limit).offset(offset)
+    return (await session.scalars(query)).all()
 
 
 async def request_redemption(
@@ -392,13 +397,16 @@ async def decide_redemption(
     return redemption
 
 
-async def list_redemptions(session: AsyncSession, *, principal: Principal, status: str | None) -> Sequence[Redemption]:
+async def list_redemptions(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> Sequence[Redemption]:
     query = select(Redemption)
     if principal.level < ADMIN_LEVEL:
         query = query.where(Redemption.employee_id == principal.employee_id)
     if status is not None:
         query = query.where(Redemption.status == status)
-    return (await session.scalars(query.order_by(Redemption.requested_at.desc()).limit(500))).all()
+    query = query.order_by(Redemption.requested_at.desc(), Redemption.id).limit(limit).offset(offset)
+    return (await session.scalars(query)).all()
 
 
 # Leaders' daily praise (REC-6)

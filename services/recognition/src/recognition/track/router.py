@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.auth import CurrentPrincipal
-from callcenter_shared.web import DbSession
+from callcenter_shared.web import DbSession, Paging
 from recognition.track import service
 
 router = APIRouter(prefix="/v1", tags=["tracks"])
@@ -53,8 +53,9 @@ class TeamShareRead(BaseModel):
 
 
 @router.get("/track-rules", response_model=list[TrackRuleRead], summary="Which track grants which award (REC-3)")
-async def list_rules(_principal: CurrentPrincipal, session: DbSession) -> list[TrackRuleRead]:
-    return [TrackRuleRead.model_validate(r) for r in await service.list_rules(session)]
+async def list_rules(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[TrackRuleRead]:
+    rows = await service.list_rules(session, limit=paging.limit, offset=paging.offset)
+    return [TrackRuleRead.model_validate(r) for r in rows]
 
 
 @router.post("/track-rules", status_code=status.HTTP_201_CREATED, response_model=TrackRuleRead)
@@ -83,7 +84,10 @@ async def recognition_share(
     request: Request,
     year: Annotated[int, Query(ge=2000, le=2100)],
     quarter: Annotated[int, Query(ge=1, le=4)],
+    paging: Paging,
 ) -> list[TeamShareRead]:
     zone = ZoneInfo(request.app.state.settings.timezone)
-    rows = await service.recognition_share(session, principal=principal, year=year, quarter=quarter, zone=zone)
+    rows = await service.recognition_share(
+        session, principal=principal, year=year, quarter=quarter, zone=zone, limit=paging.limit, offset=paging.offset
+    )
     return [TeamShareRead(**vars(row)) for row in rows]

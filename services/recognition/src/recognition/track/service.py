@@ -328,8 +328,9 @@ def _reason(track: str, scope: str, code: str, candidate: _Candidate, start: dat
 # Track configuration
 
 
-async def list_rules(session: AsyncSession) -> Sequence[TrackRule]:
-    return (await session.scalars(select(TrackRule).order_by(TrackRule.track, TrackRule.scope))).all()
+async def list_rules(session: AsyncSession, *, limit: int, offset: int) -> Sequence[TrackRule]:
+    query = select(TrackRule).order_by(TrackRule.track, TrackRule.scope, TrackRule.id)
+    return (await session.scalars(query.limit(limit).offset(offset))).all()
 
 
 def _require_admin(principal: Principal) -> None:
@@ -383,7 +384,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 async def recognition_share(
-    session: AsyncSession, *, principal: Principal, year: int, quarter: int, zone: Any
+    session: AsyncSession, *, principal: Principal, year: int, quarter: int, zone: Any, limit: int, offset: int
 ) -> list[TeamShare]:
     """Per team: the share of its agents recognised (any grant) at least once in the quarter."""
     if principal.level < 2:
@@ -391,9 +392,10 @@ async def recognition_share(
     first, after = quarter_bounds(year, quarter)
     since = datetime.combine(first, time(), tzinfo=zone)
     until = datetime.combine(after, time(), tzinfo=zone)
-    teams = (await session.execute(select(org_team.c.id, org_team.c.name).where(org_team.c.active.is_(True)))).all()
+    query = select(org_team.c.id, org_team.c.name).where(org_team.c.active.is_(True))
     if principal.level == 2:
-        teams = [t for t in teams if t.id == principal.team_id]
+        query = query.where(org_team.c.id == principal.team_id)
+    teams = (await session.execute(query.order_by(org_team.c.name, org_team.c.id).limit(limit).offset(offset))).all()
     recognised_ids = set(
         (
             await session.scalars(
@@ -404,7 +406,7 @@ async def recognition_share(
         ).all()
     )
     report = []
-    for team in sorted(teams, key=lambda t: t.name):
+    for team in teams:
         agents = set(
             (
                 await session.scalars(

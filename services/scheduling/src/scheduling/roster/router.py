@@ -212,12 +212,15 @@ async def list_holidays(
     session: DbSession,
     settings: AppSettings,
     start: Annotated[date, Query(alias="from")],
+    paging: Paging,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> list[HolidayRead]:
     last = end or start + timedelta(days=365)
     if last < start or (last - start).days > 366 * 2:
         raise InvalidInput("Ask for at most two years, with `to` on or after `from`.")
-    rows = await holiday.calendar(session, settings, start=start, end=last)
+    # The public holidays come from a library, merged with the center's rows: at most two
+    # years of days, so the page is cut after the merge.
+    rows = (await holiday.calendar(session, settings, start=start, end=last))[paging.offset :][: paging.limit]
     return [HolidayRead(day=d, name=n, source=s) for d, n, s in rows]
 
 
