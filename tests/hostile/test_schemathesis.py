@@ -38,7 +38,9 @@ MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15")
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(200):
+    # Importing a service takes seconds of CPU; on a loaded machine that is tens of seconds.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"service exited with {process.returncode}")
         try:
