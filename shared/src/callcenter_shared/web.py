@@ -155,7 +155,12 @@ class RequestMetricsMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies over the limit with 413 before they reach a route."""
+    """Refuses request bodies over the limit with 413 before they reach a route.
+
+    A declared Content-Length is checked up front. A body sent without one (chunked) is read
+    here, up to the limit, before the route runs: counting it while the route reads would let
+    the route's own body parsing turn the overflow into a 400.
+    """
 
     def __init__(self, app: ASGIApp, *, limit: int) -> None:
         self.app = app
@@ -166,23 +171,28 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send)
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.limit:
+                await self._refuse(send)
+                return
+            # The server holds the client to its declared length, so no counting is needed.
+            await self.app(scope, receive, send)
             return
+        chunks: list[bytes] = []
         received = 0
-
-        async def counted() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
             if received > self.limit:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
@@ -198,5 +208,15 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The buffered body as one message, then the server's own messages (a disconnect)."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed

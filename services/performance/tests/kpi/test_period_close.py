@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from callcenter_shared.contracts.ingest import AgentDailyMetric, MetricBatchSubmittedV1
 from callcenter_shared.envelope import Envelope
+from callcenter_shared.errors import InvalidInput
 from callcenter_shared.tables import outbox
 from performance.kpi.handlers import on_metric_batch_submitted
 from performance.kpi.models import RawMetric
@@ -275,6 +276,20 @@ class TestIngest:
         assert stored is not None
         assert stored.agent_id == month.a1.id
         assert stored.value == 4
+
+    async def test_batch_by_event_with_a_day_outside_the_bounds_stores_nothing_PRF_2(
+        self, month: Month, app: FastAPI, clock: Any
+    ) -> None:
+        event = MetricBatchSubmittedV1(
+            source="crm",
+            batch_id="crm-far",
+            rows=[AgentDailyMetric(agent_id=str(month.a1.id), day=date(9999, 12, 31), metric="csat_surveys", value=4)],
+        )
+        async with app.state.session_factory() as s:
+            with pytest.raises(InvalidInput) as refused:
+                await on_metric_batch_submitted(s, event, Envelope.wrap(event, time=clock.now()))
+            assert "9999-12-31" in refused.value.extensions["errors"][0]["message"]
+            assert await s.scalar(select(func.count()).select_from(RawMetric)) == 0
 
     async def test_same_batch_id_with_other_content_is_refused_PRF_2(
         self, client: httpx.AsyncClient, org: Any, month: Month

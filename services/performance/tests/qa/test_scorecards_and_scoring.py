@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import httpx
@@ -51,9 +50,13 @@ class TestScoring:
         response = await qa.evaluate(team.leader, team.agents[0], qa.answers(greeting=("partial", 5)))
         assert response.json()["score"] == 90.0
 
-    async def test_score_sent_by_the_client_is_ignored(self, qa: Any, org: Any) -> None:
+    async def test_score_sent_by_the_client_is_refused(self, qa: Any, org: Any) -> None:
         team = await org.team(agents=1)
         response = await qa.evaluate(team.leader, team.agents[0], qa.answers(close="fail"), score=100)
+        assert response.status_code == 422
+        assert [e["path"] for e in response.json()["errors"]] == ["body.score"]
+        # The score is the server's: without the field the same evaluation is scored from the answers.
+        response = await qa.evaluate(team.leader, team.agents[0], qa.answers(close="fail"))
         assert response.status_code == 201
         assert response.json()["score"] == 85.0  # Resolution 30 of 40 points: 40 + 60 × 0.75
 
@@ -104,7 +107,14 @@ class TestScorecards:
         assert draft["family_id"] == qa.scorecard["family_id"]
         codes = [i["code"] for s in draft["sections"] for i in s["items"]]
         assert codes == ["greeting", "verify", "accuracy", "upsell", "close"]
-        sections = copy.deepcopy(draft["sections"])
+        # The draft is read with ids; a scorecard is written without them.
+        sections = [
+            {
+                **{k: v for k, v in section.items() if k != "id"},
+                "items": [{k: v for k, v in item.items() if k != "id"} for item in section["items"]],
+            }
+            for section in draft["sections"]
+        ]
         sections[1]["items"] = sections[1]["items"][:1]
         edited = await client.patch(
             f"/v1/qa/scorecards/{draft['id']}", json={"sections": sections}, headers=org.deputy.headers

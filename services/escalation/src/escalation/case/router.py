@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from callcenter_shared.auth import CurrentPrincipal, Principal
 from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
+from callcenter_shared.inputs import Flag
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation.case import service
 from escalation.case.models import Case
@@ -111,7 +112,7 @@ async def list_cases(
     status_: Annotated[Literal["open", "resolved"] | None, Query(alias="status")] = None,
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
-    overdue: Annotated[bool, Query(description="Open cases past their level's deadline")] = False,
+    overdue: Annotated[Flag, Query(description="Open cases past their level's deadline")] = False,
 ) -> Page[CaseRead]:
     """The cases the caller may see: their own, their span's, and those they were named on."""
     cases, total = await service.list_cases(

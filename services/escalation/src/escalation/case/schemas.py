@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter_shared.inputs import Id, RequestModel
+
 
 class Channel(StrEnum):
     phone = "phone"
@@ -18,51 +20,52 @@ class Channel(StrEnum):
 CUSTOMER_CHANNELS = {Channel.phone, Channel.online, Channel.email}
 
 
-class CaseCreate(BaseModel):
+class CaseCreate(RequestModel):
     category: str = Field(min_length=1, max_length=64, examples=["service_attitude"])
-    channel: Channel = Field(examples=["phone"])
+    # An enum member arrives as its JSON string.
+    channel: Channel = Field(strict=False, examples=["phone"])
     customer_contact: str = Field("", max_length=500, examples=["Ms. Li, 138 0000 0000"])
     description: str = Field(min_length=1, max_length=10_000, examples=["Customer says the agent hung up on her."])
-    named_agent_id: uuid.UUID | None = Field(None, description="The agent the customer names, if any (ESC-12)")
+    named_agent_id: Id | None = Field(None, description="The agent the customer names, if any (ESC-12)")
     emergency: bool = Field(False, description="Act first, report to the direct superior within 1 h (ESC-6)")
 
 
-class EscalateRequest(BaseModel):
+class EscalateRequest(RequestModel):
     reason: str = Field(min_length=1, max_length=2000, examples=["Refund above my authority."])
     to_level: int | None = Field(None, ge=1, le=5, description="If given, must be exactly one level up (ESC-4)")
-    to_handler_id: uuid.UUID | None = Field(None, description="If given, must be the direct superior (ESC-4)")
+    to_handler_id: Id | None = Field(None, description="If given, must be the direct superior (ESC-4)")
 
 
-class ResolveRequest(BaseModel):
+class ResolveRequest(RequestModel):
     resolution: str = Field("", max_length=10_000, examples=["Refunded the fee and apologised."])
 
 
-class ReasonRequest(BaseModel):
+class ReasonRequest(RequestModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class TextRequest(BaseModel):
+class TextRequest(RequestModel):
     text: str = Field(min_length=1, max_length=10_000)
 
 
-class HandoffRequest(BaseModel):
-    to_employee_id: uuid.UUID
+class HandoffRequest(RequestModel):
+    to_employee_id: Id
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class DepartmentAssign(BaseModel):
-    handler_id: uuid.UUID = Field(description="The handler in another department (ESC-10)")
+class DepartmentAssign(RequestModel):
+    handler_id: Id = Field(description="The handler in another department (ESC-10)")
     note: str = Field("", max_length=2000)
 
 
-class CallbackCreate(BaseModel):
+class CallbackCreate(RequestModel):
     reached: bool = Field(description="Whether the customer was reached")
     satisfied: bool | None = Field(None, description="The customer's verdict, when reached")
     note: str = Field("", max_length=2000)
 
 
-class AttributionCreate(BaseModel):
-    agent_id: uuid.UUID | None = Field(None, description="Defaults to the agent the customer named")
+class AttributionCreate(RequestModel):
+    agent_id: Id | None = Field(None, description="Defaults to the agent the customer named")
     note: str = Field("", max_length=2000)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Flag
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation.category import service
 from escalation.category.schemas import CategoryCreate, CategoryRead, CategoryUpdate
@@ -19,7 +20,7 @@ async def list_categories(
     session: DbSession,
     now: Now,
     paging: Paging,
-    active: Annotated[bool | None, Query()] = None,
+    active: Annotated[Flag | None, Query()] = None,
 ) -> Page[CategoryRead]:
     rows, total = await service.list_all(session, now=now, active=active, limit=paging.limit, offset=paging.offset)
     return Page(

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter_shared.inputs import RequestModel
+
 Minutes = Annotated[int, Field(ge=1, le=60 * 24 * 30)]
 
 MINUTES_PER_LEVEL = Field(
@@ -15,7 +17,7 @@ MINUTES_PER_LEVEL = Field(
 )
 
 
-class CategoryCreate(BaseModel):
+class CategoryCreate(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$", examples=["service_attitude"])
     name: str = Field(min_length=1, max_length=200, examples=["Complaint about service attitude"])
     entry_level: int = Field(ge=1, le=5, description="The level that handles the case first (ESC-2)")
@@ -27,7 +29,7 @@ class CategoryCreate(BaseModel):
     attributable: bool = Field(False, description="A complaint that can be attributed to an agent (ESC-12)")
 
 
-class CategoryUpdate(BaseModel):
+class CategoryUpdate(RequestModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     entry_level: int | None = Field(None, ge=1, le=5)
     level_minutes: list[Minutes] | None = Field(None, min_length=5, max_length=5)

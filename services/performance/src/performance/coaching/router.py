@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Day
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.coaching import service
 from performance.coaching.schemas import CoachingCreate, CoachingRead, FollowUpCreate
@@ -25,7 +25,7 @@ async def list_items(
     session: DbSession,
     paging: Paging,
     agent_id: Annotated[uuid.UUID | None, Query()] = None,
-    due_by: Annotated[date | None, Query(description="Open items whose follow-up is due by this day")] = None,
+    due_by: Annotated[Day | None, Query(description="Open items whose follow-up is due by this day")] = None,
     status: Annotated[Literal["open", "done"] | None, Query()] = None,
 ) -> Page[CoachingRead]:
     rows, total = await service.list_items(

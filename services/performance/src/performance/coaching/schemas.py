@@ -5,17 +5,19 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from callcenter_shared.inputs import Day, Id, RequestModel
 
-class CoachingCreate(BaseModel):
-    agent_id: uuid.UUID
+
+class CoachingCreate(RequestModel):
+    agent_id: Id
     goals: list[str] = Field(min_length=1, max_length=20, examples=[["Bring AHT under 300 s", "Confirm every fix"]])
     notes: str = Field(default="", max_length=4000)
-    follow_up_due: date | None = None
+    follow_up_due: Day | None = None
 
 
-class FollowUpCreate(BaseModel):
+class FollowUpCreate(RequestModel):
     note: str = Field(min_length=3, max_length=4000)
-    next_due: date | None = Field(default=None, description="The next follow-up; none closes the item")
+    next_due: Day | None = Field(default=None, description="The next follow-up; none closes the item")
 
 
 class FollowUpRead(BaseModel):

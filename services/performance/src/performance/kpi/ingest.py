@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.contracts.ingest import AgentDailyMetric
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, InvalidInput
+from callcenter_shared.inputs import BOUNDS, DATE_MAX, DATE_MIN
 from callcenter_shared.org import org_employee
 from performance.kpi.models import MetricBatch, RawMetric
 
@@ -101,6 +102,8 @@ def _validate(rows: Sequence[AgentDailyMetric]) -> list[dict[str, Any]]:
             continue
         if not METRIC_CODE.match(row.metric):
             errors.append({"row": index, "message": f"metric '{row.metric}' is not a metric code (a-z, 0-9, _)"})
+        elif not DATE_MIN <= row.day <= DATE_MAX:  # batches from NATS are not held by the HTTP body's types
+            errors.append({"row": index, "message": f"day {row.day} is not {BOUNDS}"})
         elif not math.isfinite(row.value) or row.value < 0:
             errors.append({"row": index, "message": f"value {row.value} must be a finite number, 0 or more"})
         elif (agent_id, row.day, row.metric) in seen:

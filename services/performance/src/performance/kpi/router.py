@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, status
@@ -9,6 +8,7 @@ from sqlalchemy import func, select
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.errors import Forbidden
+from callcenter_shared.inputs import Day, Flag, Month
 from callcenter_shared.org import visible_employee_ids
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.kpi import ingest, service
@@ -37,7 +37,7 @@ router = APIRouter(prefix="/v1", tags=["kpi"])
 
 @router.get("/kpis", response_model=list[KpiRead], summary="The KPI definitions every agent is told in advance (PRF-1)")
 async def list_definitions(
-    _principal: CurrentPrincipal, session: DbSession, paging: Paging, include_inactive: bool = False
+    _principal: CurrentPrincipal, session: DbSession, paging: Paging, include_inactive: Flag = False
 ) -> list[KpiRead]:
     rows = await service.list_definitions(
         session, active_only=not include_inactive, limit=paging.limit, offset=paging.offset
@@ -85,8 +85,8 @@ async def list_metrics(
     session: DbSession,
     paging: Paging,
     agent_id: Annotated[uuid.UUID | None, Query()] = None,
-    day_from: Annotated[date | None, Query(alias="from")] = None,
-    day_to: Annotated[date | None, Query(alias="to")] = None,
+    day_from: Annotated[Day | None, Query(alias="from")] = None,
+    day_to: Annotated[Day | None, Query(alias="to")] = None,
     metric: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[MetricRead]:
     query = select(RawMetric)
@@ -209,7 +209,7 @@ async def team_bonus_points(
     team_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    month: Annotated[Month, Query()],
 ) -> TeamBonusPoints:
     return await service.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
 
@@ -225,7 +225,7 @@ async def new_hires(
     now: Now,
     policy: CurrentPolicy,
     paging: Paging,
-    as_of: Annotated[date | None, Query(description="Default: today")] = None,
+    as_of: Annotated[Day | None, Query(description="Default: today")] = None,
 ) -> list[NewHireRead]:
     return await service.new_hires(
         session,

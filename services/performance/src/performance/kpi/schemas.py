@@ -7,9 +7,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callcenter_shared.contracts.ingest import AgentDailyMetric
+from callcenter_shared.inputs import Day, Id, Month, RequestModel
 
 
-class KpiFormula(BaseModel):
+class KpiFormula(RequestModel):
     """A formula from a fixed, safe set (PRF-1); nothing the client sends is ever evaluated as code."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -47,7 +48,7 @@ class KpiCreate(KpiFormula):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
 
 
-class KpiUpdate(BaseModel):
+class KpiUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
     target: float | None = Field(default=None, ge=0)
@@ -75,10 +76,18 @@ class KpiRead(BaseModel):
     active: bool = True
 
 
-class MetricBatchIn(BaseModel):
+class MetricRowIn(AgentDailyMetric):
+    """A row of the event contract, held to the same strict input rules as every request body."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+    day: Day
+
+
+class MetricBatchIn(RequestModel):
     source: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", examples=["acd"])
     batch_id: str = Field(min_length=1, max_length=128, examples=["acd-2026-10-31"])
-    rows: list[AgentDailyMetric] = Field(min_length=1, max_length=10_000)
+    rows: list[MetricRowIn] = Field(min_length=1, max_length=10_000)
 
 
 class MetricBatchResult(BaseModel):
@@ -100,10 +109,10 @@ class MetricRead(BaseModel):
     batch_id: str
 
 
-class PeriodCreate(BaseModel):
-    month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])
-    start_date: date | None = None
-    end_date: date | None = None
+class PeriodCreate(RequestModel):
+    month: Month | None = Field(default=None, examples=["2026-10"])
+    start_date: Day | None = None
+    end_date: Day | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> PeriodCreate:
@@ -134,7 +143,7 @@ class KpiResultRead(BaseModel):
     attainment: float | None
 
 
-class AdjustmentCreate(BaseModel):
+class AdjustmentCreate(RequestModel):
     composite_delta: float = Field(ge=-1000, le=1000)
     reason: str = Field(min_length=5, max_length=2000)
 
@@ -174,9 +183,9 @@ class ScorecardRead(BaseModel):
     bonus: BonusComputation
 
 
-class BonusPointCreate(BaseModel):
-    agent_id: uuid.UUID
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])
+class BonusPointCreate(RequestModel):
+    agent_id: Id
+    month: Month = Field(examples=["2026-10"])
     points: float = Field(ge=0, le=100)
     reason: str = Field(default="", max_length=2000, description="PRF-5: why high, why low")
 

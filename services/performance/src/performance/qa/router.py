@@ -37,8 +37,14 @@ async def _read(session: DbSession, evaluation: Evaluation, policy: Policy) -> E
     scored = scoring.score(
         scorecard,
         [
-            AnswerIn(
-                item_id=a.item_id, result=a.result, points=a.points if a.result == "partial" else None, note=a.note
+            # Stored results are plain strings; validation turns them back into the answer's literal.
+            AnswerIn.model_validate(
+                {
+                    "item_id": a.item_id,
+                    "result": a.result,
+                    "points": a.points if a.result == "partial" else None,
+                    "note": a.note,
+                }
             )
             for a in evaluation.answers
         ],

@@ -6,8 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter_shared.inputs import Day, Id, RequestModel
 
-class ItemIn(BaseModel):
+
+class ItemIn(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$", examples=["greeting"])
     text: str = Field(min_length=1, max_length=500, examples=["Greets with name and agent number"])
     dimension: str = Field(
@@ -23,18 +25,18 @@ class ItemIn(BaseModel):
     allow_na: bool = False
 
 
-class SectionIn(BaseModel):
+class SectionIn(RequestModel):
     title: str = Field(min_length=1, max_length=200, examples=["Opening"])
     weight: float = Field(gt=0, le=1000, examples=[30])
     items: list[ItemIn] = Field(min_length=1, max_length=200)
 
 
-class ScorecardCreate(BaseModel):
+class ScorecardCreate(RequestModel):
     name: str = Field(min_length=1, max_length=200, examples=["Inbound voice"])
     sections: list[SectionIn] = Field(min_length=1, max_length=50)
 
 
-class ScorecardUpdate(BaseModel):
+class ScorecardUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     sections: list[SectionIn] | None = Field(default=None, min_length=1, max_length=50)
 
@@ -74,31 +76,31 @@ class ScorecardRead(BaseModel):
     sections: list[SectionRead]
 
 
-class AnswerIn(BaseModel):
-    item_id: uuid.UUID
+class AnswerIn(RequestModel):
+    item_id: Id
     result: Literal["pass", "partial", "fail", "na"]
     points: float | None = Field(default=None, ge=0, description="Only for `partial`: the points given")
     note: str = Field(default="", max_length=2000, description="QA-6: why; required for partial and fail")
 
 
-class EvaluationCreate(BaseModel):
-    scorecard_id: uuid.UUID
+class EvaluationCreate(RequestModel):
+    scorecard_id: Id
     interaction_id: str = Field(min_length=1, max_length=100, examples=["acd-2026-11-20-000123"])
-    agent_id: uuid.UUID
+    agent_id: Id
     channel: str = Field(min_length=1, max_length=32, examples=["voice"])
-    interaction_date: date
+    interaction_date: Day
     answers: list[AnswerIn] = Field(min_length=1, max_length=500)
 
 
-class AnswersUpdate(BaseModel):
+class AnswersUpdate(RequestModel):
     answers: list[AnswerIn] = Field(min_length=1, max_length=500)
 
 
-class DisputeCreate(BaseModel):
+class DisputeCreate(RequestModel):
     reason: str = Field(min_length=5, max_length=4000, examples=["The customer hung up before I could confirm."])
 
 
-class DisputeResolve(BaseModel):
+class DisputeResolve(RequestModel):
     outcome: Literal["upheld", "adjusted"]
     note: str = Field(min_length=5, max_length=4000)
     answers: list[AnswerIn] | None = Field(default=None, description="Required when adjusting: the corrected answers")
@@ -162,12 +164,12 @@ class EvaluationRead(BaseModel):
     disputes: list[DisputeRead]
 
 
-class CalibrationCreate(BaseModel):
-    scorecard_id: uuid.UUID
+class CalibrationCreate(RequestModel):
+    scorecard_id: Id
     interaction_id: str = Field(min_length=1, max_length=100)
-    agent_id: uuid.UUID
+    agent_id: Id
     channel: str = Field(min_length=1, max_length=32)
-    interaction_date: date
+    interaction_date: Day
 
 
 class CalibrationRead(BaseModel):

@@ -6,13 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter_shared.inputs import Day, Id, RequestModel
 
-class TrainingResultCreate(BaseModel):
-    agent_id: uuid.UUID
+
+class TrainingResultCreate(RequestModel):
+    agent_id: Id
     course: str = Field(min_length=1, max_length=200, examples=["New broadband tariffs"])
     kind: Literal["assessment", "resit", "mandatory"]
     outcome: Literal["passed", "failed", "missed"]
-    taken_on: date
+    taken_on: Day
 
 
 class TrainingResultRead(BaseModel):
@@ -28,10 +30,10 @@ class TrainingResultRead(BaseModel):
     recorded_at: datetime
 
 
-class ViolationCreate(BaseModel):
-    employee_id: uuid.UUID
+class ViolationCreate(RequestModel):
+    employee_id: Id
     kind: str = Field(min_length=1, max_length=32, examples=["absent_from_post"])
-    occurred_on: date
+    occurred_on: Day
     detail: str = Field(min_length=3, max_length=2000)
 
 
@@ -47,7 +49,7 @@ class ViolationRead(BaseModel):
     recorded_at: datetime
 
 
-class StepCreate(BaseModel):
+class StepCreate(RequestModel):
     note: str = Field(min_length=5, max_length=4000, description="Nothing is decided without the record (PRF-7)")
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -9,6 +8,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Day
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from recognition.award import letter, service
 from recognition.award.schemas import (
@@ -97,8 +97,8 @@ async def honor_wall(
     paging: Paging,
     team_id: uuid.UUID | None = None,
     award_id: uuid.UUID | None = None,
-    from_date: date | None = None,
-    to_date: date | None = None,
+    from_date: Day | None = None,
+    to_date: Day | None = None,
 ) -> Page[GrantRead]:
     grants, total = await service.honor_wall(
         session,

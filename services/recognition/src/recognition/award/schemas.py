@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from callcenter_shared.inputs import Amount, Id, RequestModel
 
-class AwardCreate(BaseModel):
+
+class AwardCreate(RequestModel):
     code: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=200)
     scope: Literal["individual", "team"]
@@ -43,10 +45,10 @@ class AwardRead(BaseModel):
     active: bool
 
 
-class NominationCreate(BaseModel):
-    award_id: uuid.UUID
-    nominee_id: uuid.UUID | None = Field(None, description="For an individual award")
-    team_id: uuid.UUID | None = Field(None, description="For a team award")
+class NominationCreate(RequestModel):
+    award_id: Id
+    nominee_id: Id | None = Field(None, description="For an individual award")
+    team_id: Id | None = Field(None, description="For a team award")
     reason: str = Field(min_length=10, max_length=4000, description="What they did, concretely")
     evidence_links: list[HttpUrl] = Field(default_factory=list, max_length=20)
 
@@ -57,9 +59,9 @@ class NominationCreate(BaseModel):
         return self
 
 
-class NominationDecision(BaseModel):
+class NominationDecision(RequestModel):
     note: str | None = Field(None, max_length=2000)
-    amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2, description="Material awards only")
+    amount: Amount | None = Field(None, gt=0, max_digits=12, decimal_places=2, description="Material awards only")
 
 
 class NominationRead(BaseModel):
@@ -100,16 +102,16 @@ class GrantRead(BaseModel):
     granted_at: datetime
 
 
-class PoolShare(BaseModel):
-    employee_id: uuid.UUID
-    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+class PoolShare(RequestModel):
+    employee_id: Id
+    amount: Amount = Field(ge=0, max_digits=12, decimal_places=2)
     basis_value: float = Field(description="This member's value of the basis, e.g. their composite score")
 
 
-class PoolCreate(BaseModel):
-    award_id: uuid.UUID
-    team_id: uuid.UUID
-    total_amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+class PoolCreate(RequestModel):
+    award_id: Id
+    team_id: Id
+    total_amount: Amount = Field(gt=0, max_digits=12, decimal_places=2)
     basis: str = Field(min_length=3, max_length=200, description="What the split follows, e.g. 'composite score'")
     reason: str = Field(min_length=5, max_length=2000)
     shares: list[PoolShare] = Field(min_length=1, max_length=500)
@@ -124,6 +126,6 @@ class PoolRead(BaseModel):
     grants: list[GrantRead]
 
 
-class LetterRequest(BaseModel):
-    signer_id: uuid.UUID = Field(description="A senior manager (L4 or L5) who signs the letter")
+class LetterRequest(RequestModel):
+    signer_id: Id = Field(description="A senior manager (L4 or L5) who signs the letter")
     achievement: str | None = Field(None, max_length=2000, description="Defaults to the grant's reason")

@@ -1,28 +1,30 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from callcenter_shared.inputs import Day, Id, RequestModel
 
-class CategoryIn(BaseModel):
+
+class CategoryIn(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=200)
 
 
-class CriterionIn(BaseModel):
+class CriterionIn(RequestModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=200)
     max_score: float = Field(gt=0, le=1000)
 
 
-class CompetitionCreate(BaseModel):
+class CompetitionCreate(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     categories: list[CategoryIn] = Field(min_length=1, max_length=20)
     criteria: list[CriterionIn] = Field(min_length=1, max_length=20)
     finalists_per_category: int = Field(3, ge=1, le=50)
-    judge_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    judge_ids: list[Id] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
     def _unique_codes(self) -> CompetitionCreate:
@@ -35,27 +37,27 @@ class CompetitionCreate(BaseModel):
         return self
 
 
-class JudgesAdd(BaseModel):
-    judge_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
+class JudgesAdd(RequestModel):
+    judge_ids: list[Id] = Field(min_length=1, max_length=50)
 
 
-class EntrantCreate(BaseModel):
+class EntrantCreate(RequestModel):
     category_code: str
-    employee_id: uuid.UUID | None = Field(None, description="Defaults to the caller (self-registration)")
+    employee_id: Id | None = Field(None, description="Defaults to the caller (self-registration)")
 
 
-class ScoreSheet(BaseModel):
-    entrant_id: uuid.UUID
+class ScoreSheet(RequestModel):
+    entrant_id: Id
     scores: dict[str, float] = Field(description="One score per criterion code", min_length=1)
 
 
-class TrainingPlanCreate(BaseModel):
+class TrainingPlanCreate(RequestModel):
     topic: str = Field(min_length=5, max_length=2000)
     sessions_planned: int = Field(ge=1, le=100)
 
 
-class TrainingSessionCreate(BaseModel):
-    held_on: date
+class TrainingSessionCreate(RequestModel):
+    held_on: Day
     topic: str = Field(min_length=3, max_length=2000)
     attendee_count: int = Field(ge=1, le=10_000)
 

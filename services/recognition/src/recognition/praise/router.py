@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Id, Month, RequestModel
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from recognition.praise import service
 from recognition.settings import Settings
@@ -20,8 +21,8 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-class PraiseCreate(BaseModel):
-    receiver_id: uuid.UUID
+class PraiseCreate(RequestModel):
+    receiver_id: Id
     points: int = Field(ge=1, le=10_000)
     message: str = Field(min_length=5, max_length=2000, description="A concrete example of what they did")
     value: str = Field(min_length=1, max_length=100, description="One of the company values (GET /v1/praise/values)")
@@ -70,13 +71,13 @@ class LeaderboardRow(BaseModel):
     praises: int
 
 
-class RewardCreate(BaseModel):
+class RewardCreate(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     cost_points: int = Field(ge=1, le=1_000_000)
     stock: int = Field(ge=0, le=1_000_000)
 
 
-class Restock(BaseModel):
+class Restock(RequestModel):
     add: int = Field(ge=1, le=1_000_000)
 
 
@@ -89,8 +90,8 @@ class RewardRead(BaseModel):
     stock: int
 
 
-class RedemptionCreate(BaseModel):
-    reward_id: uuid.UUID
+class RedemptionCreate(RequestModel):
+    reward_id: Id
 
 
 class RedemptionRead(BaseModel):
@@ -121,7 +122,7 @@ class FlagRead(BaseModel):
     reviewed_at: datetime | None
 
 
-class FlagReview(BaseModel):
+class FlagReview(RequestModel):
     outcome: Literal["cleared", "confirmed"]
 
 
@@ -193,7 +194,7 @@ async def points(employee_id: uuid.UUID, principal: CurrentPrincipal, session: D
 async def leaderboard(
     _principal: CurrentPrincipal,
     session: DbSession,
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    month: Annotated[Month, Query()],
     paging: Paging,
     team_id: uuid.UUID | None = None,
 ) -> list[LeaderboardRow]:

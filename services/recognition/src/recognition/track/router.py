@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Id, RequestModel
 from callcenter_shared.web import DbSession, Paging
 from recognition.track import service
 
@@ -27,18 +28,18 @@ class TrackRuleRead(BaseModel):
     enabled: bool
 
 
-class TrackRuleCreate(BaseModel):
+class TrackRuleCreate(RequestModel):
     track: Literal["kpi_top", "kpi_most_improved", "qa_top"]
     scope: Literal["team", "center"]
     kpi_code: str | None = Field(None, max_length=64, description="Only this KPI; none means every KPI")
-    award_id: uuid.UUID
+    award_id: Id
     min_agents: int = Field(2, ge=1, le=1000, description="Agents with data needed in the scope")
     min_evaluations: int = Field(2, ge=1, le=1000, description="QA track: evaluations an agent needs")
     enabled: bool = True
 
 
-class TrackRuleUpdate(BaseModel):
-    award_id: uuid.UUID | None = None
+class TrackRuleUpdate(RequestModel):
+    award_id: Id | None = None
     min_agents: int | None = Field(None, ge=1, le=1000)
     min_evaluations: int | None = Field(None, ge=1, le=1000)
     enabled: bool | None = None

@@ -4,15 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+
+from callcenter_shared.inputs import Id, Moment, RequestModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 
-class HandoverCreate(BaseModel):
+class HandoverCreate(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -24,14 +25,13 @@ class HandoverCreate(BaseModel):
         },
     )
 
-    team_id: uuid.UUID
-    outgoing_shift_id: uuid.UUID
-    incoming_shift_id: uuid.UUID
+    team_id: Id
+    outgoing_shift_id: Id
+    incoming_shift_id: Id
 
 
-class ReportPublish(BaseModel):
+class ReportPublish(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -58,9 +58,8 @@ class ReportPublish(BaseModel):
         return self
 
 
-class ItemCreate(BaseModel):
+class ItemCreate(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -79,14 +78,13 @@ class ItemCreate(BaseModel):
     description: OptionalText = ""
     progress: Text
     contacts: Text
-    receiver_id: uuid.UUID
-    due_at: AwareDatetime | None = None
-    carried_from_item_id: uuid.UUID | None = None
+    receiver_id: Id
+    due_at: Moment | None = None
+    carried_from_item_id: Id | None = None
 
 
-class Acknowledgement(BaseModel):
+class Acknowledgement(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"read_back": "I will call finance at 19:00 and phone the customer with the refund date."}]
         },
@@ -95,32 +93,29 @@ class Acknowledgement(BaseModel):
     read_back: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
 
 
-class QuestionCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"question": "Has finance confirmed the amount?"}]}
-    )
+class QuestionCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"question": "Has finance confirmed the amount?"}]})
 
     question: Text
-    item_id: uuid.UUID | None = None
+    item_id: Id | None = None
 
 
-class AnswerCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"answer": "Yes, 59 yuan."}]})
+class AnswerCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"answer": "Yes, 59 yuan."}]})
 
     answer: Text
 
 
-class Resolution(BaseModel):
+class Resolution(RequestModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"resolution": "Refund paid; customer informed at 19:10."}]}
+        json_schema_extra={"examples": [{"resolution": "Refund paid; customer informed at 19:10."}]}
     )
 
     resolution: Text
 
 
-class InteractionReport(BaseModel):
+class InteractionReport(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -133,7 +128,7 @@ class InteractionReport(BaseModel):
     )
 
     external_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    employee_id: uuid.UUID
+    employee_id: Id
     state: Literal["in_progress", "ended"]
 
 

@@ -4,14 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from callcenter_shared.inputs import Id, Moment, RequestModel
 
 LeaveType = Literal["personal", "sick", "annual", "marriage", "bereavement", "maternity", "other"]
 
 
-class LeaveCreate(BaseModel):
+class LeaveCreate(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -31,15 +32,15 @@ class LeaveCreate(BaseModel):
     )
 
     leave_type: LeaveType
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
-    deputy_id: uuid.UUID | None = None
+    deputy_id: Id | None = None
 
 
-class LeaveApproval(BaseModel):
+class LeaveApproval(RequestModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{}, {"holiday_reason": "Family emergency over the holiday"}]}
+        json_schema_extra={"examples": [{}, {"holiday_reason": "Family emergency over the holiday"}]}
     )
 
     holiday_reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = (
@@ -47,8 +48,8 @@ class LeaveApproval(BaseModel):
     )
 
 
-class LeaveRefusal(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "Peak week for the hotline"}]})
+class LeaveRefusal(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Peak week for the hotline"}]})
 
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 

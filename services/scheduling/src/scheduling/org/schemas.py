@@ -6,19 +6,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from callcenter_shared.inputs import Day, Id, RequestModel
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 AgentNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,32}$")]
 Level = Annotated[int, Field(ge=1, le=5, description="1 agent, 2 team leader, 3 deputy GM, 4 GM, 5 executive")]
 
 
-class TeamCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Hotline A"}]})
+class TeamCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Hotline A"}]})
 
     name: Name
 
 
-class TeamUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Hotline A (night)"}]})
+class TeamUpdate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Hotline A (night)"}]})
 
     name: Name | None = None
     active: StrictBool | None = None
@@ -34,9 +36,8 @@ class TeamRead(BaseModel):
     version: int
 
 
-class EmployeeCreate(BaseModel):
+class EmployeeCreate(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -54,34 +55,32 @@ class EmployeeCreate(BaseModel):
         },
     )
 
-    id: uuid.UUID | None = Field(default=None, description="Keep the id of an HR system; generated when absent")
+    id: Id | None = Field(default=None, description="Keep the id of an HR system; generated when absent")
     name: Name
     level: Level
-    superior_id: uuid.UUID | None = None
-    team_id: uuid.UUID | None = None
+    superior_id: Id | None = None
+    team_id: Id | None = None
     agent_number: AgentNumber | None = None
     certified: StrictBool = False
-    probation_end_date: date | None = None
-    birthday: date | None = None
-    hire_date: date | None = None
+    probation_end_date: Day | None = None
+    birthday: Day | None = None
+    hire_date: Day | None = None
 
 
-class EmployeeUpdate(BaseModel):
+class EmployeeUpdate(RequestModel):
     """Fields to change; absent fields stay as they are, `null` clears an optional field."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"certified": True, "agent_number": "A1002"}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"certified": True, "agent_number": "A1002"}]})
 
     name: Name | None = None
     level: Level | None = None
-    superior_id: uuid.UUID | None = None
-    team_id: uuid.UUID | None = None
+    superior_id: Id | None = None
+    team_id: Id | None = None
     agent_number: AgentNumber | None = None
     certified: StrictBool | None = None
-    probation_end_date: date | None = None
-    birthday: date | None = None
-    hire_date: date | None = None
+    probation_end_date: Day | None = None
+    birthday: Day | None = None
+    hire_date: Day | None = None
     active: StrictBool | None = None
 
 

@@ -5,10 +5,11 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.errors import InvalidInput
+from callcenter_shared.inputs import Day, Flag, Moment, RequestModel
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.holiday import service as holiday
 from scheduling.roster import service
@@ -63,8 +64,8 @@ async def list_shifts(
     session: DbSession,
     paging: Paging,
     settings: AppSettings,
-    starts_from: Annotated[AwareDatetime, Query(alias="from")],
-    starts_before: Annotated[AwareDatetime, Query(alias="to")],
+    starts_from: Annotated[Moment, Query(alias="from")],
+    starts_before: Annotated[Moment, Query(alias="to")],
     team_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[ShiftRead]:
     rows, total = await service.list_shifts(
@@ -122,7 +123,7 @@ async def list_assignments(
     paging: Paging,
     employee_id: Annotated[uuid.UUID | None, Query()] = None,
     shift_id: Annotated[uuid.UUID | None, Query()] = None,
-    include_removed: Annotated[bool, Query()] = False,
+    include_removed: Annotated[Flag, Query()] = False,
 ) -> Page[AssignmentRead]:
     rows, total = await service.list_assignments(
         session,
@@ -176,8 +177,8 @@ async def coverage(
     _principal: CurrentPrincipal,
     session: DbSession,
     settings: AppSettings,
-    starts_at: Annotated[AwareDatetime, Query(alias="from")],
-    ends_at: Annotated[AwareDatetime, Query(alias="to")],
+    starts_at: Annotated[Moment, Query(alias="from")],
+    ends_at: Annotated[Moment, Query(alias="to")],
     team_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Coverage:
     team_ids, gaps = await service.coverage(
@@ -197,12 +198,10 @@ class HolidayRead(BaseModel):
     source: str
 
 
-class HolidayCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"day": "2026-12-24", "name": "Center anniversary"}]}
-    )
+class HolidayCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"day": "2026-12-24", "name": "Center anniversary"}]})
 
-    day: date
+    day: Day
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -211,9 +210,9 @@ async def list_holidays(
     _principal: CurrentPrincipal,
     session: DbSession,
     settings: AppSettings,
-    start: Annotated[date, Query(alias="from")],
+    start: Annotated[Day, Query(alias="from")],
     paging: Paging,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> list[HolidayRead]:
     last = end or start + timedelta(days=365)
     if last < start or (last - start).days > 366 * 2:

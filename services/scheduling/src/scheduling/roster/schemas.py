@@ -1,20 +1,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from callcenter_shared.inputs import Day, Id, Moment, RequestModel, TimeOfDay
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class ShiftCreate(BaseModel):
+class ShiftCreate(RequestModel):
     """Give either `starts_at`/`ends_at` with a UTC offset, or a local `day` with `start_time`/`end_time`
     in the center's zone (an end before the start means the shift crosses midnight)."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -37,16 +38,18 @@ class ShiftCreate(BaseModel):
         },
     )
 
-    team_id: uuid.UUID
+    team_id: Id
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    day: date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    day: Day | None = None
+    start_time: TimeOfDay | None = None
+    end_time: TimeOfDay | None = None
     required_headcount: int = Field(ge=1, le=1000)
-    required_skills: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]] = []
-    duty_manager_id: uuid.UUID | None = Field(default=None, description="ROS-2: the duty manager on this shift")
+    required_skills: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]] = (
+        Field(default_factory=list)
+    )
+    duty_manager_id: Id | None = Field(default=None, description="ROS-2: the duty manager on this shift")
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ShiftCreate:
@@ -57,15 +60,15 @@ class ShiftCreate(BaseModel):
         return self
 
 
-class ShiftUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"required_headcount": 5}]})
+class ShiftUpdate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"required_headcount": 5}]})
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     required_headcount: int | None = Field(default=None, ge=1, le=1000)
     required_skills: list[str] | None = None
-    duty_manager_id: uuid.UUID | None = None
+    duty_manager_id: Id | None = None
 
 
 class ShiftRead(BaseModel):
@@ -83,12 +86,10 @@ class ShiftRead(BaseModel):
     version: int
 
 
-class AssignmentCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"employee_id": "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}]}
-    )
+class AssignmentCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"employee_id": "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}]})
 
-    employee_id: uuid.UUID
+    employee_id: Id
 
 
 class AssignmentRead(BaseModel):
@@ -103,9 +104,8 @@ class AssignmentRead(BaseModel):
     created_at: datetime
 
 
-class StaffingChangeCreate(BaseModel):
+class StaffingChangeCreate(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"kind": "reduce_headcount", "new_headcount": 3, "reason": "Low call volume forecast"},
@@ -120,7 +120,7 @@ class StaffingChangeCreate(BaseModel):
 
     kind: Literal["reduce_headcount", "remove_assignment"]
     new_headcount: int | None = Field(default=None, ge=0, le=1000)
-    assignment_id: uuid.UUID | None = None
+    assignment_id: Id | None = None
     reason: Text
 
     @model_validator(mode="after")
@@ -132,16 +132,14 @@ class StaffingChangeCreate(BaseModel):
         return self
 
 
-class Decision(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "Agreed for tonight"}]})
+class Decision(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "Agreed for tonight"}]})
 
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
 
 
-class Refusal(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"reason": "The queue forecast is too high that night"}]}
-    )
+class Refusal(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "The queue forecast is too high that night"}]})
 
     reason: Text
 

@@ -6,12 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from callcenter_shared.inputs import Id, RequestModel
+
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class SwapCreate(BaseModel):
+class SwapCreate(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -23,22 +24,19 @@ class SwapCreate(BaseModel):
         },
     )
 
-    requester_assignment_id: uuid.UUID
-    counterpart_assignment_id: uuid.UUID
+    requester_assignment_id: Id
+    counterpart_assignment_id: Id
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
 
 
-class SwapRefusal(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"reason": "I already have plans that evening"}]}
-    )
+class SwapRefusal(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "I already have plans that evening"}]})
 
     reason: Reason
 
 
-class SwapApproval(BaseModel):
+class SwapApproval(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{}, {"holiday_reason": "Approved by the department head: the agent's wedding"}]
         },
