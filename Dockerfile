@@ -62,7 +62,8 @@ ENV SERVICE=${SERVICE} \
     PYTHONUNBUFFERED=1 \
     HOME=/tmp \
     TMPDIR=/tmp \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid 10001 --no-create-home \
@@ -79,5 +80,7 @@ EXPOSE 8000
 
 # No HEALTHCHECK: Kubernetes probes /healthz and /readyz.
 # Migrations run as a separate Job with: python -m ${SERVICE}.migrate
-# `exec` makes uvicorn PID 1 so it receives SIGTERM directly.
-CMD ["/bin/sh", "-c", "exec uvicorn \"${SERVICE}.main:create_app\" --factory --host 0.0.0.0 --port 8000 --workers \"${WEB_CONCURRENCY}\""]
+# callcenter_shared.serve empties PROMETHEUS_MULTIPROC_DIR (the workers' metric files
+# of a previous run), then runs uvicorn with ${SERVICE}.main:create_app as the factory.
+# `exec` makes it PID 1 so it receives SIGTERM directly.
+CMD ["/bin/sh", "-c", "exec python -m callcenter_shared.serve \"${SERVICE}\" --host 0.0.0.0 --port 8000 --workers \"${WEB_CONCURRENCY}\""]

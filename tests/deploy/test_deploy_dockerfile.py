@@ -155,7 +155,7 @@ def test_no_healthcheck_and_no_latest_anywhere(instructions: list[Instruction]) 
         assert not re.search(r":latest\b", ins.args), ins
 
 
-def test_cmd_runs_the_uvicorn_app_factory_with_configurable_workers(
+def test_cmd_runs_the_app_factory_through_serve_with_configurable_workers(
     instructions: list[Instruction],
 ) -> None:
     final = stages(instructions)[-1]
@@ -163,16 +163,16 @@ def test_cmd_runs_the_uvicorn_app_factory_with_configurable_workers(
     argv = json.loads(cmd)
     assert isinstance(argv, list), "CMD must use the exec (JSON) form"
     command = " ".join(argv)
-    assert "exec uvicorn" in command
-    for fragment in (
-        '"${SERVICE}.main:create_app"',
-        "--factory",
-        "--host 0.0.0.0",
-        "--port 8000",
-        '--workers "${WEB_CONCURRENCY}"',
-    ):
+    assert "exec python -m callcenter_shared.serve" in command
+    for fragment in ('"${SERVICE}"', "--host 0.0.0.0", "--port 8000", '--workers "${WEB_CONCURRENCY}"'):
         assert fragment in command
     assert "EXPOSE 8000" in {f"{ins.keyword} {ins.args}" for ins in final}
+
+
+def test_workers_share_a_prometheus_multiprocess_dir_under_tmp(instructions: list[Instruction]) -> None:
+    final = stages(instructions)[-1]
+    env = " ".join(ins.args for ins in final if ins.keyword == "ENV")
+    assert "PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus" in env
 
 
 def test_dockerignore_keeps_the_build_context_to_sources() -> None:

@@ -164,6 +164,10 @@ def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) ->
         "LOG_LEVEL",
         "LOG_FORMAT",
         "WEB_CONCURRENCY",
+        "RETENTION_OUTBOX_HOURS",
+        "RETENTION_INBOX_HOURS",
+        "IDEMPOTENCY_REPLAY_HOURS",
+        "RETENTION_DEADLINES_HOURS",
     }
     configmaps = of_kind(manifests, "ConfigMap")
     assert len(configmaps) == len(SERVICES)
@@ -172,6 +176,35 @@ def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) ->
         assert "DATABASE_URL" not in configmap["data"]
         assert configmap["data"]["NATS_URL"].startswith("nats://")
         assert int(configmap["data"]["WEB_CONCURRENCY"]) >= 1
+        # The inbox must outlive the stream's 30-day retention, or a replay applies events twice.
+        assert float(configmap["data"]["RETENTION_INBOX_HOURS"]) > 30 * 24
+        assert float(configmap["data"]["IDEMPOTENCY_REPLAY_HOURS"]) >= 24
+
+
+def test_workers_share_an_in_memory_metrics_dir(manifests: list[Manifest]) -> None:
+    # /metrics adds up the pod's workers from the files they write there (WEB_CONCURRENCY=2 in prod).
+    for deployment in of_kind(manifests, "Deployment"):
+        volumes = {v["name"]: v for v in pod_spec(deployment)["volumes"]}
+        (container,) = pod_spec(deployment)["containers"]
+        env = {e["name"]: e.get("value") for e in container.get("env", [])}
+        directory = env["PROMETHEUS_MULTIPROC_DIR"]
+        [mount] = [m for m in container["volumeMounts"] if m["mountPath"] == directory]
+        assert volumes[mount["name"]]["emptyDir"]["medium"] == "Memory", describe(deployment)
+
+
+def test_one_ingress_routes_each_services_v1_api_under_its_own_prefix(manifests: list[Manifest]) -> None:
+    (ingress,) = of_kind(manifests, "Ingress")
+    services = by_name(manifests, "Service")
+    (rule,) = ingress["spec"]["rules"]
+    assert ingress["spec"]["tls"][0]["hosts"] == [rule["host"]]
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/rewrite-target"] == "/v1/$1"
+    routes = {path["path"]: path["backend"]["service"] for path in rule["http"]["paths"]}
+    assert routes == {f"/{svc}/v1/(.*)": {"name": svc, "port": {"name": "http"}} for svc in SERVICES}
+    for backend in routes.values():
+        assert backend["name"] in services
+    # /metrics, /healthz, /readyz and /docs are not routed: every path is under /<service>/v1/.
+    assert all(path.split("/")[2] == "v1" for path in routes)
 
 
 def test_every_service_exposes_port_80_to_the_http_container_port(

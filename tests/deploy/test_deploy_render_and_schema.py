@@ -25,6 +25,7 @@ EXPECTED_KINDS = {
     "HorizontalPodAutoscaler",
     "PodDisruptionBudget",
     "NetworkPolicy",
+    "Ingress",
 }
 
 

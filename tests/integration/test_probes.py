@@ -5,32 +5,81 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
+import nats
+from prometheus_client import Gauge
+
+from callcenter_shared import metrics
+from callcenter_shared.streams import stream_name
 from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
 
-async def test_ready_when_database_and_nats_answer_and_not_when_nats_is_gone(
+async def test_readiness_holds_without_nats_while_writes_commit_and_are_published_when_it_returns(
+    test_databases: TestDatabases, nats_server: NatsServer
+) -> None:
+    app = create_app(
+        Settings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
+    )
+    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    async with running(app), http_client(app) as client:
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+
+        async def connected() -> bool:
+            body = (await client.get("/readyz")).json()
+            return bool(body["nats"] == "connected" and body["outbox_backlog"] == 0)
+
+        await eventually(connected)
+        nats_server.stop()
+
+        async def nats_gone() -> bool:
+            return bool((await client.get("/readyz")).json()["nats"] == "disconnected")
+
+        await eventually(nats_gone)
+        for name in ("A", "B", "C"):
+            assert (await client.post("/v1/teams", json={"name": name}, headers=admin)).status_code == 201
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200, "a NATS outage does not take the pod out of its Service"
+        assert ready.json()["checks"] == {"database": "ok"}
+        assert ready.json()["outbox_backlog"] == 3
+        assert 'callcenter_nats_connected_bool{service="scheduling"} 0.0' in (await client.get("/metrics")).text
+
+        nats_server.start()
+
+        async def published() -> bool:
+            return bool((await client.get("/readyz")).json()["outbox_backlog"] == 0)
+
+        await eventually(published, timeout=20)
+    client_ = await nats.connect(nats_server.url)
+    try:
+        assert (await client_.jetstream().stream_info(stream_name("scheduling"))).state.messages == 3
+    finally:
+        await client_.close()
+
+
+async def test_every_background_loop_reports_its_last_success(
     test_databases: TestDatabases, nats_server: NatsServer
 ) -> None:
     app = create_app(
         Settings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
     )
     async with running(app), http_client(app) as client:
-        assert (await client.get("/healthz")).json() == {"status": "ok"}
 
-        async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+        async def every_loop_reported() -> bool:
+            text = (await client.get("/metrics")).text
+            return all(
+                f'callcenter_loop_last_success_timestamp_seconds{{loop="{loop}",service="scheduling"}}' in text
+                for loop in ("relay", "consumer", "deadline_worker", "retention")
+            )
 
-        await eventually(ready)
-        nats_server.stop()
+        await eventually(every_loop_reported, timeout=20)
 
-        async def not_ready() -> bool:
-            response = await client.get("/readyz")
-            return response.status_code == 503 and response.json()["checks"]["nats"] == "disconnected"
 
-        await eventually(not_ready)
-        assert (await client.get("/healthz")).status_code == 200, "liveness does not depend on NATS"
+def test_every_gauge_names_its_unit() -> None:
+    gauges = [value for value in vars(metrics).values() if isinstance(value, Gauge)]
+    assert gauges
+    for gauge in gauges:
+        assert gauge._name.endswith(("_seconds", "_bytes", "_events", "_messages", "_rows", "_bool")), gauge._name
 
 
 async def test_metrics_expose_latency_backlog_and_deadlines(test_databases: TestDatabases) -> None:
@@ -39,10 +88,10 @@ async def test_metrics_expose_latency_backlog_and_deadlines(test_databases: Test
         admin = bearer(app.state.settings, uuid.uuid4(), 5)
         assert (await client.post("/v1/teams", json={"name": "A"}, headers=admin)).status_code == 201
         text = (await client.get("/metrics")).text
-    assert 'callcenter_outbox_backlog{service="scheduling"} 1.0' in text
+    assert 'callcenter_outbox_backlog_events{service="scheduling"} 1.0' in text
     assert "callcenter_http_request_duration_seconds_bucket" in text
     assert 'route="/v1/teams"' in text
-    assert "callcenter_deadlines_due" in text
+    assert "callcenter_deadlines_due_rows" in text
     await app.state.engine.dispose()
 
 

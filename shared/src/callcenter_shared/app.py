@@ -1,4 +1,4 @@
-"""Builds a service's FastAPI app: database, NATS, outbox relay, consumers, deadline worker.
+"""Builds a service's FastAPI app: database, NATS, outbox relay, consumers, deadline worker, retention.
 
 Every service's `create_app()` calls `build_app()` with its routers, its event
 subscriptions and its deadline handlers; the lifespan starts and stops the rest.
@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from callcenter_shared import metrics
 from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker
 from callcenter_shared.clock import Clock, SystemClock
@@ -22,6 +23,7 @@ from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
 from callcenter_shared.logs import configure_logging
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
+from callcenter_shared.retention import RetentionJob, Windows
 from callcenter_shared.settings import Environment, ServiceSettings
 from callcenter_shared.tracing import TraceMiddleware
 from callcenter_shared.web import BodyLimitMiddleware, RequestMetricsMiddleware, probes
@@ -76,6 +78,14 @@ def build_app(
         concurrency=1 if is_sqlite(settings.database_url) else settings.worker_concurrency,
         daily=daily_deadlines,
     )
+    retention = RetentionJob(
+        service=service,
+        session_factory=session_factory,
+        clock=clock,
+        windows=Windows.from_settings(settings),
+        batch_size=settings.retention_batch_size,
+        interval_seconds=settings.retention_interval_seconds,
+    )
     run_relay = settings.relay_enabled
     run_consumer = settings.consumer_enabled and bool(subscriptions)
     run_worker = settings.worker_enabled and bool(deadline_handlers)
@@ -90,14 +100,18 @@ def build_app(
             consumer.start()
         if run_worker:
             worker.start()
+        if settings.retention_enabled:
+            retention.start()
         try:
             yield
         finally:
+            await retention.stop()
             await worker.stop()
             await consumer.stop()
             await relay.stop()
             await broker.close()
             await engine.dispose()
+            metrics.process_exited()
 
     app = FastAPI(
         title=title,
@@ -115,6 +129,7 @@ def build_app(
     app.state.relay = relay
     app.state.consumer = consumer
     app.state.worker = worker
+    app.state.retention = retention
     app.state.subscriptions = subscriptions
     app.state.uses_nats = run_relay or run_consumer
     app.state.verifier = TokenVerifier(settings)

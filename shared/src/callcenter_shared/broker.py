@@ -13,6 +13,8 @@ import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from callcenter_shared import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -57,6 +59,7 @@ class Broker:
                     reconnected_cb=self._on_reconnected,
                 )
                 self._connected.set()
+                metrics.NATS_CONNECTED.labels(self.name).set(1)
                 log.info("connected to NATS at %s", self.url)
                 return
             except (OSError, TimeoutError, nats.errors.Error) as exc:
@@ -70,9 +73,11 @@ class Broker:
     async def _on_disconnected(self) -> None:
         if self._closing:
             return
+        metrics.NATS_CONNECTED.labels(self.name).set(0)
         log.warning("NATS: disconnected from %s; events wait in the outbox", self.url)
 
     async def _on_reconnected(self) -> None:
+        metrics.NATS_CONNECTED.labels(self.name).set(1)
         log.info("NATS: reconnected to %s", self.url)
 
     async def close(self) -> None:

@@ -213,6 +213,7 @@ class DeadlineWorker:
             try:
                 while await self.fire_due() == self._batch_size:
                     pass
+                metrics.loop_succeeded(self.service, "deadline_worker")
             except Exception:
                 log.exception("deadline worker for %s failed; retrying", self.service)
             await asyncio.sleep(self._poll_seconds)

@@ -7,6 +7,7 @@ A rule refusal carries the rule's ID (`"rule": "SWP-4"`) and says why in plain w
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -193,10 +194,38 @@ def _sqlstate(exc: Exception) -> str:
     return ""
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+# SQLSTATE classes that mean the server or the connection, not the statement, failed:
+# 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown).
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot be reached, as opposed to a bug or bad data."""
+    if isinstance(exc, DBAPIError):
+        return (
+            exc.connection_invalidated
+            or isinstance(exc, OperationalError | InterfaceError)
+            or _sqlstate(exc).startswith(_UNAVAILABLE_SQLSTATE_CLASSES)
+        )
+    # A refused or reset socket, a DNS failure or a connect timeout reaches the route
+    # unwrapped when the pool opens a connection; only then is the OSError about the
+    # database. Any other OSError (a file, a socket of something else) is a bug.
+    return isinstance(exc, OSError) and _raised_by_the_engine(exc)
+
+
+def _raised_by_the_engine(exc: BaseException) -> bool:
+    return any(
+        str(frame.f_globals.get("__name__", "")).startswith(("sqlalchemy.", "asyncpg.", "aiosqlite."))
+        for frame, _line in traceback.walk_tb(exc.__traceback__)
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     # SQLSTATE class 22 is "data exception": the input, not the database, is at fault.
-    if _sqlstate(exc).startswith("22"):
+    if isinstance(exc, DBAPIError) and _sqlstate(exc).startswith("22"):
         return await _unstorable_data(request, exc)
+    if not is_database_unavailable(exc):
+        return await _unexpected(request, exc)
     log.error("database unavailable: %s", exc)
     return problem_response(
         problem_body(503, "Service unavailable", "The database is not reachable; try again shortly.", "unavailable"),
@@ -215,6 +244,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _unstorable_data)
-    for database_error in (OperationalError, InterfaceError, DBAPIError, ConnectionError, OSError):
-        app.add_exception_handler(database_error, _database_unavailable)
+    for database_error in (DBAPIError, OSError):
+        app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -165,7 +165,8 @@ class EventConsumer:
         while True:
             try:
                 messages = await self._next_batch(subscription)
-            except (FetchTimeoutError, TimeoutError):
+            except (FetchTimeoutError, TimeoutError):  # nothing to fetch: a healthy, idle pass
+                metrics.loop_succeeded(self.service, "consumer")
                 continue
             except Exception as exc:  # reconnecting: wait and fetch again
                 log.debug("fetch for %s failed: %s", event_class.subject, exc)
@@ -173,6 +174,7 @@ class EventConsumer:
                 continue
             if messages:  # fetch can return nothing around a reconnect
                 await self.handle_batch(event_class, handler, messages)
+                metrics.loop_succeeded(self.service, "consumer")
 
     async def handle_batch(self, event_class: type[Event], handler: Handler, messages: list[Msg]) -> None:
         """Apply a fetched batch in one transaction; if anything in it fails, one by one.

@@ -113,6 +113,7 @@ class OutboxRelay:
                     await ensure_stream(self._broker.js, self.service)
                     stream_ready = True
                 await self.drain()
+                metrics.loop_succeeded(self.service, "relay")
                 backoff = 0.1
             except Exception as exc:  # NATS down or database hiccup: retry, never give up
                 log.warning("outbox relay for %s paused: %s", self.service, exc)

@@ -8,6 +8,8 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from callcenter_shared.streams import DUPLICATE_WINDOW_SECONDS, STREAM_MAX_AGE_SECONDS
+
 DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789"
 
 
@@ -53,13 +55,33 @@ class ServiceSettings(BaseSettings):
     # An in-progress Idempotency-Key is held this long past the last heartbeat of its request;
     # after that a retry may take it over (its server is presumed dead).
     idempotency_lease_seconds: float = Field(default=30.0, gt=0)
-    # How long a finished key is kept for replay; the retention job prunes older ones.
-    idempotency_replay_hours: float = Field(default=24.0, gt=0)
+
+    # Retention: old rows of the platform tables are pruned in small batches.
+    retention_enabled: bool = True
+    retention_interval_seconds: float = Field(default=600.0, gt=0)
+    retention_batch_size: int = Field(default=1000, ge=1, le=10_000)
+    retention_outbox_hours: float = Field(default=7 * 24, gt=0, description="published events kept this long")
+    # A redelivery or a replay of the stream (it keeps 30 days) must still find the event here.
+    retention_inbox_hours: float = Field(default=STREAM_MAX_AGE_SECONDS / 3600 + 24, gt=0)
+    # How long a finished Idempotency-Key is kept to replay its response.
+    idempotency_replay_hours: float = Field(default=24, gt=0, description="an Idempotency-Key replays this long")
+    retention_deadlines_hours: float = Field(default=30 * 24, gt=0, description="fired or cancelled deadlines")
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> ServiceSettings:
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///./var/{self.service_name}.db"
+        return self
+
+    @model_validator(mode="after")
+    def _inbox_outlives_redelivery(self) -> ServiceSettings:
+        # Below this, a re-published or redelivered event could find its inbox row gone and apply twice.
+        floor_seconds = DUPLICATE_WINDOW_SECONDS + self.consumer_ack_wait_seconds * self.consumer_max_deliveries
+        if self.retention_inbox_hours * 3600 <= floor_seconds:
+            raise ValueError(
+                f"RETENTION_INBOX_HOURS must exceed the stream's duplicate window plus redeliveries "
+                f"({floor_seconds / 3600:.2f} h); the default keeps the stream's whole retention"
+            )
         return self
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from nats.js.errors import BadRequestError, NotFoundError
 
 DEAD_LETTER_STREAM = "CALLCENTER_DEADLETTER"
 DUPLICATE_WINDOW_SECONDS = 600.0
+STREAM_MAX_AGE_SECONDS = 30 * 24 * 3600.0
 
 
 def stream_name(producer: str) -> str:
@@ -31,7 +32,7 @@ def _config(name: str, subjects: list[str]) -> StreamConfig:
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
-        max_age=30 * 24 * 3600.0,
+        max_age=STREAM_MAX_AGE_SECONDS,
     )
 
 

@@ -246,6 +246,7 @@ def settings_factory(service_package: str) -> Callable[..., ServiceSettings]:
             "relay_enabled": False,
             "consumer_enabled": False,
             "worker_enabled": False,
+            "retention_enabled": False,
             **overrides,
         }
         settings: ServiceSettings = settings_class(**values)

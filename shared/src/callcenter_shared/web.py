@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -84,7 +84,17 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@probes.get("/readyz", summary="Readiness: database and NATS reachable", response_model=None)
+@probes.get(
+    "/readyz",
+    summary="Readiness: the database answers",
+    description=(
+        "200 while the database answers, else 503 (problem+json). NATS is not a condition: the API "
+        "keeps working without it and events wait in the outbox. The body also reports the NATS "
+        "connection, the outbox backlog, the due deadlines and each durable consumer's lag. "
+        "Unauthenticated, for the kubelet and load balancers."
+    ),
+    response_model=None,
+)
 async def readyz(request: Request) -> Any:
     state = request.app.state
     checks: dict[str, str] = {}
@@ -94,34 +104,62 @@ async def readyz(request: Request) -> Any:
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}"
-    if state.uses_nats:
-        checks["nats"] = "ok" if state.broker.is_connected else "disconnected"
-    if all(value == "ok" for value in checks.values()):
-        return {"status": "ready", "checks": checks}
-    body = problem_body(503, "Not ready", "A dependency is not reachable.", "not-ready", checks=checks)
+    report = await observe(state, database=checks["database"] == "ok")
+    if checks["database"] == "ok":
+        return {"status": "ready", "checks": checks, **report}
+    body = problem_body(503, "Not ready", "The database is not reachable.", "not-ready", checks=checks, **report)
     return problem_response(body)
 
 
 @probes.get("/metrics", summary="Prometheus metrics", response_class=Response)
 async def metrics_endpoint(request: Request) -> Response:
-    state = request.app.state
+    await observe(request.app.state)
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def observe(state: Any, *, database: bool = True) -> dict[str, Any]:
+    """Read the NATS connection, the backlogs and the consumers' lag into the gauges, and return them."""
     service = state.settings.service_name
+    report: dict[str, Any] = {}
+    if state.uses_nats:
+        connected = state.broker.is_connected
+        metrics.NATS_CONNECTED.labels(service).set(int(connected))
+        report["nats"] = "connected" if connected else "disconnected"
+    if database:
+        try:
+            async with state.session_factory() as session:
+                report["outbox_backlog"] = await backlog(session)
+                report["deadlines_due"] = await due_backlog(session, state.clock.now())
+            metrics.OUTBOX_BACKLOG.labels(service).set(report["outbox_backlog"])
+            metrics.DEADLINES_DUE.labels(service).set(report["deadlines_due"])
+        except Exception as exc:  # the database being down is what /readyz reports
+            log.debug("metrics: database not readable: %s", exc)
+    if state.broker.is_connected and state.subscriptions:
+        lag = await _consumer_lag(state.broker, service, list(state.subscriptions))
+        for subject, pending in lag.items():
+            metrics.CONSUMER_LAG.labels(service, subject).set(pending)
+        report["consumer_lag"] = lag
+    return report
+
+
+async def _consumer_lag(broker: Any, service: str, event_classes: list[Any]) -> dict[str, int]:
+    """Pending messages per subscribed subject; a slow broker is given a second, never the probe's time."""
+
+    async def pending(event_class: Any) -> int | None:
+        try:
+            info = await broker.js.consumer_info(
+                stream_name(event_class.producer()), durable_name(service, event_class.subject)
+            )
+            return int(info.num_pending or 0)
+        except Exception as exc:
+            log.debug("metrics: no info for %s: %s", event_class.subject, exc)
+            return None
+
     try:
-        async with state.session_factory() as session:
-            metrics.OUTBOX_BACKLOG.labels(service).set(await backlog(session))
-            metrics.DEADLINES_DUE.labels(service).set(await due_backlog(session, state.clock.now()))
-    except Exception as exc:  # the database being down is what /readyz reports
-        log.debug("metrics: database not readable: %s", exc)
-    if state.broker.is_connected:
-        for event_class in state.subscriptions:
-            try:
-                info = await state.broker.js.consumer_info(
-                    stream_name(event_class.producer()), durable_name(service, event_class.subject)
-                )
-                metrics.CONSUMER_LAG.labels(service, event_class.subject).set(info.num_pending or 0)
-            except Exception as exc:
-                log.debug("metrics: no info for %s: %s", event_class.subject, exc)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        counts = await asyncio.wait_for(asyncio.gather(*(pending(e) for e in event_classes)), timeout=1)
+    except TimeoutError:
+        return {}
+    return {e.subject: count for e, count in zip(event_classes, counts, strict=True) if count is not None}
 
 
 class RequestMetricsMiddleware:
