@@ -24,6 +24,15 @@ def durable_name(consumer_service: str, subject: str) -> str:
     return f"{consumer_service}__{tail}"
 
 
+def producer_stream(producer: str) -> StreamConfig:
+    """The producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`."""
+    return _config(stream_name(producer), [f"callcenter.{producer}.>"])
+
+
+def dead_letter_stream() -> StreamConfig:
+    return _config(DEAD_LETTER_STREAM, ["callcenter.deadletter.>"])
+
+
 def _config(name: str, subjects: list[str]) -> StreamConfig:
     return StreamConfig(
         name=name,
@@ -49,8 +58,8 @@ async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
 
 async def ensure_stream(js: JetStreamContext, producer: str) -> None:
     """Create (or align) the producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`."""
-    await _ensure(js, _config(stream_name(producer), [f"callcenter.{producer}.>"]))
+    await _ensure(js, producer_stream(producer))
 
 
 async def ensure_dead_letter_stream(js: JetStreamContext) -> None:
-    await _ensure(js, _config(DEAD_LETTER_STREAM, ["callcenter.deadletter.>"]))
+    await _ensure(js, dead_letter_stream())
