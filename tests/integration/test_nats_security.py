@@ -33,7 +33,7 @@ from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.envelope import CONTENT_TYPE, Envelope
 from callcenter_shared.nats_permissions import inbox_prefix, permissions
 from callcenter_shared.org import find_person
-from callcenter_shared.streams import DEAD_LETTER_STREAM, durable_name, stream_name
+from callcenter_shared.streams import DEAD_LETTER_STREAM, durable_name, producer_stream, stream_name
 from callcenter_shared.tables import outbox as outbox_table
 from callcenter_shared.testing import NatsServer, TestDatabases, eventually, running
 from escalation.main import create_app as create_escalation
@@ -209,6 +209,15 @@ async def test_service_traffic_flows_under_its_own_permissions_and_another_subje
 
         assert await eventually(refused, timeout=20)
         assert any("permissions violation for publish" in r.getMessage().lower() for r in caplog.records)
+
+        # Nor may it change the stream of a producer it only reads (here: keep events an hour, not 30 days).
+        tampered = producer_stream("scheduling")
+        tampered.max_age = 3600.0
+        intruder = await connect_as(secured_server, tls_files, "escalation")
+        with pytest.raises(nats.errors.TimeoutError):  # the request is dropped: no answer comes
+            await intruder.jetstream(timeout=1).update_stream(tampered)
+        await intruder.close()
+        assert (await js.stream_info(stream_name("scheduling"))).config.max_age == producer_stream("scheduling").max_age
     state = await js.stream_info(stream_name("scheduling"))
     assert state.state.messages == 2, "only scheduling's own two messages are in its stream"
 

@@ -27,12 +27,15 @@ def inbox_prefix(service: str) -> str:
 def permissions(service: str, consumed: Iterable[type[Event]]) -> dict[str, dict[str, list[str]]]:
     """nats-server `permissions` for a service that consumes `consumed` (its subscriptions table)."""
     consumed = list(consumed)
-    # Producer and consumers both create or align a stream (streams.ensure_stream), so
-    # each service manages its own stream, the dead-letter stream and those it reads.
-    streams = sorted({stream_name(service), DEAD_LETTER_STREAM, *(stream_name(e.producer()) for e in consumed)})
+    # A service aligns its own stream and the shared dead-letter stream; a stream it only
+    # reads it may create when missing (consumers can start first) but never change.
+    managed = [stream_name(service), DEAD_LETTER_STREAM]
+    read = sorted({stream_name(e.producer()) for e in consumed} - set(managed))
     publish = [f"callcenter.{service}.>", dead_letter_subject(service)]
-    for stream in streams:
+    for stream in sorted(managed):
         publish += [f"{JS_API}.STREAM.{verb}.{stream}" for verb in ("INFO", "CREATE", "UPDATE")]
+    for stream in read:
+        publish += [f"{JS_API}.STREAM.{verb}.{stream}" for verb in ("INFO", "CREATE")]
     for event in sorted(consumed, key=lambda e: e.subject):
         stream = stream_name(event.producer())
         durable = durable_name(service, event.subject)

@@ -44,7 +44,7 @@ def _config(name: str, subjects: list[str]) -> StreamConfig:
     )
 
 
-async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
+async def _ensure(js: JetStreamContext, config: StreamConfig, *, align: bool = True) -> None:
     try:
         await js.stream_info(config.name or "")
     except NotFoundError:
@@ -53,12 +53,17 @@ async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
             return
         except BadRequestError:
             pass  # created by another process meanwhile
-    await js.update_stream(config)
+    if align:
+        await js.update_stream(config)
 
 
-async def ensure_stream(js: JetStreamContext, producer: str) -> None:
-    """Create (or align) the producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`."""
-    await _ensure(js, producer_stream(producer))
+async def ensure_stream(js: JetStreamContext, producer: str, *, align: bool = True) -> None:
+    """Create (or align) the producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`.
+
+    Consumers pass `align=False`: they create a missing stream but leave an existing one as
+    its producer configured it, so NATS grants them no update on other services' streams.
+    """
+    await _ensure(js, producer_stream(producer), align=align)
 
 
 async def ensure_dead_letter_stream(js: JetStreamContext) -> None:
