@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from callcenter_shared import metrics
 from callcenter_shared.auth import TokenVerifier
-from callcenter_shared.broker import Broker
+from callcenter_shared.broker import Broker, connect_options
 from callcenter_shared.clock import Clock, SystemClock
 from callcenter_shared.db import create_engine, create_session_factory, is_sqlite
 from callcenter_shared.deadlines import Daily, DeadlineWorker, Handler
@@ -49,7 +49,7 @@ def build_app(
     deadline_handlers = dict(deadline_handlers or {})
 
     engine = create_engine(settings.database_url)
-    broker = Broker(settings.nats_url, name=service)
+    broker = Broker(settings.nats_url, name=service, options=connect_options(settings))
     relay_holder: list[OutboxRelay] = []
 
     def wake_relay(session_info: dict[str, Any]) -> None:

@@ -8,20 +8,43 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
+from typing import Any
 
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from callcenter_shared import metrics
+from callcenter_shared.nats_permissions import inbox_prefix
+from callcenter_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 
+def connect_options(settings: ServiceSettings) -> dict[str, Any]:
+    """nats-py `connect()` arguments for the service's NATS identity and TLS (see deploy/README.md)."""
+    options: dict[str, Any] = {"inbox_prefix": inbox_prefix(settings.service_name)}
+    if settings.nats_user:
+        options["user"] = settings.nats_user
+        options["password"] = settings.nats_password.get_secret_value()
+    elif settings.nats_creds_file:
+        options["user_credentials"] = settings.nats_creds_file
+    elif settings.nats_nkey_seed_file:
+        options["nkeys_seed"] = settings.nats_nkey_seed_file
+    if settings.nats_tls_ca_file or settings.nats_tls_cert_file:
+        context = ssl.create_default_context(cafile=settings.nats_tls_ca_file or None)
+        if settings.nats_tls_cert_file:
+            context.load_cert_chain(settings.nats_tls_cert_file, settings.nats_tls_key_file)
+        options["tls"] = context
+    return options
+
+
 class Broker:
-    def __init__(self, url: str, *, name: str) -> None:
+    def __init__(self, url: str, *, name: str, options: dict[str, Any] | None = None) -> None:
         self.url = url
         self.name = name
+        self._options = options or {}
         self._client: Client | None = None
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -57,6 +80,7 @@ class Broker:
                     error_cb=self._on_error,
                     disconnected_cb=self._on_disconnected,
                     reconnected_cb=self._on_reconnected,
+                    **self._options,
                 )
                 self._connected.set()
                 metrics.NATS_CONNECTED.labels(self.name).set(1)

@@ -30,8 +30,25 @@ class Event(BaseModel):
         return cls.subject.split(".")[1]
 
 
+# CloudEvents NATS protocol binding, structured mode: the whole envelope is the message body.
+CONTENT_TYPE = "application/cloudevents+json"
+
+# Optional CloudEvents attributes: left out of the JSON when absent, never sent as null.
+OPTIONAL_ATTRIBUTES = ("subject", "traceparent")
+
+
+def _envelope_schema(schema: dict[str, Any]) -> None:
+    for name in OPTIONAL_ATTRIBUTES:
+        attribute = schema["properties"][name]
+        attribute.pop("anyOf", None)
+        attribute.pop("default", None)
+        attribute["type"] = "string"
+    # What the publisher always writes is required, defaults included (`specversion`).
+    schema["required"] = [name for name in schema["properties"] if name not in OPTIONAL_ATTRIBUTES]
+
+
 class Envelope(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_envelope_schema)
 
     specversion: Literal["1.0"] = "1.0"
     id: str
@@ -42,6 +59,10 @@ class Envelope(BaseModel):
     datacontenttype: Literal["application/json"] = "application/json"
     traceparent: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """The message body: absent optional attributes are omitted rather than null."""
+        return self.model_dump_json(exclude_none=True)
 
     @classmethod
     def wrap(cls, event: Event, *, time: datetime, traceparent: str | None = None) -> Self:

@@ -128,7 +128,7 @@ class EventConsumer:
     async def _subscribe(self, event_class: type[Event]) -> Any:
         js = self._broker.js
         # The consumer may start before its producer: both create the stream the same way.
-        await ensure_stream(js, event_class.producer())
+        await ensure_stream(js, event_class.producer(), align=False)
         await ensure_dead_letter_stream(js)
         durable = durable_name(self.service, event_class.subject)
         return await js.pull_subscribe(

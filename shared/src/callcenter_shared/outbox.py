@@ -2,8 +2,9 @@
 
 `add()` writes the event row in the caller's transaction. The relay is woken right
 after any commit that added rows, publishes unpublished rows to JetStream with
-`Nats-Msg-Id` = event id (the stream's duplicate window drops a re-publish) and marks
-them published. While NATS is down it retries with backoff; nothing is lost.
+`Nats-Msg-Id` = event id (the stream's duplicate window drops a re-publish) and
+`Content-Type: application/cloudevents+json` (CloudEvents NATS binding, structured mode)
+and marks them published. While NATS is down it retries with backoff; nothing is lost.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from callcenter_shared import metrics
 from callcenter_shared.broker import Broker
 from callcenter_shared.clock import Clock
-from callcenter_shared.envelope import Envelope, Event
+from callcenter_shared.envelope import CONTENT_TYPE, Envelope, Event
 from callcenter_shared.streams import ensure_stream
 from callcenter_shared.tables import outbox
 from callcenter_shared.tracing import current_traceparent
@@ -50,7 +51,7 @@ async def add_many(
                 {
                     "event_id": envelope.id,
                     "subject": event.subject,
-                    "payload": envelope.model_dump_json(),
+                    "payload": envelope.to_json(),
                     "created_at": at,
                     "attempts": 0,
                 }
@@ -184,9 +185,8 @@ class OutboxRelay:
             # Long-lived publishers pulling from one iterator: no task per message.
             for index, row in pending:
                 try:
-                    results[index] = await js.publish(
-                        row.subject, row.payload.encode(), headers={"Nats-Msg-Id": row.event_id}
-                    )
+                    headers = {"Nats-Msg-Id": row.event_id, "Content-Type": CONTENT_TYPE}
+                    results[index] = await js.publish(row.subject, row.payload.encode(), headers=headers)
                 except Exception as exc:
                     results[index] = exc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callcenter_shared.streams import DUPLICATE_WINDOW_SECONDS, STREAM_MAX_AGE_SECONDS
@@ -29,6 +29,15 @@ class ServiceSettings(BaseSettings):
     env: Environment = Environment.development
     database_url: str = ""
     nats_url: str = "nats://127.0.0.1:4222"
+    # NATS authentication: a user and password, or an NKey seed file, or a `.creds` file (user JWT + seed).
+    nats_user: str = ""
+    nats_password: SecretStr = SecretStr("")
+    nats_nkey_seed_file: str = ""
+    nats_creds_file: str = ""
+    # TLS to NATS: the CA that signed the server certificate, and a client certificate when the server asks.
+    nats_tls_ca_file: str = ""
+    nats_tls_cert_file: str = ""
+    nats_tls_key_file: str = ""
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     log_format: str = "text"
@@ -82,6 +91,25 @@ class ServiceSettings(BaseSettings):
                 f"RETENTION_INBOX_HOURS must exceed the stream's duplicate window plus redeliveries "
                 f"({floor_seconds / 3600:.2f} h); the default keeps the stream's whole retention"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _one_nats_identity(self) -> ServiceSettings:
+        identities = [
+            name
+            for name, value in (
+                ("NATS_USER", self.nats_user),
+                ("NATS_NKEY_SEED_FILE", self.nats_nkey_seed_file),
+                ("NATS_CREDS_FILE", self.nats_creds_file),
+            )
+            if value
+        ]
+        if len(identities) > 1:
+            raise ValueError(f"set one NATS identity, not {' and '.join(identities)}")
+        if bool(self.nats_user) != bool(self.nats_password.get_secret_value()):
+            raise ValueError("NATS_USER and NATS_PASSWORD go together")
+        if bool(self.nats_tls_cert_file) != bool(self.nats_tls_key_file):
+            raise ValueError("NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together")
         return self
 
     @model_validator(mode="after")

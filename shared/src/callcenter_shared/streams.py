@@ -25,6 +25,15 @@ def durable_name(consumer_service: str, subject: str) -> str:
     return f"{consumer_service}__{tail}"
 
 
+def producer_stream(producer: str) -> StreamConfig:
+    """The producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`."""
+    return _config(stream_name(producer), [f"callcenter.{producer}.>"])
+
+
+def dead_letter_stream() -> StreamConfig:
+    return _config(DEAD_LETTER_STREAM, ["callcenter.deadletter.>"])
+
+
 def _config(name: str, subjects: list[str]) -> StreamConfig:
     return StreamConfig(
         name=name,
@@ -36,7 +45,7 @@ def _config(name: str, subjects: list[str]) -> StreamConfig:
     )
 
 
-async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
+async def _ensure(js: JetStreamContext, config: StreamConfig, *, align: bool = True) -> None:
     try:
         await js.stream_info(config.name or "")
     except NotFoundError:
@@ -45,13 +54,18 @@ async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
             return
         except BadRequestError:
             pass  # created by another process meanwhile
-    await js.update_stream(config)
+    if align:
+        await js.update_stream(config)
 
 
-async def ensure_stream(js: JetStreamContext, producer: str) -> None:
-    """Create (or align) the producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`."""
-    await _ensure(js, _config(stream_name(producer), [f"callcenter.{producer}.>"]))
+async def ensure_stream(js: JetStreamContext, producer: str, *, align: bool = True) -> None:
+    """Create (or align) the producer's stream `CALLCENTER_<PRODUCER>` on `callcenter.<producer>.>`.
+
+    Consumers pass `align=False`: they create a missing stream but leave an existing one as
+    its producer configured it, so NATS grants them no update on other services' streams.
+    """
+    await _ensure(js, producer_stream(producer), align=align)
 
 
 async def ensure_dead_letter_stream(js: JetStreamContext) -> None:
-    await _ensure(js, _config(DEAD_LETTER_STREAM, ["callcenter.deadletter.>"]))
+    await _ensure(js, dead_letter_stream())

@@ -86,11 +86,16 @@ def start_service(
 
 
 class NatsServer:
-    """A real nats-server with JetStream on a free loopback port; can be stopped and restarted."""
+    """A real nats-server with JetStream on a free loopback port; can be stopped and restarted.
 
-    def __init__(self, data_dir: Path) -> None:
+    `config_file` adds a server configuration (authorization, TLS); the port, address and
+    JetStream directory given here take precedence over it.
+    """
+
+    def __init__(self, data_dir: Path, *, config_file: Path | None = None) -> None:
         self.port = free_port()
         self.data_dir = data_dir
+        self.config_file = config_file
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -98,8 +103,9 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        config = ["-c", str(self.config_file)] if self.config_file else []
         self._process = subprocess.Popen(
-            [nats_server_binary(), "-js", "-sd", str(self.data_dir), "-a", "127.0.0.1", "-p", str(self.port)],
+            [nats_server_binary(), *config, "-js", "-sd", str(self.data_dir), "-a", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
