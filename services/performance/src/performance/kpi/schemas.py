@@ -75,6 +75,12 @@ class KpiRead(BaseModel):
     active: bool = True
 
 
+class KpiDefinitionRead(KpiRead):
+    """A current definition; a period's frozen copies (`KpiRead`) have no version of their own."""
+
+    version: int = Field(description='Bumped by every change; send it back as `If-Match: "<version>"`')
+
+
 class MetricBatchIn(BaseModel):
     source: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", examples=["acd"])
     batch_id: str = Field(min_length=1, max_length=128, examples=["acd-2026-10-31"])

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
+from callcenter_shared.concurrency import get_for_update
 from callcenter_shared.contracts.performance import (
     QaEvaluationDisputedV1,
     QaEvaluationFinalizedV1,
@@ -140,8 +141,13 @@ async def create_scorecard(
     return scorecard
 
 
-async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard:
-    scorecard = await session.get(Scorecard, scorecard_id)
+async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock: bool = False) -> Scorecard:
+    """The scorecard; with `lock`, its row stays locked until commit, so an edit and a publish never interleave."""
+    scorecard = (
+        await get_for_update(session, Scorecard, Scorecard.id == scorecard_id)
+        if lock
+        else await session.get(Scorecard, scorecard_id)
+    )
     if scorecard is None:
         raise NotFound(f"Scorecard {scorecard_id} does not exist.")
     return scorecard
@@ -160,7 +166,7 @@ async def update_scorecard(
 ) -> Scorecard:
     """Change a draft; a published version never changes (QA-1)."""
     require_evaluator(principal)
-    scorecard = await get_scorecard(session, scorecard_id)
+    scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != "draft":
         raise PublishedScorecardImmutable(
             f"Version {scorecard.version} of '{scorecard.name}' is published and cannot change; "
@@ -179,7 +185,7 @@ async def publish_scorecard(
     session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
 ) -> Scorecard:
     require_evaluator(principal)
-    scorecard = await get_scorecard(session, scorecard_id)
+    scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != "draft":
         raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
     scorecard.status = "published"

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.concurrency import Precondition, check, get_for_update
 from callcenter_shared.contracts.performance import (
     AgentPeriodScorecardClosedV1,
     KpiPeriodClosedV1,
@@ -350,16 +351,24 @@ async def add_rule(session: AsyncSession, *, principal: Principal, values: dict[
 
 
 async def change_rule(
-    session: AsyncSession, *, principal: Principal, rule_id: uuid.UUID, values: dict[str, Any]
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    rule_id: uuid.UUID,
+    values: dict[str, Any],
+    if_match: Precondition | None = None,
 ) -> TrackRule:
+    """Change a track rule; locked, so concurrent changes apply one after another."""
     _require_admin(principal)
-    rule = await session.get(TrackRule, rule_id)
+    rule = await get_for_update(session, TrackRule, TrackRule.id == rule_id)
     if rule is None:
         raise NotFound(f"Track rule {rule_id} does not exist.")
+    check(if_match, rule.version, "The track rule")
     for field, value in values.items():
         if value is None:
             raise InvalidInput(f"{field} cannot be null.")
         setattr(rule, field, value)
+    rule.version += 1
     await session.flush()
     return rule
 
