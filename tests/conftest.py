@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.broker import Broker
-from callcenter_shared.clock import SystemClock
+from callcenter_shared.clock import FrozenClock, SystemClock
 from callcenter_shared.envelope import Event
 from callcenter_shared.inbox import EventConsumer, Handler
-from callcenter_shared.testing import NatsServer, TestDatabases
+from callcenter_shared.settings import ServiceSettings
+from callcenter_shared.testing import NatsServer, TestDatabases, running
 from performance.main import create_app as create_performance
 from performance.settings import Settings as PerformanceSettings
 from scheduling.main import create_app as create_scheduling
@@ -61,3 +63,66 @@ def event_consumer(nats_server: NatsServer) -> Callable[..., AbstractAsyncContex
             await broker.close()
 
     return start
+
+
+SERVICES = ("scheduling", "performance", "recognition", "escalation")
+
+
+class Stack:
+    """The four services running together over one real NATS server."""
+
+    def __init__(self, apps: dict[str, FastAPI], clock: Any = None) -> None:
+        self.apps = apps
+        self.clock = clock
+
+    def settings(self, service: str) -> ServiceSettings:
+        settings: ServiceSettings = self.apps[service].state.settings
+        return settings
+
+    def session(self, service: str) -> Any:
+        return self.apps[service].state.session_factory()
+
+
+@pytest.fixture
+def build_service(test_databases: TestDatabases, nats_server: NatsServer) -> Callable[..., Any]:
+    async def build(service: str, *, clock: Any = None, database_name: str = "", **overrides: Any) -> FastAPI:
+        main = importlib.import_module(f"{service}.main")
+        settings_module = importlib.import_module(f"{service}.settings")
+        settings = settings_module.Settings(
+            database_url=await test_databases.fresh(service, name=database_name),
+            nats_url=nats_server.url,
+            env="test",
+            worker_poll_seconds=0.05,
+            **overrides,
+        )
+        app: FastAPI = main.create_app(settings, clock=clock or SystemClock())
+        return app
+
+    return build
+
+
+@asynccontextmanager
+async def _running_stack(build_service: Callable[..., Any], clock: Any = None) -> AsyncIterator[Stack]:
+    async with AsyncExitStack() as exits:
+        apps = {}
+        for service in SERVICES:
+            app = await build_service(service, clock=clock)
+            await exits.enter_async_context(running(app))
+            apps[service] = app
+        for app in apps.values():
+            if app.state.subscriptions:
+                await app.state.consumer.ready.wait()
+        yield Stack(apps, clock)
+
+
+@pytest.fixture
+async def stack(build_service: Callable[..., Any]) -> AsyncIterator[Stack]:
+    async with _running_stack(build_service) as running_stack:
+        yield running_stack
+
+
+@pytest.fixture
+async def frozen_stack(build_service: Callable[..., Any]) -> AsyncIterator[Stack]:
+    """The four services on one FrozenClock (`stack.clock`): time moves only when a test moves it."""
+    async with _running_stack(build_service, FrozenClock()) as running_stack:
+        yield running_stack

@@ -1,83 +1,17 @@
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
-from callcenter_shared.clock import FrozenClock, SystemClock
 from callcenter_shared.org import org_employee
-from callcenter_shared.settings import ServiceSettings
-from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from callcenter_shared.testing import bearer, eventually, http_client
 
-SERVICES = ("scheduling", "performance", "recognition", "escalation")
-
-
-class Stack:
-    """The four services running together over one real NATS server."""
-
-    def __init__(self, apps: dict[str, FastAPI], clock: Any = None) -> None:
-        self.apps = apps
-        self.clock = clock
-
-    def settings(self, service: str) -> ServiceSettings:
-        settings: ServiceSettings = self.apps[service].state.settings
-        return settings
-
-    def session(self, service: str) -> Any:
-        return self.apps[service].state.session_factory()
-
-
-@pytest.fixture
-def build_service(test_databases: TestDatabases, nats_server: NatsServer) -> Callable[..., Any]:
-    async def build(service: str, *, clock: Any = None, database_name: str = "", **overrides: Any) -> FastAPI:
-        main = importlib.import_module(f"{service}.main")
-        settings_module = importlib.import_module(f"{service}.settings")
-        settings = settings_module.Settings(
-            database_url=await test_databases.fresh(service, name=database_name),
-            nats_url=nats_server.url,
-            env="test",
-            worker_poll_seconds=0.05,
-            **overrides,
-        )
-        app: FastAPI = main.create_app(settings, clock=clock or SystemClock())
-        return app
-
-    return build
-
-
-@asynccontextmanager
-async def _running_stack(build_service: Callable[..., Any], clock: Any = None) -> AsyncIterator[Stack]:
-    async with AsyncExitStack() as exits:
-        apps = {}
-        for service in SERVICES:
-            app = await build_service(service, clock=clock)
-            await exits.enter_async_context(running(app))
-            apps[service] = app
-        for app in apps.values():
-            if app.state.subscriptions:
-                await app.state.consumer.ready.wait()
-        yield Stack(apps, clock)
-
-
-@pytest.fixture
-async def stack(build_service: Callable[..., Any]) -> AsyncIterator[Stack]:
-    async with _running_stack(build_service) as running_stack:
-        yield running_stack
-
-
-@pytest.fixture
-async def frozen_stack(build_service: Callable[..., Any]) -> AsyncIterator[Stack]:
-    """The four services on one FrozenClock (`stack.clock`): time moves only when a test moves it."""
-    async with _running_stack(build_service, FrozenClock()) as running_stack:
-        yield running_stack
+Stack = Any  # tests/conftest.py: Stack, the four services over one NATS (conftest modules are not importable)
 
 
 @dataclass(frozen=True)

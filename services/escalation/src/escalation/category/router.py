@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.inputs import Flag
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation.category import service
@@ -35,14 +36,34 @@ async def create_category(
     return CategoryRead.model_validate(await service.create(session, principal=principal, data=data, now=now))
 
 
-@router.get("/categories/{category_id}", response_model=CategoryRead)
-async def get_category(category_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> CategoryRead:
-    return CategoryRead.model_validate(await service.get(session, category_id))
-
-
-@router.patch("/categories/{category_id}", response_model=CategoryRead)
-async def update_category(
-    category_id: uuid.UUID, data: CategoryUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+@router.get("/categories/{category_id}", response_model=CategoryRead, responses=ETAG_RESPONSES)
+async def get_category(
+    category_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> CategoryRead:
-    category = await service.update(session, principal=principal, category_id=category_id, data=data, now=now)
+    category = await service.get(session, category_id)
+    set_etag(response, category.version)
+    return CategoryRead.model_validate(category)
+
+
+@router.patch(
+    "/categories/{category_id}",
+    response_model=CategoryRead,
+    responses=IF_MATCH_RESPONSES,
+    description="Change a category's escalation policy (ESC-2, ESC-8, ESC-9, ESC-12). Level 3 and above; cases "
+    "already open keep their deadlines. Send `If-Match` with the `ETag` you read to refuse with 412 a change made "
+    "by someone else in the meantime.",
+)
+async def update_category(
+    category_id: uuid.UUID,
+    data: CategoryUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    if_match: IfMatch,
+    response: Response,
+) -> CategoryRead:
+    category = await service.update(
+        session, principal=principal, category_id=category_id, data=data, now=now, if_match=if_match
+    )
+    set_etag(response, category.version)
     return CategoryRead.model_validate(category)

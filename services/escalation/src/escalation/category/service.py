@@ -11,7 +11,8 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.db import dialect_insert
+from callcenter_shared.concurrency import Precondition, check
+from callcenter_shared.db import dialect_insert, get_for_update
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from escalation.category.models import Category
 from escalation.category.schemas import CategoryCreate, CategoryUpdate
@@ -75,10 +76,14 @@ async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
     await session.execute(insert_fn(table).values(rows).on_conflict_do_nothing(index_elements=["code"]))
 
 
-async def get(session: AsyncSession, category_id: uuid.UUID) -> Category:
+async def get(session: AsyncSession, category_id: uuid.UUID, *, lock: bool = False) -> Category:
+    """The category; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
+    missing = f"Category {category_id} does not exist."
+    if lock:
+        return await get_for_update(session, Category, category_id, missing=missing)
     category = await session.get(Category, category_id)
     if category is None:
-        raise NotFound(f"Category {category_id} does not exist.")
+        raise NotFound(missing)
     return category
 
 
@@ -110,11 +115,18 @@ async def create(session: AsyncSession, *, principal: Principal, data: CategoryC
 
 
 async def update(
-    session: AsyncSession, *, principal: Principal, category_id: uuid.UUID, data: CategoryUpdate, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    category_id: uuid.UUID,
+    data: CategoryUpdate,
+    now: datetime,
+    if_match: Precondition | None = None,
 ) -> Category:
     """Change a category's policy; cases already open keep the deadlines they were opened with."""
     require_policy_admin(principal)
-    category = await get(session, category_id)
+    category = await get(session, category_id, lock=True)
+    check(if_match, category.version, f"Category {category.code}")
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None:

@@ -34,6 +34,8 @@ class KpiDefinition(KpiFormulaColumns, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped by every change: the definition's ETag, so a stale PATCH gets 412.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Response, status
 from sqlalchemy import func, select
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
 from callcenter_shared.org import visible_employee_ids
@@ -19,6 +20,7 @@ from performance.kpi.schemas import (
     BonusPointCreate,
     BonusPointRead,
     KpiCreate,
+    KpiDefinitionRead,
     KpiRead,
     KpiUpdate,
     MetricBatchIn,
@@ -35,28 +37,51 @@ from performance.policy import CurrentPolicy
 router = APIRouter(prefix="/v1", tags=["kpi"])
 
 
-@router.get("/kpis", response_model=list[KpiRead], summary="The KPI definitions every agent is told in advance (PRF-1)")
+@router.get(
+    "/kpis",
+    response_model=list[KpiDefinitionRead],
+    summary="The KPI definitions every agent is told in advance (PRF-1)",
+)
 async def list_definitions(
     _principal: CurrentPrincipal, session: DbSession, paging: Paging, include_inactive: Flag = False
-) -> list[KpiRead]:
+) -> list[KpiDefinitionRead]:
     rows = await service.list_definitions(
         session, active_only=not include_inactive, limit=paging.limit, offset=paging.offset
     )
-    return [KpiRead.model_validate(d) for d in rows]
+    return [KpiDefinitionRead.model_validate(d) for d in rows]
 
 
-@router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiRead)
-async def create_definition(data: KpiCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> KpiRead:
-    return KpiRead.model_validate(await service.create_definition(session, principal=principal, data=data, now=now))
-
-
-@router.patch("/kpis/{code}", response_model=KpiRead)
-async def update_definition(
-    code: str, data: KpiUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
-) -> KpiRead:
-    return KpiRead.model_validate(
-        await service.update_definition(session, principal=principal, code=code, data=data, now=now)
+@router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiDefinitionRead)
+async def create_definition(
+    data: KpiCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> KpiDefinitionRead:
+    return KpiDefinitionRead.model_validate(
+        await service.create_definition(session, principal=principal, data=data, now=now)
     )
+
+
+@router.patch(
+    "/kpis/{code}",
+    response_model=KpiDefinitionRead,
+    responses=IF_MATCH_RESPONSES,
+    description="Change a KPI definition (PRF-1). Level 3 and above; periods already opened keep the definitions "
+    'their agents were told. Send `If-Match` with the `version` you read (as `"<version>"`) to refuse with 412 '
+    "a change made by someone else in the meantime.",
+)
+async def update_definition(
+    code: str,
+    data: KpiUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    if_match: IfMatch,
+    response: Response,
+) -> KpiDefinitionRead:
+    definition = await service.update_definition(
+        session, principal=principal, code=code, data=data, now=now, if_match=if_match
+    )
+    set_etag(response, definition.version)
+    return KpiDefinitionRead.model_validate(definition)
 
 
 @router.post(

@@ -76,6 +76,12 @@ class KpiRead(BaseModel):
     active: bool = True
 
 
+class KpiDefinitionRead(KpiRead):
+    """A current definition; a period's frozen copies (`KpiRead`) have no version of their own."""
+
+    version: int = Field(description='Bumped by every change; send it back as `If-Match: "<version>"`')
+
+
 class MetricRowIn(AgentDailyMetric):
     """A row of the event contract, held to the same strict input rules as every request body."""
 

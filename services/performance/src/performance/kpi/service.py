@@ -17,6 +17,7 @@ from sqlalchemy.sql import Select
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
+from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee, visible_employee_ids
@@ -101,22 +102,36 @@ async def create_definition(
     require_manager(principal)
     if await session.scalar(select(KpiDefinition.id).where(KpiDefinition.code == data.code)):
         raise Conflict(f"A KPI with code '{data.code}' exists already.")
-    definition = KpiDefinition(id=uuid.uuid4(), active=True, updated_at=now, **data.model_dump())
+    definition = KpiDefinition(id=uuid.uuid4(), active=True, version=1, updated_at=now, **data.model_dump())
     session.add(definition)
     await session.flush()
     return definition
 
 
 async def update_definition(
-    session: AsyncSession, *, principal: Principal, code: str, data: KpiUpdate, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    code: str,
+    data: KpiUpdate,
+    now: datetime,
+    if_match: Precondition | None = None,
 ) -> KpiDefinition:
     """Change a definition; periods already opened keep the version their agents were told (PRF-1)."""
     require_manager(principal)
-    definition = await session.scalar(select(KpiDefinition).where(KpiDefinition.code == code))
+    # Locked, so concurrent changes apply one after another, each on the one before.
+    definition = await session.scalar(
+        select(KpiDefinition)
+        .where(KpiDefinition.code == code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if definition is None:
         raise NotFound(f"KPI '{code}' does not exist.")
+    check(if_match, definition.version, f"KPI {code}")
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(definition, key, value)
+    definition.version += 1
     definition.updated_at = now
     await session.flush()
     return definition

@@ -165,7 +165,7 @@ async def update_scorecard(
 ) -> Scorecard:
     """Change a draft; a published version never changes (QA-1)."""
     require_evaluator(principal)
-    scorecard = await get_scorecard(session, scorecard_id)
+    scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != "draft":
         raise PublishedScorecardImmutable(
             f"Version {scorecard.version} of '{scorecard.name}' is published and cannot change; "

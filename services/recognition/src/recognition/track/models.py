@@ -70,3 +70,5 @@ class TrackRule(Base):
     min_agents: Mapped[int] = mapped_column(Integer, default=2)  # agents with data needed in the scope
     min_evaluations: Mapped[int] = mapped_column(Integer, default=2)  # QA track: evaluations per agent
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped by every change: the rule's ETag, so a stale PATCH gets 412.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

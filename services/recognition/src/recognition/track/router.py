@@ -4,10 +4,11 @@ import uuid
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.inputs import Id, RequestModel
 from callcenter_shared.web import DbSession, Paging
 from recognition.track import service
@@ -26,6 +27,7 @@ class TrackRuleRead(BaseModel):
     min_agents: int
     min_evaluations: int
     enabled: bool
+    version: int = Field(description='Bumped by every change; send it back as `If-Match: "<version>"`')
 
 
 class TrackRuleCreate(RequestModel):
@@ -64,13 +66,26 @@ async def add_rule(data: TrackRuleCreate, principal: CurrentPrincipal, session: 
     return TrackRuleRead.model_validate(await service.add_rule(session, principal=principal, values=data.model_dump()))
 
 
-@router.patch("/track-rules/{rule_id}", response_model=TrackRuleRead)
+@router.patch(
+    "/track-rules/{rule_id}",
+    response_model=TrackRuleRead,
+    responses=IF_MATCH_RESPONSES,
+    description="Change which award a track grants, its thresholds or whether it runs (REC-3). Level 3 and above. "
+    'Send `If-Match` with the `version` you read (as `"<version>"`) to refuse with 412 a change made by someone '
+    "else in the meantime.",
+)
 async def change_rule(
-    rule_id: uuid.UUID, data: TrackRuleUpdate, principal: CurrentPrincipal, session: DbSession
+    rule_id: uuid.UUID,
+    data: TrackRuleUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    if_match: IfMatch,
+    response: Response,
 ) -> TrackRuleRead:
     rule = await service.change_rule(
-        session, principal=principal, rule_id=rule_id, values=data.model_dump(exclude_unset=True)
+        session, principal=principal, rule_id=rule_id, values=data.model_dump(exclude_unset=True), if_match=if_match
     )
+    set_etag(response, rule.version)
     return TrackRuleRead.model_validate(rule)
 
 

@@ -20,12 +20,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.performance import (
     AgentPeriodScorecardClosedV1,
     KpiPeriodClosedV1,
     QaEvaluationFinalizedV1,
 )
-from callcenter_shared.db import dialect_insert
+from callcenter_shared.db import dialect_insert, get_for_update
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
 from callcenter_shared.org import org_employee, org_team
 from recognition.award.models import Award, Grant
@@ -351,16 +352,22 @@ async def add_rule(session: AsyncSession, *, principal: Principal, values: dict[
 
 
 async def change_rule(
-    session: AsyncSession, *, principal: Principal, rule_id: uuid.UUID, values: dict[str, Any]
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    rule_id: uuid.UUID,
+    values: dict[str, Any],
+    if_match: Precondition | None = None,
 ) -> TrackRule:
+    """Change a track rule; locked, so concurrent changes apply one after another."""
     _require_admin(principal)
-    rule = await session.get(TrackRule, rule_id)
-    if rule is None:
-        raise NotFound(f"Track rule {rule_id} does not exist.")
+    rule = await get_for_update(session, TrackRule, rule_id, missing=f"Track rule {rule_id} does not exist.")
+    check(if_match, rule.version, "The track rule")
     for field, value in values.items():
         if value is None:
             raise InvalidInput(f"{field} cannot be null.")
         setattr(rule, field, value)
+    rule.version += 1
     await session.flush()
     return rule
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org import service
 from scheduling.org.models import Team
@@ -43,16 +44,36 @@ async def list_teams(_principal: CurrentPrincipal, session: DbSession, paging: P
     )
 
 
-@router.get("/teams/{team_id}", response_model=TeamRead)
-async def get_team(team_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> TeamRead:
-    return await _team_read(session, await service.get_team(session, team_id))
-
-
-@router.patch("/teams/{team_id}", response_model=TeamRead)
-async def update_team(
-    team_id: uuid.UUID, data: TeamUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+@router.get("/teams/{team_id}", response_model=TeamRead, responses=ETAG_RESPONSES)
+async def get_team(
+    team_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TeamRead:
-    team = await service.update_team(session, principal=principal, team_id=team_id, data=data, now=now)
+    team = await service.get_team(session, team_id)
+    set_etag(response, team.version)
+    return await _team_read(session, team)
+
+
+@router.patch(
+    "/teams/{team_id}",
+    response_model=TeamRead,
+    responses=IF_MATCH_RESPONSES,
+    description="Rename or deactivate a team. Level 3 and above (ORG-5: the change reaches every service as "
+    "`team.upserted` with the new version). Send `If-Match` with the `ETag` you read to refuse with 412 a change "
+    "made by someone else in the meantime.",
+)
+async def update_team(
+    team_id: uuid.UUID,
+    data: TeamUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    if_match: IfMatch,
+    response: Response,
+) -> TeamRead:
+    team = await service.update_team(
+        session, principal=principal, team_id=team_id, data=data, now=now, if_match=if_match
+    )
+    set_etag(response, team.version)
     return await _team_read(session, team)
 
 
@@ -96,16 +117,36 @@ async def list_employees(
     )
 
 
-@router.get("/employees/{employee_id}", response_model=EmployeeRead)
-async def get_employee(employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> EmployeeRead:
-    return EmployeeRead.model_validate(
-        await service.read_employee(session, principal=principal, employee_id=employee_id)
-    )
-
-
-@router.patch("/employees/{employee_id}", response_model=EmployeeRead)
-async def update_employee(
-    employee_id: uuid.UUID, data: EmployeeUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+@router.get("/employees/{employee_id}", response_model=EmployeeRead, responses=ETAG_RESPONSES)
+async def get_employee(
+    employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeRead:
-    employee = await service.update_employee(session, principal=principal, employee_id=employee_id, data=data, now=now)
+    employee = await service.read_employee(session, principal=principal, employee_id=employee_id)
+    set_etag(response, employee.version)
+    return EmployeeRead.model_validate(employee)
+
+
+@router.patch(
+    "/employees/{employee_id}",
+    response_model=EmployeeRead,
+    responses=IF_MATCH_RESPONSES,
+    description="Change, transfer, promote, certify or deactivate an employee. Level 3 and above; the record must "
+    "still satisfy ORG-1..ORG-3, and the change reaches every service as `employee.upserted` (ORG-5), with "
+    "`team.upserted` when a team gets another leader. Concurrent changes apply one after another, each with the "
+    "next version. Send `If-Match` with the `ETag` you read to refuse with 412 a change made by someone else in "
+    "the meantime.",
+)
+async def update_employee(
+    employee_id: uuid.UUID,
+    data: EmployeeUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    if_match: IfMatch,
+    response: Response,
+) -> EmployeeRead:
+    employee = await service.update_employee(
+        session, principal=principal, employee_id=employee_id, data=data, now=now, if_match=if_match
+    )
+    set_etag(response, employee.version)
     return EmployeeRead.model_validate(employee)

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
+from callcenter_shared.concurrency import Precondition, check
+from callcenter_shared.db import get_for_update, lock_rows
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import visibility_clause, visible_employee_ids
@@ -51,14 +53,32 @@ async def leader_of(session: AsyncSession, team_id: uuid.UUID) -> Employee | Non
     )
 
 
-async def get_team(session: AsyncSession, team_id: uuid.UUID) -> Team:
+async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = False) -> Team:
+    """The team; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
+    missing = f"Team {team_id} does not exist."
+    if lock:
+        return await get_for_update(session, Team, team_id, missing=missing)
     team = await session.get(Team, team_id)
     if team is None:
-        raise NotFound(f"Team {team_id} does not exist.")
+        raise NotFound(missing)
     return team
 
 
+def _led_team(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
+    """The team this person leads (ORG-2: a team's active level 2 member), if any."""
+    return team_id if level == 2 and active else None
+
+
+async def _lock_teams(session: AsyncSession, team_ids: set[uuid.UUID | None]) -> None:
+    """Lock the teams whose leader may change before anything reads their leader (ORG-2 under concurrency).
+
+    In id order, so two transactions never wait for each other; an unknown team is left to `_check`.
+    """
+    await lock_rows(session, Team.id, (i for i in team_ids if i is not None))
+
+
 async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None:
+    """Publish the team as this transaction sees it; every caller has bumped its version."""
     leader = await leader_of(session, team.id)
     await outbox.add(
         session,
@@ -84,11 +104,18 @@ async def create_team(session: AsyncSession, *, principal: Principal, data: Team
 
 
 async def update_team(
-    session: AsyncSession, *, principal: Principal, team_id: uuid.UUID, data: TeamUpdate, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    team_id: uuid.UUID,
+    data: TeamUpdate,
+    now: datetime,
+    if_match: Precondition | None = None,
 ) -> Team:
     """Rename or deactivate a team."""
     require_directory_admin(principal)
-    team = await get_team(session, team_id)
+    team = await get_team(session, team_id, lock=True)
+    check(if_match, team.version, f"Team {team.name}")
     for field, value in data.model_dump(exclude_unset=True).items():
         if value is None:
             raise InvalidInput(f"{field} cannot be null.")
@@ -109,10 +136,14 @@ async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple
 # Employees
 
 
-async def get_employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
+async def get_employee(session: AsyncSession, employee_id: uuid.UUID, *, lock: bool = False) -> Employee:
+    """The employee; with `lock`, the row stays locked until commit (see `get_team`)."""
+    missing = f"Employee {employee_id} does not exist."
+    if lock:
+        return await get_for_update(session, Employee, employee_id, missing=missing)
     employee = await session.get(Employee, employee_id)
     if employee is None:
-        raise NotFound(f"Employee {employee_id} does not exist.")
+        raise NotFound(missing)
     return employee
 
 
@@ -202,7 +233,8 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
             )
 
 
-async def _publish(session: AsyncSession, employee: Employee, now: datetime) -> None:
+async def _publish(session: AsyncSession, employee: Employee, now: datetime, *, led_before: uuid.UUID | None) -> None:
+    """Publish the employee and, when the change gave a team another leader, that team."""
     await outbox.add(
         session,
         EmployeeUpsertedV1(
@@ -221,8 +253,17 @@ async def _publish(session: AsyncSession, employee: Employee, now: datetime) -> 
         ),
         at=now,
     )
-    if employee.level == 2 and employee.team_id is not None:
-        await publish_team(session, await get_team(session, employee.team_id), now)
+    led_now = _led_team(employee.level, employee.team_id, employee.active)
+    if led_now == led_before:
+        return
+    # The leader is part of a team's state: a new leader is a new team version, or the
+    # read copies, which keep the highest version, would ignore it.
+    for team_id in sorted(i for i in (led_before, led_now) if i is not None):
+        team = await get_team(session, team_id, lock=True)
+        team.version += 1
+        team.updated_at = now
+        await session.flush()
+        await publish_team(session, team, now)
 
 
 async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Employee:
@@ -236,10 +277,11 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
         created_at=now,
         updated_at=now,
     )
+    await _lock_teams(session, {_led_team(employee.level, employee.team_id, employee.active)})
     await _check(session, employee)
     session.add(employee)
     await session.flush()
-    await _publish(session, employee, now)
+    await _publish(session, employee, now, led_before=None)
     return employee
 
 
@@ -252,22 +294,37 @@ async def create_employee(
 
 
 async def update_employee(
-    session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID, data: EmployeeUpdate, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    data: EmployeeUpdate,
+    now: datetime,
+    if_match: Precondition | None = None,
 ) -> Employee:
     """Change, transfer, promote, certify or deactivate an employee."""
     require_directory_admin(principal)
-    employee = await get_employee(session, employee_id)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     for required in ("name", "level", "certified", "active"):
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required} cannot be null.")
+    # Locked, so concurrent changes apply one after another and each version is published once.
+    employee = await get_employee(session, employee_id, lock=True)
+    check(if_match, employee.version, f"Employee {employee.name}")
+    led_before = _led_team(employee.level, employee.team_id, employee.active)
+    led_after = _led_team(
+        changes.get("level", employee.level),
+        changes.get("team_id", employee.team_id),
+        changes.get("active", employee.active),
+    )
+    await _lock_teams(session, {led_before, led_after})
     for field, value in changes.items():
         setattr(employee, field, value)
     await _check(session, employee)
     employee.version += 1
     employee.updated_at = now
     await session.flush()
-    await _publish(session, employee, now)
+    await _publish(session, employee, now, led_before=led_before)
     return employee
 
 
@@ -276,6 +333,8 @@ async def import_employees(
 ) -> list[Employee]:
     """All-or-nothing bulk import; superiors may be earlier or later rows of the same file."""
     require_directory_admin(principal)
+    # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
+    await _lock_teams(session, {_led_team(row.level, row.team_id, True) for row in rows})
     errors: list[dict[str, Any]] = []
     created: list[Employee] = []
     # Highest level first, so that each superior exists before the people reporting to them.

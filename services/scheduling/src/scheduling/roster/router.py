@@ -4,10 +4,11 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import InvalidInput
 from callcenter_shared.inputs import Day, Flag, Moment, RequestModel
 from callcenter_shared.web import DbSession, Now, Page, Paging
@@ -81,14 +82,24 @@ async def list_shifts(
     )
 
 
-@router.get("/shifts/{shift_id}", response_model=ShiftRead)
+@router.get("/shifts/{shift_id}", response_model=ShiftRead, responses=ETAG_RESPONSES)
 async def get_shift(
-    shift_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+    shift_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, settings: AppSettings, response: Response
 ) -> ShiftRead:
-    return await _shift(session, await service.get_shift(session, shift_id), settings)
+    shift = await service.get_shift(session, shift_id)
+    set_etag(response, shift.version)
+    return await _shift(session, shift, settings)
 
 
-@router.patch("/shifts/{shift_id}", response_model=ShiftRead, summary="Edit a shift; reductions go through ROS-2")
+@router.patch(
+    "/shifts/{shift_id}",
+    response_model=ShiftRead,
+    summary="Edit a shift; reductions go through ROS-2",
+    responses=IF_MATCH_RESPONSES,
+    description="The shift's team leader or level 3 and above. Head-count only goes up here (ROS-2); moved times "
+    "cancel pending swaps on the shift. Send `If-Match` with the `ETag` you read to refuse with 412 a change made "
+    "by someone else in the meantime.",
+)
 async def update_shift(
     shift_id: uuid.UUID,
     data: ShiftUpdate,
@@ -96,8 +107,13 @@ async def update_shift(
     session: DbSession,
     now: Now,
     settings: AppSettings,
+    if_match: IfMatch,
+    response: Response,
 ) -> ShiftRead:
-    shift = await service.update_shift(session, principal=principal, shift_id=shift_id, data=data, now=now)
+    shift = await service.update_shift(
+        session, principal=principal, shift_id=shift_id, data=data, now=now, if_match=if_match
+    )
+    set_etag(response, shift.version)
     return await _shift(session, shift, settings)
 
 

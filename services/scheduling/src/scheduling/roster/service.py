@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
@@ -33,10 +34,14 @@ class NotCertified(RuleViolation):
     rule = "ORG-3"
 
 
-async def get_shift(session: AsyncSession, shift_id: uuid.UUID) -> Shift:
+async def get_shift(session: AsyncSession, shift_id: uuid.UUID, *, lock: bool = False) -> Shift:
+    """The shift; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
+    missing = f"Shift {shift_id} does not exist."
+    if lock:
+        return await get_for_update(session, Shift, shift_id, missing=missing)
     shift = await session.get(Shift, shift_id)
     if shift is None:
-        raise NotFound(f"Shift {shift_id} does not exist.")
+        raise NotFound(missing)
     return shift
 
 
@@ -128,11 +133,18 @@ async def create_shift(
 
 
 async def update_shift(
-    session: AsyncSession, *, principal: Principal, shift_id: uuid.UUID, data: ShiftUpdate, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    shift_id: uuid.UUID,
+    data: ShiftUpdate,
+    now: datetime,
+    if_match: Precondition | None = None,
 ) -> Shift:
     """Edit a shift; staffing may only go up here (ROS-2), and moved times cancel pending swaps on it."""
-    shift = await get_shift(session, shift_id)
+    shift = await get_shift(session, shift_id, lock=True)
     access.require_team_manager(principal, shift.team_id)
+    check(if_match, shift.version, f"Shift {shift.name}")
     changes = data.model_dump(exclude_unset=True)
     headcount = changes.get("required_headcount")
     if headcount is not None and headcount < shift.required_headcount:
@@ -323,7 +335,7 @@ async def approve_staffing_change(
 ) -> StaffingChange:
     """The duty manager approves; the reduction applies at once (ROS-2)."""
     change = await _pending_change(session, principal, change_id)
-    shift = await get_shift(session, change.shift_id)
+    shift = await get_shift(session, change.shift_id, lock=True)
     if change.kind == "reduce_headcount":
         assert change.new_headcount is not None
         shift.required_headcount = change.new_headcount
