@@ -217,7 +217,8 @@ class _Keys:
         interval = self.lease.total_seconds() / BEATS_PER_LEASE
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+                async with asyncio.timeout(interval):  # not wait_for: it can swallow a cancel on 3.11
+                    await stop.wait()
                 return
             try:
                 async with self.factory() as session, session.begin():

@@ -122,8 +122,11 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 5.0)
                 continue
             # Poll too: another replica may have written rows this one was not told about.
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands
+            # as the wake-up fires, and `stop()` would then wait for this loop forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll_seconds)
+                async with asyncio.timeout(self._idle_poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def publish_pending(self) -> int:
