@@ -6,8 +6,10 @@ import asyncio
 import io
 import json
 import logging
+import logging.config
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +24,7 @@ from callcenter_shared.tracing import TraceIdFilter
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
+LOG_CONFIG = Path(__file__).parents[2] / "deploy" / "docker" / "log-config.json"
 CALLER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
@@ -100,3 +103,14 @@ def test_log_lines_inside_a_span_carry_its_trace_and_span_ids() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["trace_id"] == format_trace_id(span.get_span_context().trace_id)
     assert line["span_id"] == format_span_id(span.get_span_context().span_id)
+
+
+def test_the_images_log_config_writes_uvicorns_lines_in_the_app_format(
+    restored_logging: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    logging.config.dictConfig(json.loads(LOG_CONFIG.read_text(encoding="utf-8")))
+    logging.getLogger("uvicorn.error").info("Started parent process [%d]", 1)
+    [line] = [json.loads(text) for text in capsys.readouterr().err.splitlines() if "parent process" in text]
+    assert line["logger"] == "uvicorn.error"
+    assert line["message"] == "Started parent process [1]"

@@ -1,7 +1,9 @@
 """Logging setup: plain text for people, JSON lines (with trace and span ids) for collectors.
 
 Uvicorn's own loggers (server messages and the access log) are routed through the same
-handler, so a service writes one stream in one format.
+handler, so a service writes one stream in one format. The container image also starts
+uvicorn with `deploy/docker/log-config.json`, so the lines uvicorn's supervisor writes
+before any app is built (several workers) are in that format too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callcenter_shared.tracing import TraceIdFilter
 
@@ -38,13 +42,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def formatter(fmt: str) -> logging.Formatter:
+    return JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+class _LogFormat(BaseSettings):
+    """`LOG_FORMAT`, read the way the service settings read it, before any app exists."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    log_format: str = "text"
+
+
+def formatter_from_environment() -> logging.Formatter:
+    """The formatter `LOG_FORMAT` asks for; uvicorn's `--log-config` file builds it with this."""
+    return formatter(_LogFormat().log_format)
+
+
 def configure_logging(level: str, fmt: str, *, stream: TextIO | None = None) -> None:
     """One handler on the root logger, in `fmt` ("json" or "text"), that uvicorn's loggers share."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(formatter(fmt))
     handler.addFilter(TraceIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
