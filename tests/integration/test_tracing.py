@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import deadlines, outbox
+from callcenter_shared.clock import FrozenClock
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
+from callcenter_shared.tables import outbox as outbox_table
 from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
 from performance.main import create_app as create_performance
 from performance.settings import Settings as PerformanceSettings
@@ -93,3 +101,46 @@ async def test_a_request_its_sql_the_publish_and_the_consumer_share_one_trace(
     for span in [server, publish, process, *request_sql, *handler_sql]:
         assert span.context.trace_id == trace_id
     assert not any("Traced Person" in str(value) for s in spans for value in (s.attributes or {}).values())
+
+
+async def test_events_recorded_by_a_fired_deadline_start_their_trace_at_the_firing(
+    test_databases: TestDatabases,
+) -> None:
+    exporter = InMemorySpanExporter()
+    tracer_provider = provider("scheduling", exporter)
+    app = create_scheduling(
+        SchedulingSettings(database_url=await test_databases.fresh("scheduling"), env="test"),
+        tracer_provider=tracer_provider,
+    )
+    now = datetime.now(UTC)
+
+    async def on_due(session: AsyncSession, due: deadlines.Due, at: datetime) -> None:
+        event = EmployeeUpsertedV1(employee_id=uuid.UUID(due.ref_id), name="x", level=5, version=1)
+        await outbox.add(session, event, at=at)
+
+    worker = deadlines.DeadlineWorker(
+        service="scheduling",
+        session_factory=app.state.session_factory,
+        handlers={"test.reminder": on_due},
+        clock=FrozenClock(now),
+        tracer=tracer_provider.get_tracer("test"),
+    )
+    async with app.state.session_factory() as session, session.begin():
+        await deadlines.schedule(
+            session, kind="test.reminder", ref_id=uuid.uuid4(), due_at=now - timedelta(minutes=1), now=now
+        )
+    assert await worker.fire_due() == 1
+    async with app.state.session_factory() as session:
+        envelope = json.loads(await session.scalar(select(outbox_table.c.payload)))
+    await app.state.engine.dispose()
+
+    [fired] = [s for s in exporter.get_finished_spans() if s.name == "fire deadlines"]
+    assert attribute(fired, "callcenter.deadline.count") == "1"
+    assert envelope["traceparent"].split("-")[1:3] == [
+        format_trace_id(fired.context.trace_id),
+        format_span_id(fired.context.span_id),
+    ]
+    # The handler's statements are children of the firing.
+    assert any(
+        s.kind is SpanKind.CLIENT and parent_id(s) == fired.context.span_id for s in exporter.get_finished_spans()
+    )

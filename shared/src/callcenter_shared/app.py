@@ -90,6 +90,7 @@ def build_app(
         poll_seconds=settings.worker_poll_seconds,
         concurrency=1 if is_sqlite(settings.database_url) else settings.worker_concurrency,
         daily=daily_deadlines,
+        tracer=tracer,
     )
     run_relay = settings.relay_enabled
     run_consumer = settings.consumer_enabled and bool(subscriptions)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from typing import Any
 
@@ -151,6 +152,16 @@ def consuming(tracer: Tracer | None, traceparent: str | None, *, subject: str, e
             yield
         finally:
             current_traceparent.reset(token)
+
+
+def firing(tracer: Tracer | None, kinds: Collection[str]) -> AbstractContextManager[Any]:
+    """A span around a batch of fired deadlines, so the events their handlers record start a trace."""
+    if tracer is None or not kinds:
+        return contextlib.nullcontext()
+    return tracer.start_as_current_span(
+        "fire deadlines",
+        attributes={"callcenter.deadline.kinds": sorted(set(kinds)), "callcenter.deadline.count": len(kinds)},
+    )
 
 
 class PublishSpans:
