@@ -40,6 +40,9 @@ RUN python /tmp/requirements_from_pyproject.py \
 #    runtime never needs to write .pyc files.
 COPY shared/ shared/
 COPY services/${SERVICE}/ services/${SERVICE}/
+# Uvicorn's own lines (and, with several workers, its supervisor's) in the app's log
+# format; it travels inside the virtualenv, the one thing the runtime stage copies.
+COPY deploy/docker/log-config.json /opt/venv/etc/log-config.json
 RUN pip install --no-cache-dir --no-deps ./shared "./services/${SERVICE}" \
     && python -c "import importlib; importlib.import_module('${SERVICE}.main')"
 
@@ -81,6 +84,6 @@ EXPOSE 8000
 # No HEALTHCHECK: Kubernetes probes /healthz and /readyz.
 # Migrations run as a separate Job with: python -m ${SERVICE}.migrate
 # callcenter_shared.serve empties PROMETHEUS_MULTIPROC_DIR (the workers' metric files
-# of a previous run), then runs uvicorn with ${SERVICE}.main:create_app as the factory.
-# `exec` makes it PID 1 so it receives SIGTERM directly.
-CMD ["/bin/sh", "-c", "exec python -m callcenter_shared.serve \"${SERVICE}\" --host 0.0.0.0 --port 8000 --workers \"${WEB_CONCURRENCY}\""]
+# of a previous run), then runs uvicorn with ${SERVICE}.main:create_app as the factory and
+# the log config shipped in the image. `exec` makes it PID 1 so it receives SIGTERM directly.
+CMD ["/bin/sh", "-c", "exec python -m callcenter_shared.serve \"${SERVICE}\" --host 0.0.0.0 --port 8000 --workers \"${WEB_CONCURRENCY}\" --log-config /opt/venv/etc/log-config.json"]

@@ -6,12 +6,13 @@ import json
 import logging
 import uuid
 
+from opentelemetry.sdk.resources import SERVICE_NAME
 from sqlalchemy import select
 
 from callcenter_shared.logs import JsonFormatter
 from callcenter_shared.tables import outbox
 from callcenter_shared.testing import TestDatabases, bearer, http_client
-from callcenter_shared.tracing import TraceIdFilter, current_traceparent
+from callcenter_shared.tracing import TraceIdFilter, current_traceparent, provider_from_settings
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
@@ -43,3 +44,25 @@ def test_json_log_lines_carry_the_trace_id() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
     assert line["message"] == "hello 王芳"
+
+
+def test_spans_are_exported_over_otlp_only_when_an_endpoint_is_set() -> None:
+    assert provider_from_settings("scheduling", "") is None
+    provider = provider_from_settings("scheduling", "http://127.0.0.1:4318")
+    assert provider is not None
+    try:
+        assert provider.resource.attributes[SERVICE_NAME] == "scheduling"
+        renamed = provider_from_settings("scheduling", "http://127.0.0.1:4318", "scheduling-eu")
+        assert renamed is not None
+        assert renamed.resource.attributes[SERVICE_NAME] == "scheduling-eu"
+        renamed.shutdown()
+    finally:
+        provider.shutdown()
+
+
+async def test_without_a_provider_nothing_is_instrumented(test_databases: TestDatabases) -> None:
+    app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), env="test"))
+    assert not getattr(app, "_is_instrumented_by_opentelemetry", False)
+    assert not app.state.relay._tracer
+    assert not app.state.consumer._tracer
+    await app.state.engine.dispose()

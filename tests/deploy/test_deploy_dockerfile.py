@@ -175,6 +175,16 @@ def test_workers_share_a_prometheus_multiprocess_dir_under_tmp(instructions: lis
     assert "PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus" in env
 
 
+def test_uvicorn_logs_through_the_log_config_shipped_in_the_image(instructions: list[Instruction]) -> None:
+    final = stages(instructions)[-1]
+    (cmd,) = [ins.args for ins in final if ins.keyword == "CMD"]
+    assert "--log-config /opt/venv/etc/log-config.json" in " ".join(json.loads(cmd))
+    builder = stages(instructions)[0]
+    copies = [ins.args for ins in builder if ins.keyword == "COPY"]
+    assert "deploy/docker/log-config.json /opt/venv/etc/log-config.json" in copies
+    assert "!deploy/docker/log-config.json" in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+
+
 def test_dockerignore_keeps_the_build_context_to_sources() -> None:
     lines = [
         line.strip()

@@ -6,11 +6,13 @@ subscriptions and its deadline handlers; the lifespan starts and stops the rest.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from opentelemetry.trace import TracerProvider
 
 from callcenter_shared import metrics
 from callcenter_shared.auth import TokenVerifier
@@ -25,7 +27,7 @@ from callcenter_shared.logs import configure_logging
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
 from callcenter_shared.retention import RetentionJob, Windows
 from callcenter_shared.settings import Environment, ServiceSettings
-from callcenter_shared.tracing import TraceMiddleware
+from callcenter_shared.tracing import INSTRUMENTATION, TraceMiddleware, provider_from_settings, trace_http, trace_sql
 from callcenter_shared.web import BodyLimitMiddleware, RequestMetricsMiddleware, probes
 
 
@@ -40,7 +42,9 @@ def build_app(
     daily_deadlines: Sequence[Daily] = (),
     clock: Clock | None = None,
     openapi_tags: list[dict[str, Any]] | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> FastAPI:
+    """The service's app; `tracer_provider` records its spans (default: OTLP when configured, else none)."""
     service = settings.service_name
     if settings.env is not Environment.test:  # the test runner keeps its own log capture
         configure_logging(settings.log_level, settings.log_format)
@@ -48,7 +52,17 @@ def build_app(
     subscriptions = dict(subscriptions or {})
     deadline_handlers = dict(deadline_handlers or {})
 
+    # A provider built here is this app's own, shut down (flushed) with it; a passed one is the caller's.
+    owned_provider = None
+    if tracer_provider is None:
+        tracer_provider = owned_provider = provider_from_settings(
+            service, settings.otel_exporter_otlp_endpoint, settings.otel_service_name
+        )
+    tracer = tracer_provider.get_tracer(INSTRUMENTATION) if tracer_provider is not None else None
+
     engine = create_engine(settings.database_url)
+    if tracer is not None:
+        trace_sql(engine.sync_engine, tracer)
     broker = Broker(settings.nats_url, name=service, options=connect_options(settings))
     relay_holder: list[OutboxRelay] = []
 
@@ -57,7 +71,7 @@ def build_app(
             relay_holder[0].wake()
 
     session_factory = create_session_factory(engine, after_commit=wake_relay)
-    relay = OutboxRelay(service=service, session_factory=session_factory, broker=broker, clock=clock)
+    relay = OutboxRelay(service=service, session_factory=session_factory, broker=broker, clock=clock, tracer=tracer)
     relay_holder.append(relay)
     consumer = EventConsumer(
         service=service,
@@ -68,6 +82,7 @@ def build_app(
         max_deliveries=settings.consumer_max_deliveries,
         batch_size=settings.consumer_batch_size,
         ack_wait_seconds=settings.consumer_ack_wait_seconds,
+        tracer=tracer,
     )
     worker = DeadlineWorker(
         service=service,
@@ -77,6 +92,7 @@ def build_app(
         poll_seconds=settings.worker_poll_seconds,
         concurrency=1 if is_sqlite(settings.database_url) else settings.worker_concurrency,
         daily=daily_deadlines,
+        tracer=tracer,
     )
     retention = RetentionJob(
         service=service,
@@ -112,6 +128,8 @@ def build_app(
             await broker.close()
             await engine.dispose()
             metrics.process_exited()
+            if owned_provider is not None:
+                await asyncio.to_thread(owned_provider.shutdown)
 
     app = FastAPI(
         title=title,
@@ -139,6 +157,8 @@ def build_app(
     app.add_middleware(BodyLimitMiddleware, limit=settings.request_body_limit_bytes)
     app.add_middleware(RequestMetricsMiddleware, service=service)
     app.add_middleware(TraceMiddleware)
+    if tracer_provider is not None:
+        trace_http(app, tracer_provider)
     app.include_router(probes)
     for router in routers:
         app.include_router(router)

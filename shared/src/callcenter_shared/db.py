@@ -92,6 +92,8 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An engine with the pragmas SQLite needs to behave (WAL, foreign keys, busy wait)."""
+    # A failed statement's message would otherwise quote its parameters (names, notes) into logs.
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         _create_parent_directory(url)
         # One connection: SQLite serialises writers anyway, and a pool of 1 measured faster.

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from opentelemetry.trace import Tracer
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +27,7 @@ from callcenter_shared import metrics
 from callcenter_shared.clock import Clock
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.tables import deadline
+from callcenter_shared.tracing import firing
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +183,7 @@ class DeadlineWorker:
         concurrency: int = 1,
         retry_after: timedelta = timedelta(seconds=30),
         daily: Sequence[Daily] = (),
+        tracer: Tracer | None = None,
     ) -> None:
         self.service = service
         self._session_factory = session_factory
@@ -192,6 +195,7 @@ class DeadlineWorker:
         # Lanes are concurrent transactions: while one waits on the database, another fires.
         self._concurrency = concurrency
         self._daily = daily
+        self._tracer = tracer
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -228,7 +232,8 @@ class DeadlineWorker:
         try:
             async with self._session_factory() as session, session.begin():
                 due = await self._claim(session, now, self._batch_size)
-                await self._fire_batch(session, due, now)
+                with firing(self._tracer, [item.kind for item in due]):
+                    await self._fire_batch(session, due, now)
                 if due:  # one statement for the batch instead of one per deadline; the time it took counts
                     fired_ids = [item.id for item in due]
                     await session.execute(
@@ -308,7 +313,8 @@ class DeadlineWorker:
             metrics.DEADLINES_FIRED.labels(self.service, item.kind).inc()
 
     async def _fire(self, session: AsyncSession, item: Due, now: datetime) -> None:
-        await self._fire_batch(session, [item], now)
+        with firing(self._tracer, [item.kind]):
+            await self._fire_batch(session, [item], now)
         await session.execute(update(deadline).where(deadline.c.id == item.id).values(fired_at=self._clock.now()))
 
     def _handler(self, kind: str) -> Handler:

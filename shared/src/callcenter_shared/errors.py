@@ -167,13 +167,37 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem_body(exc.status_code, title, str(exc.detail), "http-error"), headers)
 
 
+def describe_database_error(exc: Exception) -> str:
+    """What a database error refused, without the statement's values (they can be personal data).
+
+    The statement kind, the constraint when the driver names it, the SQLSTATE and the
+    driver's first message line: PostgreSQL puts the offending values on its DETAIL line,
+    SQLite names only tables and columns, and SQLAlchemy's own message adds the parameters.
+    """
+    statement = getattr(exc, "statement", None) or ""
+    kind = statement.split(None, 1)[0].upper() if statement.strip() else "statement"
+    original = getattr(exc, "orig", None)
+    parts = [kind]
+    for candidate in (original, getattr(original, "__cause__", None)):
+        constraint = getattr(candidate, "constraint_name", None)
+        if constraint:
+            parts.append(f"constraint {constraint}")
+            break
+    if code := _sqlstate(exc):
+        parts.append(f"SQLSTATE {code}")
+    message = str(original if original is not None else type(exc).__name__).strip().splitlines()
+    if message:
+        parts.append(message[0][:300])
+    return ", ".join(parts)
+
+
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
-    log.info("integrity error: %s", exc)
+    log.info("integrity error: %s", describe_database_error(exc))
     return problem_response(problem_body(409, "Conflict", "The change conflicts with existing data.", "conflict"))
 
 
 async def _unstorable_data(_request: Request, exc: Exception) -> JSONResponse:
-    log.info("data refused by the database: %s", exc)
+    log.info("data refused by the database: %s", describe_database_error(exc))
     return problem_response(
         problem_body(
             422,
@@ -226,7 +250,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         return await _unstorable_data(request, exc)
     if not is_database_unavailable(exc):
         return await _unexpected(request, exc)
-    log.error("database unavailable: %s", exc)
+    log.error("database unavailable: %s", describe_database_error(exc))
     return problem_response(
         problem_body(503, "Service unavailable", "The database is not reachable; try again shortly.", "unavailable"),
         {"Retry-After": "5"},

@@ -16,6 +16,7 @@ from typing import Any
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import FetchTimeoutError
+from opentelemetry.trace import Tracer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,7 +33,7 @@ from callcenter_shared.streams import (
     stream_name,
 )
 from callcenter_shared.tables import inbox
-from callcenter_shared.tracing import current_traceparent, valid_or_new
+from callcenter_shared.tracing import consuming
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,15 @@ async def record_once(session: AsyncSession, envelope: Envelope, *, at: Any) -> 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def apply_once(session: AsyncSession, handler: Handler, event: Event, envelope: Envelope, *, at: Any) -> bool:
+async def apply_once(
+    session: AsyncSession, handler: Handler, event: Event, envelope: Envelope, *, at: Any, tracer: Tracer | None = None
+) -> bool:
     """Run the handler unless this event was applied before; True when it ran."""
-    if not await record_once(session, envelope, at=at):
-        return False
-    # The handler's logs and the events it records continue the event's trace.
-    token = current_traceparent.set(valid_or_new(envelope.traceparent))
-    try:
+    # The handler's logs, spans and the events it records continue the event's trace.
+    with consuming(tracer, envelope.traceparent, subject=envelope.type, event_id=envelope.id):
+        if not await record_once(session, envelope, at=at):
+            return False
         await handler(session, event, envelope)
-    finally:
-        current_traceparent.reset(token)
     return True
 
 
@@ -86,6 +86,7 @@ class EventConsumer:
         batch_size: int = 100,
         retry_delay_seconds: float = 0.5,
         ack_wait_seconds: float = 30.0,
+        tracer: Tracer | None = None,
     ) -> None:
         self.service = service
         self._session_factory = session_factory
@@ -96,6 +97,7 @@ class EventConsumer:
         self._batch_size = batch_size
         self._retry_delay_seconds = retry_delay_seconds
         self._ack_wait_seconds = ack_wait_seconds
+        self._tracer = tracer
         self._tasks: list[asyncio.Task[None]] = []
         self.ready = asyncio.Event()
 
@@ -188,7 +190,7 @@ class EventConsumer:
             async with self._session_factory() as session, session.begin():
                 now = self._clock.now()
                 for event, envelope in parsed:
-                    applied += await apply_once(session, handler, event, envelope, at=now)
+                    applied += await apply_once(session, handler, event, envelope, at=now, tracer=self._tracer)
         except Exception as exc:
             log.info("batch of %d %s failed (%s); handling one by one", len(messages), event_class.subject, exc)
             for message in messages:
@@ -213,7 +215,7 @@ class EventConsumer:
         try:
             event, envelope = self._parse(event_class, message)
             async with self._session_factory() as session, session.begin():
-                applied = await apply_once(session, handler, event, envelope, at=self._clock.now())
+                applied = await apply_once(session, handler, event, envelope, at=self._clock.now(), tracer=self._tracer)
             await message.ack()
             metrics.EVENTS_CONSUMED.labels(self.service, subject, "applied" if applied else "duplicate").inc()
         except Exception as exc:

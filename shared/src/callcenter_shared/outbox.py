@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from opentelemetry.trace import Tracer
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +26,7 @@ from callcenter_shared.clock import Clock
 from callcenter_shared.envelope import CONTENT_TYPE, Envelope, Event
 from callcenter_shared.streams import ensure_stream
 from callcenter_shared.tables import outbox
-from callcenter_shared.tracing import current_traceparent
+from callcenter_shared.tracing import PublishSpans, current
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ async def add_many(
     session: AsyncSession, events: Sequence[Event], *, at: datetime, traceparent: str | None = None
 ) -> list[Envelope]:
     """Record several events in one statement, to publish once the caller's transaction commits."""
-    trace = traceparent or current_traceparent.get()
+    trace = traceparent or current()
     envelopes = [Envelope.wrap(event, time=at, traceparent=trace) for event in events]
     if envelopes:
         await session.execute(
@@ -81,6 +82,7 @@ class OutboxRelay:
         batch_size: int = 2000,
         in_flight: int = 250,
         idle_poll_seconds: float = 1.0,
+        tracer: Tracer | None = None,
     ) -> None:
         self.service = service
         self._session_factory = session_factory
@@ -89,6 +91,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._in_flight = in_flight
         self._idle_poll_seconds = idle_poll_seconds
+        self._tracer = tracer
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -180,7 +183,7 @@ class OutboxRelay:
         """Publish rows with `in_flight` acknowledgements outstanding; a result or error per row."""
         if not self._broker.is_connected:
             raise ConnectionError("NATS is disconnected")
-        js = self._broker.js
+        js = self._broker.js if self._tracer is None else PublishSpans(self._broker.js, self._tracer)
         results: list[Any] = [None] * len(rows)
         pending = iter(enumerate(rows))
 

@@ -41,6 +41,10 @@ class ServiceSettings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     log_format: str = "text"
+    # Traces go to this OTLP/HTTP collector (e.g. http://otel-collector:4318); empty: no spans at all.
+    otel_exporter_otlp_endpoint: str = ""
+    # service.name on the spans; empty: the service's own name.
+    otel_service_name: str = ""
 
     jwt_algorithm: str = "HS256"
     jwt_secret: str = DEVELOPMENT_JWT_SECRET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
@@ -14,7 +15,9 @@ from escalation.settings import Settings
 from escalation.subscriptions import SUBSCRIPTIONS
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
     return build_app(
         settings or Settings(),
         title="Call center: escalation",
@@ -23,6 +26,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
+        tracer_provider=tracer_provider,
         openapi_tags=[
             {"name": "cases", "description": "Cases, the five-level chain, history, reports"},
             {"name": "categories", "description": "Case categories and their escalation policy"},

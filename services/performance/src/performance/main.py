@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
@@ -16,7 +17,9 @@ from performance.settings import Settings
 from performance.subscriptions import subscriptions
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
     settings = settings or Settings()
     return build_app(
         settings,
@@ -26,6 +29,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         subscriptions=subscriptions(settings),
         deadline_handlers={DISPUTE_WINDOW: on_dispute_window_closed},
         clock=clock,
+        tracer_provider=tracer_provider,
         openapi_tags=[
             {"name": "qa", "description": "Scorecards, evaluations, disputes, calibration (QA-1..6)"},
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
@@ -17,7 +18,9 @@ from recognition.subscriptions import SUBSCRIPTIONS
 from recognition.track.router import router as track_router
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
     settings = settings or Settings()
     return build_app(
         settings,
@@ -28,4 +31,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         deadline_handlers={DAILY_REMINDER: reminder_handler(settings)},
         daily_deadlines=[daily_reminder(settings)],
         clock=clock,
+        tracer_provider=tracer_provider,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
@@ -17,7 +18,9 @@ from scheduling.subscriptions import SUBSCRIPTIONS
 from scheduling.swap.router import router as swap_router
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
     return build_app(
         settings or Settings(),
         title="Call center: scheduling",
@@ -26,4 +29,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
+        tracer_provider=tracer_provider,
     )
