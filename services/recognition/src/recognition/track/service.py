@@ -27,7 +27,7 @@ from callcenter_shared.contracts.performance import (
     QaEvaluationFinalizedV1,
 )
 from callcenter_shared.db import dialect_insert, get_for_update
-from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
+from callcenter_shared.errors import Forbidden, InvalidInput
 from callcenter_shared.org import org_employee, org_team
 from recognition.award.models import Award, Grant
 from recognition.award.service import get_award, record_grant

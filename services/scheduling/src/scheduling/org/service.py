@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
-from callcenter_shared.db import get_for_update, lock_rows
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
+from callcenter_shared.db import get_for_update, lock_rows
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import visibility_clause, visible_employee_ids
 from scheduling.org.models import Employee, Team
