@@ -15,7 +15,16 @@ from sqlalchemy import select
 from callcenter_shared.clock import FrozenClock, SystemClock
 from callcenter_shared.org import org_employee
 from callcenter_shared.settings import ServiceSettings
-from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    NatsServer,
+    TestDatabases,
+    bearer,
+    eventually,
+    http_client,
+    running,
+    service_bearer,
+)
 
 SERVICES = ("scheduling", "performance", "recognition", "escalation")
 
@@ -106,7 +115,7 @@ class Org:
     async def employee(self, **body: Any) -> Person:
         async with http_client(self.stack.apps["scheduling"]) as client:
             response = await client.post(
-                "/v1/employees", json=body, headers=self.root.headers(self.stack, "scheduling")
+                "/v1/employees", json=body, headers=service_bearer(self.stack.settings("scheduling"), HR_SYSTEM)
             )
         assert response.status_code == 201, response.text
         data = response.json()
@@ -135,7 +144,10 @@ class Org:
 
 @pytest.fixture
 def make_org() -> Callable[[Stack], Awaitable[Org]]:
-    """Build the chain L5..L2 and a team over scheduling's HTTP API; add agents with `org.agent(name)`."""
+    """Build the chain L5..L2 and a team over scheduling's HTTP API, as the HR system's service account.
+
+    Add agents with `org.agent(name)`.
+    """
 
     async def make(stack: Stack) -> Org:
         root = Person(uuid.uuid4(), 5, None)
@@ -145,7 +157,9 @@ def make_org() -> Callable[[Stack], Awaitable[Org]]:
         org.deputy = await org.employee(name="Sun", level=3, superior_id=str(org.gm.id))
         async with http_client(stack.apps["scheduling"]) as client:
             team = await client.post(
-                "/v1/teams", json={"name": f"Hotline {uuid.uuid4().hex[:4]}"}, headers=root.headers(stack, "scheduling")
+                "/v1/teams",
+                json={"name": f"Hotline {uuid.uuid4().hex[:4]}"},
+                headers=service_bearer(stack.settings("scheduling"), HR_SYSTEM),
             )
         assert team.status_code == 201, team.text
         org.team_id = uuid.UUID(team.json()["id"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import TestDatabases, bearer, http_client
+from callcenter_shared.testing import HR_SYSTEM, TestDatabases, http_client, service_bearer
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
@@ -34,7 +33,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def admin(app: FastAPI) -> dict[str, str]:
-    return bearer(app.state.settings, uuid.uuid4(), 5)
+    return service_bearer(app.state.settings, HR_SYSTEM)
 
 
 async def nothing_stored(app: FastAPI) -> bool:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
-from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    NatsServer,
+    TestDatabases,
+    eventually,
+    http_client,
+    running,
+    service_bearer,
+)
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
@@ -35,7 +41,7 @@ async def test_ready_when_database_and_nats_answer_and_not_when_nats_is_gone(
 async def test_metrics_expose_latency_backlog_and_deadlines(test_databases: TestDatabases) -> None:
     app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False))
     async with http_client(app) as client:
-        admin = bearer(app.state.settings, uuid.uuid4(), 5)
+        admin = service_bearer(app.state.settings, HR_SYSTEM)
         assert (await client.post("/v1/teams", json={"name": "A"}, headers=admin)).status_code == 201
         text = (await client.get("/metrics")).text
     assert 'callcenter_outbox_backlog{service="scheduling"} 1.0' in text
@@ -50,7 +56,7 @@ async def test_oversized_body_is_413_problem(test_databases: TestDatabases) -> N
         Settings(database_url=await test_databases.fresh("scheduling"), env="test", request_body_limit_bytes=2048)
     )
     async with http_client(app) as client:
-        admin = bearer(app.state.settings, uuid.uuid4(), 5)
+        admin = service_bearer(app.state.settings, HR_SYSTEM)
         response = await client.post("/v1/teams", json={"name": "x" * 5000}, headers=admin)
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy import Table
 
 from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker
@@ -21,6 +22,7 @@ from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
 from callcenter_shared.logs import configure_logging
+from callcenter_shared.org import org_employee
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
 from callcenter_shared.settings import Environment, ServiceSettings
 from callcenter_shared.tracing import TraceMiddleware
@@ -38,6 +40,7 @@ def build_app(
     daily_deadlines: Sequence[Daily] = (),
     clock: Clock | None = None,
     openapi_tags: list[dict[str, Any]] | None = None,
+    directory: Table = org_employee,
 ) -> FastAPI:
     service = settings.service_name
     if settings.env is not Environment.test:  # the test runner keeps its own log capture
@@ -118,6 +121,8 @@ def build_app(
     app.state.subscriptions = subscriptions
     app.state.uses_nats = run_relay or run_consumer
     app.state.verifier = TokenVerifier(settings)
+    # Where callers are looked up (level, team, active): the owner's table or the read copy.
+    app.state.directory = directory
 
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)

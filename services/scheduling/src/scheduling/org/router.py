@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, status
 
-from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org import service
 from scheduling.org.models import Team
@@ -21,6 +21,11 @@ from scheduling.org.schemas import (
 
 router = APIRouter(prefix="/v1", tags=["org directory"])
 
+DIRECTORY_WRITERS = (
+    "Who may call: employees at level 3 and above, or a service account with the scope `directory:write` "
+    "(the HR system; it creates the first employees of an empty directory)."
+)
+
 
 async def _team_read(session: DbSession, team: Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
@@ -29,8 +34,8 @@ async def _team_read(session: DbSession, team: Team) -> TeamRead:
     )
 
 
-@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
-async def create_team(data: TeamCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> TeamRead:
+@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamRead, description=DIRECTORY_WRITERS)
+async def create_team(data: TeamCreate, principal: CurrentCaller, session: DbSession, now: Now) -> TeamRead:
     team = await service.create_team(session, principal=principal, data=data, now=now)
     return await _team_read(session, team)
 
@@ -48,18 +53,21 @@ async def get_team(team_id: uuid.UUID, _principal: CurrentPrincipal, session: Db
     return await _team_read(session, await service.get_team(session, team_id))
 
 
-@router.patch("/teams/{team_id}", response_model=TeamRead)
+@router.patch("/teams/{team_id}", response_model=TeamRead, description=DIRECTORY_WRITERS)
 async def update_team(
-    team_id: uuid.UUID, data: TeamUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+    team_id: uuid.UUID, data: TeamUpdate, principal: CurrentCaller, session: DbSession, now: Now
 ) -> TeamRead:
     team = await service.update_team(session, principal=principal, team_id=team_id, data=data, now=now)
     return await _team_read(session, team)
 
 
-@router.post("/employees", status_code=status.HTTP_201_CREATED, response_model=EmployeeRead)
-async def create_employee(
-    data: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, now: Now
-) -> EmployeeRead:
+@router.post(
+    "/employees",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EmployeeRead,
+    description=f"{DIRECTORY_WRITERS} Rules ORG-1..ORG-3; `external_id` (the login) is unique.",
+)
+async def create_employee(data: EmployeeCreate, principal: CurrentCaller, session: DbSession, now: Now) -> EmployeeRead:
     employee = await service.create_employee(session, principal=principal, data=data, now=now)
     return EmployeeRead.model_validate(employee)
 
@@ -69,10 +77,11 @@ async def create_employee(
     status_code=status.HTTP_201_CREATED,
     response_model=ImportResult,
     summary="Import employees in bulk: all rows or none, with every failing row listed",
+    description=DIRECTORY_WRITERS,
 )
 async def import_employees(
     rows: Annotated[list[EmployeeCreate], Body(max_length=5000)],
-    principal: CurrentPrincipal,
+    principal: CurrentCaller,
     session: DbSession,
     now: Now,
 ) -> ImportResult:
@@ -103,9 +112,13 @@ async def get_employee(employee_id: uuid.UUID, principal: CurrentPrincipal, sess
     )
 
 
-@router.patch("/employees/{employee_id}", response_model=EmployeeRead)
+@router.patch(
+    "/employees/{employee_id}",
+    response_model=EmployeeRead,
+    description=f"{DIRECTORY_WRITERS} A promotion, transfer or leave takes effect on the caller's next request.",
+)
 async def update_employee(
-    employee_id: uuid.UUID, data: EmployeeUpdate, principal: CurrentPrincipal, session: DbSession, now: Now
+    employee_id: uuid.UUID, data: EmployeeUpdate, principal: CurrentCaller, session: DbSession, now: Now
 ) -> EmployeeRead:
     employee = await service.update_employee(session, principal=principal, employee_id=employee_id, data=data, now=now)
     return EmployeeRead.model_validate(employee)
