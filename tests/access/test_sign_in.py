@@ -21,6 +21,7 @@ from callcenter_shared.testing import (
     HR_SYSTEM,
     JwksServer,
     TestDatabases,
+    free_port,
     http_client,
     seed_person,
     service_bearer,
@@ -151,6 +152,18 @@ class TestSignIn:
         async with http_client(app) as client:
             directory = await build_directory(app, client, jwks_server)
             assert (await directory.visible(directory.as_(login("agent")))).status_code == 200
+        await app.state.engine.dispose()
+
+    async def test_an_unreachable_provider_is_a_503_not_a_500(
+        self, test_databases: TestDatabases, jwks_server: JwksServer
+    ) -> None:
+        nowhere = f"http://127.0.0.1:{free_port()}/jwks"
+        app = await scheduling_app(test_databases, jwks_server, jwt_jwks_url=nowhere, jwt_jwks_timeout_seconds=1)
+        async with http_client(app) as client:
+            token = jwks_server.sign(jwks_server.add_key(), sub=login("agent"))
+            response = await client.get("/v1/employees", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
         await app.state.engine.dispose()
 
     async def test_the_employee_claim_is_configurable(
