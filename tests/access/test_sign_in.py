@@ -10,13 +10,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
+from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
+from callcenter_shared.envelope import Envelope
+from callcenter_shared.org import on_employee_upserted, org_employee
 from callcenter_shared.testing import (
     HR_SYSTEM,
     JwksServer,
@@ -254,4 +258,34 @@ async def test_a_read_copy_signs_in_people_by_login_too(test_databases: TestData
         assert (await client.get("/v1/cases/mine", headers=known)).status_code == 200
         development = service_bearer(settings, HR_SYSTEM)
         assert (await client.get("/v1/cases/mine", headers=development)).status_code == 401  # not this issuer
+    await app.state.engine.dispose()
+
+
+async def test_a_login_handed_on_moves_in_the_read_copy_and_an_older_event_never_takes_it_back(
+    test_databases: TestDatabases,
+) -> None:
+    """A leaver's login given to a new hire: the copy follows even if the leaver's release arrives late."""
+    settings = EscalationSettings(database_url=await test_databases.fresh("escalation"), **BACKGROUND_OFF)
+    app = create_escalation(settings)
+    leaver, hire = uuid.uuid4(), uuid.uuid4()
+
+    def upserted(employee_id: uuid.UUID, version: int, login: str | None) -> EmployeeUpsertedV1:
+        return EmployeeUpsertedV1(employee_id=employee_id, name="x", level=1, version=version, external_id=login)
+
+    async def apply(event: EmployeeUpsertedV1) -> None:
+        async with app.state.session_factory() as session, session.begin():
+            await on_employee_upserted(session, event, Envelope.wrap(event, time=datetime.now(UTC)))
+
+    async def logins() -> dict[uuid.UUID, str | None]:
+        async with app.state.session_factory() as session:
+            rows = await session.execute(select(org_employee.c.id, org_employee.c.external_id))
+            return {row.id: row.external_id for row in rows}
+
+    await apply(upserted(leaver, 1, "desk-7"))
+    await apply(upserted(hire, 1, "desk-7"))  # before the leaver's own release arrives
+    assert await logins() == {leaver: None, hire: "desk-7"}
+    await apply(upserted(leaver, 1, "desk-7"))  # a late copy of the leaver's old state
+    assert await logins() == {leaver: None, hire: "desk-7"}
+    await apply(upserted(leaver, 2, None))
+    assert await logins() == {leaver: None, hire: "desk-7"}
     await app.state.engine.dispose()
