@@ -32,6 +32,7 @@ from callcenter_shared.testing import (
     HR_SYSTEM,
     NatsServer,
     TestDatabases,
+    bearer,
     eventually,
     free_port,
     http_client,
@@ -168,10 +169,11 @@ async def test_consumer_killed_mid_batch_and_restarted_loses_and_doubles_nothing
 async def test_database_unreachable_gives_503_problem_and_readyz_says_so() -> None:
     dead = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere"
     app = create_scheduling(SchedulingSettings(database_url=dead, env="test", relay_enabled=False))
-    admin = service_bearer(app.state.settings, HR_SYSTEM)
+    # The HR system writes without a directory lookup; a person's read fails at the lookup itself.
+    hr, person = service_bearer(app.state.settings, HR_SYSTEM), bearer(app.state.settings, uuid.uuid4())
     async with http_client(app) as client:
-        write = await client.post("/v1/teams", json={"name": "A"}, headers=admin)
-        read = await client.get("/v1/teams", headers=admin)
+        write = await client.post("/v1/teams", json={"name": "A"}, headers=hr)
+        read = await client.get("/v1/teams", headers=person)
         ready = await client.get("/readyz")
     for response in (write, read):
         assert response.status_code == 503

@@ -1,6 +1,6 @@
 """org copy keeps the employee login (external_id), looked up on every request
 
-Revision ID: recognition_org_employee_external_id
+Revision ID: recognition_org_login
 Revises: 0002
 Create Date: 2026-11-24 09:00:00
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "recognition_org_employee_external_id"
+revision: str = "recognition_org_login"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,6 +1,6 @@
 """employee login (external_id): the identity provider's claim that names the person
 
-Revision ID: scheduling_employee_external_id
+Revision ID: scheduling_employee_login
 Revises: 0002
 Create Date: 2026-11-24 09:00:00
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "scheduling_employee_external_id"
+revision: str = "scheduling_employee_login"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
