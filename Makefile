@@ -37,8 +37,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-token: $(STAMP) ## make token LEVEL=2 EMPLOYEE=<uuid> [TEAM=<uuid>]
-	@$(BIN)/python -m callcenter_shared.auth --level $(or $(LEVEL),1) $(if $(EMPLOYEE),--employee $(EMPLOYEE),) $(if $(TEAM),--team $(TEAM),)
+token: $(STAMP) ## make token EMPLOYEE=<employee id or login>, or CLIENT=<service account>
+	@$(BIN)/python -m callcenter_shared.auth $(if $(CLIENT),--client $(CLIENT),--employee $(EMPLOYEE))
 
 asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
 	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml

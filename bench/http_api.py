@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import time
 import urllib.request
@@ -43,7 +44,8 @@ class Endpoint:
     kind: Literal["read", "write"]
     method: str
     path: str
-    role: str  # a token from the seed: "L5", "L3", "L2" (leader of team A), "L1" (agent in team A)
+    # a token from the seed: "L5", "L3", "L2" (leader of team A), "L1" (agent in team A), "FEED" (metrics:write)
+    role: str
     body: str | None = None  # JSON template: {n} unique per request, {names} from the seed
     expect: int = 200
     idempotency_half: bool = False  # an Idempotency-Key on every second request
@@ -73,7 +75,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("escalation", "read", "GET", "/v1/cases/mine?limit=50", "L1"),
     Endpoint("escalation", "write", "POST", "/v1/cases", "L1", NEW_CASE, 201, idempotency_half=True),
     Endpoint("performance", "read", "GET", "/v1/qa/evaluations?limit=50", "L2"),
-    Endpoint("performance", "write", "POST", "/v1/metrics/batches", "L3", METRIC_BATCH, 200, idempotency_half=True),
+    Endpoint("performance", "write", "POST", "/v1/metrics/batches", "FEED", METRIC_BATCH, 200, idempotency_half=True),
     Endpoint("recognition", "read", "GET", "/v1/honor-wall?limit=50", "L1"),
     Endpoint("recognition", "write", "POST", "/v1/nominations", "L1", NOMINATION, 201, idempotency_half=True),
 ]
@@ -122,7 +124,8 @@ def seed_org(scheduling_url: str) -> tuple[dict[str, str], dict[str, str], int]:
     """The org over HTTP as an HR import would: L5..L3, teams with a leader and 49 agents each."""
     settings = ServiceSettings()
     ids = {"l5": str(uuid.uuid4()), "l4": str(uuid.uuid4()), "l3": str(uuid.uuid4())}
-    admin = issue_development_token(settings, employee_id=uuid.UUID(ids["l5"]), level=5)
+    hr = issue_development_token(settings, client_id="hr-system")  # fills the empty directory
+    admin = issue_development_token(settings, employee_id=uuid.UUID(ids["l5"]))
     rows: list[dict[str, object]] = [
         {"id": ids["l5"], "name": "Executive", "level": 5},
         {"id": ids["l4"], "name": "General manager", "level": 4, "superior_id": ids["l5"]},
@@ -130,7 +133,7 @@ def seed_org(scheduling_url: str) -> tuple[dict[str, str], dict[str, str], int]:
     ]
     for index in range(TEAMS):
         tag = "a" if index == 0 else "w" if index == 1 else str(index)
-        team_id = str(_call(scheduling_url, "POST", "/v1/teams", admin, {"name": f"Hotline {tag}"})["id"])
+        team_id = str(_call(scheduling_url, "POST", "/v1/teams", hr, {"name": f"Hotline {tag}"})["id"])
         leader_id = str(uuid.uuid4())
         ids[f"team_{tag}"], ids[f"leader_{tag}"] = team_id, leader_id
         rows.append(
@@ -146,9 +149,10 @@ def seed_org(scheduling_url: str) -> tuple[dict[str, str], dict[str, str], int]:
                 {"id": agent_id, "name": f"Agent {tag}-{agent:02d}", "level": 1, "superior_id": leader_id}
                 | {"team_id": team_id, "hire_date": "2026-03-01"}
             )
-    _call(scheduling_url, "POST", "/v1/employee-imports", admin, rows)
+    _call(scheduling_url, "POST", "/v1/employee-imports", hr, rows)
     tokens = {
         "L5": admin,
+        "FEED": issue_development_token(settings, client_id="metrics-feed"),
         "L3": issue_development_token(settings, employee_id=uuid.UUID(ids["l3"]), level=3),
         "L2": issue_development_token(
             settings, employee_id=uuid.UUID(ids["leader_a"]), level=2, team_id=uuid.UUID(ids["team_a"])
@@ -209,6 +213,9 @@ def load(
 
 
 def main() -> None:
+    # The systems the benchmark calls as (the services inherit this environment).
+    os.environ.setdefault("SERVICE_ACCOUNTS", json.dumps({"hr-system": ["directory:write"],
+                                                          "metrics-feed": ["metrics:write"]}))  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per endpoint")
     parser.add_argument("--warmup", type=float, default=2.0)

@@ -59,6 +59,7 @@ def start_nats(url: str) -> subprocess.Popen[bytes] | None:
 def service_env(name: str, nats_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("NATS_URL", nats_url)
+    env.setdefault("SERVICE_ACCOUNTS", json.dumps(DEVELOPMENT_SERVICE_ACCOUNTS))
     env["DATABASE_URL"] = os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{VAR / (name + '.db')}")
     return env
 
@@ -137,6 +138,14 @@ def main() -> None:
 DEMO = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 
+# The systems that call the services locally; production configures its own (deploy/README.md).
+DEVELOPMENT_SERVICE_ACCOUNTS = {
+    "hr-system": ["directory:write"],
+    "phone-system": ["interactions:write"],
+    "metrics-feed": ["metrics:write"],
+}
+
+
 def demo_id(n: int) -> str:
     return str(uuid.UUID(int=DEMO.int + n))
 
@@ -147,14 +156,16 @@ def seed(scheduling_url: str) -> None:
     from callcenter_shared.settings import ServiceSettings
 
     settings = ServiceSettings()
-    admin = issue_development_token(settings, employee_id=uuid.UUID(demo_id(1)), level=5)
+    # The HR system's service account fills the empty directory; the executive's token is for trying things.
+    hr = issue_development_token(settings, client_id="hr-system")
+    admin = issue_development_token(settings, employee_id="zhao")
 
     def call(method: str, path: str, body: object) -> tuple[int, object]:
         request = urllib.request.Request(  # noqa: S310 (loopback)
             f"{scheduling_url}{path}",
             data=json.dumps(body).encode(),
             method=method,
-            headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"},
+            headers={"Authorization": f"Bearer {hr}", "Content-Type": "application/json"},
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
@@ -171,7 +182,7 @@ def seed(scheduling_url: str) -> None:
         teams[name] = body["id"]  # type: ignore[index]
     team_a, team_b = teams.values()
     rows = [
-        {"id": demo_id(1), "name": "赵总 Zhao (executive)", "level": 5},
+        {"id": demo_id(1), "name": "赵总 Zhao (executive)", "level": 5, "external_id": "zhao"},
         {"id": demo_id(2), "name": "钱经理 Qian (GM)", "level": 4, "superior_id": demo_id(1)},
         {"id": demo_id(3), "name": "孙副总 Sun (deputy GM)", "level": 3, "superior_id": demo_id(2)},
         {"id": demo_id(10), "name": "李班长 Li (leader A)", "level": 2, "superior_id": demo_id(3), "team_id": team_a},

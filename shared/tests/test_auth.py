@@ -1,4 +1,7 @@
-"""Tokens: algorithm pinned, expiry, audience and issuer checked, development issuer off in production."""
+"""Tokens: algorithm pinned, expiry, audience and issuer checked, development issuer off in production.
+
+Sign-in through a JWKS and the directory lookup are in test_sign_in.py.
+"""
 
 from __future__ import annotations
 
@@ -34,44 +37,44 @@ def claims(**overrides: object) -> dict[str, object]:
     return base
 
 
-def test_development_token_round_trips() -> None:
+async def test_development_token_round_trips() -> None:
     settings = ServiceSettings()
     employee = uuid.uuid4()
     token = issue_development_token(settings, employee_id=employee, level=3)
-    principal = TokenVerifier(settings).verify(token)
-    assert principal.employee_id == employee
-    assert principal.level == 3
-    assert principal.team_id is None
+    identity = await TokenVerifier(settings).verify(token)
+    assert identity.subject == str(employee)
+    assert identity.development is True
+    assert identity.key == str(employee)
 
 
-def test_unsigned_token_is_refused() -> None:
+async def test_unsigned_token_is_refused() -> None:
     token = jwt.encode(claims(), key=None, algorithm="none")
     with pytest.raises(Unauthorized):
-        TokenVerifier(ServiceSettings()).verify(token)
+        await TokenVerifier(ServiceSettings()).verify(token)
 
 
-def test_expired_token_is_refused() -> None:
+async def test_expired_token_is_refused() -> None:
     settings = ServiceSettings()
-    token = jwt.encode(claims(exp=int(datetime.now(UTC).timestamp()) - 10), settings.jwt_secret, algorithm="HS256")
+    token = jwt.encode(claims(exp=int(datetime.now(UTC).timestamp()) - 120), settings.jwt_secret, algorithm="HS256")
     with pytest.raises(Unauthorized, match="expired"):
-        TokenVerifier(settings).verify(token)
+        await TokenVerifier(settings).verify(token)
 
 
 @pytest.mark.parametrize("field", ["aud", "iss"])
-def test_wrong_audience_or_issuer_is_refused(field: str) -> None:
+async def test_wrong_audience_or_issuer_is_refused(field: str) -> None:
     settings = ServiceSettings()
     token = jwt.encode(claims(**{field: "someone-else"}), settings.jwt_secret, algorithm="HS256")
     with pytest.raises(Unauthorized):
-        TokenVerifier(settings).verify(token)
+        await TokenVerifier(settings).verify(token)
 
 
-def test_forged_signature_is_refused() -> None:
+async def test_forged_signature_is_refused() -> None:
     token = jwt.encode(claims(), "not-the-secret-but-long-enough-0123456789", algorithm="HS256")
     with pytest.raises(Unauthorized):
-        TokenVerifier(ServiceSettings()).verify(token)
+        await TokenVerifier(ServiceSettings()).verify(token)
 
 
-def test_rs256_verifier_refuses_an_hs256_token_signed_with_the_public_key() -> None:
+async def test_rs256_verifier_refuses_an_hs256_token_signed_with_the_public_key() -> None:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public_pem = (
         private.public_key()
@@ -81,7 +84,7 @@ def test_rs256_verifier_refuses_an_hs256_token_signed_with_the_public_key() -> N
     settings = ServiceSettings(env="production", jwt_algorithm="RS256", jwt_public_key=public_pem)
     verifier = TokenVerifier(settings)
     good = jwt.encode(claims(), private, algorithm="RS256")
-    assert verifier.verify(good).level == 2
+    assert (await verifier.verify(good)).subject is not None
 
     # PyJWT refuses to HMAC-sign with a PEM key, so the confused token is built by hand.
     def b64(data: bytes) -> str:
@@ -92,10 +95,10 @@ def test_rs256_verifier_refuses_an_hs256_token_signed_with_the_public_key() -> N
     signature = b64(hmac.new(public_pem.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest())
     forged = f"{header}.{payload}.{signature}"
     with pytest.raises(Unauthorized):
-        verifier.verify(forged)
+        await verifier.verify(forged)
 
 
-def test_production_refuses_the_development_issuer() -> None:
+async def test_production_refuses_the_development_issuer() -> None:
     with pytest.raises(ValidationError, match="production"):
         ServiceSettings(env="production")
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -109,8 +112,27 @@ def test_production_refuses_the_development_issuer() -> None:
         issue_development_token(settings, employee_id=uuid.uuid4(), level=1)
 
 
-def test_level_outside_one_to_five_is_refused() -> None:
+async def test_a_token_naming_nobody_is_refused() -> None:
     settings = ServiceSettings()
-    token = jwt.encode(claims(level=7), settings.jwt_secret, algorithm="HS256")
-    with pytest.raises(Unauthorized):
-        TokenVerifier(settings).verify(token)
+    anonymous = claims()
+    del anonymous["sub"]
+    token = jwt.encode(anonymous, settings.jwt_secret, algorithm="HS256")
+    with pytest.raises(Unauthorized, match="names nobody"):
+        await TokenVerifier(settings).verify(token)
+
+
+async def test_a_long_login_scopes_idempotency_keys_by_its_digest() -> None:
+    settings = ServiceSettings()
+    login = "x" * 200
+    identity = await TokenVerifier(settings).verify(issue_development_token(settings, employee_id=login))
+    assert identity.subject == login
+    assert len(identity.key) == 64
+
+
+async def test_production_accepts_an_identity_provider_key_set() -> None:
+    settings = ServiceSettings(
+        env="production", jwt_oidc_discovery_url="https://login.example/.well-known/openid-configuration"
+    )
+    assert settings.uses_key_set
+    with pytest.raises(RuntimeError):
+        issue_development_token(settings, client_id="hr-system")

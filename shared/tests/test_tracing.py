@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 
 from opentelemetry.sdk.resources import SERVICE_NAME
 from sqlalchemy import select
 
 from callcenter_shared.logs import JsonFormatter
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import TestDatabases, bearer, http_client
+from callcenter_shared.testing import HR_SYSTEM, TestDatabases, http_client, service_bearer
 from callcenter_shared.tracing import TraceIdFilter, current_traceparent, provider_from_settings
 from scheduling.main import create_app
 from scheduling.settings import Settings
@@ -21,7 +20,7 @@ CALLER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 async def test_request_traceparent_is_continued_into_the_event_and_the_response(test_databases: TestDatabases) -> None:
     app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False))
-    headers = {**bearer(app.state.settings, uuid.uuid4(), 5), "traceparent": CALLER}
+    headers = {**service_bearer(app.state.settings, HR_SYSTEM), "traceparent": CALLER}
     async with http_client(app) as client:
         response = await client.post("/v1/teams", json={"name": "A"}, headers=headers)
         fresh = await client.get("/healthz", headers={"traceparent": "garbage"})

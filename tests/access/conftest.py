@@ -16,7 +16,16 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import TestDatabases, bearer, http_client, seed_person
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    METRICS_FEED,
+    PHONE_SYSTEM,
+    TestDatabases,
+    bearer,
+    http_client,
+    seed_person,
+    service_bearer,
+)
 
 SERVICES = ("scheduling", "performance", "recognition", "escalation")
 PERSONAS = ("A1", "B1", "A2", "B2", "L3", "L5")
@@ -41,6 +50,8 @@ class World:
     people: dict[str, Person] = field(default_factory=dict)
     teams: dict[str, uuid.UUID] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Service accounts by client id (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED): their headers.
+    systems: dict[str, dict[str, str]] = field(default_factory=dict)
 
     async def call(
         self, service: str, method: str, path: str, who: str | dict[str, str], body: Any = None
@@ -51,7 +62,7 @@ class World:
             kwargs["json"] = body
         return await self.clients[service].request(method, path, **kwargs)
 
-    async def ok(self, service: str, method: str, path: str, who: str, body: Any = None) -> Any:
+    async def ok(self, service: str, method: str, path: str, who: str | dict[str, str], body: Any = None) -> Any:
         response = await self.call(service, method, path, who, body)
         assert response.status_code < 300, f"{method} {path} as {who}: {response.status_code} {response.text}"
         return response.json() if response.content else None
@@ -67,10 +78,15 @@ async def _org(world: World) -> None:
     L5 > L4 > L3 > two teams (A and B), each with a leader (L2) and two agents (L1).
     """
     settings = world.apps["scheduling"].state.settings
-    root = uuid.uuid4()
+    world.systems = {client: service_bearer(settings, client) for client in (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)}
+    # The HR system's service account creates the first employee of the empty directory.
+    bootstrap = await world.call(
+        "scheduling", "POST", "/v1/employees", world.systems[HR_SYSTEM], {"name": "Exec Zhao", "level": 5}
+    )
+    assert bootstrap.status_code == 201, bootstrap.text
+    root = uuid.UUID(bootstrap.json()["id"])
     world.people["L5"] = Person(root, 5, None, None, bearer(settings, root, 5))
     admin = "L5"
-    await world.ok("scheduling", "POST", "/v1/employees", admin, {"id": str(root), "name": "Exec Zhao", "level": 5})
 
     async def employee(name: str, level: int, superior: str | None, team: str | None, **extra: Any) -> None:
         body = _json(

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.envelope import Envelope
+from callcenter_shared.testing import HR_SYSTEM, METRICS_FEED, PHONE_SYSTEM
 from performance.review.models import Review
 from performance.subscriptions import subscriptions
 from recognition.award.catalog import seed_catalog
@@ -92,7 +93,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     # HND-6: only the item's owner (A3, who acknowledged it) resolves; anyone else gets 422 naming HND-6.
     ("scheduling",  "POST",  "/v1/handover-items/{item_id}/resolve",                    "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
-    ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- ok ok"),
+    # The phone system's service account (SYSTEMS below), or the agent for their own interaction.
+    ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- -- --"),
     ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
@@ -114,7 +116,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "GET",   "/v1/kpis",                                                "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/kpis",                                                "-- -- -- -- ok ok"),
     ("performance", "PATCH", "/v1/kpis/{code}",                                         "-- -- -- -- ok ok"),
-    ("performance", "POST",  "/v1/metrics/batches",                                     "-- -- -- -- ok ok"),
+    # Only metric feeds' service accounts (SYSTEMS below); no employee, whatever the level.
+    ("performance", "POST",  "/v1/metrics/batches",                                     "-- -- -- -- -- --"),
     ("performance", "GET",   "/v1/metrics",                                             "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/periods",                                             "-- -- -- -- ok ok"),
     ("performance", "GET",   "/v1/periods",                                             "ok ok ok ok ok ok"),
@@ -208,6 +211,19 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("escalation",  "PATCH", "/v1/categories/{category_id}",                            "-- -- -- -- ok ok"),
 ]
 # fmt: on
+
+# Service accounts (tests use TEST_SERVICE_ACCOUNTS): the endpoints each may call. Every other endpoint
+# refuses every service account with 403, and these endpoints refuse the other service accounts.
+SYSTEMS: dict[tuple[str, str, str], set[str]] = {
+    ("scheduling", "POST", "/v1/teams"): {HR_SYSTEM},
+    ("scheduling", "PATCH", "/v1/teams/{team_id}"): {HR_SYSTEM},
+    ("scheduling", "POST", "/v1/employees"): {HR_SYSTEM},
+    ("scheduling", "POST", "/v1/employee-imports"): {HR_SYSTEM},
+    ("scheduling", "PATCH", "/v1/employees/{employee_id}"): {HR_SYSTEM},
+    ("scheduling", "POST", "/v1/interactions"): {PHONE_SYSTEM},
+    ("performance", "POST", "/v1/metrics/batches"): {METRICS_FEED},
+}
+CLIENTS = (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)
 
 
 # ---------------------------------------------------------------------------------------------- bodies
@@ -520,7 +536,8 @@ async def build_performance(w: World) -> None:
     p["card"] = await w.ok("performance", "POST", f"/v1/qa/scorecards/{card['id']}/publish", "L3")
     p["scorecard_id"] = _id(card)
     p.update(await fresh_evaluation(w, "released"))
-    await w.ok("performance", "POST", "/v1/metrics/batches", "L3", {"source": "acd", "batch_id": "oct", "rows": [
+    feed = w.systems[METRICS_FEED]
+    await w.ok("performance", "POST", "/v1/metrics/batches", feed, {"source": "acd", "batch_id": "oct", "rows": [
         {"agent_id": str(w.people[a].id), "day": "2026-10-05", "metric": "calls_handled", "value": 50}
         for a in ("A1", "B1")]})  # fmt: skip
     period = await w.ok("performance", "POST", "/v1/periods", "L3", {"month": "2026-10"})
@@ -808,6 +825,14 @@ async def test_access_matrix(world: World, service: str) -> None:
             response = await world.call(service, method, url, headers, body)
             if response.status_code != 401:
                 failures.append(f"{method} {path} with {label} token: {response.status_code}")
+        systems = SYSTEMS.get((service, method, path), set())
+        for client in sorted(CLIENTS, key=lambda c: c in systems):  # the denied call first
+            response = await world.call(service, method, url, world.systems[client], body)
+            if response.status_code >= 500 or (response.status_code in (401, 403)) == (client in systems):
+                failures.append(
+                    f"{method} {path} as service account {client}: expected {'ok' if client in systems else '--'},"
+                    f" got {response.status_code} {response.text[:200]}"
+                )
         order = sorted(PERSONAS, key=lambda p: expected[p] == "ok")  # the denied call first
         got: dict[str, int] = {}
         for persona in order:

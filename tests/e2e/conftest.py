@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from callcenter_shared.org import org_employee
-from callcenter_shared.testing import bearer, eventually, http_client
+from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
 
 Stack = Any  # tests/conftest.py: Stack, the four services over one NATS (conftest modules are not importable)
 
@@ -40,7 +40,7 @@ class Org:
     async def employee(self, **body: Any) -> Person:
         async with http_client(self.stack.apps["scheduling"]) as client:
             response = await client.post(
-                "/v1/employees", json=body, headers=self.root.headers(self.stack, "scheduling")
+                "/v1/employees", json=body, headers=service_bearer(self.stack.settings("scheduling"), HR_SYSTEM)
             )
         assert response.status_code == 201, response.text
         data = response.json()
@@ -69,7 +69,10 @@ class Org:
 
 @pytest.fixture
 def make_org() -> Callable[[Stack], Awaitable[Org]]:
-    """Build the chain L5..L2 and a team over scheduling's HTTP API; add agents with `org.agent(name)`."""
+    """Build the chain L5..L2 and a team over scheduling's HTTP API, as the HR system's service account.
+
+    Add agents with `org.agent(name)`.
+    """
 
     async def make(stack: Stack) -> Org:
         root = Person(uuid.uuid4(), 5, None)
@@ -79,7 +82,9 @@ def make_org() -> Callable[[Stack], Awaitable[Org]]:
         org.deputy = await org.employee(name="Sun", level=3, superior_id=str(org.gm.id))
         async with http_client(stack.apps["scheduling"]) as client:
             team = await client.post(
-                "/v1/teams", json={"name": f"Hotline {uuid.uuid4().hex[:4]}"}, headers=root.headers(stack, "scheduling")
+                "/v1/teams",
+                json={"name": f"Hotline {uuid.uuid4().hex[:4]}"},
+                headers=service_bearer(stack.settings("scheduling"), HR_SYSTEM),
             )
         assert team.status_code == 201, team.text
         org.team_id = uuid.UUID(team.json()["id"])

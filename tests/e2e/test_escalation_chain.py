@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.org import org_employee
-from callcenter_shared.testing import bearer, eventually, http_client, running
+from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, running, service_bearer
 
 
 async def test_case_climbs_the_chain_scheduling_published_ESC_3_ESC_4(build_service: Callable[..., Any]) -> None:
@@ -23,8 +23,7 @@ async def test_case_climbs_the_chain_scheduling_published_ESC_3_ESC_4(build_serv
         await exits.enter_async_context(running(escalation))
         await escalation.state.consumer.ready.wait()
 
-        admin_id = uuid.uuid4()
-        admin = bearer(scheduling.state.settings, admin_id, 5)
+        admin = service_bearer(scheduling.state.settings, HR_SYSTEM)
         async with http_client(scheduling) as client:
 
             async def employee(**body: Any) -> str:
@@ -32,7 +31,7 @@ async def test_case_climbs_the_chain_scheduling_published_ESC_3_ESC_4(build_serv
                 assert response.status_code == 201, response.text
                 return str(response.json()["id"])
 
-            root = await employee(id=str(admin_id), name="Exec", level=5)
+            root = await employee(name="Exec", level=5)
             gm = await employee(name="GM", level=4, superior_id=root)
             deputy = await employee(name="Deputy", level=3, superior_id=gm)
             team = (await client.post("/v1/teams", json={"name": "Hotline"}, headers=admin)).json()["id"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from callcenter_shared.testing import eventually, http_client
+from callcenter_shared.testing import METRICS_FEED, eventually, http_client, service_bearer
 from recognition.award.catalog import award_id, seed_catalog
 
 
@@ -37,7 +37,9 @@ async def test_closed_periods_grant_top_performer_and_most_improved_PRF_3_REC_3(
         for month, resolved in months.items():
             rows = [row for agent, count in resolved.items() for row in fcr_rows(agent, f"{month}-15", count)]
             batch = await perf.post(
-                "/v1/metrics/batches", json={"source": "acd", "batch_id": f"acd-{month}", "rows": rows}, headers=deputy
+                "/v1/metrics/batches",
+                json={"source": "acd", "batch_id": f"acd-{month}", "rows": rows},
+                headers=service_bearer(stack.settings("performance"), METRICS_FEED),
             )
             assert batch.status_code == 200, batch.text
             assert batch.json()["inserted"] == 4

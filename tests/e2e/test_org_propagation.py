@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from callcenter_shared.org import org_employee, org_team
-from callcenter_shared.testing import bearer, eventually, http_client
+from callcenter_shared.testing import HR_SYSTEM, eventually, http_client, service_bearer
 
 
 async def test_employee_created_over_http_reaches_every_read_copy_ORG_5(stack: Any) -> None:
-    admin = bearer(stack.settings("scheduling"), uuid.uuid4(), 5)
+    admin = service_bearer(stack.settings("scheduling"), HR_SYSTEM)
     async with http_client(stack.apps["scheduling"]) as client:
         root = await client.post("/v1/employees", json={"name": "赵总", "level": 5}, headers=admin)
         team = await client.post("/v1/teams", json={"name": "热线一组"}, headers=admin)
@@ -32,7 +32,7 @@ async def test_employee_created_over_http_reaches_every_read_copy_ORG_5(stack: A
 
 
 async def test_changes_arrive_in_order_and_only_the_newest_version_stays_ORG_5(stack: Any) -> None:
-    admin = bearer(stack.settings("scheduling"), uuid.uuid4(), 5)
+    admin = service_bearer(stack.settings("scheduling"), HR_SYSTEM)
     async with http_client(stack.apps["scheduling"]) as client:
         created = await client.post("/v1/employees", json={"name": "v1", "level": 5}, headers=admin)
         employee_id = created.json()["id"]

@@ -14,13 +14,13 @@ from callcenter_shared.contracts.ingest import AgentDailyMetric, MetricBatchSubm
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import org_employee
 from callcenter_shared.streams import ensure_stream
-from callcenter_shared.testing import bearer, eventually, http_client
+from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
 from performance.kpi.models import RawMetric
 
 
 async def test_metric_batch_event_is_ingested_once_and_the_close_is_published_PRF_2(stack: Any) -> None:
     admin_id = uuid.uuid4()
-    admin = bearer(stack.settings("scheduling"), admin_id, 5)
+    admin = service_bearer(stack.settings("scheduling"), HR_SYSTEM)
     async with http_client(stack.apps["scheduling"]) as client:
         await client.post("/v1/employees", json={"id": str(admin_id), "name": "Zhao", "level": 5}, headers=admin)
         gm = (await client.post("/v1/employees", json={"name": "Qian", "level": 4, "superior_id": str(admin_id)},

@@ -29,6 +29,7 @@ from callcenter_shared.outbox import OutboxRelay
 from callcenter_shared.streams import ensure_stream
 from callcenter_shared.tables import inbox
 from callcenter_shared.testing import (
+    HR_SYSTEM,
     NatsServer,
     TestDatabases,
     bearer,
@@ -36,6 +37,7 @@ from callcenter_shared.testing import (
     free_port,
     http_client,
     running,
+    service_bearer,
 )
 from scheduling.main import create_app as create_scheduling
 from scheduling.settings import Settings as SchedulingSettings
@@ -57,7 +59,7 @@ async def test_nats_killed_while_producing_and_back_5s_later_loses_and_doubles_n
     producer_and_consumer: tuple[FastAPI, FastAPI], nats_server: NatsServer
 ) -> None:
     producer, consumer = producer_and_consumer
-    admin = bearer(producer.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(producer.state.settings, HR_SYSTEM)
     created: list[str] = []
     async with running(producer), running(consumer), http_client(producer) as client:
         await consumer.state.consumer.ready.wait()
@@ -167,10 +169,11 @@ async def test_consumer_killed_mid_batch_and_restarted_loses_and_doubles_nothing
 async def test_database_unreachable_gives_503_problem_and_readyz_says_so() -> None:
     dead = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere"
     app = create_scheduling(SchedulingSettings(database_url=dead, env="test", relay_enabled=False))
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    # The HR system writes without a directory lookup; a person's read fails at the lookup itself.
+    hr, person = service_bearer(app.state.settings, HR_SYSTEM), bearer(app.state.settings, uuid.uuid4())
     async with http_client(app) as client:
-        write = await client.post("/v1/teams", json={"name": "A"}, headers=admin)
-        read = await client.get("/v1/teams", headers=admin)
+        write = await client.post("/v1/teams", json={"name": "A"}, headers=hr)
+        read = await client.get("/v1/teams", headers=person)
         ready = await client.get("/readyz")
     for response in (write, read):
         assert response.status_code == 503
@@ -238,7 +241,7 @@ async def test_database_lost_mid_traffic_answers_503_and_leaves_nothing_half_wri
     app = create_scheduling(
         SchedulingSettings(database_url=url, env="test", relay_enabled=False, consumer_enabled=False)
     )
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(app.state.settings, HR_SYSTEM)
     statuses: list[int] = []
     async with http_client(app) as client:
         for index in range(10):

@@ -7,6 +7,7 @@ and schema-violating requests with an L5 token, and also checks that auth is enf
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 
 from callcenter_shared.auth import issue_development_token
 from callcenter_shared.settings import ServiceSettings
-from callcenter_shared.testing import TestDatabases, free_port, start_service, wait_until_serving
+from callcenter_shared.testing import HR_SYSTEM, TestDatabases, free_port, http_client, seed_person, service_bearer, start_service, wait_until_serving
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 
@@ -35,6 +36,26 @@ PHASES = "examples,coverage,fuzzing"
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15")
 
 
+async def executive(service: str, database_url: str) -> uuid.UUID:
+    """An L5 in the service's directory, so the generated requests speak as someone the service knows."""
+    settings = importlib.import_module(f"{service}.settings").Settings(
+        database_url=database_url, env="test", relay_enabled=False, consumer_enabled=False, worker_enabled=False
+    )
+    app = importlib.import_module(f"{service}.main").create_app(settings)
+    try:
+        if service == "scheduling":
+            async with http_client(app) as client:
+                created = await client.post(
+                    "/v1/employees", json={"name": "Exec", "level": 5}, headers=service_bearer(settings, HR_SYSTEM)
+                )
+            assert created.status_code == 201, created.text
+            return uuid.UUID(created.json()["id"])
+        async with app.state.session_factory() as session, session.begin():
+            return await seed_person(session, level=5)
+    finally:
+        await app.state.engine.dispose()
+
+
 @pytest.mark.parametrize("service", SERVICES)
 async def test_generated_requests_never_get_a_500_and_match_the_schema(
     service: str, test_databases: TestDatabases, tmp_path: Path
@@ -45,7 +66,7 @@ async def test_generated_requests_never_get_a_500_and_match_the_schema(
     try:
         url = f"http://127.0.0.1:{port}"
         await asyncio.to_thread(wait_until_serving, url, server, 90.0)
-        token = issue_development_token(ServiceSettings(), employee_id=uuid.uuid4(), level=5)
+        token = issue_development_token(ServiceSettings(), employee_id=await executive(service, database_url))
         command = [
             str(Path(sys.executable).parent / "schemathesis"), "run", f"{url}/openapi.json",
             "--header", f"Authorization: Bearer {token}",

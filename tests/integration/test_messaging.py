@@ -24,7 +24,15 @@ from callcenter_shared.streams import DEAD_LETTER_STREAM, dead_letter_subject, e
 from callcenter_shared.tables import deadline as deadline_table
 from callcenter_shared.tables import inbox
 from callcenter_shared.tables import outbox as outbox_table
-from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    NatsServer,
+    TestDatabases,
+    eventually,
+    http_client,
+    running,
+    service_bearer,
+)
 from scheduling.main import create_app as create_scheduling
 from scheduling.settings import Settings as SchedulingSettings
 
@@ -45,7 +53,7 @@ async def test_outbox_survives_a_nats_outage_and_every_event_arrives_exactly_onc
     producer_and_consumer: tuple[FastAPI, FastAPI], nats_server: NatsServer
 ) -> None:
     producer, consumer = producer_and_consumer
-    admin = bearer(producer.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(producer.state.settings, HR_SYSTEM)
     async with running(producer), running(consumer), http_client(producer) as client:
         await consumer.state.consumer.ready.wait()
         assert (
@@ -195,7 +203,7 @@ async def test_outbox_row_commits_with_the_business_change_or_not_at_all(test_da
     app = create_scheduling(
         SchedulingSettings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False)
     )
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(app.state.settings, HR_SYSTEM)
     async with http_client(app) as client:
         refused = await client.post("/v1/employees", json={"name": "x", "level": 4}, headers=admin)
         assert refused.status_code == 422

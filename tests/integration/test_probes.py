@@ -10,7 +10,15 @@ from prometheus_client import Gauge
 
 from callcenter_shared import metrics
 from callcenter_shared.streams import stream_name
-from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    NatsServer,
+    TestDatabases,
+    eventually,
+    http_client,
+    running,
+    service_bearer,
+)
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
@@ -21,7 +29,7 @@ async def test_readiness_holds_without_nats_while_writes_commit_and_are_publishe
     app = create_app(
         Settings(database_url=await test_databases.fresh("scheduling"), nats_url=nats_server.url, env="test")
     )
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(app.state.settings, HR_SYSTEM)
     async with running(app), http_client(app) as client:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
 
@@ -85,7 +93,7 @@ def test_every_gauge_names_its_unit() -> None:
 async def test_metrics_expose_latency_backlog_and_deadlines(test_databases: TestDatabases) -> None:
     app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False))
     async with http_client(app) as client:
-        admin = bearer(app.state.settings, uuid.uuid4(), 5)
+        admin = service_bearer(app.state.settings, HR_SYSTEM)
         assert (await client.post("/v1/teams", json={"name": "A"}, headers=admin)).status_code == 201
         text = (await client.get("/metrics")).text
     assert 'callcenter_outbox_backlog_events{service="scheduling"} 1.0' in text
@@ -100,7 +108,7 @@ async def test_oversized_body_is_413_problem(test_databases: TestDatabases) -> N
         Settings(database_url=await test_databases.fresh("scheduling"), env="test", request_body_limit_bytes=2048)
     )
     async with http_client(app) as client:
-        admin = bearer(app.state.settings, uuid.uuid4(), 5)
+        admin = service_bearer(app.state.settings, HR_SYSTEM)
         response = await client.post("/v1/teams", json={"name": "x" * 5000}, headers=admin)
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
@@ -115,7 +123,7 @@ async def _chunks(body: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
 async def test_oversized_chunked_body_without_length_is_413_problem(test_databases: TestDatabases) -> None:
     app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False))
     async with http_client(app) as client:
-        admin = bearer(app.state.settings, uuid.uuid4(), 5)
+        admin = service_bearer(app.state.settings, HR_SYSTEM)
         huge = b'{"name": "' + b"x" * 10_000_000 + b'"}'
         response = await client.post(
             "/v1/teams", content=_chunks(huge), headers={**admin, "Content-Type": "application/json"}

@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select
 from callcenter_shared.migrations import upgrade
 from callcenter_shared.org import org_employee, org_team
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import bearer
+from callcenter_shared.testing import bearer, seed_person, service_bearer
 from performance.main import create_app
 from performance.settings import Settings
 
@@ -93,12 +93,15 @@ async def main() -> None:
     await asyncio.to_thread(upgrade, "performance", url)
     print(f"migrate                       {time.perf_counter() - started:8.2f} s   ({url.split('@')[-1]})")
     settings = Settings(database_url=url, env="development", relay_enabled=False, consumer_enabled=False,
-                        worker_enabled=False, request_body_limit_bytes=20_000_000)  # fmt: skip
+                        worker_enabled=False, request_body_limit_bytes=20_000_000,
+                        service_accounts={"metrics-feed": ["metrics:write"]})  # fmt: skip
     app = create_app(settings)
-    manager = uuid.uuid4()
-    headers = bearer(settings, manager, 5)
     year, month = (int(p) for p in args.month.split("-"))
     agent_ids = await seed_org(app, args.agents, 20, date(year, month, 1))
+    async with app.state.session_factory() as s, s.begin():
+        manager = await seed_person(s, level=5)  # opens and closes the period
+    headers = bearer(settings, manager)
+    feed = service_bearer(settings, "metrics-feed")  # posts the batches
     payloads = batches(agent_ids, date(year, month, 1), args.days, 10_000)
     total_rows = sum(len(p["rows"]) for p in payloads)
 
@@ -110,7 +113,7 @@ async def main() -> None:
 
         started = time.perf_counter()
         for payload in payloads:
-            response = await client.post("/v1/metrics/batches", json=payload, headers=headers)
+            response = await client.post("/v1/metrics/batches", json=payload, headers=feed)
             assert response.status_code == 200, response.text
         ingest_seconds = time.perf_counter() - started
         print(f"ingest {total_rows:,} rows in {len(payloads)} batches {ingest_seconds:8.2f} s   "
@@ -118,7 +121,7 @@ async def main() -> None:
 
         started = time.perf_counter()
         for payload in payloads[:2]:
-            response = await client.post("/v1/metrics/batches", json=payload, headers=headers)
+            response = await client.post("/v1/metrics/batches", json=payload, headers=feed)
             assert response.json()["duplicate"] is True
         print(f"re-send 2 batches (no change)  {time.perf_counter() - started:8.2f} s")
 

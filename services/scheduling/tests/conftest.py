@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import bearer
+from callcenter_shared.testing import HR_SYSTEM, bearer, service_bearer
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
@@ -84,12 +84,11 @@ def _json(body: dict[str, object]) -> dict[str, object]:
 
 @pytest.fixture
 async def org(client: httpx.AsyncClient, app: FastAPI) -> Org:
+    """The HR system's service account bootstraps the empty directory with its L5; the L5 builds the rest."""
     settings: Settings = app.state.settings
-    root_id = uuid.uuid4()
-    root = Person(root_id, 5, None, bearer(settings, root_id, 5))
-    o = Org(client, settings, root, root, root)
-    o.admin = await o.employee(id=str(root_id), level=5)
-    o.admin.headers = root.headers
+    hr = Person(uuid.uuid4(), 0, None, service_bearer(settings, HR_SYSTEM))
+    o = Org(client, settings, hr, hr, hr)
+    o.admin = await o.employee(level=5)
     o.gm = await o.employee(level=4, superior_id=o.admin.id)
     o.deputy = await o.employee(level=3, superior_id=o.gm.id)
     return o

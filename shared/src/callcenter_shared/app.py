@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from opentelemetry.trace import TracerProvider
+from sqlalchemy import Table
 
 from callcenter_shared import metrics
 from callcenter_shared.auth import TokenVerifier
@@ -24,6 +25,7 @@ from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
 from callcenter_shared.logs import configure_logging
+from callcenter_shared.org import org_employee
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
 from callcenter_shared.retention import RetentionJob, Windows
 from callcenter_shared.settings import Environment, ServiceSettings
@@ -43,6 +45,7 @@ def build_app(
     clock: Clock | None = None,
     openapi_tags: list[dict[str, Any]] | None = None,
     tracer_provider: TracerProvider | None = None,
+    directory: Table = org_employee,
 ) -> FastAPI:
     """The service's app; `tracer_provider` records its spans (default: OTLP when configured, else none)."""
     service = settings.service_name
@@ -151,6 +154,8 @@ def build_app(
     app.state.subscriptions = subscriptions
     app.state.uses_nats = run_relay or run_consumer
     app.state.verifier = TokenVerifier(settings)
+    # Where callers are looked up (level, team, active): the owner's table or the read copy.
+    app.state.directory = directory
 
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)

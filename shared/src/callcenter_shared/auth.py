@@ -1,60 +1,138 @@
-"""Bearer-JWT verification, the caller's identity, and the local development issuer.
+"""Who is calling: the bearer token says who, the org directory says what they are.
 
-Claims: `sub` (employee id), `level` (1..5), `team` (team id or absent), plus
-`iss`, `aud`, `exp`. The algorithm is pinned by settings: a token signed with any
-other algorithm (or `none`) is refused.
+A token only identifies the caller. Its signature, `iss`, `aud` and `exp` are checked
+(with `JWT_LEEWAY_SECONDS` of clock skew); the keys come from the identity provider's
+JWKS (`JWT_JWKS_URL` or OIDC discovery), a static `JWT_PUBLIC_KEY`, or, outside
+production, the development secret. The claim `JWT_EMPLOYEE_CLAIM` (default `sub`) is
+the person's login, looked up as `external_id` in the service's own copy of the
+directory; level, team and superior come from that row, so a promotion or a leaver
+takes effect on the next request. Level or team claims in a token are ignored.
+
+Systems that are not employees (the HR import, the phone system, metric feeds) are
+service accounts: their client id (`azp`, `appid` or `client_id`, else `sub`) is a
+key of `SERVICE_ACCOUNTS`, which grants them named scopes and nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared.errors import Unauthorized
+from callcenter_shared.errors import Forbidden, Unauthorized
+from callcenter_shared.jwks import KeySet
 from callcenter_shared.settings import ServiceSettings
+from callcenter_shared.web import DbSession
+
+CLIENT_CLAIMS = ("azp", "appid", "client_id")
+IDEMPOTENCY_PRINCIPAL_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a verified token says: the person's login and the client that obtained it."""
+
+    subject: str | None
+    client_id: str | None
+    # True for the development issuer, whose `sub` may be the employee id itself.
+    development: bool = False
+
+    @property
+    def key(self) -> str:
+        """A short stable name for the caller (scopes idempotency keys)."""
+        name = self.subject or f"client:{self.client_id}"
+        if len(name) <= IDEMPOTENCY_PRINCIPAL_LENGTH:
+            return name
+        return hashlib.sha256(name.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling, as the identity provider vouches."""
+    """An employee calling, as the directory knows them now."""
 
     employee_id: uuid.UUID
     level: int
     team_id: uuid.UUID | None
+    superior_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ServiceAccount:
+    """A system calling with the scopes `SERVICE_ACCOUNTS` grants its client id."""
+
+    client_id: str
+    scopes: frozenset[str]
+
+    def require(self, scope: str) -> None:
+        if scope not in self.scopes:
+            raise Forbidden(f"The service account {self.client_id!r} lacks the scope {scope!r}.")
+
+
+Caller = Principal | ServiceAccount
 
 
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
-        self._algorithm = settings.jwt_algorithm
-        self._key = settings.jwt_secret if self._algorithm.upper().startswith("HS") else settings.jwt_public_key
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
+        self._leeway = settings.jwt_leeway_seconds
+        self._development = settings.uses_development_issuer
+        self._employee_claim = "sub" if self._development else settings.jwt_employee_claim
+        self._key_set: KeySet | None = None
+        self._key: str = ""
+        if settings.uses_key_set:
+            self._algorithms = list(settings.jwt_jwks_algorithms)
+            self._key_set = KeySet(
+                jwks_url=settings.jwt_jwks_url,
+                discovery_url=settings.jwt_oidc_discovery_url,
+                cache_seconds=settings.jwt_jwks_cache_seconds,
+                refetch_seconds=settings.jwt_jwks_refetch_seconds,
+                timeout_seconds=settings.jwt_jwks_timeout_seconds,
+            )
+        else:
+            self._algorithms = [settings.jwt_algorithm]
+            self._key = settings.jwt_secret if self._development else settings.jwt_public_key
 
-    def verify(self, token: str) -> Principal:
+    async def verify(self, token: str) -> Identity:
+        """The identity a token vouches for, or 401; fetches the provider's keys when needed."""
         try:
+            key: Any = self._key
+            algorithms = self._algorithms
+            if self._key_set is not None:
+                header = jwt.get_unverified_header(token)
+                jwk = await self._key_set.key(header.get("kid"))
+                # The key decides the algorithm: a token cannot pick a weaker one (or `none`).
+                if jwk.algorithm_name not in self._algorithms or header.get("alg") != jwk.algorithm_name:
+                    raise jwt.InvalidAlgorithmError(f"algorithm {header.get('alg')!r} is not accepted for this key")
+                key, algorithms = jwk.key, [jwk.algorithm_name]
             claims = jwt.decode(
                 token,
-                self._key,
-                algorithms=[self._algorithm],
+                key,
+                algorithms=algorithms,
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "sub", "aud", "iss"]},
+                leeway=self._leeway,
+                options={"require": ["exp", "aud", "iss"]},
             )
-            team = claims.get("team")
-            level = int(claims["level"])
-            if not 1 <= level <= 5:
-                raise ValueError("level outside 1..5")
-            return Principal(uuid.UUID(claims["sub"]), level, uuid.UUID(team) if team else None)
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The token has expired.") from exc
         except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
             raise Unauthorized(f"The token is not valid: {exc}") from exc
+        subject = claims.get(self._employee_claim)
+        client = next((claims[name] for name in CLIENT_CLAIMS if isinstance(claims.get(name), str)), None)
+        if subject is not None and not isinstance(subject, str):
+            raise Unauthorized(f"The token's {self._employee_claim!r} claim is not a string.")
+        if not subject and not client:
+            raise Unauthorized(f"The token names nobody: it has no {self._employee_claim!r} claim and no client id.")
+        return Identity(subject or None, client, self._development)
 
 
 def bearer_token(authorization: str) -> str | None:
@@ -63,58 +141,110 @@ def bearer_token(authorization: str) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def current_principal(request: Request) -> Principal:
-    """FastAPI dependency: the verified caller, or 401 (async: a sync dependency costs a thread hop)."""
+def _service_account(settings: ServiceSettings, identity: Identity) -> ServiceAccount | None:
+    accounts = settings.service_accounts
+    for name in (identity.client_id, identity.subject):
+        if name is not None and name in accounts:
+            return ServiceAccount(name, frozenset(accounts[name]))
+    return None
+
+
+async def find_principal(session: AsyncSession, directory: Table, identity: Identity) -> Principal:
+    """The directory's entry for the identity: one indexed query; 403 if unknown or inactive."""
+    if identity.subject is None:
+        raise Forbidden("The token names a client that is not a configured service account, and no employee.")
+    columns = select(
+        directory.c.id, directory.c.level, directory.c.team_id, directory.c.superior_id, directory.c.active
+    )
+    by_id = _uuid(identity.subject) if identity.development else None
+    where = directory.c.id == by_id if by_id is not None else directory.c.external_id == identity.subject
+    row = (await session.execute(columns.where(where))).first()
+    if row is None:
+        raise Forbidden(f"Signed in as {identity.subject!r}, but the org directory has no employee with that login.")
+    if not row.active:
+        raise Forbidden(f"Signed in as {identity.subject!r}, but that employee is no longer active.")
+    return Principal(row.id, row.level, row.team_id, row.superior_id)
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+async def current_caller(request: Request, session: DbSession) -> Caller:
+    """FastAPI dependency: the verified caller, an employee or a service account (401/403 otherwise)."""
     token = bearer_token(request.headers.get("authorization", ""))
     if token is None:
         raise Unauthorized("A bearer token is required.")
-    verifier: TokenVerifier = request.app.state.verifier
-    return verifier.verify(token)
+    state = request.app.state
+    verifier: TokenVerifier = state.verifier
+    identity = await verifier.verify(token)
+    account = _service_account(state.settings, identity)
+    if account is not None:
+        return account
+    return await find_principal(session, state.directory, identity)
 
 
+async def current_principal(caller: Annotated[Caller, Depends(current_caller)]) -> Principal:
+    """FastAPI dependency: the calling employee; service accounts are refused (403)."""
+    if isinstance(caller, ServiceAccount):
+        raise Forbidden(f"The service account {caller.client_id!r} may not call this: it is for employees.")
+    return caller
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def issue_development_token(
     settings: ServiceSettings,
     *,
-    employee_id: uuid.UUID,
-    level: int,
+    employee_id: uuid.UUID | str | None = None,
+    level: int | None = None,
     team_id: uuid.UUID | None = None,
+    client_id: str | None = None,
     lifetime: timedelta = timedelta(hours=12),
     now: datetime | None = None,
 ) -> str:
-    """Sign a token with the development secret (refused when ENV=production)."""
+    """Sign a token with the development secret (refused when ENV=production).
+
+    `employee_id` becomes `sub` (an employee id or a login); `client_id` makes it a
+    service account's token. `level` and `team_id` are written as claims for old
+    clients, and never read: the directory decides both.
+    """
     if settings.env == "production":
         raise RuntimeError("the development issuer is disabled in production")
+    if employee_id is None and client_id is None:
+        raise ValueError("a development token names an employee or a client")
     issued = now or datetime.now(UTC)
     claims: dict[str, object] = {
-        "sub": str(employee_id),
-        "level": level,
+        "sub": str(employee_id if employee_id is not None else client_id),
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "iat": int(issued.timestamp()),
         "exp": int((issued + lifetime).timestamp()),
     }
+    if client_id is not None:
+        claims["azp"] = client_id
+    if level is not None:
+        claims["level"] = level
     if team_id is not None:
         claims["team"] = str(team_id)
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
 def main() -> None:
-    """`python -m callcenter_shared.auth --employee ID --level N [--team ID]` prints a token."""
+    """`python -m callcenter_shared.auth --employee ID` (or `--client NAME`) prints a token."""
     parser = argparse.ArgumentParser(description="Print a development bearer token.")
-    parser.add_argument("--employee", type=uuid.UUID, default=uuid.uuid4())
-    parser.add_argument("--level", type=int, choices=range(1, 6), required=True)
-    parser.add_argument("--team", type=uuid.UUID, default=None)
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--employee", help="employee id or login (external_id) as the directory knows it")
+    who.add_argument("--client", help="a service account's client id, as configured in SERVICE_ACCOUNTS")
     parser.add_argument("--hours", type=float, default=12)
     args = parser.parse_args()
     token = issue_development_token(
-        ServiceSettings(),
-        employee_id=args.employee,
-        level=args.level,
-        team_id=args.team,
-        lifetime=timedelta(hours=args.hours),
+        ServiceSettings(), employee_id=args.employee, client_id=args.client, lifetime=timedelta(hours=args.hours)
     )
     print(token)
 

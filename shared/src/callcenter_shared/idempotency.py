@@ -107,7 +107,7 @@ class IdempotencyMiddleware:
                 ),
             )
             return
-        principal = _principal_of(state.verifier, headers.get(b"authorization", b""))
+        principal = await _principal_of(state.verifier, headers.get(b"authorization", b""))
         if principal is None:
             await self.app(scope, receive, send)  # the route answers 401
             return
@@ -253,12 +253,12 @@ class _Keys:
             )
 
 
-def _principal_of(verifier: TokenVerifier, authorization: bytes) -> str | None:
+async def _principal_of(verifier: TokenVerifier, authorization: bytes) -> str | None:
     token = bearer_token(authorization.decode("latin-1"))
     if token is None:
         return None
     try:
-        return str(verifier.verify(token).employee_id)
+        return (await verifier.verify(token)).key
     except DomainError:
         return None
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Uuid,
     literal,
     select,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +54,8 @@ org_employee = Table(
     Column("hire_date", Date, nullable=True),
     Column("active", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=False),
+    # The login; every request looks the caller up by it (callcenter_shared.auth).
+    Column("external_id", String(255), nullable=True, unique=True, index=True),
 )
 
 org_team = Table(
@@ -85,6 +88,16 @@ def _upsert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Any:
 async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1, _envelope: Envelope) -> None:
     values = event.model_dump(exclude={"employee_id"})
     values["id"] = event.employee_id
+    if event.external_id is not None:
+        stored = await session.scalar(select(org_employee.c.version).where(org_employee.c.id == event.employee_id))
+        if stored is not None and stored >= event.version:
+            return  # an older state: it must not take a login from anyone either
+        # A login passed on from a leaver may arrive before the leaver's own event releases it.
+        await session.execute(
+            update(org_employee)
+            .where(org_employee.c.external_id == event.external_id, org_employee.c.id != event.employee_id)
+            .values(external_id=None)
+        )
     await session.execute(_upsert(session, org_employee, values))
 
 

@@ -51,6 +51,20 @@ class ServiceSettings(BaseSettings):
     jwt_public_key: str = ""
     jwt_issuer: str = "callcenter-dev"
     jwt_audience: str = "callcenter"
+    # Sign-in through an identity provider: its key set, or the discovery document naming it.
+    jwt_jwks_url: str = ""
+    jwt_oidc_discovery_url: str = ""
+    # Accepted algorithms when keys come from a JWKS (each key's own `alg` must be one of these).
+    jwt_jwks_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "EdDSA"])
+    jwt_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
+    # The claim naming the person; matched against the directory's `external_id` (the login).
+    jwt_employee_claim: str = "sub"
+    # Keys are refetched when this old, and on an unknown `kid` at most once per interval.
+    jwt_jwks_cache_seconds: float = Field(default=3600.0, gt=0)
+    jwt_jwks_refetch_seconds: float = Field(default=30.0, ge=0)
+    jwt_jwks_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Systems that are not employees: client id (token's azp/appid/client_id, else sub) -> scopes.
+    service_accounts: dict[str, list[str]] = Field(default_factory=dict)
 
     # Background parts; tests switch them off to drive them by hand.
     relay_enabled: bool = True
@@ -86,6 +100,15 @@ class ServiceSettings(BaseSettings):
             self.database_url = f"sqlite+aiosqlite:///./var/{self.service_name}.db"
         return self
 
+    @property
+    def uses_key_set(self) -> bool:
+        """Keys come from the identity provider's JWKS (directly or through discovery)."""
+        return bool(self.jwt_jwks_url or self.jwt_oidc_discovery_url)
+
+    @property
+    def uses_development_issuer(self) -> bool:
+        return not self.uses_key_set and self.jwt_algorithm.upper().startswith("HS")
+
     @model_validator(mode="after")
     def _inbox_outlives_redelivery(self) -> ServiceSettings:
         # Below this, a re-published or redelivered event could find its inbox row gone and apply twice.
@@ -118,11 +141,10 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_keys_in_production(self) -> ServiceSettings:
-        development_keys = self.jwt_algorithm.upper().startswith("HS") or not self.jwt_public_key
-        if self.env is Environment.production and development_keys:
+        static_key = not self.jwt_algorithm.upper().startswith("HS") and bool(self.jwt_public_key)
+        if self.env is Environment.production and not (self.uses_key_set or static_key):
             raise ValueError(
-                "ENV=production needs JWT_ALGORITHM set to an asymmetric algorithm "
-                "(RS256, ES256 or EdDSA) and JWT_PUBLIC_KEY; the development issuer "
-                "is refused in production"
+                "ENV=production needs JWT_JWKS_URL or JWT_OIDC_DISCOVERY_URL (or an asymmetric "
+                "JWT_ALGORITHM with JWT_PUBLIC_KEY); the development issuer is refused in production"
             )
         return self

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from callcenter_shared.testing import METRICS_FEED, service_bearer
+
 
 class TestInterview:
     async def test_interview_with_goals_and_follow_ups_PRF_6(
@@ -73,7 +75,7 @@ class TestFallingTrend:
             sent = await client.post(
                 "/v1/metrics/batches",
                 json={"source": "acd", "batch_id": month, "rows": rows},
-                headers=org.deputy.headers,
+                headers=service_bearer(org.settings, METRICS_FEED),
             )
             assert sent.status_code == 200
             closed = await client.post(f"/v1/periods/{period.json()['id']}/close", headers=org.deputy.headers)

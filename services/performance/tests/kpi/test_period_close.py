@@ -14,6 +14,7 @@ from callcenter_shared.contracts.ingest import AgentDailyMetric, MetricBatchSubm
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import InvalidInput
 from callcenter_shared.tables import outbox
+from callcenter_shared.testing import HR_SYSTEM, METRICS_FEED, service_bearer
 from performance.kpi.handlers import on_metric_batch_submitted
 from performance.kpi.models import RawMetric
 
@@ -83,7 +84,8 @@ async def open_october(client: httpx.AsyncClient, org: Any) -> str:
 
 
 async def send(client: httpx.AsyncClient, org: Any, batch: dict[str, Any]) -> httpx.Response:
-    return await client.post("/v1/metrics/batches", json=batch, headers=org.deputy.headers)
+    """As the phone system's metric feed: a service account with `metrics:write`."""
+    return await client.post("/v1/metrics/batches", json=batch, headers=service_bearer(org.settings, METRICS_FEED))
 
 
 async def scorecards(client: httpx.AsyncClient, org: Any, period_id: str) -> dict[str, dict[str, Any]]:
@@ -356,9 +358,12 @@ class TestIngest:
         async with app.state.session_factory() as s:
             assert await s.scalar(select(func.count()).select_from(RawMetric)) == 10_000
 
-    async def test_only_systems_and_managers_may_send_batches(self, client: httpx.AsyncClient, month: Month) -> None:
-        response = await client.post("/v1/metrics/batches", json=month.batch(), headers=month.team_a.leader.headers)
-        assert response.status_code == 403
+    async def test_only_metric_feeds_may_send_batches(self, client: httpx.AsyncClient, month: Month) -> None:
+        for person in (month.team_a.leader, month.org.deputy):
+            response = await client.post("/v1/metrics/batches", json=month.batch(), headers=person.headers)
+            assert response.status_code == 403
+        hr = service_bearer(month.org.settings, HR_SYSTEM)
+        assert (await client.post("/v1/metrics/batches", json=month.batch(), headers=hr)).status_code == 403
 
 
 class TestDefinitions:

@@ -11,6 +11,10 @@ from callcenter_shared.errors import Forbidden, NotFound
 from callcenter_shared.org import visible_employee_ids
 from scheduling.org.models import Employee
 
+# Scopes of the service accounts (SERVICE_ACCOUNTS) that call scheduling.
+DIRECTORY_WRITE = "directory:write"  # the HR system: teams and employees, including the first ones
+INTERACTIONS_WRITE = "interactions:write"  # the phone system: interactions in progress (HND-3)
+
 
 async def visible_ids(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
     """Whose roster and requests the caller may see: None means everyone (L3+)."""

@@ -11,6 +11,7 @@ from scheduling import models  # noqa: F401  (maps every table before first use)
 from scheduling.deadlines import DEADLINE_HANDLERS
 from scheduling.handover.router import router as handover_router
 from scheduling.leave.router import router as leave_router
+from scheduling.org.models import Employee
 from scheduling.org.router import router as org_router
 from scheduling.roster.router import router as roster_router
 from scheduling.settings import Settings
@@ -30,4 +31,5 @@ def create_app(
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
         tracer_provider=tracer_provider,
+        directory=Employee.__table__,  # type: ignore[arg-type]
     )

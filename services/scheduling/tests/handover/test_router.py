@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from fastapi import FastAPI
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.envelope import Envelope
+from callcenter_shared.testing import PHONE_SYSTEM, service_bearer
 from scheduling.handover.service import on_case_resolved
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -129,7 +131,8 @@ class TestCompletion:
     ) -> None:
         await ready_to_complete(boundary, clock)
         call = {"external_id": "call-1", "employee_id": str(boundary.outgoing.id), "state": "in_progress"}
-        phone = boundary.floor.manager
+        # The phone system calls with its service account (scope interactions:write).
+        phone = SimpleNamespace(headers=service_bearer(boundary.floor.org.settings, PHONE_SYSTEM))
         assert (await boundary.post("/v1/interactions", phone, call)).status_code == 200
         assert (await boundary.read())["outgoing"][0]["interaction_in_progress"] is True
         refused = await boundary.post(f"/v1/handovers/{boundary.handover_id}/complete", boundary.leader)

@@ -43,6 +43,9 @@ class EmployeeUpsertedV1(Event):
     hire_date: date | None = None
     active: bool = True
     version: int = Field(ge=1, description="Increases with every change; readers keep the highest.")
+    external_id: str | None = Field(
+        default=None, max_length=255, description="The login: the identity provider's claim that names the person"
+    )
 
     def key(self) -> str:
         return str(self.employee_id)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response, status
 from sqlalchemy import func, select
 
-from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccount
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
@@ -33,6 +33,9 @@ from performance.kpi.schemas import (
     TeamBonusPoints,
 )
 from performance.policy import CurrentPolicy
+
+# The scope a metric feed's service account (SERVICE_ACCOUNTS) needs.
+METRICS_WRITE = "metrics:write"
 
 router = APIRouter(prefix="/v1", tags=["kpi"])
 
@@ -88,12 +91,17 @@ async def update_definition(
     "/metrics/batches",
     response_model=MetricBatchResult,
     summary="Raw per-agent daily metrics from phone/CRM systems, up to 10,000 rows; re-sending changes nothing (PRF-2)",
+    description=(
+        "Who may call: a service account with the scope `metrics:write` (the phone/CRM systems); "
+        "employees are refused whatever their level. PRF-2: a batch is taken once per (source, batch_id)."
+    ),
 )
 async def submit_metrics(
-    data: Annotated[MetricBatchIn, Body()], principal: CurrentPrincipal, session: DbSession, now: Now
+    data: Annotated[MetricBatchIn, Body()], caller: CurrentCaller, session: DbSession, now: Now
 ) -> MetricBatchResult:
-    if principal.level < 3:
-        raise Forbidden("Metric batches come from the phone/CRM systems' tokens (level 3 and above).")
+    if not isinstance(caller, ServiceAccount):
+        raise Forbidden("Metric batches come from the phone/CRM systems' service accounts, not from employees.")
+    caller.require(METRICS_WRITE)
     result = await ingest.ingest_batch(session, source=data.source, batch_id=data.batch_id, rows=data.rows, now=now)
     return MetricBatchResult(
         source=result.source,

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Response, status
 
-from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.web import DbSession, Now
 from scheduling.handover import service
 from scheduling.handover.models import Handover
@@ -189,9 +189,14 @@ async def complete(
     response_model=InteractionRead,
     tags=["interactions"],
     summary="The phone system reports an interaction in progress or ended (HND-3)",
+    description=(
+        "Who may call: a service account with the scope `interactions:write` (the phone system), "
+        "or the agent themselves for their own interaction. HND-3 keeps an agent with an interaction "
+        "in progress from leaving before the handover."
+    ),
 )
 async def report_interaction(
-    data: InteractionReport, principal: CurrentPrincipal, session: DbSession, now: Now
+    data: InteractionReport, principal: CurrentCaller, session: DbSession, now: Now
 ) -> InteractionRead:
     interaction = await service.report_interaction(
         session,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
-from callcenter_shared.auth import Principal
+from callcenter_shared.auth import Caller, Principal, ServiceAccount
 from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.contracts.scheduling import (
     HandoverCompletedV1,
@@ -557,15 +557,17 @@ async def on_case_resolved(session: AsyncSession, event: CaseResolvedV1, envelop
 async def report_interaction(
     session: AsyncSession,
     *,
-    principal: Principal,
+    principal: Caller,
     external_id: str,
     employee_id: uuid.UUID,
     state: str,
     now: datetime,
 ) -> Interaction:
     """The phone system reports a customer interaction starting or ending (HND-3)."""
-    if principal.employee_id != employee_id and principal.level < 3:
-        raise Forbidden("Interactions are reported by the phone system (level 3 token) or the agent themselves.")
+    if isinstance(principal, ServiceAccount):
+        principal.require(access.INTERACTIONS_WRITE)
+    elif principal.employee_id != employee_id:
+        raise Forbidden("Interactions are reported by the phone system's service account or the agent themselves.")
     await access.employee(session, employee_id)
     interaction = await session.scalar(select(Interaction).where(Interaction.external_id == external_id))
     if interaction is None:

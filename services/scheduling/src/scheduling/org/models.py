@@ -38,3 +38,5 @@ class Employee(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The login (the identity provider's employee claim); every request looks the caller up by it.
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)

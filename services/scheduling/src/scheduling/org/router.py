@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org import service
@@ -22,6 +22,12 @@ from scheduling.org.schemas import (
 
 router = APIRouter(prefix="/v1", tags=["org directory"])
 
+DIRECTORY_WRITERS = (
+    "Who may call: employees at level 3 and above, or a service account with the scope `directory:write` "
+    "(the HR system; it creates the first employees of an empty directory)."
+)
+
+
 
 async def _team_read(session: DbSession, team: Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
@@ -30,8 +36,8 @@ async def _team_read(session: DbSession, team: Team) -> TeamRead:
     )
 
 
-@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
-async def create_team(data: TeamCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> TeamRead:
+@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamRead, description=DIRECTORY_WRITERS)
+async def create_team(data: TeamCreate, principal: CurrentCaller, session: DbSession, now: Now) -> TeamRead:
     team = await service.create_team(session, principal=principal, data=data, now=now)
     return await _team_read(session, team)
 
@@ -57,14 +63,14 @@ async def get_team(
     "/teams/{team_id}",
     response_model=TeamRead,
     responses=IF_MATCH_RESPONSES,
-    description="Rename or deactivate a team. Level 3 and above (ORG-5: the change reaches every service as "
+    description=f"Rename or deactivate a team. {DIRECTORY_WRITERS} (ORG-5: the change reaches every service as "
     "`team.upserted` with the new version). Send `If-Match` with the `ETag` you read to refuse with 412 a change "
     "made by someone else in the meantime.",
 )
 async def update_team(
     team_id: uuid.UUID,
     data: TeamUpdate,
-    principal: CurrentPrincipal,
+    principal: CurrentCaller,
     session: DbSession,
     now: Now,
     if_match: IfMatch,
@@ -77,10 +83,13 @@ async def update_team(
     return await _team_read(session, team)
 
 
-@router.post("/employees", status_code=status.HTTP_201_CREATED, response_model=EmployeeRead)
-async def create_employee(
-    data: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, now: Now
-) -> EmployeeRead:
+@router.post(
+    "/employees",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EmployeeRead,
+    description=f"{DIRECTORY_WRITERS} Rules ORG-1..ORG-3; `external_id` (the login) is unique.",
+)
+async def create_employee(data: EmployeeCreate, principal: CurrentCaller, session: DbSession, now: Now) -> EmployeeRead:
     employee = await service.create_employee(session, principal=principal, data=data, now=now)
     return EmployeeRead.model_validate(employee)
 
@@ -90,10 +99,11 @@ async def create_employee(
     status_code=status.HTTP_201_CREATED,
     response_model=ImportResult,
     summary="Import employees in bulk: all rows or none, with every failing row listed",
+    description=DIRECTORY_WRITERS,
 )
 async def import_employees(
     rows: Annotated[list[EmployeeCreate], Body(max_length=5000)],
-    principal: CurrentPrincipal,
+    principal: CurrentCaller,
     session: DbSession,
     now: Now,
 ) -> ImportResult:
@@ -130,16 +140,16 @@ async def get_employee(
     "/employees/{employee_id}",
     response_model=EmployeeRead,
     responses=IF_MATCH_RESPONSES,
-    description="Change, transfer, promote, certify or deactivate an employee. Level 3 and above; the record must "
+    description=f"Change, transfer, promote, certify or deactivate an employee. {DIRECTORY_WRITERS} The record must "
     "still satisfy ORG-1..ORG-3, and the change reaches every service as `employee.upserted` (ORG-5), with "
     "`team.upserted` when a team gets another leader. Concurrent changes apply one after another, each with the "
     "next version. Send `If-Match` with the `ETag` you read to refuse with 412 a change made by someone else in "
-    "the meantime.",
+    "the meantime. A promotion, transfer or leave takes effect on the caller's next request.",
 )
 async def update_employee(
     employee_id: uuid.UUID,
     data: EmployeeUpdate,
-    principal: CurrentPrincipal,
+    principal: CurrentCaller,
     session: DbSession,
     now: Now,
     if_match: IfMatch,

@@ -10,6 +10,11 @@ from callcenter_shared.inputs import Day, Id, RequestModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 AgentNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,32}$")]
+Login = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
+    Field(description="The login: the value of the identity provider's employee claim (JWT_EMPLOYEE_CLAIM)"),
+]
 Level = Annotated[int, Field(ge=1, le=5, description="1 agent, 2 team leader, 3 deputy GM, 4 GM, 5 executive")]
 
 
@@ -50,6 +55,7 @@ class EmployeeCreate(RequestModel):
                     "probation_end_date": "2027-02-28",
                     "birthday": "1998-05-17",
                     "hire_date": "2026-11-01",
+                    "external_id": "wang.fang@example.com",
                 }
             ]
         },
@@ -65,6 +71,7 @@ class EmployeeCreate(RequestModel):
     probation_end_date: Day | None = None
     birthday: Day | None = None
     hire_date: Day | None = None
+    external_id: Login | None = None
 
 
 class EmployeeUpdate(RequestModel):
@@ -82,6 +89,7 @@ class EmployeeUpdate(RequestModel):
     birthday: Day | None = None
     hire_date: Day | None = None
     active: StrictBool | None = None
+    external_id: Login | None = None
 
 
 class EmployeeRead(BaseModel):
@@ -100,6 +108,7 @@ class EmployeeRead(BaseModel):
     active: bool
     version: int
     updated_at: datetime
+    external_id: str | None
 
 
 class ImportRowError(BaseModel):

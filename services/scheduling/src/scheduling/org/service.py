@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
-from callcenter_shared.auth import Principal
+from callcenter_shared.auth import Caller, Principal, ServiceAccount
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import get_for_update, lock_rows
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import visibility_clause, visible_employee_ids
+from scheduling.access import DIRECTORY_WRITE
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import EmployeeCreate, EmployeeUpdate, TeamCreate, TeamUpdate
 
@@ -39,9 +40,12 @@ class ImportRejected(InvalidInput):
     """The bulk import changed nothing; `errors` lists every failing row."""
 
 
-def require_directory_admin(principal: Principal) -> None:
-    if principal.level < DIRECTORY_ADMIN_LEVEL:
-        raise Forbidden("Only level 3 and above (or the HR system's token) may change the org directory.")
+def require_directory_admin(caller: Caller) -> None:
+    """Level 3 and above, or a service account with `directory:write` (the HR system)."""
+    if isinstance(caller, ServiceAccount):
+        caller.require(DIRECTORY_WRITE)
+    elif caller.level < DIRECTORY_ADMIN_LEVEL:
+        raise Forbidden("Only level 3 and above (or the HR system's service account) may change the org directory.")
 
 
 # Teams
@@ -93,7 +97,7 @@ async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None
     )
 
 
-async def create_team(session: AsyncSession, *, principal: Principal, data: TeamCreate, now: datetime) -> Team:
+async def create_team(session: AsyncSession, *, principal: Caller, data: TeamCreate, now: datetime) -> Team:
     """Create a team; its leader is the L2 employee later placed in it."""
     require_directory_admin(principal)
     team = Team(id=uuid.uuid4(), name=data.name, active=True, version=1, created_at=now, updated_at=now)
@@ -106,7 +110,7 @@ async def create_team(session: AsyncSession, *, principal: Principal, data: Team
 async def update_team(
     session: AsyncSession,
     *,
-    principal: Principal,
+    principal: Caller,
     team_id: uuid.UUID,
     data: TeamUpdate,
     now: datetime,
@@ -231,6 +235,15 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
                 f"Agent number {employee.agent_number} is already taken.",
                 errors=[{"path": "body.agent_number", "message": "already taken", "type": "duplicate"}],
             )
+    if employee.external_id:
+        holder = await session.scalar(
+            select(Employee.name).where(Employee.external_id == employee.external_id, Employee.id != employee.id)
+        )
+        if holder is not None:
+            raise InvalidInput(
+                f"The login {employee.external_id} already belongs to {holder}.",
+                errors=[{"path": "body.external_id", "message": "already taken", "type": "duplicate"}],
+            )
 
 
 async def _publish(session: AsyncSession, employee: Employee, now: datetime, *, led_before: uuid.UUID | None) -> None:
@@ -250,6 +263,7 @@ async def _publish(session: AsyncSession, employee: Employee, now: datetime, *, 
             hire_date=employee.hire_date,
             active=employee.active,
             version=employee.version,
+            external_id=employee.external_id,
         ),
         at=now,
     )
@@ -285,9 +299,7 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
     return employee
 
 
-async def create_employee(
-    session: AsyncSession, *, principal: Principal, data: EmployeeCreate, now: datetime
-) -> Employee:
+async def create_employee(session: AsyncSession, *, principal: Caller, data: EmployeeCreate, now: datetime) -> Employee:
     """Hire (or register) an employee."""
     require_directory_admin(principal)
     return await _add(session, data, now)
@@ -296,7 +308,7 @@ async def create_employee(
 async def update_employee(
     session: AsyncSession,
     *,
-    principal: Principal,
+    principal: Caller,
     employee_id: uuid.UUID,
     data: EmployeeUpdate,
     now: datetime,
@@ -329,7 +341,7 @@ async def update_employee(
 
 
 async def import_employees(
-    session: AsyncSession, *, principal: Principal, rows: list[EmployeeCreate], now: datetime
+    session: AsyncSession, *, principal: Caller, rows: list[EmployeeCreate], now: datetime
 ) -> list[Employee]:
     """All-or-nothing bulk import; superiors may be earlier or later rows of the same file."""
     require_directory_admin(principal)
