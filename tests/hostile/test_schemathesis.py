@@ -18,7 +18,16 @@ import pytest
 
 from callcenter_shared.auth import issue_development_token
 from callcenter_shared.settings import ServiceSettings
-from callcenter_shared.testing import HR_SYSTEM, TestDatabases, free_port, http_client, seed_person, service_bearer, start_service, wait_until_serving
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    TestDatabases,
+    free_port,
+    http_client,
+    seed_person,
+    service_bearer,
+    start_service,
+    wait_until_serving,
+)
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 

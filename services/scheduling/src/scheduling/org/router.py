@@ -28,7 +28,6 @@ DIRECTORY_WRITERS = (
 )
 
 
-
 async def _team_read(session: DbSession, team: Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
     return TeamRead(
