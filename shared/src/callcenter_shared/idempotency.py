@@ -9,7 +9,7 @@ A claim is a lease (`IDEMPOTENCY_LEASE_SECONDS`) that a heartbeat renews while t
 request runs, so a retry meanwhile gets 409. When the lease lapses (the server died)
 and nothing was committed, one retry takes the key over by compare-and-set on its
 `claim_id` and runs the request. The business transaction marks the key committed
-(`mark_committed`, called by the request's session dependency) in the same commit as
+(`Claim.mark_committed`, called by the request's session dependency) in the same commit as
 the change, so a request that committed but whose response was lost is never run
 again: retries get 409 `idempotency-request-completed`. Finished keys are kept for
 `IDEMPOTENCY_REPLAY_HOURS`; pruning them is the retention job's work.
@@ -36,13 +36,12 @@ from callcenter_shared.auth import TokenVerifier, bearer_token
 from callcenter_shared.clock import Clock
 from callcenter_shared.errors import PROBLEM_JSON, Conflict, DomainError, problem_body
 from callcenter_shared.tables import idempotency_key
+from callcenter_shared.web import IDEMPOTENCY_CLAIM
 
 log = logging.getLogger(__name__)
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 200
-# Where the middleware leaves the claim for the request's session dependency.
-SCOPE_KEY = "callcenter.idempotency_claim"
 # Renewals per lease: two may be missed (a slow database) before the lease lapses.
 BEATS_PER_LEASE = 3
 
@@ -60,28 +59,24 @@ class Claim:
             & (idempotency_key.c.claim_id == self.claim_id)
         )
 
+    async def mark_committed(self, session: AsyncSession, now: datetime) -> None:
+        """Record, inside the request's own transaction, that its change is committed.
+
+        Refuses (and so rolls the change back) when another attempt took the key over
+        after this one's lease lapsed: only the holder of the claim may commit.
+        """
+        result = await session.execute(
+            update(idempotency_key).where(self.row(), idempotency_key.c.committed_at.is_(None)).values(committed_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise KeyTakenOver(
+                "This request's lease on its Idempotency-Key lapsed and a retry took the key over; "
+                "nothing was changed by this request."
+            )
+
 
 class KeyTakenOver(Conflict):
     slug = "idempotency-key-taken-over"
-
-
-async def mark_committed(session: AsyncSession, scope: Scope, now: datetime) -> None:
-    """Record, inside the request's own transaction, that its change is committed.
-
-    Refuses (and so rolls the change back) when another attempt took the key over
-    after this one's lease lapsed: only the holder of the claim may commit.
-    """
-    claim: Claim | None = scope.get(SCOPE_KEY)
-    if claim is None:
-        return
-    result = await session.execute(
-        update(idempotency_key).where(claim.row(), idempotency_key.c.committed_at.is_(None)).values(committed_at=now)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise KeyTakenOver(
-            "This request's lease on its Idempotency-Key lapsed and a retry took the key over; "
-            "nothing was changed by this request."
-        )
 
 
 class IdempotencyMiddleware:
@@ -135,7 +130,7 @@ class IdempotencyMiddleware:
 
         stop = asyncio.Event()
         heartbeat = asyncio.create_task(keys.heartbeat(claim, stop))
-        scope[SCOPE_KEY] = claim
+        scope[IDEMPOTENCY_CLAIM] = claim
         try:
             await self.app(scope, replay_body, capture)
         finally:

@@ -20,11 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from callcenter_shared import metrics
 from callcenter_shared.deadlines import due_backlog
 from callcenter_shared.errors import PROBLEM_JSON, problem_body, problem_response
-from callcenter_shared.idempotency import mark_committed
 from callcenter_shared.outbox import backlog
 from callcenter_shared.streams import durable_name, stream_name
 
 log = logging.getLogger(__name__)
+
+
+# Where the idempotency middleware leaves the request's claim on its key (`idempotency.Claim`).
+IDEMPOTENCY_CLAIM = "callcenter.idempotency_claim"
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -34,7 +37,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     async with request.app.state.session_factory() as session:
         yield session
-        await mark_committed(session, request.scope, request.app.state.clock.now())
+        claim = request.scope.get(IDEMPOTENCY_CLAIM)
+        if claim is not None:
+            await claim.mark_committed(session, request.app.state.clock.now())
         await session.commit()
 
 
