@@ -172,7 +172,9 @@ def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) ->
     configmaps = of_kind(manifests, "ConfigMap")
     assert len(configmaps) == len(SERVICES)
     for configmap in configmaps:
-        assert set(configmap["data"]) == expected, describe(configmap)
+        # Production connects to NATS as the service's own user, over TLS (deploy/nats/values-prod.yaml).
+        nats_identity = {"NATS_USER", "NATS_TLS_CA_FILE"} if configmap["data"]["ENV"] == "production" else set()
+        assert set(configmap["data"]) == expected | nats_identity, describe(configmap)
         assert "DATABASE_URL" not in configmap["data"]
         assert configmap["data"]["NATS_URL"].startswith("nats://")
         assert int(configmap["data"]["WEB_CONCURRENCY"]) >= 1
@@ -330,3 +332,16 @@ def test_dev_runs_one_small_replica_without_scaling_or_disruption_budget(
     assert of_kind(manifests, "PodDisruptionBudget") == []
     for configmap in of_kind(manifests, "ConfigMap"):
         assert configmap["data"]["ENV"] == "development"
+
+
+def test_prod_pods_connect_to_nats_as_their_own_user_with_the_server_ca(rendered: RenderFn) -> None:
+    manifests = rendered("prod")
+    for configmap in of_kind(manifests, "ConfigMap"):
+        service = configmap["metadata"]["labels"]["app.kubernetes.io/name"]
+        assert configmap["data"]["NATS_USER"] == service, describe(configmap)
+    for deployment in of_kind(manifests, "Deployment"):
+        pod = deployment["spec"]["template"]["spec"]
+        ca = [v for v in pod["volumes"] if v["name"] == "nats-ca"]
+        assert ca and ca[0]["secret"]["secretName"] == "nats-ca", describe(deployment)
+        mounts = {m["name"]: m for m in pod["containers"][0]["volumeMounts"]}
+        assert mounts["nats-ca"]["mountPath"] == "/etc/nats-ca" and mounts["nats-ca"]["readOnly"], describe(deployment)

@@ -182,7 +182,7 @@ def test_secret_example_is_a_valid_placeholder_secret_outside_the_kustomization(
     kubernetes_validate.validate(secret, "1.30.0", strict=True)
     assert secret["kind"] == "Secret"
     assert secret["metadata"]["name"] == f"{svc}-secrets"
-    assert set(secret["stringData"]) == {"DATABASE_URL", "JWT_PUBLIC_KEY"}
+    assert set(secret["stringData"]) == {"DATABASE_URL", "JWT_PUBLIC_KEY", "NATS_PASSWORD"}
     assert secret["stringData"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert "CHANGE-ME" in secret["stringData"]["DATABASE_URL"]
     kustomization = yaml.safe_load((path.parent / "kustomization.yaml").read_text(encoding="utf-8"))
