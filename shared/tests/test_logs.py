@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import logging.config
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import format_span_id, format_trace_id
 
 from callcenter_shared.logs import UVICORN_LOGGERS, JsonFormatter, configure_logging
-from callcenter_shared.testing import TestDatabases, bearer, eventually, free_port, http_client
+from callcenter_shared.testing import HR_SYSTEM, TestDatabases, eventually, free_port, http_client, service_bearer
 from callcenter_shared.tracing import TraceIdFilter
 from scheduling.main import create_app
 from scheduling.settings import Settings
@@ -79,7 +78,7 @@ async def test_a_conflict_logs_the_constraint_not_the_values(
     test_databases: TestDatabases, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = create_app(Settings(database_url=await test_databases.fresh("scheduling"), env="test", relay_enabled=False))
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(app.state.settings, HR_SYSTEM)
     caplog.set_level(logging.INFO)
     # Team names are unique: the second insert is refused by the database's constraint.
     async with http_client(app) as client:

@@ -20,7 +20,7 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import TestDatabases, bearer, http_client, seed_person
+from callcenter_shared.testing import TestDatabases, bearer, executive, http_client, seed_person
 from callcenter_shared.web import MAX_OFFSET, MAX_PAGE_SIZE
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
@@ -134,7 +134,7 @@ async def test_every_list_endpoint_honours_limit_and_offset_and_caps_the_page(
     service: str, test_databases: TestDatabases
 ) -> None:
     app = await make_app(service, test_databases)
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = await executive(app)
     proven: set[tuple[str, str]] = set()
     async with http_client(app) as client:
         await SEEDS[service](app, client, admin)

@@ -342,6 +342,8 @@ def test_prod_pods_connect_to_nats_as_their_own_user_with_the_server_ca(rendered
     for deployment in of_kind(manifests, "Deployment"):
         pod = deployment["spec"]["template"]["spec"]
         ca = [v for v in pod["volumes"] if v["name"] == "nats-ca"]
-        assert ca and ca[0]["secret"]["secretName"] == "nats-ca", describe(deployment)
+        assert ca, describe(deployment)
+        assert ca[0]["secret"]["secretName"] == "nats-ca", describe(deployment)
         mounts = {m["name"]: m for m in pod["containers"][0]["volumeMounts"]}
-        assert mounts["nats-ca"]["mountPath"] == "/etc/nats-ca" and mounts["nats-ca"]["readOnly"], describe(deployment)
+        assert mounts["nats-ca"]["mountPath"] == "/etc/nats-ca", describe(deployment)
+        assert mounts["nats-ca"]["readOnly"], describe(deployment)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from callcenter_shared.testing import TestDatabases, bearer, http_client
+from callcenter_shared.testing import TestDatabases, executive, http_client
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -146,7 +146,7 @@ def assert_refused(response: httpx.Response, field: str, label: str) -> None:
 
 async def test_every_date_month_and_moment_refuses_extremes_with_a_422_naming_it(app: FastAPI) -> None:
     spec = app.openapi()
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = await executive(app)
     swept = 0
     async with http_client(app) as client:
         for method, template, operation in operations(spec):
@@ -176,7 +176,7 @@ async def test_every_date_month_and_moment_refuses_extremes_with_a_422_naming_it
 
 async def test_every_request_body_refuses_unknown_fields(app: FastAPI) -> None:
     spec = app.openapi()
-    admin = bearer(app.state.settings, uuid.uuid4(), 5)
+    admin = await executive(app)
     bodies = 0
     async with http_client(app) as client:
         for method, template, operation in operations(spec):

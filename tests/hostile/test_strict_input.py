@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from callcenter_shared.testing import TestDatabases, bearer, http_client
+from callcenter_shared.testing import TestDatabases, executive, http_client
 
 Client = tuple[httpx.AsyncClient, dict[str, str]]
 
@@ -30,7 +30,7 @@ def service(test_databases: TestDatabases) -> Callable[[str], AbstractAsyncConte
         app: FastAPI = importlib.import_module(f"{name}.main").create_app(settings)
         try:
             async with http_client(app) as client:
-                yield client, bearer(settings, uuid.uuid4(), 5)
+                yield client, await executive(app)
         finally:
             await app.state.engine.dispose()
 

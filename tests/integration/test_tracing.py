@@ -19,7 +19,15 @@ from callcenter_shared import deadlines, outbox
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.tables import outbox as outbox_table
-from callcenter_shared.testing import NatsServer, TestDatabases, bearer, eventually, http_client, running
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    NatsServer,
+    TestDatabases,
+    eventually,
+    http_client,
+    running,
+    service_bearer,
+)
 from performance.main import create_app as create_performance
 from performance.settings import Settings as PerformanceSettings
 from scheduling.main import create_app as create_scheduling
@@ -62,7 +70,7 @@ async def test_a_request_its_sql_the_publish_and_the_consumer_share_one_trace(
         ),
         tracer_provider=provider("performance", exporter),
     )
-    admin = bearer(producer.state.settings, uuid.uuid4(), 5)
+    admin = service_bearer(producer.state.settings, HR_SYSTEM)
     async with running(producer), running(consumer), http_client(producer) as client:
         await consumer.state.consumer.ready.wait()
         response = await client.post("/v1/employees", json={"name": "Traced Person", "level": 5}, headers=admin)

@@ -360,6 +360,26 @@ async def seed_person(
     return person_id
 
 
+async def executive(app: FastAPI) -> dict[str, str]:
+    """Authorization header of an executive (L5) who exists in the app's directory.
+
+    Scheduling owns the directory: the HR system's service account hires the person over
+    HTTP. The other services get them into their read copy, as `employee.upserted` would.
+    """
+    settings: ServiceSettings = app.state.settings
+    if settings.service_name == "scheduling":
+        async with http_client(app) as client:
+            hired = await client.post(
+                "/v1/employees", json={"name": "Executive", "level": 5}, headers=service_bearer(settings, HR_SYSTEM)
+            )
+        assert hired.status_code == 201, hired.text
+        person = uuid.UUID(hired.json()["id"])
+    else:
+        async with app.state.session_factory() as session, session.begin():
+            person = await seed_person(session, level=5, name="Executive")
+    return bearer(settings, person, 5)
+
+
 class JwksServer:
     """A stand-in identity provider on 127.0.0.1: serves a rotating JWKS and an OIDC discovery document.
 
