@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from callcenter_shared.org import org_employee, org_team
-from callcenter_shared.testing import bearer, eventually, http_client
+from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
 
 COPIES = ("performance", "recognition", "escalation")
 
@@ -21,7 +21,7 @@ async def copy_row(stack: Any, service: str, table: Any, row_id: str) -> Any:
 
 
 async def test_20_concurrent_renames_end_as_version_21_in_every_read_copy_ORG_5(stack: Any) -> None:
-    admin = bearer(stack.settings("scheduling"), uuid.uuid4(), 5)
+    admin = service_bearer(stack.settings("scheduling"), HR_SYSTEM)
     async with http_client(stack.apps["scheduling"]) as client:
         created = await client.post("/v1/employees", json={"name": "name-0", "level": 5}, headers=admin)
         assert created.status_code == 201, created.text
@@ -35,7 +35,8 @@ async def test_20_concurrent_renames_end_as_version_21_in_every_read_copy_ORG_5(
         assert [r.status_code for r in responses] == [200] * 20, [r.text for r in responses if r.status_code != 200]
         by_version = {r.json()["version"]: r.json()["name"] for r in responses}
         assert sorted(by_version) == list(range(2, 22))
-        final = (await client.get(f"/v1/employees/{employee_id}", headers=admin)).json()
+        itself = bearer(stack.settings("scheduling"), uuid.UUID(employee_id), 5)
+        final = (await client.get(f"/v1/employees/{employee_id}", headers=itself)).json()
     assert (final["version"], final["name"]) == (21, by_version[21])
 
     for service in COPIES:
@@ -48,7 +49,7 @@ async def test_20_concurrent_renames_end_as_version_21_in_every_read_copy_ORG_5(
 
 
 async def test_a_new_leader_is_a_new_team_version_the_copies_take_ORG_5(stack: Any) -> None:
-    admin = bearer(stack.settings("scheduling"), uuid.uuid4(), 5)
+    admin = service_bearer(stack.settings("scheduling"), HR_SYSTEM)
     async with http_client(stack.apps["scheduling"]) as client:
         root = (await client.post("/v1/employees", json={"name": "Zhao", "level": 5}, headers=admin)).json()
         gm = await client.post(

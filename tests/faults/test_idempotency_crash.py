@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -25,11 +24,19 @@ from sqlalchemy import func, select, text
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import idempotency_key
-from callcenter_shared.testing import TestDatabases, bearer, eventually, free_port, start_service, wait_until_serving
+from callcenter_shared.testing import (
+    HR_SYSTEM,
+    TestDatabases,
+    eventually,
+    free_port,
+    service_bearer,
+    start_service,
+    wait_until_serving,
+)
 
 HERE = Path(__file__).parent
 LEASE_SECONDS = 5.0
-ADMIN = bearer(ServiceSettings(), uuid.uuid4(), 5)
+ADMIN = service_bearer(ServiceSettings(), HR_SYSTEM)
 
 
 class Server:

@@ -23,7 +23,7 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import bearer
+from callcenter_shared.testing import HR_SYSTEM, bearer, service_bearer
 
 SHANGHAI = timezone(timedelta(hours=8))
 ROUNDS = 30
@@ -77,7 +77,7 @@ async def build(client: httpx.AsyncClient, app: FastAPI) -> Floor:
         body["level"] = fields["level"]
         if "certified" in fields:
             body["certified"] = True
-        response = await client.post("/v1/employees", json=body, headers=admin.headers)
+        response = await client.post("/v1/employees", json=body, headers=service_bearer(settings, HR_SYSTEM))
         assert response.status_code == 201, response.text
         made = response.json()
         team = uuid.UUID(made["team_id"]) if made.get("team_id") else None
