@@ -32,8 +32,9 @@ from callcenter_shared.migrations import upgrade
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import deadline, outbox
 from callcenter_shared.testing import seed_person
+from escalation.case.chain import LEVEL_TIMEOUT
+from escalation.case.deadlines import DEADLINE_HANDLERS
 from escalation.case.models import Case, CaseStint
-from escalation.case.service import DEADLINE_HANDLERS, LEVEL_TIMEOUT
 from escalation.category import service as categories
 
 DATABASE = "bench_escalation_deadlines"

@@ -13,7 +13,7 @@ from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_employee_upserted
-from escalation.case.service import LEVEL_TIMEOUT
+from escalation.case.chain import LEVEL_TIMEOUT
 
 OpenCase = Callable[..., Awaitable[dict[str, Any]]]
 Published = Callable[[str], Awaitable[list[dict[str, Any]]]]

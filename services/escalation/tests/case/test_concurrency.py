@@ -18,8 +18,10 @@ from callcenter_shared.deadlines import DeadlineWorker
 from callcenter_shared.tables import deadline, outbox
 from callcenter_shared.testing import TestDatabases, seed_person
 from escalation import models  # noqa: F401
+from escalation.case.chain import LEVEL_TIMEOUT
+from escalation.case.deadlines import DEADLINE_HANDLERS
 from escalation.case.models import Case, CaseHistory, CaseStint
-from escalation.case.service import DEADLINE_HANDLERS, LEVEL_TIMEOUT, _next_number
+from escalation.case.opening import _next_number
 from escalation.category import service as categories
 
 CASES = 1000

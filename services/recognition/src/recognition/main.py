@@ -11,8 +11,8 @@ from recognition import models  # noqa: F401  (maps every table before first use
 from recognition.award.router import router as award_router
 from recognition.birthday.router import router as birthday_router
 from recognition.competition.router import router as competition_router
+from recognition.praise.daily_praise import DAILY_REMINDER, daily_reminder, reminder_handler
 from recognition.praise.router import router as praise_router
-from recognition.praise.service import DAILY_REMINDER, daily_reminder, reminder_handler
 from recognition.settings import Settings
 from recognition.subscriptions import SUBSCRIPTIONS
 from recognition.track.router import router as track_router

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from callcenter_shared.deadlines import DeadlineHandler
-from scheduling.handover import service as handover
+from scheduling.handover import item as handover_item
 from scheduling.swap import service as swap
 
 DEADLINE_HANDLERS: Mapping[str, DeadlineHandler] = {
     swap.EXPIRE: swap.expire,
-    handover.ITEM_DUE: handover.item_due,
+    handover_item.ITEM_DUE: handover_item.item_due,
 }

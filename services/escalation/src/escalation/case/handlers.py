@@ -6,14 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequestedV1
 from callcenter_shared.envelope import Envelope
-from escalation.case import service
+from escalation.case import opening
 
 
 async def on_handover_item_escalation_requested(
     session: AsyncSession, event: HandoverItemEscalationRequestedV1, envelope: Envelope
 ) -> None:
     """A handover item that may not be carried again opens a case at level 2, linked to the item."""
-    await service.open_from_handover_item(
+    await opening.open_from_handover_item(
         session,
         item_id=event.item_id,
         owner_id=event.owner_id,

@@ -11,6 +11,9 @@ from escalation.db import Base
 
 _SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
 
+OPEN = "open"
+RESOLVED = "resolved"
+
 
 class CaseNumberCounter(Base):
     """The last case number handed out per year; bumped with one atomic upsert."""

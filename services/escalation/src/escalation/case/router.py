@@ -12,7 +12,7 @@ from callcenter_shared.auth import CurrentPrincipal, Principal
 from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
 from callcenter_shared.inputs import Flag
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from escalation.case import service
+from escalation.case import access, opening, reports, service
 from escalation.case.models import Case
 from escalation.case.schemas import (
     AttributionCreate,
@@ -85,13 +85,13 @@ def _read(case: Case, *, show_contact: bool) -> CaseRead:
 
 
 async def _one(session: DbSession, principal: Principal, case: Case) -> CaseRead:
-    return _read(case, show_contact=await service.in_chain(session, principal, case))
+    return _read(case, show_contact=await access.in_chain(session, principal, case))
 
 
 async def _page(
     session: DbSession, principal: Principal, cases: Sequence[Case], total: int, paging: Any
 ) -> Page[CaseRead]:
-    shown = await service.contact_visible_ids(session, principal, cases)
+    shown = await access.contact_visible_ids(session, principal, cases)
     items = [_read(c, show_contact=c.id in shown) for c in cases]
     return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
@@ -99,7 +99,7 @@ async def _page(
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseRead, responses=REFUSAL)
 async def open_case(data: CaseCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
     """Open a case as its first receiver and owner (ESC-1); the category decides the first level (ESC-2)."""
-    case = await service.open_case(session, principal=principal, data=data, now=now)
+    case = await opening.open_case(session, principal=principal, data=data, now=now)
     return _read(case, show_contact=True)
 
 
@@ -115,7 +115,7 @@ async def list_cases(
     overdue: Annotated[Flag, Query(description="Open cases past their level's deadline")] = False,
 ) -> Page[CaseRead]:
     """The cases the caller may see: their own, their span's, and those they were named on."""
-    cases, total = await service.list_cases(
+    cases, total = await reports.list_cases(
         session, principal=principal, now=now, mine=False, status=status_, level=level, category=category,
         overdue=overdue, limit=paging.limit, offset=paging.offset,
     )  # fmt: skip
@@ -131,7 +131,7 @@ async def my_cases(
     status_: Annotated[Literal["open", "resolved"] | None, Query(alias="status")] = None,
 ) -> Page[CaseRead]:
     """Cases the caller owns or currently handles."""
-    cases, total = await service.list_cases(
+    cases, total = await reports.list_cases(
         session, principal=principal, now=now, mine=True, status=status_, level=None, category=None,
         overdue=False, limit=paging.limit, offset=paging.offset,
     )  # fmt: skip
@@ -145,7 +145,7 @@ async def time_per_level(
     paging: Paging,
     category: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[LevelTimeRead]:
-    items, total = await service.time_per_level(
+    items, total = await reports.time_per_level(
         session, principal=principal, category=category, limit=paging.limit, offset=paging.offset
     )
     return Page(items=[LevelTimeRead(**i) for i in items], limit=paging.limit, offset=paging.offset, total=total)
@@ -153,13 +153,13 @@ async def time_per_level(
 
 @router.get("/cases/reports/breaches", response_model=Page[BreachCountRead])
 async def breaches(principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[BreachCountRead]:
-    items, total = await service.breach_counts(session, principal=principal, limit=paging.limit, offset=paging.offset)
+    items, total = await reports.breach_counts(session, principal=principal, limit=paging.limit, offset=paging.offset)
     return Page(items=[BreachCountRead(**i) for i in items], limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
 async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> CaseRead:
-    return await _one(session, principal, await service.read(session, principal=principal, case_id=case_id))
+    return await _one(session, principal, await access.read(session, principal=principal, case_id=case_id))
 
 
 @router.get("/cases/{case_id}/history", response_model=Page[HistoryRead])
@@ -167,7 +167,7 @@ async def case_history(
     case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> Page[HistoryRead]:
     """The append-only history: who did what, when, at which level (ESC-5)."""
-    rows, total = await service.history(
+    rows, total = await reports.history(
         session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
     )
     return Page(
@@ -180,7 +180,7 @@ async def case_stints(
     case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> list[StintRead]:
     """Who held the case at each level (at most one row per level climbed, plus reopenings)."""
-    rows = await service.stints(session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset)
+    rows = await reports.stints(session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset)
     return [StintRead.model_validate(s) for s in rows]
 
 
@@ -249,7 +249,7 @@ async def give_instruction(
 async def list_instructions(
     case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> Page[InstructionRead]:
-    rows, total = await service.instructions(
+    rows, total = await reports.instructions(
         session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
     )
     return Page(

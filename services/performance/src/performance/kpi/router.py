@@ -12,7 +12,9 @@ from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
 from callcenter_shared.org import visible_employee_ids
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from performance.kpi import ingest, service
+from performance.kpi import bonus_point, ingest, new_hire, service
+from performance.kpi import definition as definitions
+from performance.kpi import period as periods
 from performance.kpi.models import RawMetric
 from performance.kpi.schemas import (
     AdjustmentCreate,
@@ -48,7 +50,7 @@ router = APIRouter(prefix="/v1", tags=["kpi"])
 async def list_definitions(
     _principal: CurrentPrincipal, session: DbSession, paging: Paging, include_inactive: Flag = False
 ) -> list[KpiDefinitionRead]:
-    rows = await service.list_definitions(
+    rows = await definitions.list_definitions(
         session, active_only=not include_inactive, limit=paging.limit, offset=paging.offset
     )
     return [KpiDefinitionRead.model_validate(d) for d in rows]
@@ -59,7 +61,7 @@ async def create_definition(
     data: KpiCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> KpiDefinitionRead:
     return KpiDefinitionRead.model_validate(
-        await service.create_definition(session, principal=principal, data=data, now=now)
+        await definitions.create_definition(session, principal=principal, data=data, now=now)
     )
 
 
@@ -80,7 +82,7 @@ async def update_definition(
     if_match: IfMatch,
     response: Response,
 ) -> KpiDefinitionRead:
-    definition = await service.update_definition(
+    definition = await definitions.update_definition(
         session, principal=principal, code=code, data=data, now=now, if_match=if_match
     )
     set_etag(response, definition.version)
@@ -148,12 +150,12 @@ async def list_metrics(
 
 @router.post("/periods", status_code=status.HTTP_201_CREATED, response_model=PeriodRead)
 async def open_period(data: PeriodCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> PeriodRead:
-    return PeriodRead.model_validate(await service.open_period(session, principal=principal, data=data, now=now))
+    return PeriodRead.model_validate(await periods.open_period(session, principal=principal, data=data, now=now))
 
 
 @router.get("/periods", response_model=Page[PeriodRead])
 async def list_periods(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[PeriodRead]:
-    rows, total = await service.list_periods(session, limit=paging.limit, offset=paging.offset)
+    rows, total = await periods.list_periods(session, limit=paging.limit, offset=paging.offset)
     return Page(
         items=[PeriodRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
     )
@@ -161,14 +163,14 @@ async def list_periods(_principal: CurrentPrincipal, session: DbSession, paging:
 
 @router.get("/periods/{period_id}", response_model=PeriodRead)
 async def get_period(period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> PeriodRead:
-    return PeriodRead.model_validate(await service.get_period(session, period_id))
+    return PeriodRead.model_validate(await periods.get_period(session, period_id))
 
 
 @router.get("/periods/{period_id}/kpis", response_model=list[KpiRead], summary="The definitions frozen for the period")
 async def period_definitions(
     period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> list[KpiRead]:
-    rows = await service.period_definitions(session, period_id, limit=paging.limit, offset=paging.offset)
+    rows = await periods.period_definitions(session, period_id, limit=paging.limit, offset=paging.offset)
     return [KpiRead.model_validate(d) for d in rows]
 
 
@@ -176,7 +178,7 @@ async def period_definitions(
 async def close_period(
     period_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
 ) -> PeriodRead:
-    period = await service.close_period(session, principal=principal, period_id=period_id, now=now, policy=policy)
+    period = await periods.close_period(session, principal=principal, period_id=period_id, now=now, policy=policy)
     return PeriodRead.model_validate(period)
 
 
@@ -233,7 +235,7 @@ async def adjust(
 async def give_bonus_points(
     data: BonusPointCreate, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
 ) -> BonusPointRead:
-    point = await service.give_bonus_points(session, principal=principal, data=data, now=now, policy=policy)
+    point = await bonus_point.give_bonus_points(session, principal=principal, data=data, now=now, policy=policy)
     return BonusPointRead.model_validate(point)
 
 
@@ -244,7 +246,7 @@ async def team_bonus_points(
     session: DbSession,
     month: Annotated[Month, Query()],
 ) -> TeamBonusPoints:
-    return await service.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
+    return await bonus_point.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
 
 
 @router.get(
@@ -260,7 +262,7 @@ async def new_hires(
     paging: Paging,
     as_of: Annotated[Day | None, Query(description="Default: today")] = None,
 ) -> list[NewHireRead]:
-    return await service.new_hires(
+    return await new_hire.new_hires(
         session,
         principal=principal,
         as_of=as_of or now.date(),

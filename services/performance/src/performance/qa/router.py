@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, status
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.policy import CurrentPolicy, Policy
+from performance.qa import calibration as calibrations
+from performance.qa import scorecard as scorecards
 from performance.qa import scoring, service
 from performance.qa.models import Evaluation
 from performance.qa.schemas import (
@@ -32,7 +34,7 @@ router = APIRouter(prefix="/v1/qa", tags=["qa"])
 
 async def _read(session: DbSession, evaluation: Evaluation, policy: Policy) -> EvaluationRead:
     """Every item with its reason, and the section scores, so the outcome is explainable (QA-6)."""
-    scorecard = await service.get_scorecard(session, evaluation.scorecard_id)
+    scorecard = await scorecards.get_scorecard(session, evaluation.scorecard_id)
     answers = {a.item_id: a for a in evaluation.answers}
     scored = scoring.score(
         scorecard,
@@ -95,13 +97,13 @@ async def create_scorecard(
     data: ScorecardCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
     return ScorecardRead.model_validate(
-        await service.create_scorecard(session, principal=principal, data=data, now=now)
+        await scorecards.create_scorecard(session, principal=principal, data=data, now=now)
     )
 
 
 @router.get("/scorecards", response_model=Page[ScorecardRead])
 async def list_scorecards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[ScorecardRead]:
-    rows, total = await service.list_scorecards(session, limit=paging.limit, offset=paging.offset)
+    rows, total = await scorecards.list_scorecards(session, limit=paging.limit, offset=paging.offset)
     return Page(
         items=[ScorecardRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
     )
@@ -109,14 +111,14 @@ async def list_scorecards(_principal: CurrentPrincipal, session: DbSession, pagi
 
 @router.get("/scorecards/{scorecard_id}", response_model=ScorecardRead, summary="Criteria are known in advance (QA-6)")
 async def get_scorecard(scorecard_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> ScorecardRead:
-    return ScorecardRead.model_validate(await service.get_scorecard(session, scorecard_id))
+    return ScorecardRead.model_validate(await scorecards.get_scorecard(session, scorecard_id))
 
 
 @router.patch("/scorecards/{scorecard_id}", response_model=ScorecardRead)
 async def update_scorecard(
     scorecard_id: uuid.UUID, data: ScorecardUpdate, principal: CurrentPrincipal, session: DbSession
 ) -> ScorecardRead:
-    scorecard = await service.update_scorecard(session, principal=principal, scorecard_id=scorecard_id, data=data)
+    scorecard = await scorecards.update_scorecard(session, principal=principal, scorecard_id=scorecard_id, data=data)
     return ScorecardRead.model_validate(scorecard)
 
 
@@ -124,7 +126,7 @@ async def update_scorecard(
 async def publish_scorecard(
     scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
-    scorecard = await service.publish_scorecard(session, principal=principal, scorecard_id=scorecard_id, now=now)
+    scorecard = await scorecards.publish_scorecard(session, principal=principal, scorecard_id=scorecard_id, now=now)
     return ScorecardRead.model_validate(scorecard)
 
 
@@ -137,7 +139,7 @@ async def publish_scorecard(
 async def new_version(
     scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
-    scorecard = await service.new_version(session, principal=principal, scorecard_id=scorecard_id, now=now)
+    scorecard = await scorecards.new_version(session, principal=principal, scorecard_id=scorecard_id, now=now)
     return ScorecardRead.model_validate(scorecard)
 
 
@@ -239,7 +241,7 @@ async def resolve(
 async def create_calibration(
     data: CalibrationCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CalibrationRead:
-    calibration = await service.create_calibration(session, principal=principal, data=data, now=now)
+    calibration = await calibrations.create_calibration(session, principal=principal, data=data, now=now)
     return CalibrationRead.model_validate(calibration)
 
 
@@ -254,7 +256,7 @@ async def score_calibration(
     now: Now,
     policy: CurrentPolicy,
 ) -> EvaluationRead:
-    evaluation = await service.score_calibration(
+    evaluation = await calibrations.score_calibration(
         session, principal=principal, calibration_id=calibration_id, answers=data.answers, now=now
     )
     return await _read(session, evaluation, policy)
@@ -264,4 +266,4 @@ async def score_calibration(
 async def calibration_report(
     calibration_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CalibrationReport:
-    return await service.calibration_report(session, principal=principal, calibration_id=calibration_id)
+    return await calibrations.calibration_report(session, principal=principal, calibration_id=calibration_id)

@@ -1,9 +1,8 @@
-"""QA use cases: scorecards (QA-1, QA-2), evaluations (QA-3, QA-6), disputes (QA-4), calibration (QA-5)."""
+"""QA evaluations from draft to final: release to the agent (QA-3, QA-6), disputes and their review (QA-4)."""
 
 from __future__ import annotations
 
 import json
-import statistics
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -18,46 +17,21 @@ from callcenter_shared.contracts.performance import (
     QaEvaluationFinalizedV1,
     QaEvaluationReleasedV1,
 )
-from callcenter_shared.db import get_for_update, lock_rows
+from callcenter_shared.db import get_for_update
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, visible_employee_ids
 from performance.kpi import ingest
 from performance.policy import Policy
 from performance.qa import scoring
-from performance.qa.models import (
-    Calibration,
-    Dispute,
-    Evaluation,
-    EvaluationAnswer,
-    Scorecard,
-    ScorecardItem,
-    ScorecardSection,
-)
-from performance.qa.schemas import (
-    AnswerIn,
-    CalibrationCreate,
-    CalibrationReport,
-    EvaluationCreate,
-    EvaluatorDeviation,
-    ItemSpread,
-    ScorecardCreate,
-    ScorecardUpdate,
-    SectionIn,
-)
+from performance.qa.access import require_evaluator
+from performance.qa.models import Dispute, Evaluation, EvaluationAnswer, Scorecard
+from performance.qa.schemas import AnswerIn, EvaluationCreate
+from performance.qa.scorecard import get_scorecard, published
 from performance.review import service as review
 
-DIMENSIONS = ("service_skills", "efficiency", "expression", "learning", "operation")
 DISPUTE_WINDOW = "qa.dispute_window"
 QA_SOURCE = "qa"
-
-
-class DimensionNotScorable(RuleViolation):
-    rule = "QA-2"
-
-
-class PublishedScorecardImmutable(RuleViolation):
-    rule = "QA-1"
 
 
 class ReleaseRefused(RuleViolation):
@@ -70,184 +44,6 @@ class DisputeRefused(RuleViolation):
 
 class NoteMissing(RuleViolation):
     rule = "QA-6"
-
-
-def require_evaluator(principal: Principal) -> None:
-    if principal.level < 2:
-        raise Forbidden("Only team leaders, QA staff at level 2 and above, and managers may evaluate.")
-
-
-# Scorecards
-
-
-def _check_dimensions(sections: Sequence[SectionIn]) -> None:
-    codes: set[str] = set()
-    for section in sections:
-        for item in section.items:
-            if item.dimension not in DIMENSIONS:
-                raise DimensionNotScorable(
-                    f"Item '{item.code}' evaluates '{item.dimension}', which is not performance-related. "
-                    f"Items may only evaluate: {', '.join(DIMENSIONS)}.",
-                    item=item.code,
-                )
-            if item.code in codes:
-                raise InvalidInput(f"Item code '{item.code}' is used twice on the scorecard.")
-            codes.add(item.code)
-
-
-def _build_sections(sections: Sequence[SectionIn]) -> list[ScorecardSection]:
-    return [
-        ScorecardSection(
-            id=uuid.uuid4(),
-            position=s_pos,
-            title=section.title,
-            weight=section.weight,
-            items=[
-                ScorecardItem(
-                    id=uuid.uuid4(),
-                    position=i_pos,
-                    code=item.code,
-                    text=item.text,
-                    dimension=item.dimension,
-                    points=item.points,
-                    critical=item.critical,
-                    allow_na=item.allow_na,
-                )
-                for i_pos, item in enumerate(section.items)
-            ],
-        )
-        for s_pos, section in enumerate(sections)
-    ]
-
-
-async def create_scorecard(
-    session: AsyncSession, *, principal: Principal, data: ScorecardCreate, now: datetime
-) -> Scorecard:
-    """Create version 1 of a scorecard as a draft."""
-    require_evaluator(principal)
-    _check_dimensions(data.sections)
-    scorecard = Scorecard(
-        id=uuid.uuid4(),
-        family_id=uuid.uuid4(),
-        version=1,
-        name=data.name,
-        status="draft",
-        created_by=principal.employee_id,
-        created_at=now,
-        sections=_build_sections(data.sections),
-    )
-    session.add(scorecard)
-    await session.flush()
-    return scorecard
-
-
-async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock: bool = False) -> Scorecard:
-    """The scorecard; with `lock`, locked until commit so a status check holds until the change is written."""
-    missing = f"Scorecard {scorecard_id} does not exist."
-    if lock:
-        return await get_for_update(session, Scorecard, scorecard_id, missing=missing)
-    scorecard = await session.get(Scorecard, scorecard_id)
-    if scorecard is None:
-        raise NotFound(missing)
-    return scorecard
-
-
-async def list_scorecards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Scorecard], int]:
-    total = await session.scalar(select(func.count()).select_from(Scorecard))
-    rows = await session.scalars(
-        select(Scorecard).order_by(Scorecard.name, Scorecard.version).limit(limit).offset(offset)
-    )
-    return rows.all(), int(total or 0)
-
-
-async def update_scorecard(
-    session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, data: ScorecardUpdate
-) -> Scorecard:
-    """Change a draft; a published version never changes (QA-1)."""
-    require_evaluator(principal)
-    scorecard = await get_scorecard(session, scorecard_id, lock=True)
-    if scorecard.status != "draft":
-        raise PublishedScorecardImmutable(
-            f"Version {scorecard.version} of '{scorecard.name}' is published and cannot change; "
-            "create a new version instead."
-        )
-    if data.name is not None:
-        scorecard.name = data.name
-    if data.sections is not None:
-        _check_dimensions(data.sections)
-        scorecard.sections = _build_sections(data.sections)
-    await session.flush()
-    return scorecard
-
-
-async def publish_scorecard(
-    session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
-) -> Scorecard:
-    require_evaluator(principal)
-    scorecard = await get_scorecard(session, scorecard_id, lock=True)
-    if scorecard.status != "draft":
-        raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
-    scorecard.status = "published"
-    scorecard.published_at = now
-    return scorecard
-
-
-async def new_version(
-    session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
-) -> Scorecard:
-    """Copy the newest version of a scorecard into a new draft version (QA-1)."""
-    require_evaluator(principal)
-    source = await get_scorecard(session, scorecard_id)
-    # The whole family, so that two new versions at once cannot both find no draft.
-    await lock_rows(session, Scorecard.family_id, [source.family_id])
-    newest = await session.scalar(select(func.max(Scorecard.version)).where(Scorecard.family_id == source.family_id))
-    if await session.scalar(
-        select(func.count()).where(Scorecard.family_id == source.family_id, Scorecard.status == "draft")
-    ):
-        raise Conflict(f"'{source.name}' already has a draft version; edit that one.")
-    copy = [
-        SectionIn.model_validate(
-            {
-                "title": s.title,
-                "weight": s.weight,
-                "items": [
-                    {
-                        "code": i.code,
-                        "text": i.text,
-                        "dimension": i.dimension,
-                        "points": i.points,
-                        "critical": i.critical,
-                        "allow_na": i.allow_na,
-                    }
-                    for i in s.items
-                ],
-            }
-        )
-        for s in source.sections
-    ]
-    scorecard = Scorecard(
-        id=uuid.uuid4(),
-        family_id=source.family_id,
-        version=int(newest or 0) + 1,
-        name=source.name,
-        status="draft",
-        created_by=principal.employee_id,
-        created_at=now,
-        sections=_build_sections(copy),
-    )
-    session.add(scorecard)
-    await session.flush()
-    return scorecard
-
-
-# Evaluations
-
-
-async def _published(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard:
-    scorecard = await get_scorecard(session, scorecard_id)
-    if scorecard.status != "published":
-        raise InvalidInput(f"Scorecard version {scorecard.version} is a draft; evaluate against a published version.")
-    return scorecard
 
 
 def _answer_rows(scorecard: Scorecard, answers: list[AnswerIn], scored: scoring.Scored) -> list[EvaluationAnswer]:
@@ -279,7 +75,7 @@ async def create_evaluation(
 ) -> Evaluation:
     """Score one interaction of one agent as a draft; the score is computed here (QA-1, QA-3)."""
     await _check_can_evaluate(session, principal, data.agent_id)
-    scorecard = await _published(session, data.scorecard_id)
+    scorecard = await published(session, data.scorecard_id)
     scored = scoring.score(scorecard, data.answers)
     evaluation = Evaluation(
         id=uuid.uuid4(),
@@ -569,100 +365,3 @@ async def resolve(
     await _finalize(session, evaluation, outcome=outcome, now=now)
     await session.flush()
     return evaluation
-
-
-# Calibration
-
-
-async def create_calibration(
-    session: AsyncSession, *, principal: Principal, data: CalibrationCreate, now: datetime
-) -> Calibration:
-    require_evaluator(principal)
-    await _published(session, data.scorecard_id)
-    await get_person(session, data.agent_id)
-    if not await can_see(session, principal, data.agent_id):
-        raise Forbidden("You may calibrate only on interactions of agents in your span (your team, or below you).")
-    calibration = Calibration(id=uuid.uuid4(), created_by=principal.employee_id, created_at=now, **data.model_dump())
-    session.add(calibration)
-    await session.flush()
-    return calibration
-
-
-async def get_calibration(session: AsyncSession, calibration_id: uuid.UUID) -> Calibration:
-    calibration = await session.get(Calibration, calibration_id)
-    if calibration is None:
-        raise NotFound(f"Calibration session {calibration_id} does not exist.")
-    return calibration
-
-
-async def score_calibration(
-    session: AsyncSession, *, principal: Principal, calibration_id: uuid.UUID, answers: list[AnswerIn], now: datetime
-) -> Evaluation:
-    """One evaluator's scoring of the calibration interaction (once per evaluator)."""
-    calibration = await get_calibration(session, calibration_id)
-    # Locked, so that the same evaluator scoring twice at once cannot pass the check below twice.
-    await lock_rows(session, Calibration.id, [calibration.id])
-    already = await session.scalar(
-        select(func.count()).where(
-            Evaluation.calibration_id == calibration.id, Evaluation.evaluator_id == principal.employee_id
-        )
-    )
-    if already:
-        raise Conflict("You have already scored this calibration interaction.")
-    data = EvaluationCreate(
-        scorecard_id=calibration.scorecard_id,
-        interaction_id=calibration.interaction_id,
-        agent_id=calibration.agent_id,
-        channel=calibration.channel,
-        interaction_date=calibration.interaction_date,
-        answers=answers,
-    )
-    return await create_evaluation(session, principal=principal, data=data, now=now, calibration_id=calibration.id)
-
-
-async def calibration_report(
-    session: AsyncSession, *, principal: Principal, calibration_id: uuid.UUID
-) -> CalibrationReport:
-    """Spread per item and each evaluator's deviation from the median score (QA-5)."""
-    require_evaluator(principal)
-    calibration = await get_calibration(session, calibration_id)
-    if not await can_see(session, principal, calibration.agent_id):
-        raise Forbidden("The calibration scores an agent outside your span: you may not see its report.")
-    scorecard = await get_scorecard(session, calibration.scorecard_id)
-    evaluations = (
-        await session.scalars(
-            select(Evaluation).where(Evaluation.calibration_id == calibration.id).order_by(Evaluation.created_at)
-        )
-    ).all()
-    scores = [e.score for e in evaluations]
-    median = statistics.median(scores) if scores else None
-    items: list[ItemSpread] = []
-    for section in scorecard.sections:
-        for item in section.items:
-            given: dict[str, float | None] = {}
-            for e in evaluations:
-                answer = next(a for a in e.answers if a.item_id == item.id)
-                given[str(e.evaluator_id)] = answer.points
-            values = [v for v in given.values() if v is not None]
-            items.append(
-                ItemSpread(
-                    item_id=item.id,
-                    code=item.code,
-                    points_by_evaluator=given,
-                    median=statistics.median(values) if values else None,
-                    spread=(max(values) - min(values)) if values else None,
-                )
-            )
-    return CalibrationReport(
-        calibration_id=calibration.id,
-        evaluations=len(evaluations),
-        median_score=median,
-        score_spread=(max(scores) - min(scores)) if scores else None,
-        items=items,
-        evaluators=[
-            EvaluatorDeviation(
-                evaluator_id=e.evaluator_id, score=e.score, deviation_from_median=round(e.score - (median or 0), 2)
-            )
-            for e in evaluations
-        ],
-    )

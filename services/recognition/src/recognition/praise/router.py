@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.inputs import Id, Month, RequestModel
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from recognition.praise import service
+from recognition.praise import daily_praise, service, shop
 from recognition.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["peer praise"])
@@ -225,13 +225,13 @@ async def review_flag(
 
 @router.get("/rewards", response_model=list[RewardRead], summary="The reward catalog for earned points")
 async def rewards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[RewardRead]:
-    rows = await service.list_rewards(session, limit=paging.limit, offset=paging.offset)
+    rows = await shop.list_rewards(session, limit=paging.limit, offset=paging.offset)
     return [RewardRead.model_validate(r) for r in rows]
 
 
 @router.post("/rewards", status_code=status.HTTP_201_CREATED, response_model=RewardRead)
 async def add_reward(data: RewardCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> RewardRead:
-    reward = await service.add_reward(
+    reward = await shop.add_reward(
         session, principal=principal, name=data.name, cost_points=data.cost_points, stock=data.stock, now=now
     )
     return RewardRead.model_validate(reward)
@@ -240,13 +240,13 @@ async def add_reward(data: RewardCreate, principal: CurrentPrincipal, session: D
 @router.post("/rewards/{reward_id}/restock", response_model=RewardRead)
 async def restock(reward_id: uuid.UUID, data: Restock, principal: CurrentPrincipal, session: DbSession) -> RewardRead:
     return RewardRead.model_validate(
-        await service.restock(session, principal=principal, reward_id=reward_id, add=data.add)
+        await shop.restock(session, principal=principal, reward_id=reward_id, add=data.add)
     )
 
 
 @router.post("/redemptions", status_code=status.HTTP_201_CREATED, response_model=RedemptionRead)
 async def redeem(data: RedemptionCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> RedemptionRead:
-    redemption = await service.request_redemption(session, principal=principal, reward_id=data.reward_id, now=now)
+    redemption = await shop.request_redemption(session, principal=principal, reward_id=data.reward_id, now=now)
     return RedemptionRead.model_validate(redemption)
 
 
@@ -257,7 +257,7 @@ async def list_redemptions(
     paging: Paging,
     status_: Annotated[Literal["requested", "approved", "fulfilled", "rejected"] | None, Query(alias="status")] = None,
 ) -> list[RedemptionRead]:
-    rows = await service.list_redemptions(
+    rows = await shop.list_redemptions(
         session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
     )
     return [RedemptionRead.model_validate(r) for r in rows]
@@ -271,7 +271,7 @@ async def decide(
     session: DbSession,
     now: Now,
 ) -> RedemptionRead:
-    redemption = await service.decide_redemption(
+    redemption = await shop.decide_redemption(
         session, principal=principal, redemption_id=redemption_id, action=action, now=now
     )
     return RedemptionRead.model_validate(redemption)
@@ -291,7 +291,7 @@ async def coverage(
     days: Annotated[int | None, Query(ge=1, le=90)] = None,
 ) -> CoverageRead:
     window = days or _settings(request).praise_coverage_days
-    leader_id, rows, praised = await service.coverage(
+    leader_id, rows, praised = await daily_praise.coverage(
         session, principal=principal, team_id=team_id, days=window, now=now
     )
     members = [CoverageRow(**vars(r)) for r in rows]

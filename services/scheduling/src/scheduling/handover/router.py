@@ -7,6 +7,8 @@ from fastapi import APIRouter, Response, status
 
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.web import DbSession, Now
+from scheduling.handover import interaction as interactions
+from scheduling.handover import item as items
 from scheduling.handover import service
 from scheduling.handover.models import Handover
 from scheduling.handover.schemas import (
@@ -106,7 +108,7 @@ async def add_item(
     now: Now,
     settings: AppSettings,
 ) -> ItemRead:
-    item, escalated = await service.add_item(
+    item, escalated = await items.add_item(
         session, principal=principal, handover_id=handover_id, data=data, settings=settings, now=now
     )
     if escalated:
@@ -159,7 +161,7 @@ async def acknowledge(
     item_id: uuid.UUID, data: Acknowledgement, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ItemRead:
     return ItemRead.model_validate(
-        await service.acknowledge(session, principal=principal, item_id=item_id, read_back=data.read_back, now=now)
+        await items.acknowledge(session, principal=principal, item_id=item_id, read_back=data.read_back, now=now)
     )
 
 
@@ -168,7 +170,7 @@ async def resolve(
     item_id: uuid.UUID, data: Resolution, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ItemRead:
     return ItemRead.model_validate(
-        await service.resolve_item(session, principal=principal, item_id=item_id, resolution=data.resolution, now=now)
+        await items.resolve_item(session, principal=principal, item_id=item_id, resolution=data.resolution, now=now)
     )
 
 
@@ -198,7 +200,7 @@ async def complete(
 async def report_interaction(
     data: InteractionReport, principal: CurrentCaller, session: DbSession, now: Now
 ) -> InteractionRead:
-    interaction = await service.report_interaction(
+    interaction = await interactions.report_interaction(
         session,
         principal=principal,
         external_id=data.external_id,

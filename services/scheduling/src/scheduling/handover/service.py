@@ -1,8 +1,7 @@
-"""Shift handover: report, open items, check-in, questions, read-back and sign-off (HND-1..10)."""
+"""Shift handover: the report, check-in, questions, and the sign-off that releases the outgoing staff."""
 
 from __future__ import annotations
 
-import logging
 import math
 import uuid
 from collections.abc import Sequence
@@ -11,36 +10,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared import deadlines, outbox
-from callcenter_shared.auth import Caller, Principal, ServiceAccount
-from callcenter_shared.contracts.escalation import CaseResolvedV1
-from callcenter_shared.contracts.scheduling import (
-    HandoverCompletedV1,
-    HandoverEquipmentDamagedV1,
-    HandoverItemEscalationRequestedV1,
-    HandoverItemResolvedV1,
-    HandoverLateV1,
-)
+from callcenter_shared import outbox
+from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.scheduling import HandoverCompletedV1, HandoverEquipmentDamagedV1, HandoverLateV1
 from callcenter_shared.db import get_for_update
-from callcenter_shared.deadlines import Due
-from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
-from scheduling.handover.models import (
-    Handover,
-    HandoverCheckIn,
-    HandoverItem,
-    HandoverQuestion,
-    HandoverRelease,
-    Interaction,
-)
-from scheduling.handover.schemas import ItemCreate, QuestionCreate, ReportPublish
+from scheduling.handover.interaction import in_progress
+from scheduling.handover.models import Handover, HandoverCheckIn, HandoverItem, HandoverQuestion, HandoverRelease
+from scheduling.handover.schemas import QuestionCreate, ReportPublish
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 
-log = logging.getLogger(__name__)
-
-ITEM_DUE = "handover_item.due"
 MAX_BOUNDARY_GAP = timedelta(hours=2)
 
 
@@ -54,18 +35,6 @@ class InteractionInProgress(RuleViolation):
 
 class ReportMissing(RuleViolation):
     rule = "HND-4"
-
-
-class ItemIncomplete(RuleViolation):
-    rule = "HND-5"
-
-
-class NotTheOwner(RuleViolation):
-    rule = "HND-6"
-
-
-class MustEscalate(RuleViolation):
-    rule = "HND-8"
 
 
 class NotAcknowledged(RuleViolation):
@@ -87,7 +56,7 @@ async def get_item(session: AsyncSession, item_id: uuid.UUID) -> HandoverItem:
     return item
 
 
-async def _lock_item(session: AsyncSession, item_id: uuid.UUID) -> tuple[Handover, HandoverItem]:
+async def lock_item(session: AsyncSession, item_id: uuid.UUID) -> tuple[Handover, HandoverItem]:
     """The item and its handover, both locked: the handover first, as every other change takes them."""
     handover = await get(session, (await get_item(session, item_id)).handover_id, lock=True)
     item = await get_for_update(session, HandoverItem, item_id, missing=f"Handover item {item_id} does not exist.")
@@ -103,11 +72,13 @@ async def staff(session: AsyncSession, shift_id: uuid.UUID) -> list[uuid.UUID]:
     return list(rows.all())
 
 
-def _is_leader(principal: Principal, handover: Handover) -> bool:
+def is_leader(principal: Principal, handover: Handover) -> bool:
+    """Whether the caller leads the handover's team."""
     return principal.level == 2 and principal.team_id == handover.team_id
 
 
-def _require_open(handover: Handover) -> None:
+def require_open(handover: Handover) -> None:
+    """Refuse changes to a completed handover."""
     if handover.status != "open":
         raise Conflict("The handover is already completed.")
 
@@ -165,9 +136,9 @@ async def publish_report(
 ) -> Handover:
     """The team leader publishes the handover report (HND-4, HND-7, HND-10)."""
     handover = await get(session, handover_id, lock=True)
-    if not _is_leader(principal, handover):
+    if not is_leader(principal, handover):
         raise Forbidden("Only the team's leader publishes the handover report.")
-    _require_open(handover)
+    require_open(handover)
     handover.instructions = data.instructions
     handover.major_events = data.major_events
     handover.equipment_ok = data.equipment_ok
@@ -197,117 +168,12 @@ async def publish_report(
     return handover
 
 
-async def _escalate(
-    session: AsyncSession, item: HandoverItem, *, reason: str, handover: Handover, now: datetime
-) -> None:
-    """Turn the item into an escalation request instead of carrying it again (HND-8)."""
-    item.status = "escalated"
-    item.escalated_at = now
-    item.escalation_reason = reason
-    await deadlines.cancel(session, ref_id=item.id, now=now, kind=ITEM_DUE)
-    await outbox.add(
-        session,
-        HandoverItemEscalationRequestedV1(
-            item_id=item.id,
-            handover_id=item.handover_id,
-            team_id=handover.team_id,
-            owner_id=item.owner_id,
-            title=item.title,
-            description=item.description,
-            progress=item.progress,
-            contacts=item.contacts,
-            carry_count=item.carry_count,
-            due_at=item.due_at,
-            reason=reason,
-            requested_at=now,
-        ),
-        at=now,
-    )
-    await session.flush()
-
-
-async def add_item(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    handover_id: uuid.UUID,
-    data: ItemCreate,
-    settings: Settings,
-    now: datetime,
-) -> tuple[HandoverItem, bool]:
-    """Hand an open item to an incoming person (HND-5); returns (item, escalated).
-
-    Carrying an item that was already carried `handover_max_carry` times, or is past due, escalates it instead.
-    """
-    handover = await get(session, handover_id, lock=True)
-    _require_open(handover)
-    outgoing = await staff(session, handover.outgoing_shift_id)
-    if principal.employee_id not in outgoing and not _is_leader(principal, handover):
-        raise Forbidden("Only the outgoing staff (or the team leader) register open items.")
-    incoming = await staff(session, handover.incoming_shift_id)
-    if data.receiver_id not in incoming:
-        raise ItemIncomplete("The receiver must be one of the incoming staff of this handover.")
-    carry_count = 0
-    if data.carried_from_item_id is not None:
-        source = await get_for_update(
-            session, HandoverItem, data.carried_from_item_id, missing="The carried item does not exist."
-        )
-        if source.status != "acknowledged":
-            raise Conflict(f"Only an item someone owns can be carried; this one is {source.status}.")
-        if source.owner_id != principal.employee_id and not _is_leader(principal, handover):
-            raise NotTheOwner("Only the item's owner (whoever received it) may hand it on.")
-        past_due = source.due_at is not None and now >= source.due_at
-        if source.carry_count + 1 > settings.handover_max_carry or past_due:
-            await _escalate(
-                session, source, reason="past_due" if past_due else "carried_too_often", handover=handover, now=now
-            )
-            return source, True
-        source.status = "carried"
-        await deadlines.cancel(session, ref_id=source.id, now=now, kind=ITEM_DUE)
-        carry_count = source.carry_count + 1
-    due_at = data.due_at
-    item = HandoverItem(
-        id=uuid.uuid4(),
-        handover_id=handover.id,
-        title=data.title,
-        description=data.description,
-        progress=data.progress,
-        contacts=data.contacts,
-        due_at=due_at,
-        handed_by=principal.employee_id,
-        receiver_id=data.receiver_id,
-        owner_id=principal.employee_id,
-        carry_count=carry_count,
-        carried_from_id=data.carried_from_item_id,
-        status="open",
-        created_at=now,
-    )
-    session.add(item)
-    await session.flush()
-    if due_at is not None:
-        if due_at <= now:
-            await _escalate(session, item, reason="past_due", handover=handover, now=now)
-            return item, True
-        await deadlines.schedule(session, kind=ITEM_DUE, ref_id=item.id, due_at=due_at, now=now)
-    return item, False
-
-
-async def item_due(session: AsyncSession, due: Due, now: datetime) -> None:
-    """Deadline handler: an item still unresolved at its due time is escalated (HND-8)."""
-    if await session.get(HandoverItem, uuid.UUID(due.ref_id)) is None:
-        return
-    handover, item = await _lock_item(session, uuid.UUID(due.ref_id))
-    if item.status not in ("open", "acknowledged"):
-        return
-    await _escalate(session, item, reason="past_due", handover=handover, now=now)
-
-
 async def check_in(
     session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, settings: Settings, now: datetime
 ) -> HandoverCheckIn:
     """An incoming person arrives; later than start − 15 min is late and published (HND-1)."""
     handover = await get(session, handover_id, lock=True)
-    _require_open(handover)
+    require_open(handover)
     if principal.employee_id not in await staff(session, handover.incoming_shift_id):
         raise Forbidden("Only the incoming staff of this handover check in.")
     done = await session.scalar(
@@ -351,7 +217,7 @@ async def ask(
 ) -> HandoverQuestion:
     """The incoming staff ask about the report or an item (HND-4, HND-5)."""
     handover = await get(session, handover_id, lock=True)
-    _require_open(handover)
+    require_open(handover)
     if principal.employee_id not in await staff(session, handover.incoming_shift_id):
         raise Forbidden("Only the incoming staff ask questions at the handover.")
     if data.item_id is not None and (await get_item(session, data.item_id)).handover_id != handover.id:
@@ -379,8 +245,8 @@ async def answer(
     question = await get_for_update(
         session, HandoverQuestion, question_id, missing=f"Question {question_id} does not exist."
     )
-    _require_open(handover)
-    if principal.employee_id not in await staff(session, handover.outgoing_shift_id) and not _is_leader(
+    require_open(handover)
+    if principal.employee_id not in await staff(session, handover.outgoing_shift_id) and not is_leader(
         principal, handover
     ):
         raise Forbidden("The outgoing staff or the team leader answer handover questions.")
@@ -391,50 +257,12 @@ async def answer(
     return question
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-async def acknowledge(
-    session: AsyncSession, *, principal: Principal, item_id: uuid.UUID, read_back: str, now: datetime
-) -> HandoverItem:
-    """The receiver takes the item over and restates the next action in their own words (HND-6, HND-9)."""
-    handover, item = await _lock_item(session, item_id)
-    _require_open(handover)
-    if principal.employee_id != item.receiver_id:
-        raise Forbidden("Only the named receiver acknowledges an item.")
-    if item.status != "open":
-        raise Conflict(f"The item is already {item.status}.")
-    if _normalised(read_back) in {_normalised(item.progress), _normalised(item.title), _normalised(item.description)}:
-        raise InvalidInput(
-            "The read-back must restate the next action in your own words, not copy the item.",
-            errors=[{"path": "body.read_back", "message": "copied from the item", "type": "value_error"}],
-        )
-    item.read_back = read_back
-    item.acknowledged_at = now
-    item.owner_id = principal.employee_id
-    item.status = "acknowledged"
-    await session.flush()
-    return item
-
-
-async def in_progress(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    if not employee_ids:
-        return set()
-    rows = await session.scalars(
-        select(Interaction.employee_id).where(
-            Interaction.employee_id.in_(list(employee_ids)), Interaction.ended_at.is_(None)
-        )
-    )
-    return set(rows.all())
-
-
 async def complete(session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, now: datetime) -> Handover:
     """The team leader signs off; only then are the outgoing staff released (HND-2, 3, 4, 9)."""
     handover = await get(session, handover_id, lock=True)
-    if not _is_leader(principal, handover):
+    if not is_leader(principal, handover):
         raise Forbidden("Only the team's leader signs the handover off.")
-    _require_open(handover)
+    require_open(handover)
     if handover.report_published_at is None:
         raise ReportMissing("The team leader's handover report has not been published yet.")
     incoming = await staff(session, handover.incoming_shift_id)
@@ -487,106 +315,6 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
         at=now,
     )
     return handover
-
-
-async def _resolve(
-    session: AsyncSession,
-    item: HandoverItem,
-    *,
-    resolution: str,
-    by: uuid.UUID | None,
-    case_id: uuid.UUID | None,
-    now: datetime,
-) -> None:
-    item.status = "resolved"
-    item.resolution = resolution
-    item.resolved_by = by
-    item.resolved_case_id = case_id
-    item.resolved_at = now
-    await deadlines.cancel(session, ref_id=item.id, now=now, kind=ITEM_DUE)
-    await outbox.add(
-        session,
-        HandoverItemResolvedV1(
-            item_id=item.id,
-            handover_id=item.handover_id,
-            resolved_by=by,
-            case_id=case_id,
-            resolution=resolution,
-            resolved_at=now,
-        ),
-        at=now,
-    )
-    await session.flush()
-
-
-async def resolve_item(
-    session: AsyncSession, *, principal: Principal, item_id: uuid.UUID, resolution: str, now: datetime
-) -> HandoverItem:
-    """The owner resolves a carried item and records the resolution on it (HND-6)."""
-    _, item = await _lock_item(session, item_id)
-    if principal.employee_id != item.owner_id:
-        raise NotTheOwner("Whoever received the item owns it: only the owner records its resolution.")
-    if item.status == "escalated":
-        raise MustEscalate("The item was escalated: it closes when the escalation case is resolved.")
-    if item.status != "acknowledged":
-        raise Conflict(f"Only an acknowledged item can be resolved; this one is {item.status}.")
-    await _resolve(session, item, resolution=resolution, by=principal.employee_id, case_id=None, now=now)
-    return item
-
-
-async def on_case_resolved(session: AsyncSession, event: CaseResolvedV1, envelope: Envelope) -> None:
-    """Close the escalated handover item with the case's resolution (HND-6, HND-8)."""
-    if event.handover_item_id is None:
-        return
-    if await session.get(HandoverItem, event.handover_item_id) is None:
-        log.warning("case %s resolved an unknown handover item %s", event.case_id, event.handover_item_id)
-        return
-    _, item = await _lock_item(session, event.handover_item_id)
-    if item.status == "resolved":
-        return
-    await _resolve(
-        session,
-        item,
-        resolution=event.resolution,
-        by=event.resolved_by,
-        case_id=event.case_id,
-        now=event.resolved_at,
-    )
-
-
-async def report_interaction(
-    session: AsyncSession,
-    *,
-    principal: Caller,
-    external_id: str,
-    employee_id: uuid.UUID,
-    state: str,
-    now: datetime,
-) -> Interaction:
-    """The phone system reports a customer interaction starting or ending (HND-3)."""
-    if isinstance(principal, ServiceAccount):
-        principal.require(access.INTERACTIONS_WRITE)
-    elif principal.employee_id != employee_id:
-        raise Forbidden("Interactions are reported by the phone system's service account or the agent themselves.")
-    await access.employee(session, employee_id)
-    interaction = await session.scalar(select(Interaction).where(Interaction.external_id == external_id))
-    if interaction is None:
-        interaction = Interaction(
-            id=uuid.uuid4(),
-            external_id=external_id,
-            employee_id=employee_id,
-            started_at=now,
-            ended_at=now if state == "ended" else None,
-        )
-        session.add(interaction)
-    elif interaction.employee_id != employee_id:
-        raise Conflict("This interaction belongs to another employee.")
-    elif state == "ended" and interaction.ended_at is None:
-        interaction.ended_at = now
-    elif state == "in_progress" and interaction.ended_at is not None:
-        raise Conflict("An ended interaction cannot restart; report a new one.")
-    await session.flush()
-    return interaction
 
 
 async def details(

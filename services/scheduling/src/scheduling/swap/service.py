@@ -30,14 +30,11 @@ from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
+from scheduling.swap.eligibility import check_rules
 from scheduling.swap.models import PENDING, Swap, SwapStep
 from scheduling.swap.schemas import SwapCreate
 
 EXPIRE = "swap.expire"
-
-
-class DifferentLevels(RuleViolation):
-    rule = "SWP-1"
 
 
 class TooLate(RuleViolation):
@@ -46,14 +43,6 @@ class TooLate(RuleViolation):
 
 class OutOfOrder(RuleViolation):
     rule = "SWP-3"
-
-
-class MonthlyLimit(RuleViolation):
-    rule = "SWP-4"
-
-
-class UnsafeRoster(RuleViolation):
-    rule = "SWP-5"
 
 
 class NoLongerOpen(RuleViolation):
@@ -133,85 +122,6 @@ async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[
     return row[0], row[1]
 
 
-async def approved_this_month(session: AsyncSession, employee_id: uuid.UUID, moment: datetime, zone: str) -> int:
-    """Approved swaps of the person whose earlier shift falls in the same calendar month (center's zone) (SWP-4)."""
-    center = ZoneInfo(zone)
-    local = moment.astimezone(center)
-    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    next_month = (month_start + timedelta(days=32)).replace(day=1)
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Swap)
-        .where(
-            Swap.status == "approved",
-            or_(Swap.requester_id == employee_id, Swap.counterpart_id == employee_id),
-            Swap.earliest_start >= month_start,
-            Swap.earliest_start < next_month,
-        )
-    )
-    return int(count or 0)
-
-
-async def _check_monthly_limit(
-    session: AsyncSession, people: Sequence[Employee], earliest: datetime, settings: Settings
-) -> None:
-    for person in people:
-        done = await approved_this_month(session, person.id, earliest, settings.timezone)
-        if done >= settings.swap_max_per_month:
-            raise MonthlyLimit(
-                f"{person.name} already has {done} approved swaps this month; "
-                f"at most {settings.swap_max_per_month} are allowed."
-            )
-
-
-async def _check_person_after(
-    session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment, settings: Settings
-) -> None:
-    """The person, once on `takes` instead of `gives_up`, has no overlap and enough rest (SWP-5)."""
-    if not person.active:
-        raise UnsafeRoster(f"{person.name} is no longer active and cannot take a shift.")
-    if person.level == 1 and not person.certified:
-        raise UnsafeRoster(f"{person.name} is not a certified agent, so {takes.name} would lack a qualified agent.")
-    rest = timedelta(hours=settings.min_rest_hours)
-    others = (
-        await session.execute(
-            select(Shift)
-            .join(Assignment, Assignment.shift_id == Shift.id)
-            .where(Assignment.employee_id == person.id, Assignment.active.is_(True), Assignment.id != gives_up.id)
-        )
-    ).scalars()
-    for other in others:
-        if other.starts_at < takes.ends_at and takes.starts_at < other.ends_at:
-            raise UnsafeRoster(f"After the swap {person.name} would be on two overlapping shifts ({other.name}).")
-        gap = takes.starts_at - other.ends_at if other.ends_at <= takes.starts_at else other.starts_at - takes.ends_at
-        if gap < rest:
-            hours = gap.total_seconds() / 3600
-            raise UnsafeRoster(
-                f"After the swap {person.name} would rest only {hours:g} h between {other.name} and {takes.name}; "
-                f"the minimum is {settings.min_rest_hours:g} h."
-            )
-
-
-async def _check_rules(
-    session: AsyncSession,
-    *,
-    requester: Employee,
-    counterpart: Employee,
-    mine: tuple[Assignment, Shift],
-    theirs: tuple[Assignment, Shift],
-    settings: Settings,
-    earliest: datetime,
-) -> None:
-    if requester.level != counterpart.level:
-        raise DifferentLevels(
-            f"Swaps are only between employees of the same level: {requester.name} is level {requester.level}, "
-            f"{counterpart.name} is level {counterpart.level}."
-        )
-    await _check_monthly_limit(session, [requester, counterpart], earliest, settings)
-    await _check_person_after(session, requester, takes=theirs[1], gives_up=mine[0], settings=settings)
-    await _check_person_after(session, counterpart, takes=mine[1], gives_up=theirs[0], settings=settings)
-
-
 async def _on_holiday(session: AsyncSession, settings: Settings, *shifts: Shift) -> bool:
     zone = ZoneInfo(settings.timezone)
     for shift in shifts:
@@ -256,7 +166,7 @@ async def request(
     )
     if clash is not None:
         raise Conflict(f"One of these assignments is already in the pending swap {clash}.")
-    await _check_rules(
+    await check_rules(
         session,
         requester=requester,
         counterpart=counterpart,
@@ -384,7 +294,7 @@ async def approve(
         )
     requester = await access.employee(session, swap.requester_id)
     counterpart = await access.employee(session, swap.counterpart_id)
-    await _check_rules(
+    await check_rules(
         session,
         requester=requester,
         counterpart=counterpart,

@@ -1,0 +1,95 @@
+"""Who may see a case, its customer contact and the reports, and who may act on it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.org import subordinate_ids, superior_chain, visible_employee_ids
+from escalation.case.models import OPEN, Case, CaseStint
+
+
+async def held_by(session: AsyncSession, case: Case, employee_id: uuid.UUID) -> bool:
+    """Whether the employee has held the case at any level."""
+    found = await session.scalar(
+        select(CaseStint.id).where(CaseStint.case_id == case.id, CaseStint.handler_id == employee_id).limit(1)
+    )
+    return found is not None
+
+
+async def in_chain(session: AsyncSession, principal: Principal, case: Case) -> bool:
+    """The owner, anyone who held the case, and the owner's superiors: the people who see the contact."""
+    me = principal.employee_id
+    if me == case.owner_id or me == case.handler_id or await held_by(session, case, me):
+        return True
+    return any(p.id == me for p in await superior_chain(session, case.owner_id))
+
+
+async def _can_read(session: AsyncSession, principal: Principal, case: Case) -> bool:
+    if principal.employee_id == case.department_handler_id or await in_chain(session, principal, case):
+        return True
+    visible = await visible_employee_ids(session, principal)
+    return visible is None or case.owner_id in visible or case.handler_id in visible
+
+
+async def _load(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case:
+    query = select(Case).where(Case.id == case_id)
+    if lock:
+        # Read afresh too: a copy loaded earlier in the session would hide a change committed meanwhile.
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = await session.scalar(query)
+    if found is None:
+        raise NotFound(f"Case {case_id} does not exist.")
+    return found
+
+
+async def read(session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, lock: bool = False) -> Case:
+    """The case, if the caller may see it (owner, handler, their span, or the chain)."""
+    case = await _load(session, case_id, lock=lock)
+    if not await _can_read(session, principal, case):
+        raise Forbidden("You may see only cases you own or handle, or those of the people you lead.")
+    return case
+
+
+def require_open(case: Case) -> None:
+    """Refuse acting on a resolved case."""
+    if case.status != OPEN:
+        raise Conflict(f"Case {case.number} is resolved; reopen it first.")
+
+
+async def require_holder(session: AsyncSession, principal: Principal, case: Case, action: str) -> None:
+    """The current handler, or a superior above them in the chain, may act on the case."""
+    if principal.employee_id == case.handler_id:
+        return
+    if any(p.id == principal.employee_id for p in await superior_chain(session, case.handler_id)):
+        return
+    raise Forbidden(f"Only the current handler of {case.number} or a superior above them may {action}.")
+
+
+async def contact_visible_ids(session: AsyncSession, principal: Principal, cases: Sequence[Case]) -> set[uuid.UUID]:
+    """Which of `cases` show the customer contact to the caller: only those whose chain they are in."""
+    if not cases:
+        return set()
+    me = principal.employee_id
+    below = await subordinate_ids(session, me)
+    held = set(
+        (
+            await session.scalars(
+                select(CaseStint.case_id).where(
+                    CaseStint.handler_id == me, CaseStint.case_id.in_([c.id for c in cases])
+                )
+            )
+        ).all()
+    )
+    return {c.id for c in cases if c.owner_id == me or c.owner_id in below or c.id in held}
+
+
+def require_reports_reader(principal: Principal) -> None:
+    """Center-wide reports are for level 3 and above."""
+    if principal.level < 3:
+        raise Forbidden("Center-wide case reports are for level 3 and above.")

@@ -1,0 +1,159 @@
+"""The case's deadlines fired by the worker: level time-outs in batches, warnings, emergency reports, replies."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared import deadlines, outbox
+from callcenter_shared.contracts.escalation import CaseDeadlineWarningV1, CaseOverdueV1, CaseReplyOverdueV1
+from callcenter_shared.org import people_by_id
+from escalation.case import chain
+from escalation.case.chain import LEVEL_TIMEOUT, LEVEL_WARNING
+from escalation.case.history import record
+from escalation.case.models import OPEN, RESOLVED, Case, CaseStint
+
+EMERGENCY_REPORT = "case.emergency_report"
+REPLY_DUE = "case.reply_due"
+
+
+async def _live_many(
+    session: AsyncSession, dues: Sequence[deadlines.Due]
+) -> list[tuple[deadlines.Due, Case, CaseStint]]:
+    """Level deadlines whose case still sits in the stint they were set for, with that case and stint.
+
+    The cases are locked in id order, so concurrent batches never wait on each other in a cycle.
+    """
+    case_ids = {uuid.UUID(due.ref_id) for due in dues}
+    cases = {
+        case.id: case
+        for case in await session.scalars(
+            select(Case)
+            .where(Case.id.in_(case_ids))
+            .order_by(Case.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    open_stints: dict[uuid.UUID, CaseStint] = {}
+    for open_stint in await session.scalars(
+        select(CaseStint).where(CaseStint.case_id.in_(case_ids), CaseStint.ended_at.is_(None)).order_by(CaseStint.id)
+    ):
+        open_stints[open_stint.case_id] = open_stint  # the latest open stint is the current one
+    live: list[tuple[deadlines.Due, Case, CaseStint]] = []
+    for due in dues:
+        case = cases.pop(uuid.UUID(due.ref_id), None)  # popped: one effect per case, even if asked twice
+        stint = open_stints.get(case.id) if case is not None else None
+        if case is not None and case.status == OPEN and stint is not None and stint.id == due.payload.get("stint_id"):
+            live.append((due, case, stint))
+    return live
+
+
+async def on_level_timeouts(session: AsyncSession, dues: Sequence[deadlines.Due], now: datetime) -> None:
+    """Levels whose time ran out: each case climbs one level (ESC-3), or raises the overdue alert at level 5.
+
+    Fired in batches: the whole batch costs a few statements, however many cases it holds.
+    """
+    live = await _live_many(session, dues)
+    handlers = await people_by_id(session, {case.handler_id for _, case, _ in live})
+    superiors = await people_by_id(session, {h.superior_id for h in handlers.values() if h.superior_id})
+    climbs: list[chain.Climb] = []
+    alerts: list[CaseOverdueV1] = []
+    for due, case, stint in live:
+        handler = handlers.get(case.handler_id)
+        superior = superiors.get(handler.superior_id) if handler and handler.superior_id else None
+        if case.level < 5 and superior is not None and superior.level == case.level + 1:
+            minutes = case.allowances[case.level - 1]
+            reason = f"Not resolved within {minutes} minutes at level {case.level}."
+            climbs.append(chain.Climb(case, superior, reason, stint))
+            continue
+        if case.level < 5:  # nobody one level up in the directory: raise the alarm instead of retrying forever
+            blocked = chain.no_superior_above(handler, case.level)
+            await record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked)
+        case.overdue_at = now
+        case.updated_at = now
+        await record(session, case, action="overdue", at=now, actor=None, due_at=due.due_at)
+        alerts.append(
+            CaseOverdueV1(
+                case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
+                due_at=due.due_at, overdue_at=now,
+            )
+        )  # fmt: skip
+    await outbox.add_many(session, alerts, at=now)
+    await chain.move_up_many(session, climbs, now, actor=None, automatic=True)
+
+
+async def on_level_warning(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
+    """Tell the current handler that the level's time is about to run out."""
+    live = await _live_many(session, [due])
+    if not live:
+        return
+    [(_due, case, _stint)] = live
+    await record(session, case, action="deadline_warning", at=now, actor=None, due_at=case.level_due_at)
+    await outbox.add(
+        session,
+        CaseDeadlineWarningV1(
+            case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
+            due_at=case.level_due_at, warned_at=now,
+        ),
+        at=now,
+    )  # fmt: skip
+
+
+async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
+    """No report after an emergency: the missing report is itself escalated (ESC-6)."""
+    case = await session.scalar(
+        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
+    )
+    if case is None or case.emergency_reported_at is not None:
+        return
+    await record(session, case, action="emergency_report_missing", at=now, actor=None, due_at=due.due_at)
+    reason = "Emergency handled without the report to the direct superior within the time allowed (ESC-6)."
+    if case.status == RESOLVED:
+        await chain.reopen(session, case, now, actor=None, reason=reason)
+    if case.level < 5:
+        await chain.move_up(
+            session, case, now, actor=None, automatic=True, reason=reason, action="escalated_for_missing_report"
+        )
+    else:
+        case.overdue_at = now
+        await outbox.add(
+            session,
+            CaseOverdueV1(
+                case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
+                due_at=due.due_at, overdue_at=now,
+            ),
+            at=now,
+        )  # fmt: skip
+
+
+async def on_reply_due(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
+    """The customer was not answered in time: count the breach (ESC-9)."""
+    case = await session.scalar(
+        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
+    )
+    if case is None or case.replied_at is not None or case.reply_breached:
+        return
+    case.reply_breached = True
+    case.updated_at = now
+    await record(session, case, action="reply_breached", at=now, actor=None, due_at=due.due_at)
+    await outbox.add(
+        session,
+        CaseReplyOverdueV1(
+            case_id=case.id, number=case.number, category=case.category_code, owner_id=case.owner_id,
+            reply_due_at=due.due_at, breached_at=now,
+        ),
+        at=now,
+    )  # fmt: skip
+
+
+DEADLINE_HANDLERS: dict[str, deadlines.Handler] = {
+    LEVEL_TIMEOUT: deadlines.FiresInBatches(on_level_timeouts),
+    LEVEL_WARNING: on_level_warning,
+    EMERGENCY_REPORT: on_emergency_report_due,
+    REPLY_DUE: on_reply_due,
+}

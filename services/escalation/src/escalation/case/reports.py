@@ -1,0 +1,164 @@
+"""Reading cases back: the case list, a case's history, stints and instructions, and center-wide reports."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.org import visible_employee_ids
+from escalation.case.access import read, require_reports_reader
+from escalation.case.models import OPEN, Case, CaseHistory, CaseInstruction, CaseStint
+
+BREACH_ACTIONS = ("escalated_on_timeout", "overdue", "reply_breached", "emergency_report_missing")
+
+
+async def list_cases(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    now: datetime,
+    mine: bool,
+    status: str | None,
+    level: int | None,
+    category: str | None,
+    overdue: bool,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Case], int]:
+    """The cases the caller may see, newest first, with filters."""
+    me = principal.employee_id
+    held = select(CaseStint.case_id).where(CaseStint.handler_id == me)
+    query = select(Case)
+    conditions: list[ColumnElement[bool]] = []
+    if mine:
+        conditions.append(or_(Case.owner_id == me, Case.handler_id == me))
+    else:
+        visible = await visible_employee_ids(session, principal)
+        if visible is not None:
+            conditions.append(
+                or_(
+                    Case.owner_id.in_(visible),
+                    Case.handler_id.in_(visible),
+                    Case.department_handler_id == me,
+                    Case.id.in_(held),
+                )
+            )
+    if status is not None:
+        conditions.append(Case.status == status)
+    if level is not None:
+        conditions.append(Case.level == level)
+    if category is not None:
+        conditions.append(Case.category_code == category)
+    if overdue:
+        conditions.append(and_(Case.status == OPEN, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now)))
+    if conditions:
+        query = query.where(*conditions)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (
+        await session.scalars(query.order_by(Case.opened_at.desc(), Case.number.desc()).limit(limit).offset(offset))
+    ).all()
+    return rows, int(total or 0)
+
+
+async def history(
+    session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, limit: int, offset: int
+) -> tuple[Sequence[CaseHistory], int]:
+    """Every change to the case in order; readable by anyone in its chain (ESC-5)."""
+    case = await read(session, principal=principal, case_id=case_id)
+    query = select(CaseHistory).where(CaseHistory.case_id == case.id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(CaseHistory.seq).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
+
+
+async def stints(
+    session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, limit: int, offset: int
+) -> Sequence[CaseStint]:
+    """Who held the case at which level, and for how long."""
+    case = await read(session, principal=principal, case_id=case_id)
+    query = select(CaseStint).where(CaseStint.case_id == case.id).order_by(CaseStint.id)
+    return (await session.scalars(query.limit(limit).offset(offset))).all()
+
+
+async def instructions(
+    session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, limit: int, offset: int
+) -> tuple[Sequence[CaseInstruction], int]:
+    case = await read(session, principal=principal, case_id=case_id)
+    query = select(CaseInstruction).where(CaseInstruction.case_id == case.id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = (await session.scalars(query.order_by(CaseInstruction.given_at).limit(limit).offset(offset))).all()
+    return rows, int(total or 0)
+
+
+async def time_per_level(
+    session: AsyncSession, *, principal: Principal, category: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """How long cases stayed at each level before they were resolved or moved on."""
+    require_reports_reader(principal)
+    query = select(
+        CaseStint.level,
+        func.count().label("stints"),
+        func.sum(sql_case((CaseStint.outcome == "resolved", 1), else_=0)).label("resolved_here"),
+        func.avg(CaseStint.seconds).label("average"),
+        func.max(CaseStint.seconds).label("longest"),
+    ).where(CaseStint.seconds.is_not(None))
+    if category is not None:
+        query = query.join(Case, Case.id == CaseStint.case_id).where(Case.category_code == category)
+    grouped = query.group_by(CaseStint.level)
+    total = await session.scalar(select(func.count()).select_from(grouped.subquery()))
+    rows = (await session.execute(grouped.order_by(CaseStint.level).limit(limit).offset(offset))).all()
+    items = [
+        {
+            "level": row.level,
+            "stints": int(row.stints),
+            "resolved_here": int(row.resolved_here or 0),
+            "average_minutes": round(float(row.average or 0) / 60, 2),
+            "longest_minutes": round(float(row.longest or 0) / 60, 2),
+        }
+        for row in rows
+    ]
+    return items, int(total or 0)
+
+
+async def breach_counts(
+    session: AsyncSession, *, principal: Principal, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Missed deadlines per category: level time-outs, overdue at the top, late replies, missing reports."""
+    require_reports_reader(principal)
+
+    def count(action: str) -> Any:
+        return func.sum(sql_case((CaseHistory.action == action, 1), else_=0))
+
+    grouped = (
+        select(
+            CaseHistory.category_code,
+            count("escalated_on_timeout").label("level_timeouts"),
+            count("overdue").label("overdue_at_top"),
+            count("reply_breached").label("reply_breaches"),
+            count("emergency_report_missing").label("missing_emergency_reports"),
+            func.count().label("total"),
+        )
+        .where(CaseHistory.action.in_(BREACH_ACTIONS))
+        .group_by(CaseHistory.category_code)
+    )
+    total = await session.scalar(select(func.count()).select_from(grouped.subquery()))
+    rows = (await session.execute(grouped.order_by(CaseHistory.category_code).limit(limit).offset(offset))).all()
+    items = [
+        {
+            "category": row.category_code,
+            "level_timeouts": int(row.level_timeouts or 0),
+            "overdue_at_top": int(row.overdue_at_top or 0),
+            "reply_breaches": int(row.reply_breaches or 0),
+            "missing_emergency_reports": int(row.missing_emergency_reports or 0),
+            "total": int(row.total),
+        }
+        for row in rows
+    ]
+    return items, int(total or 0)

@@ -1,0 +1,88 @@
+"""New hires' KPIs so far this month, against the new-hire targets (PRF-8)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.org import org_employee, visible_employee_ids
+from performance.kpi.definition import FORMULA_FIELDS, list_definitions
+from performance.kpi.models import PeriodKpi
+from performance.kpi.period import RAW, kpi_values
+from performance.kpi.schemas import NewHireKpi, NewHireRead
+from performance.policy import Policy
+
+
+def _attainment_value(direction: str, value: float, target: float, cap: float) -> float:
+    if direction == "higher":
+        return cap if target <= 0 else min(value / target, cap)
+    return cap if value <= 0 else min(target / value, cap)
+
+
+async def new_hires(
+    session: AsyncSession, *, principal: Principal, as_of: date, policy: Policy, limit: int, offset: int
+) -> list[NewHireRead]:
+    """Agents within their first days (PRF-8), with this month's KPIs so far against new-hire targets."""
+    e = org_employee.c
+    query = (
+        select(org_employee)
+        .where(
+            e.level == 1,
+            e.active.is_(True),
+            e.hire_date.is_not(None),
+            e.hire_date <= as_of,
+            e.hire_date > as_of - timedelta(days=policy.new_hire_days),
+        )
+        .order_by(e.hire_date.desc(), e.name, e.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    visible = await visible_employee_ids(session, principal)
+    if visible is not None:
+        query = query.where(e.id.in_(visible))
+    people = (await session.execute(query)).all()
+    if not people:
+        return []
+    ids = [p.id for p in people]
+    month_start = as_of.replace(day=1)
+    values: dict[tuple[uuid.UUID, str], float | None] = {}
+    definitions = await list_definitions(session, active_only=True)
+    for definition in definitions:
+        kpi = PeriodKpi(**{key: getattr(definition, key) for key in FORMULA_FIELDS})
+        computed = kpi_values(kpi, month_start, as_of).where(RAW.c.agent_id.in_(ids))
+        for agent_id, value in (await session.execute(computed)).all():
+            values[(agent_id, kpi.code)] = value
+    result = []
+    for person in people:
+        kpis = []
+        for d in definitions:
+            value = values.get((person.id, d.code), 0.0 if d.kind == "sum" else None)
+            target = d.new_hire_target if d.new_hire_target is not None else d.target
+            kpis.append(
+                NewHireKpi(
+                    kpi_code=d.code,
+                    value=value,
+                    new_hire_target=target,
+                    veteran_target=d.target,
+                    attainment=None
+                    if value is None
+                    else _attainment_value(d.direction, value, target, policy.attainment_cap),
+                )
+            )
+        result.append(
+            NewHireRead(
+                agent_id=person.id,
+                name=person.name,
+                team_id=person.team_id,
+                hire_date=person.hire_date,
+                days_since_hire=(as_of - person.hire_date).days,
+                tracked_until=person.hire_date + timedelta(days=policy.new_hire_days - 1),
+                month_start=month_start,
+                kpis=kpis,
+            )
+        )
+    return result

@@ -1,0 +1,149 @@
+"""The points shop: rewards bought with earned praise points, and their redemptions from request to fulfilment."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.db import get_for_update
+from callcenter_shared.errors import Conflict, NotFound
+from recognition.praise.models import PointsBalance, PointsLedger, Redemption, Reward
+from recognition.praise.service import ADMIN_LEVEL, balance, credit, require_admin
+
+
+async def add_reward(
+    session: AsyncSession, *, principal: Principal, name: str, cost_points: int, stock: int, now: datetime
+) -> Reward:
+    require_admin(principal)
+    reward = Reward(id=uuid.uuid4(), name=name, cost_points=cost_points, stock=stock, created_at=now)
+    session.add(reward)
+    await session.flush()
+    return reward
+
+
+async def restock(session: AsyncSession, *, principal: Principal, reward_id: uuid.UUID, add: int) -> Reward:
+    require_admin(principal)
+    # In SQL, not `reward.stock += add` from a stale copy: a redemption taking an item meanwhile would be undone.
+    await _reward(session, reward_id)
+    await session.execute(
+        update(Reward)
+        .where(Reward.id == reward_id)
+        .values(stock=Reward.stock + add)
+        .execution_options(synchronize_session=False)
+    )
+    return await _reward(session, reward_id, fresh=True)
+
+
+async def _reward(session: AsyncSession, reward_id: uuid.UUID, *, fresh: bool = False) -> Reward:
+    reward = await session.get(Reward, reward_id, populate_existing=fresh)
+    if reward is None:
+        raise NotFound(f"Reward {reward_id} does not exist.")
+    return reward
+
+
+async def list_rewards(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Reward]:
+    query = select(Reward).order_by(Reward.cost_points, Reward.name, Reward.id).limit(limit).offset(offset)
+    return (await session.scalars(query)).all()
+
+
+async def request_redemption(
+    session: AsyncSession, *, principal: Principal, reward_id: uuid.UUID, now: datetime
+) -> Redemption:
+    """Spend earned points on a reward: the points and one item are held until an admin decides."""
+    reward = await _reward(session, reward_id)
+    took_item = await session.execute(
+        update(Reward)
+        .where(Reward.id == reward.id, Reward.stock >= 1)
+        .values(stock=Reward.stock - 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not took_item.rowcount:  # type: ignore[attr-defined]
+        raise Conflict(f"{reward.name} is out of stock.")
+    paid = await session.execute(
+        update(PointsBalance)
+        .where(PointsBalance.employee_id == principal.employee_id, PointsBalance.balance >= reward.cost_points)
+        .values(balance=PointsBalance.balance - reward.cost_points)
+        .execution_options(synchronize_session=False)
+    )
+    if not paid.rowcount:  # type: ignore[attr-defined]
+        have = await balance(session, principal.employee_id)
+        raise Conflict(f"{reward.name} costs {reward.cost_points} points; you have earned {have}.")
+    redemption = Redemption(
+        id=uuid.uuid4(),
+        employee_id=principal.employee_id,
+        reward_id=reward.id,
+        points=reward.cost_points,
+        status="requested",
+        requested_at=now,
+    )
+    session.add(redemption)
+    session.add(
+        PointsLedger(
+            id=uuid.uuid4(),
+            employee_id=principal.employee_id,
+            delta=-reward.cost_points,
+            kind="redemption",
+            ref_id=redemption.id,
+            at=now,
+        )
+    )
+    await session.flush()
+    await session.refresh(reward)
+    return redemption
+
+
+async def decide_redemption(
+    session: AsyncSession, *, principal: Principal, redemption_id: uuid.UUID, action: str, now: datetime
+) -> Redemption:
+    """An admin approves, rejects (points and item go back) or marks a redemption fulfilled."""
+    require_admin(principal)
+    # Locked: two rejections at once would each refund the points and put the item back.
+    redemption = await get_for_update(
+        session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
+    )
+    allowed = {"approve": {"requested"}, "reject": {"requested", "approved"}, "fulfil": {"approved"}}[action]
+    if redemption.status not in allowed:
+        past = {"approve": "approved", "reject": "rejected", "fulfil": "fulfilled"}[action]
+        raise Conflict(f"A redemption that is {redemption.status} cannot be {past}.")
+    if action == "approve":
+        redemption.status = "approved"
+        redemption.decided_by, redemption.decided_at = principal.employee_id, now
+    elif action == "fulfil":
+        redemption.status = "fulfilled"
+        redemption.fulfilled_at = now
+    else:
+        redemption.status = "rejected"
+        redemption.decided_by, redemption.decided_at = principal.employee_id, now
+        await credit(
+            session,
+            employee_id=redemption.employee_id,
+            delta=redemption.points,
+            kind="redemption_refund",
+            ref_id=redemption.id,
+            now=now,
+        )
+        await session.execute(
+            update(Reward)
+            .where(Reward.id == redemption.reward_id)
+            .values(stock=Reward.stock + 1)
+            .execution_options(synchronize_session=False)
+        )
+    await session.flush()
+    return redemption
+
+
+async def list_redemptions(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> Sequence[Redemption]:
+    query = select(Redemption)
+    if principal.level < ADMIN_LEVEL:
+        query = query.where(Redemption.employee_id == principal.employee_id)
+    if status is not None:
+        query = query.where(Redemption.status == status)
+    query = query.order_by(Redemption.requested_at.desc(), Redemption.id).limit(limit).offset(offset)
+    return (await session.scalars(query)).all()
