@@ -47,7 +47,7 @@ bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes 
 	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt
 	$(BIN)/python -m bench.run_all
 
-VERSION ?= 0.1.0
+VERSION ?= $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' shared/src/callcenter_shared/__init__.py)
 REGISTRY ?= ghcr.io/callcenter
 images: ## Build the four service images (needs a Docker engine): make images VERSION=0.2.0
 	for service in $(SERVICES); do \
