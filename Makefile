@@ -41,7 +41,8 @@ token: $(STAMP) ## make token EMPLOYEE=<employee id or login>, or CLIENT=<servic
 	@$(BIN)/python -m callcenter_shared.auth $(if $(CLIENT),--client $(CLIENT),--employee $(EMPLOYEE))
 
 asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
-	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml
+	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml.new
+	mv docs/events.asyncapi.yaml.new docs/events.asyncapi.yaml
 
 bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes docs/performance.md
 	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt
