@@ -27,7 +27,7 @@ def declared_in_code() -> set[str]:
 
 def test_every_rule_the_code_refuses_by_is_in_the_rulebook() -> None:
     declared = declared_in_code()
-    assert declared, "no `rule = \"...\"` declarations found: has the layout changed?"
+    assert declared, 'no `rule = "..."` declarations found: has the layout changed?'
     assert declared - documented() == set()
 
 
@@ -43,4 +43,5 @@ def test_each_rule_is_documented_once_with_where_and_tests() -> None:
     headings = re.findall(rf"^### ({RULE_ID})$", text, flags=re.MULTILINE)
     assert len(headings) == len(set(headings))
     for section in re.split(r"^### ", text, flags=re.MULTILINE)[1:]:
-        assert "- Where:" in section and "- Tests:" in section, section.splitlines()[0]
+        assert "- Where:" in section, section.splitlines()[0]
+        assert "- Tests:" in section, section.splitlines()[0]
