@@ -41,13 +41,14 @@ token: $(STAMP) ## make token EMPLOYEE=<employee id or login>, or CLIENT=<servic
 	@$(BIN)/python -m callcenter_shared.auth $(if $(CLIENT),--client $(CLIENT),--employee $(EMPLOYEE))
 
 asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
-	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml
+	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml.new
+	mv docs/events.asyncapi.yaml.new docs/events.asyncapi.yaml
 
 bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes docs/performance.md
 	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt
 	$(BIN)/python -m bench.run_all
 
-VERSION ?= 0.1.0
+VERSION ?= $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' shared/src/callcenter_shared/__init__.py)
 REGISTRY ?= ghcr.io/callcenter
 images: ## Build the four service images (needs a Docker engine): make images VERSION=0.2.0
 	for service in $(SERVICES); do \

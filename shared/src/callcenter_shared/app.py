@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.trace import TracerProvider
 from sqlalchemy import Table
 
-from callcenter_shared import metrics
+from callcenter_shared import __version__, metrics
 from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker, connect_options
 from callcenter_shared.clock import Clock, SystemClock
@@ -137,7 +137,7 @@ def build_app(
     app = FastAPI(
         title=title,
         description=description,
-        version="1.0.0",
+        version=__version__,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
         responses=PROBLEM_RESPONSES,

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from nats.js.api import StreamConfig
 
+from callcenter_shared import __version__
 from callcenter_shared.contracts import all_events
 from callcenter_shared.contracts.examples import example_envelope
 from callcenter_shared.envelope import CONTENT_TYPE, Envelope, Event
@@ -229,7 +230,7 @@ def build_document(subscriptions: Mapping[str, Iterable[type[Event]]] | None = N
         "asyncapi": "3.0.0",
         "info": {
             "title": "Call center events",
-            "version": "1.0.0",
+            "version": __version__,
             "description": (
                 "Every event travels as a CloudEvents 1.0 structured JSON message on JetStream "
                 f"(`Content-Type: {CONTENT_TYPE}`); the NATS subject equals the CloudEvents `type` and "
