@@ -79,6 +79,16 @@ async def get_for_update(session: AsyncSession, model: type[Row], key: Any, *, m
     return row
 
 
+async def get_or_404(session: AsyncSession, model: type[Row], key: Any, *, missing: str, lock: bool = False) -> Row:
+    """The row, or `NotFound(missing)`; with `lock`, locked until commit and read afresh (`get_for_update`)."""
+    if lock:
+        return await get_for_update(session, model, key, missing=missing)
+    row = await session.get(model, key)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
 async def lock_rows(session: AsyncSession, column: InstrumentedAttribute[Any], keys: Iterable[Any]) -> None:
     """Lock the rows whose `column` is in `keys`, in key order, so two lockers of overlapping sets cannot deadlock."""
     wanted = sorted(set(keys))

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
-from callcenter_shared.db import dialect_insert, get_for_update
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import dialect_insert, get_or_404
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from escalation.category.models import Category
 from escalation.category.schemas import CategoryCreate, CategoryUpdate
 
@@ -78,13 +78,9 @@ async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
 
 async def get(session: AsyncSession, category_id: uuid.UUID, *, lock: bool = False) -> Category:
     """The category; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
-    missing = f"Category {category_id} does not exist."
-    if lock:
-        return await get_for_update(session, Category, category_id, missing=missing)
-    category = await session.get(Category, category_id)
-    if category is None:
-        raise NotFound(missing)
-    return category
+    return await get_or_404(
+        session, Category, category_id, missing=f"Category {category_id} does not exist.", lock=lock
+    )
 
 
 async def by_code(session: AsyncSession, code: str, now: datetime) -> Category:

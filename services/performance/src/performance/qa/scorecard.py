@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.db import get_for_update, lock_rows
-from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import get_or_404, lock_rows
+from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from performance.qa.access import require_evaluator
 from performance.qa.models import Scorecard, ScorecardItem, ScorecardSection
 from performance.qa.schemas import ScorecardCreate, ScorecardUpdate, SectionIn
@@ -90,13 +90,9 @@ async def create_scorecard(
 
 async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock: bool = False) -> Scorecard:
     """The scorecard; with `lock`, locked until commit so a status check holds until the change is written."""
-    missing = f"Scorecard {scorecard_id} does not exist."
-    if lock:
-        return await get_for_update(session, Scorecard, scorecard_id, missing=missing)
-    scorecard = await session.get(Scorecard, scorecard_id)
-    if scorecard is None:
-        raise NotFound(missing)
-    return scorecard
+    return await get_or_404(
+        session, Scorecard, scorecard_id, missing=f"Scorecard {scorecard_id} does not exist.", lock=lock
+    )
 
 
 async def list_scorecards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Scorecard], int]:

@@ -17,7 +17,7 @@ from callcenter_shared.contracts.performance import (
     QaEvaluationFinalizedV1,
     QaEvaluationReleasedV1,
 )
-from callcenter_shared.db import get_for_update
+from callcenter_shared.db import get_or_404
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, visible_employee_ids
@@ -102,13 +102,9 @@ async def create_evaluation(
 
 async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, lock: bool = False) -> Evaluation:
     """The evaluation; with `lock`, locked until commit so two changes of its status cannot race (PostgreSQL)."""
-    missing = f"Evaluation {evaluation_id} does not exist."
-    if lock:
-        return await get_for_update(session, Evaluation, evaluation_id, missing=missing)
-    evaluation = await session.get(Evaluation, evaluation_id)
-    if evaluation is None:
-        raise NotFound(missing)
-    return evaluation
+    return await get_or_404(
+        session, Evaluation, evaluation_id, missing=f"Evaluation {evaluation_id} does not exist.", lock=lock
+    )
 
 
 async def read_evaluation(

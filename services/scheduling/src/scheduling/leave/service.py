@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancelledV1, LeaveRejectedV1, LeaveRequestedV1
-from callcenter_shared.db import get_for_update
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.leave.models import Leave
@@ -46,13 +46,7 @@ class HolidayNeedsHead(RuleViolation):
 
 async def get(session: AsyncSession, leave_id: uuid.UUID, *, lock: bool = False) -> Leave:
     """The request; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
-    missing = f"Leave request {leave_id} does not exist."
-    if lock:
-        return await get_for_update(session, Leave, leave_id, missing=missing)
-    leave = await session.get(Leave, leave_id)
-    if leave is None:
-        raise NotFound(missing)
-    return leave
+    return await get_or_404(session, Leave, leave_id, missing=f"Leave request {leave_id} does not exist.", lock=lock)
 
 
 def awaiting(leave: Leave) -> uuid.UUID | None:

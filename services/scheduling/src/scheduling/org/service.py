@@ -14,8 +14,8 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Caller, Principal, ServiceAccount
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
-from callcenter_shared.db import get_for_update, lock_rows
-from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import get_or_404, lock_rows
+from callcenter_shared.errors import Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.org import visibility_clause, visible_employee_ids
 from scheduling.access import DIRECTORY_WRITE
 from scheduling.org.models import Employee, Team
@@ -59,13 +59,7 @@ async def leader_of(session: AsyncSession, team_id: uuid.UUID) -> Employee | Non
 
 async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = False) -> Team:
     """The team; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
-    missing = f"Team {team_id} does not exist."
-    if lock:
-        return await get_for_update(session, Team, team_id, missing=missing)
-    team = await session.get(Team, team_id)
-    if team is None:
-        raise NotFound(missing)
-    return team
+    return await get_or_404(session, Team, team_id, missing=f"Team {team_id} does not exist.", lock=lock)
 
 
 def _led_team(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
@@ -142,13 +136,9 @@ async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple
 
 async def get_employee(session: AsyncSession, employee_id: uuid.UUID, *, lock: bool = False) -> Employee:
     """The employee; with `lock`, the row stays locked until commit (see `get_team`)."""
-    missing = f"Employee {employee_id} does not exist."
-    if lock:
-        return await get_for_update(session, Employee, employee_id, missing=missing)
-    employee = await session.get(Employee, employee_id)
-    if employee is None:
-        raise NotFound(missing)
-    return employee
+    return await get_or_404(
+        session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.", lock=lock
+    )
 
 
 async def read_employee(session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID) -> Employee:

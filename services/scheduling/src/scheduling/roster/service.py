@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
-from callcenter_shared.db import get_for_update
+from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
 from scheduling.org.models import Employee, Team
@@ -36,13 +36,7 @@ class NotCertified(RuleViolation):
 
 async def get_shift(session: AsyncSession, shift_id: uuid.UUID, *, lock: bool = False) -> Shift:
     """The shift; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
-    missing = f"Shift {shift_id} does not exist."
-    if lock:
-        return await get_for_update(session, Shift, shift_id, missing=missing)
-    shift = await session.get(Shift, shift_id)
-    if shift is None:
-        raise NotFound(missing)
-    return shift
+    return await get_or_404(session, Shift, shift_id, missing=f"Shift {shift_id} does not exist.", lock=lock)
 
 
 async def get_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:

@@ -22,7 +22,7 @@ from callcenter_shared.contracts.scheduling import (
     SwapReversedV1,
     SwapSignedV1,
 )
-from callcenter_shared.db import get_for_update, lock_rows
+from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from scheduling import access
@@ -55,13 +55,7 @@ class HolidayNeedsHead(RuleViolation):
 
 async def get(session: AsyncSession, swap_id: uuid.UUID, *, lock: bool = False) -> Swap:
     """The swap; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
-    missing = f"Swap {swap_id} does not exist."
-    if lock:
-        return await get_for_update(session, Swap, swap_id, missing=missing)
-    swap = await session.get(Swap, swap_id)
-    if swap is None:
-        raise NotFound(missing)
-    return swap
+    return await get_or_404(session, Swap, swap_id, missing=f"Swap {swap_id} does not exist.", lock=lock)
 
 
 async def lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> None:
