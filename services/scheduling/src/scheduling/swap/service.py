@@ -106,9 +106,13 @@ def _step(
 
 
 async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[Assignment, Shift]:
+    """The assignment and its shift, read afresh: a lock taken since may guard a newer state."""
     row = (
         await session.execute(
-            select(Assignment, Shift).join(Shift, Shift.id == Assignment.shift_id).where(Assignment.id == assignment_id)
+            select(Assignment, Shift)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(Assignment.id == assignment_id)
+            .execution_options(populate_existing=True)
         )
     ).first()
     if row is None:
@@ -130,6 +134,11 @@ async def request(
     session: AsyncSession, *, principal: Principal, data: SwapCreate, settings: Settings, now: datetime
 ) -> Swap:
     """Open a swap request between one's own assignment and a colleague's."""
+    theirs = await _assignment(session, data.counterpart_assignment_id)
+    # Two requests on the same assignments would both pass the clash check below, and a leave
+    # approved meanwhile would take an assignment off the roster after it was read as active:
+    # the two people first, then their assignments as they now stand.
+    await lock_people(session, [principal.employee_id, theirs[0].employee_id])
     mine = await _assignment(session, data.requester_assignment_id)
     theirs = await _assignment(session, data.counterpart_assignment_id)
     if mine[0].employee_id != principal.employee_id:
@@ -138,8 +147,6 @@ async def request(
         raise InvalidInput("Both assignments must be active.")
     if theirs[0].employee_id == principal.employee_id:
         raise InvalidInput("A swap needs a colleague: the other assignment is yours too.")
-    # Two requests on the same assignments would both pass the clash check below.
-    await lock_people(session, [mine[0].employee_id, theirs[0].employee_id])
     requester = await access.employee(session, mine[0].employee_id)
     counterpart = await access.employee(session, theirs[0].employee_id)
     earliest = min(mine[1].starts_at, theirs[1].starts_at)
@@ -279,6 +286,9 @@ async def approve(
     _require_open(swap, now, "signed")
     mine = await _assignment(session, swap.requester_assignment_id)
     theirs = await _assignment(session, swap.counterpart_assignment_id)
+    for (assignment, shift), holder in ((mine, swap.requester_id), (theirs, swap.counterpart_id)):
+        if not assignment.active or assignment.employee_id != holder:
+            raise Conflict(f"The roster changed since the request: the assignment on {shift.name} is no longer held.")
     # A center holiday may have been added since the request.
     swap.on_holiday = swap.on_holiday or await _on_holiday(session, settings, mine[1], theirs[1])
     if swap.on_holiday and not holiday_reason:
