@@ -1,23 +1,25 @@
 """The organization as the other services see it (ORG-5): a read copy fed by events.
 
 Scheduling owns the org directory and publishes `employee.upserted` and `team.upserted`;
-each consuming service keeps these two tables up to date and answers "who may see
-whom" from them. The copy keeps the highest version, so a late redelivery of an older
-event never overwrites a newer state.
+each consuming service keeps these two tables up to date. The copy keeps the highest
+version, so a late redelivery of an older event never overwrites a newer state.
+
+This module holds the tables and plain questions about the structure (a person, a team,
+the chain of superiors, everyone below someone); who may see whom is a policy, decided in
+`callcenter_shared.visibility` and asked through each service's access module.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     Boolean,
     Column,
-    ColumnElement,
     Date,
     Integer,
     MetaData,
@@ -30,7 +32,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import dialect_insert, new_metadata
 from callcenter_shared.envelope import Envelope
@@ -38,6 +39,14 @@ from callcenter_shared.errors import NotFound
 from callcenter_shared.inbox import Subscriptions
 
 _org = new_metadata()
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+T = TypeVar("T", bound=_Identified)
 
 org_employee = Table(
     "org_employee",
@@ -164,30 +173,44 @@ async def team_members(session: AsyncSession, team_id: uuid.UUID, table: Table =
     return [_person(row) for row in rows]
 
 
-async def superior_chain(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> list[Person]:
-    """The employee's superiors, direct superior first, up to L5 (ORG-1), in one statement."""
+def superiors_query(employee_id: uuid.UUID, table: Table = org_employee) -> Any:
+    """A recursive query of the employee's superiors: `id` and `depth` (1 is the direct superior).
+
+    Works on the read copy and on scheduling's own directory table alike; a loop in the
+    directory repeats ids, so a reader stops at the first id it has seen (`superior_chain`).
+    """
     up = (
         select(table.c.superior_id.label("id"), literal(1).label("depth"))
         .where(table.c.id == employee_id, table.c.superior_id.is_not(None))
         .cte("up", recursive=True)
     )
-    up = up.union_all(
+    return up.union_all(
         select(table.c.superior_id, (up.c.depth + 1).label("depth")).where(
             table.c.id == up.c.id, table.c.superior_id.is_not(None), up.c.depth < 10
         )
     )
-    rows = await session.execute(select(table).join(up, table.c.id == up.c.id).order_by(up.c.depth))
-    chain: list[Person] = []
+
+
+def until_a_loop(employee_id: uuid.UUID, chain: Iterable[T]) -> list[T]:
+    """The chain up to where it closes a loop back on someone already in it."""
+    kept: list[T] = []
     seen = {employee_id}
-    for row in rows:
-        if row.id in seen:  # a loop in the directory: stop where it closes
+    for person in chain:
+        if person.id in seen:  # a loop in the directory: stop where it closes
             break
-        seen.add(row.id)
-        chain.append(_person(row))
-    return chain
+        seen.add(person.id)
+        kept.append(person)
+    return kept
 
 
-def _below(manager_id: uuid.UUID, table: Table) -> Any:
+async def superior_chain(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> list[Person]:
+    """The employee's superiors, direct superior first, up to L5 (ORG-1), in one statement."""
+    up = superiors_query(employee_id, table)
+    rows = await session.execute(select(table).join(up, table.c.id == up.c.id).order_by(up.c.depth))
+    return until_a_loop(employee_id, (_person(row) for row in rows))
+
+
+def subordinates_query(manager_id: uuid.UUID, table: Table = org_employee) -> Any:
     """A recursive query of everyone below `manager_id` in the chain of superiors."""
     below = (
         select(table.c.id, literal(1).label("depth"))
@@ -203,50 +226,5 @@ def _below(manager_id: uuid.UUID, table: Table) -> Any:
 
 async def subordinate_ids(session: AsyncSession, manager_id: uuid.UUID, table: Table = org_employee) -> set[uuid.UUID]:
     """Everyone below `manager_id` in the chain of superiors."""
-    below = _below(manager_id, table)
+    below = subordinates_query(manager_id, table)
     return set((await session.scalars(select(below.c.id))).all())
-
-
-def visibility_clause(
-    principal: Principal, employee_id: ColumnElement[Any], table: Table = org_employee
-) -> ColumnElement[bool] | None:
-    """The same rule as `visible_employee_ids`, as a SQL condition on `employee_id`.
-
-    Lets a list endpoint filter and page in one statement instead of fetching ids first.
-    None means no restriction (L3 and above).
-    """
-    if principal.level >= 3:
-        return None
-    if principal.level == 1:
-        return employee_id == principal.employee_id
-    below = _below(principal.employee_id, table)
-    visible = (employee_id == principal.employee_id) | employee_id.in_(select(below.c.id))
-    if principal.team_id is not None:
-        visible |= employee_id.in_(select(table.c.id).where(table.c.team_id == principal.team_id))
-    return visible
-
-
-async def visible_employee_ids(
-    session: AsyncSession, principal: Principal, table: Table = org_employee
-) -> set[uuid.UUID] | None:
-    """Whose private data the caller may see: None means everyone (L3 and above).
-
-    An agent sees only themselves; a team leader their team and anyone below them.
-    """
-    if principal.level >= 3:
-        return None
-    visible = {principal.employee_id}
-    if principal.level == 2:
-        visible |= await subordinate_ids(session, principal.employee_id, table)
-        if principal.team_id is not None:
-            visible |= set(
-                (await session.scalars(select(table.c.id).where(table.c.team_id == principal.team_id))).all()
-            )
-    return visible
-
-
-async def can_see(
-    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, table: Table = org_employee
-) -> bool:
-    visible = await visible_employee_ids(session, principal, table)
-    return visible is None or employee_id in visible

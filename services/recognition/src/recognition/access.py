@@ -1,4 +1,8 @@
-"""Who may decide and who may see, answered from the org read copy (ORG-5)."""
+"""Who may decide and who may see in recognition, answered from the org read copy (ORG-5).
+
+Every access decision of the service lives here, with the levels named
+(`callcenter_shared.levels`); the use cases call these functions (decision 0007).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,19 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import visibility
 from callcenter_shared.auth import Principal
+from callcenter_shared.errors import Forbidden
+from callcenter_shared.levels import Level, at_least, below, is_team_leader
 from callcenter_shared.org import Person, get_person, org_employee, org_team, superior_chain
 
-LEVEL_TITLES = {
-    1: "Agent 座席",
-    2: "Team Leader 班长",
-    3: "Deputy General Manager 主管副总经理",
-    4: "General Manager 总经理",
-    5: "Executive in Charge 主管领导",
-}
+MANAGER = Level.DEPUTY_GENERAL_MANAGER  # level 3: administers catalog, tracks, rewards and competitions
+SENIOR = Level.GENERAL_MANAGER  # level 4 and 5: senior management signs letters of praise (REC-8)
+
+
+def leads_people(principal: Principal) -> bool:
+    """Team leaders and everyone above them."""
+    return at_least(principal, Level.TEAM_LEADER)
 
 
 async def team_leader_id(session: AsyncSession, team_id: uuid.UUID) -> uuid.UUID | None:
@@ -33,7 +40,9 @@ async def team_leader_ids(session: AsyncSession, team_ids: Collection[uuid.UUID]
     if unnamed:
         members = await session.execute(
             select(org_employee.c.team_id, org_employee.c.id).where(
-                org_employee.c.team_id.in_(unnamed), org_employee.c.level == 2, org_employee.c.active.is_(True)
+                org_employee.c.team_id.in_(unnamed),
+                org_employee.c.level == Level.TEAM_LEADER,
+                org_employee.c.active.is_(True),
             )
         )
         leaders |= {row.team_id: row.id for row in members}
@@ -61,7 +70,7 @@ async def decides_at_level(
     team_id: uuid.UUID | None,
 ) -> bool:
     """True when the caller sits at `level` or above in the subject's chain of superiors."""
-    if principal.level < level:
+    if below(principal, level):
         return False
     chain = await chain_of(session, employee_id=employee_id, team_id=team_id)
     return any(person.id == principal.employee_id for person in chain)
@@ -77,3 +86,92 @@ async def sees_private(
         return True
     chain = await chain_of(session, employee_id=employee_id, team_id=team_id)
     return any(person.id == principal.employee_id for person in chain)
+
+
+# Who sees whom
+
+
+async def can_see(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> bool:
+    """An agent sees themselves, a team leader their team and everyone below, L3+ everyone."""
+    return await visibility.can_see(session, principal, employee_id)
+
+
+async def visible_ids(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
+    """Whose points, nominations and grants the caller may see: None means everyone (L3+)."""
+    return await visibility.visible_employee_ids(session, principal)
+
+
+async def require_sees_points(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> None:
+    if not await can_see(session, principal, employee_id):
+        raise Forbidden("You may see only your own points (agents) or your team's (team leaders).")
+
+
+def sees_every_redemption(principal: Principal) -> bool:
+    return at_least(principal, MANAGER)
+
+
+async def require_letter_reader(
+    session: AsyncSession, principal: Principal, *, employee_id: uuid.UUID | None, team_id: uuid.UUID | None
+) -> None:
+    """Level 3 and above, the recipient or their chain of superiors (REC-8)."""
+    if not at_least(principal, MANAGER) and not await sees_private(
+        session, principal, employee_id=employee_id, team_id=team_id
+    ):
+        raise Forbidden("Only the recipient, their chain of superiors or level 3 and above may request this letter.")
+
+
+def require_share_reader(principal: Principal) -> None:
+    """The recognition share report (REC-3): team leaders (their own team) and above."""
+    if not leads_people(principal):
+        raise Forbidden("The recognition share report is for team leaders and above.")
+
+
+def share_of_own_team_only(principal: Principal) -> bool:
+    return is_team_leader(principal)
+
+
+def require_coverage_reader(principal: Principal, leader_id: uuid.UUID | None) -> None:
+    """A team's praise coverage (REC-6): its leader and level 3 and above."""
+    if principal.employee_id != leader_id and not at_least(principal, MANAGER):
+        raise Forbidden("The praise coverage of a team is for its leader and the levels above.")
+
+
+# Who decides
+
+
+def require_catalog_admin(principal: Principal) -> None:
+    if not at_least(principal, MANAGER):
+        raise Forbidden("Only level 3 and above may change the award catalog.")
+
+
+def require_track_admin(principal: Principal) -> None:
+    if not at_least(principal, MANAGER):
+        raise Forbidden("Only level 3 and above may configure the award tracks.")
+
+
+def require_rewards_admin(principal: Principal) -> None:
+    if not at_least(principal, MANAGER):
+        raise Forbidden("Only level 3 and above administer rewards and review flags.")
+
+
+def require_competition_organizer(principal: Principal) -> None:
+    if not at_least(principal, MANAGER):
+        raise Forbidden("Competitions are organised by level 3 and above.")
+
+
+async def require_registrar(session: AsyncSession, principal: Principal, candidate_id: uuid.UUID) -> None:
+    """Oneself, or as a leader someone in one's span (REC-7)."""
+    if candidate_id != principal.employee_id and (
+        not leads_people(principal) or not await can_see(session, principal, candidate_id)
+    ):
+        raise Forbidden("You may register yourself, or a member of your own team as its leader.")
+
+
+def require_training_recorder(principal: Principal, winner_id: uuid.UUID) -> None:
+    if principal.employee_id != winner_id and not at_least(principal, MANAGER):
+        raise Forbidden("The winner or an organiser (level 3 and above) records the training follow-up.")
+
+
+def may_sign_letters(signer: Person) -> bool:
+    """Senior management, still with the company (REC-8)."""
+    return signer.active and at_least(signer, SENIOR)

@@ -1,30 +1,118 @@
-"""Who may see and do what, decided from the authoritative org directory."""
+"""Who may see and do what in scheduling, decided from the authoritative org directory.
+
+Every access decision of the service lives here, with the levels named
+(`callcenter_shared.levels`); the use cases call these functions (decision 0007).
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
-from callcenter_shared.auth import Principal
+from callcenter_shared import visibility
+from callcenter_shared.auth import Caller, Principal, ServiceAccount
 from callcenter_shared.errors import Forbidden, NotFound
-from callcenter_shared.org import visible_employee_ids
+from callcenter_shared.levels import Level, at_least, is_team_leader
+from callcenter_shared.org import superiors_query, until_a_loop
 from scheduling.org.models import Employee
 
 # Scopes of the service accounts (SERVICE_ACCOUNTS) that call scheduling.
 DIRECTORY_WRITE = "directory:write"  # the HR system: teams and employees, including the first ones
 INTERACTIONS_WRITE = "interactions:write"  # the phone system: interactions in progress (HND-3)
 
+MANAGER = Level.DEPUTY_GENERAL_MANAGER  # level 3: the department head and everyone above
+_DIRECTORY: Table = Employee.__table__  # type: ignore[assignment]
+
+
+def is_manager(who: Principal | Employee) -> bool:
+    return at_least(who, MANAGER)
+
+
+# Who sees whom
+
 
 async def visible_ids(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
     """Whose roster and requests the caller may see: None means everyone (L3+)."""
-    return await visible_employee_ids(session, principal, Employee.__table__)  # type: ignore[arg-type]
+    return await visibility.visible_employee_ids(session, principal, _DIRECTORY)
+
+
+def visibility_clause(
+    principal: Principal, employee_id: ColumnElement[Any] | QueryableAttribute[Any]
+) -> ColumnElement[bool] | None:
+    """`visible_ids` as a SQL condition on `employee_id`; None means no restriction."""
+    return visibility.visibility_clause(principal, employee_id, _DIRECTORY)
 
 
 async def require_visible(session: AsyncSession, principal: Principal, *employee_ids: uuid.UUID) -> None:
     visible = await visible_ids(session, principal)
     if visible is not None and not any(employee_id in visible for employee_id in employee_ids):
         raise Forbidden("Agents see only their own records, team leaders their team's.")
+
+
+async def require_sees_employee(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> None:
+    """A directory entry: agents see themselves, team leaders their team, L3+ everyone."""
+    visible = await visible_ids(session, principal)
+    if visible is not None and employee_id not in visible:
+        raise Forbidden("You may see only yourself (agents) or your own team (team leaders).")
+
+
+def sees_every_handover(principal: Principal, team_id: uuid.UUID) -> bool:
+    """The team's own people and level 3 and above; others only when they staff its shifts."""
+    return is_manager(principal) or principal.team_id == team_id
+
+
+# Who decides
+
+
+def require_directory_admin(caller: Caller) -> None:
+    """Level 3 and above, or a service account with `directory:write` (the HR system)."""
+    if isinstance(caller, ServiceAccount):
+        caller.require(DIRECTORY_WRITE)
+    elif not is_manager(caller):
+        raise Forbidden("Only level 3 and above (or the HR system's service account) may change the org directory.")
+
+
+def require_holiday_editor(principal: Principal) -> None:
+    if not is_manager(principal):
+        raise Forbidden("Only level 3 and above may change the holiday calendar.")
+
+
+def require_team_manager(principal: Principal, team_id: uuid.UUID) -> None:
+    """The team's leader, or L3 and above."""
+    if is_manager(principal) or leads_team(principal, team_id):
+        return
+    raise Forbidden("Only the team's leader or level 3 and above may change this team's roster.")
+
+
+def leads_team(principal: Principal, team_id: uuid.UUID) -> bool:
+    """Whether the caller is the team's leader."""
+    return is_team_leader(principal) and principal.team_id == team_id
+
+
+def may_be_duty_manager(person: Employee) -> bool:
+    """A shift's duty manager (ROS-2) is an active employee of level 3 or above."""
+    return person.active and is_manager(person)
+
+
+def require_staffing_decider(principal: Principal, approver_id: uuid.UUID | None) -> None:
+    """The duty manager the shift names, else any level 3 manager (ROS-2)."""
+    if approver_id is not None and principal.employee_id != approver_id:
+        raise Forbidden("Only the duty manager on this shift may decide a staffing reduction.")
+    if approver_id is None and not is_manager(principal):
+        raise Forbidden("The shift names no duty manager: a level 3 (or higher) manager decides.")
+
+
+def require_swap_reverser(principal: Principal, approver_level: int) -> None:
+    """A manager of the swap approver's level (SWAP_APPROVER_LEVEL) or above."""
+    if not at_least(principal, approver_level):
+        raise Forbidden(f"Only a manager of level {approver_level} or above may reverse a swap.")
+
+
+# The chain of superiors
 
 
 async def employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
@@ -34,24 +122,18 @@ async def employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
     return found
 
 
+async def superior_chain(session: AsyncSession, person: Employee) -> list[Employee]:
+    """The person's superiors, direct superior first, in one statement (stops at a gap or a loop)."""
+    up = superiors_query(person.id, _DIRECTORY)
+    rows = await session.scalars(select(Employee).join(up, Employee.id == up.c.id).order_by(up.c.depth))
+    return until_a_loop(person.id, rows)
+
+
 async def superior_at_level(session: AsyncSession, person: Employee, level: int) -> Employee | None:
     """The person's superior at `level`, following the chain of direct superiors (ORG-1)."""
-    current: Employee | None = person
-    seen: set[uuid.UUID] = set()
-    while current is not None and current.superior_id is not None and current.superior_id not in seen:
-        seen.add(current.superior_id)
-        current = await session.get(Employee, current.superior_id)
-        if current is not None and current.level == level:
-            return current
-        if current is not None and current.level > level:
+    for superior in await superior_chain(session, person):
+        if superior.level == level:
+            return superior
+        if superior.level > level:
             return None
     return None
-
-
-def require_team_manager(principal: Principal, team_id: uuid.UUID) -> None:
-    """The team's leader, or L3 and above."""
-    if principal.level >= 3:
-        return
-    if principal.level == 2 and principal.team_id == team_id:
-        return
-    raise Forbidden("Only the team's leader or level 3 and above may change this team's roster.")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CaseEscalatedV1, CaseReopenedV1
+from callcenter_shared.levels import is_one_level_up
 from callcenter_shared.org import Person, find_person, get_person, superior_chain
 from escalation.case.history import record
 from escalation.case.models import OPEN, Case, CaseStint
@@ -117,7 +118,7 @@ async def move_up(
     """Move the case exactly one level up, to the current handler's direct superior (ESC-4)."""
     handler = await get_person(session, case.handler_id)
     superior = await find_person(session, handler.superior_id) if handler.superior_id else None
-    if superior is None or superior.level != case.level + 1:
+    if superior is None or not is_one_level_up(superior, case.level):
         raise LevelSkipped(no_superior_above(handler, case.level))
     climb = Climb(case, superior, reason, await _current_stint(session, case))
     await move_up_many(session, [climb], now, actor=actor, automatic=automatic, action=action)

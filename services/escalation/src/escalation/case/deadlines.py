@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.contracts.escalation import CaseDeadlineWarningV1, CaseOverdueV1, CaseReplyOverdueV1
+from callcenter_shared.levels import is_one_level_up, is_top
 from callcenter_shared.org import people_by_id
 from escalation.case import chain
 from escalation.case.chain import LEVEL_TIMEOUT, LEVEL_WARNING
@@ -66,12 +67,12 @@ async def on_level_timeouts(session: AsyncSession, dues: Sequence[deadlines.Due]
     for due, case, stint in live:
         handler = handlers.get(case.handler_id)
         superior = superiors.get(handler.superior_id) if handler and handler.superior_id else None
-        if case.level < 5 and superior is not None and superior.level == case.level + 1:
+        if not is_top(case) and superior is not None and is_one_level_up(superior, case.level):
             minutes = case.allowances[case.level - 1]
             reason = f"Not resolved within {minutes} minutes at level {case.level}."
             climbs.append(chain.Climb(case, superior, reason, stint))
             continue
-        if case.level < 5:  # nobody one level up in the directory: raise the alarm instead of retrying forever
+        if not is_top(case):  # nobody one level up in the directory: raise the alarm instead of retrying forever
             blocked = chain.no_superior_above(handler, case.level)
             await record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked)
         case.overdue_at = now
@@ -115,7 +116,7 @@ async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now
     reason = "Emergency handled without the report to the direct superior within the time allowed (ESC-6)."
     if case.status == RESOLVED:
         await chain.reopen(session, case, now, actor=None, reason=reason)
-    if case.level < 5:
+    if not is_top(case):
         await chain.move_up(
             session, case, now, actor=None, automatic=True, reason=reason, action="escalated_for_missing_report"
         )

@@ -12,8 +12,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.org import visible_employee_ids
-from escalation.case.access import read, require_reports_reader
+from escalation.access import read, require_reports_reader, visible_ids
 from escalation.case.models import OPEN, Case, CaseHistory, CaseInstruction, CaseStint
 
 BREACH_ACTIONS = ("escalated_on_timeout", "overdue", "reply_breached", "emergency_report_missing")
@@ -40,7 +39,7 @@ async def list_cases(
     if mine:
         conditions.append(or_(Case.owner_id == me, Case.handler_id == me))
     else:
-        visible = await visible_employee_ids(session, principal)
+        visible = await visible_ids(session, principal)
         if visible is not None:
             conditions.append(
                 or_(

@@ -12,7 +12,8 @@ from callcenter_shared.auth import CurrentPrincipal, Principal
 from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
 from callcenter_shared.inputs import Flag
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from escalation.case import access, opening, reports, service
+from escalation import access
+from escalation.case import opening, reports, service
 from escalation.case.models import Case
 from escalation.case.schemas import (
     AttributionCreate,

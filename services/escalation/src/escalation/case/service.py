@@ -20,9 +20,11 @@ from callcenter_shared.contracts.escalation import (
     ComplaintAttributedV1,
 )
 from callcenter_shared.errors import Conflict, DomainError, Forbidden, InvalidInput
+from callcenter_shared.levels import is_agent, is_top, next_level_up
 from callcenter_shared.org import find_person, get_person, superior_chain
+from escalation import access
+from escalation.access import held_by, in_chain, read, require_holder, require_open
 from escalation.case import chain
-from escalation.case.access import held_by, in_chain, read, require_holder, require_open
 from escalation.case.deadlines import EMERGENCY_REPORT, REPLY_DUE
 from escalation.case.history import record
 from escalation.case.models import RESOLVED, Case, CaseInstruction
@@ -73,11 +75,12 @@ async def escalate(
     require_open(case)
     if principal.employee_id not in (case.handler_id, case.owner_id):
         raise Forbidden(f"Only the owner or the current handler of {case.number} may escalate it.")
-    if case.level >= 5:
+    if is_top(case):
         raise LevelSkipped("The case is at level 5, the top of the chain; there is no level above to pass it to.")
-    if to_level is not None and to_level != case.level + 1:
+    if to_level is not None and to_level != next_level_up(case.level):
         raise LevelSkipped(
-            f"A case moves one level at a time: from level {case.level} it can go only to level {case.level + 1}, "
+            "A case moves one level at a time: "
+            f"from level {case.level} it can go only to level {next_level_up(case.level)}, "
             f"not to level {to_level}."
         )
     if to_handler_id is not None:
@@ -216,8 +219,7 @@ async def assign_department(
     """The duty chief (L3) or GM names a handler in another department (ESC-10)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     require_open(case)
-    if principal.level < 3:
-        raise DepartmentRule("Cross-department cases are coordinated by the duty chief (level 3) or the GM.")
+    access.require_department_coordinator(principal)
     target = await find_person(session, handler_id)
     if target is None or not target.active:
         raise InvalidInput(
@@ -343,8 +345,7 @@ async def attribute(
 
     The complaint is dated by the center's calendar (`zone`), so it counts in the center's month (PRF-7a)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
-    if principal.level < 2:
-        raise Forbidden("Only a team leader or above verifies that a complaint is attributable to an agent.")
+    access.require_complaint_verifier(principal)
     category = await categories.get(session, case.category_id)
     if not category.attributable:
         raise NotAttributable(f"Cases of category {category.code!r} are not complaints that count against an agent.")
@@ -352,7 +353,7 @@ async def attribute(
     if agent_id is None:
         raise NotAttributable("Name the agent the complaint is about; the customer named nobody.")
     agent = await find_person(session, agent_id)
-    if agent is None or agent.level != 1:
+    if agent is None or not is_agent(agent):
         raise NotAttributable("A complaint is attributed to an agent (level 1) known in the directory.")
     if case.attributed_agent_id is not None:
         raise Conflict(f"The complaint of {case.number} is already attributed.")

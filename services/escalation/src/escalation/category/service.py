@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import dialect_insert, get_or_404
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.levels import Level
+from escalation import access
 from escalation.category.models import Category
 from escalation.category.schemas import CategoryCreate, CategoryUpdate
 
-POLICY_ADMIN_LEVEL = 3
 HANDOVER_ITEM = "handover_item"
 
 # Seeded into every database on first use; an administrator may edit or deactivate them.
@@ -41,13 +42,8 @@ class MustReportBelowL2(RuleViolation):
     rule = "ESC-8"
 
 
-def require_policy_admin(principal: Principal) -> None:
-    if principal.level < POLICY_ADMIN_LEVEL:
-        raise Forbidden("Only level 3 and above may change case categories and their time limits.")
-
-
 def _check(entry_level: int, must_report: bool) -> None:
-    if must_report and entry_level < 2:
+    if must_report and entry_level < Level.TEAM_LEADER:
         raise MustReportBelowL2(
             "A must-report category starts at level 2 or above: a team leader or higher handles it first."
         )
@@ -99,7 +95,7 @@ async def by_code(session: AsyncSession, code: str, now: datetime) -> Category:
 
 async def create(session: AsyncSession, *, principal: Principal, data: CategoryCreate, now: datetime) -> Category:
     """Add a category with its escalation policy."""
-    require_policy_admin(principal)
+    access.require_category_admin(principal)
     _check(data.entry_level, data.must_report)
     await ensure_defaults(session, now)
     if await session.scalar(select(Category.id).where(Category.code == data.code)) is not None:
@@ -120,7 +116,7 @@ async def update(
     if_match: Precondition | None = None,
 ) -> Category:
     """Change a category's policy; cases already open keep the deadlines they were opened with."""
-    require_policy_admin(principal)
+    access.require_category_admin(principal)
     category = await get(session, category_id, lock=True)
     check(if_match, category.version, f"Category {category.code}")
     changes = data.model_dump(exclude_unset=True)

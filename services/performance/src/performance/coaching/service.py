@@ -14,7 +14,8 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import CoachingItemCreatedV1
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
-from callcenter_shared.org import can_see, get_person, org_employee, org_team, visible_employee_ids
+from callcenter_shared.org import get_person, org_employee, org_team
+from performance import access
 from performance.coaching.models import Coaching, CoachingFollowUp
 from performance.coaching.schemas import CoachingCreate, CoachingRead, FollowUpCreate, FollowUpRead
 from performance.kpi.models import AgentPeriodResult, KpiPeriod
@@ -54,10 +55,9 @@ async def _publish(session: AsyncSession, item: Coaching, now: datetime) -> None
 
 async def record(session: AsyncSession, *, principal: Principal, data: CoachingCreate, now: datetime) -> Coaching:
     """Record a performance interview with goals and a follow-up date (PRF-6)."""
-    if principal.level < 2 or principal.employee_id == data.agent_id:
-        raise Forbidden("Interviews are recorded by the agent's leader or a manager, not by the agent.")
+    access.require_coach(principal, data.agent_id)
     await get_person(session, data.agent_id)
-    if not await can_see(session, principal, data.agent_id):
+    if not await access.can_see(session, principal, data.agent_id):
         raise Forbidden("You may coach only agents in your span.")
     goals = [goal.strip().replace("\n", " ") for goal in data.goals if goal.strip()]
     item = Coaching(
@@ -82,7 +82,7 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
 async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, lock: bool = False) -> Coaching:
     """The item if the caller may see it; with `lock`, locked until commit so a closed item stays closed."""
     item = await session.get(Coaching, coaching_id, with_for_update=lock, populate_existing=lock)
-    if item is None or not await can_see(session, principal, item.agent_id):
+    if item is None or not await access.can_see(session, principal, item.agent_id):
         raise NotFound(f"Coaching record {coaching_id} does not exist.")
     return item
 
@@ -91,8 +91,7 @@ async def follow_up(
     session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, data: FollowUpCreate, now: datetime
 ) -> Coaching:
     item = await get(session, principal=principal, coaching_id=coaching_id, lock=True)
-    if principal.level < 2:
-        raise Forbidden("Follow-ups are recorded by the leader.")
+    access.require_follow_up_recorder(principal)
     if item.status == "done":
         raise Conflict("The coaching item is closed.")
     item.follow_ups.append(
@@ -119,7 +118,7 @@ async def list_items(
     offset: int,
 ) -> tuple[Sequence[Coaching], int]:
     query = select(Coaching)
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(Coaching.agent_id.in_(visible) | (Coaching.leader_id == principal.employee_id))
     if agent_id is not None:

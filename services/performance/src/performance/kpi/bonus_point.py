@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.levels import Level, is_agent
 from callcenter_shared.org import get_person, org_employee
+from performance import access
 from performance.kpi.models import BonusPoint
 from performance.kpi.period import month_bounds
 from performance.kpi.schemas import BonusPointCreate, BonusPointRead, TeamBonusPoints
@@ -27,10 +29,9 @@ async def give_bonus_points(
     """A team leader scores a member for a month; the reason is mandatory (PRF-5)."""
     month, _ = month_bounds(data.month)
     agent = await get_person(session, data.agent_id)
-    if agent.team_id is None or agent.level != 1:
+    if agent.team_id is None or not is_agent(agent):
         raise InvalidInput("Bonus points go to agents who belong to a team.")
-    leads_team = principal.level == 2 and principal.team_id == agent.team_id
-    if not leads_team and agent.superior_id != principal.employee_id:
+    if not access.gives_bonus_points_to(principal, agent):
         raise Forbidden("Only the agent's team leader gives monthly bonus points.")
     if len(data.reason.strip()) < policy.min_reason_length:
         raise BonusReasonMissing(
@@ -61,14 +62,16 @@ async def team_bonus_points(
     session: AsyncSession, *, principal: Principal, team_id: uuid.UUID, month: str
 ) -> TeamBonusPoints:
     """A team's points for a month; flagged when every member got identical points (PRF-5)."""
-    if principal.level < 2 or (principal.level == 2 and principal.team_id != team_id):
+    if not access.may_see_team_bonus_points(principal, team_id):
         raise Forbidden("Only the team's leader and managers above see a team's bonus points.")
     first, _ = month_bounds(month)
     members = set(
         (
             await session.scalars(
                 select(org_employee.c.id).where(
-                    org_employee.c.team_id == team_id, org_employee.c.level == 1, org_employee.c.active.is_(True)
+                    org_employee.c.team_id == team_id,
+                    org_employee.c.level == Level.AGENT,
+                    org_employee.c.active.is_(True),
                 )
             )
         ).all()

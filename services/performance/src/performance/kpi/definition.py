@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.errors import Conflict, NotFound
-from performance.kpi.access import require_manager
+from performance import access
 from performance.kpi.models import KpiDefinition
 from performance.kpi.schemas import KpiCreate, KpiUpdate
 
@@ -46,7 +46,7 @@ async def list_definitions(
 async def create_definition(
     session: AsyncSession, *, principal: Principal, data: KpiCreate, now: datetime
 ) -> KpiDefinition:
-    require_manager(principal)
+    access.require_kpi_manager(principal)
     if await session.scalar(select(KpiDefinition.id).where(KpiDefinition.code == data.code)):
         raise Conflict(f"A KPI with code '{data.code}' exists already.")
     definition = KpiDefinition(id=uuid.uuid4(), active=True, version=1, updated_at=now, **data.model_dump())
@@ -65,7 +65,7 @@ async def update_definition(
     if_match: Precondition | None = None,
 ) -> KpiDefinition:
     """Change a definition; periods already opened keep the version their agents were told (PRF-1)."""
-    require_manager(principal)
+    access.require_kpi_manager(principal)
     # Locked, so concurrent changes apply one after another, each on the one before.
     definition = await session.scalar(
         select(KpiDefinition)

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.org import org_employee, visible_employee_ids
+from callcenter_shared.levels import Level
+from callcenter_shared.org import org_employee
+from performance import access
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
 from performance.kpi.models import PeriodKpi
 from performance.kpi.period import RAW, kpi_values
@@ -31,7 +33,7 @@ async def new_hires(
     query = (
         select(org_employee)
         .where(
-            e.level == 1,
+            e.level == Level.AGENT,
             e.active.is_(True),
             e.hire_date.is_not(None),
             e.hire_date <= as_of,
@@ -41,7 +43,7 @@ async def new_hires(
         .limit(limit)
         .offset(offset)
     )
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(e.id.in_(visible))
     people = (await session.execute(query)).all()

@@ -19,8 +19,8 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
 from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import org_employee
+from performance import access
 from performance.coaching import service as coaching
-from performance.kpi.access import require_manager
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
 from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, RawMetric
 from performance.kpi.schemas import PeriodCreate
@@ -44,7 +44,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 async def open_period(session: AsyncSession, *, principal: Principal, data: PeriodCreate, now: datetime) -> KpiPeriod:
     """Open a period and freeze the KPI definitions the agents are measured by (PRF-1)."""
-    require_manager(principal)
+    access.require_kpi_manager(principal)
     if data.month is not None:
         start, end = month_bounds(data.month)
     else:
@@ -130,7 +130,7 @@ async def close_period(
     session: AsyncSession, *, principal: Principal, period_id: uuid.UUID, now: datetime, policy: Policy
 ) -> KpiPeriod:
     """Close a period: every agent's KPI values, attainments, composite and ranks, in SQL (PRF-3, PRF-8)."""
-    require_manager(principal)
+    access.require_kpi_manager(principal)
     period = await get_period(session, period_id, lock=True)
     if period.status == "closed":
         raise PeriodClosed(

@@ -10,8 +10,8 @@ from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccou
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
-from callcenter_shared.org import visible_employee_ids
 from callcenter_shared.web import DbSession, Now, Page, Paging
+from performance import access
 from performance.kpi import bonus_point, ingest, new_hire, service
 from performance.kpi import definition as definitions
 from performance.kpi import period as periods
@@ -125,7 +125,7 @@ async def list_metrics(
     metric: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[MetricRead]:
     query = select(RawMetric)
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(RawMetric.agent_id.in_(visible))
     if agent_id is not None:

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
-from callcenter_shared.org import can_see, visible_employee_ids
-from performance.kpi.access import require_manager
+from performance import access
 from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment
 from performance.kpi.period import get_period
 from performance.kpi.schemas import AdjustmentCreate, AdjustmentRead, BonusComputation, KpiResultRead, ScorecardRead
@@ -95,7 +94,7 @@ async def read_scorecard(
     session: AsyncSession, *, principal: Principal, period_id: uuid.UUID, agent_id: uuid.UUID, policy: Policy
 ) -> ScorecardRead:
     """An agent sees only their own scorecard, a leader their team's, L3+ everyone's."""
-    if not await can_see(session, principal, agent_id):
+    if not await access.can_see(session, principal, agent_id):
         raise Forbidden("You may see only your own scorecard, or those of agents in your span.")
     period = await get_period(session, period_id)
     result = await session.get(AgentPeriodResult, (period.id, agent_id))
@@ -117,7 +116,7 @@ async def list_scorecards(
 ) -> tuple[list[ScorecardRead], int]:
     await get_period(session, period_id)
     query = select(AgentPeriodResult).where(AgentPeriodResult.period_id == period_id)
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(AgentPeriodResult.agent_id.in_(visible))
     if team_id is not None:
@@ -139,7 +138,7 @@ async def adjust(
     now: datetime,
 ) -> PeriodAdjustment:
     """Correct a closed scorecard by a new adjustment with a reason; the closed numbers stay (PRF-3)."""
-    require_manager(principal)
+    access.require_kpi_manager(principal)
     period = await get_period(session, period_id)
     if period.status != "closed":
         raise InvalidInput("An open period needs no adjustment: send the corrected metrics before closing it.")

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import lock_rows
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
-from callcenter_shared.org import can_see, get_person
-from performance.qa.access import require_evaluator
+from callcenter_shared.org import get_person
+from performance import access
 from performance.qa.models import Calibration, Evaluation
 from performance.qa.schemas import (
     AnswerIn,
@@ -30,10 +30,10 @@ from performance.qa.service import create_evaluation
 async def create_calibration(
     session: AsyncSession, *, principal: Principal, data: CalibrationCreate, now: datetime
 ) -> Calibration:
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     await published(session, data.scorecard_id)
     await get_person(session, data.agent_id)
-    if not await can_see(session, principal, data.agent_id):
+    if not await access.can_see(session, principal, data.agent_id):
         raise Forbidden("You may calibrate only on interactions of agents in your span (your team, or below you).")
     calibration = Calibration(id=uuid.uuid4(), created_by=principal.employee_id, created_at=now, **data.model_dump())
     session.add(calibration)
@@ -77,9 +77,9 @@ async def calibration_report(
     session: AsyncSession, *, principal: Principal, calibration_id: uuid.UUID
 ) -> CalibrationReport:
     """Spread per item and each evaluator's deviation from the median score (QA-5)."""
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     calibration = await get_calibration(session, calibration_id)
-    if not await can_see(session, principal, calibration.agent_id):
+    if not await access.can_see(session, principal, calibration.agent_id):
         raise Forbidden("The calibration scores an agent outside your span: you may not see its report.")
     scorecard = await get_scorecard(session, calibration.scorecard_id)
     evaluations = (

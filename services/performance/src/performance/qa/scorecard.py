@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
-from performance.qa.access import require_evaluator
+from performance import access
 from performance.qa.models import Scorecard, ScorecardItem, ScorecardSection
 from performance.qa.schemas import ScorecardCreate, ScorecardUpdate, SectionIn
 
@@ -71,7 +71,7 @@ async def create_scorecard(
     session: AsyncSession, *, principal: Principal, data: ScorecardCreate, now: datetime
 ) -> Scorecard:
     """Create version 1 of a scorecard as a draft."""
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     _check_dimensions(data.sections)
     scorecard = Scorecard(
         id=uuid.uuid4(),
@@ -107,7 +107,7 @@ async def update_scorecard(
     session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, data: ScorecardUpdate
 ) -> Scorecard:
     """Change a draft; a published version never changes (QA-1)."""
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != "draft":
         raise PublishedScorecardImmutable(
@@ -126,7 +126,7 @@ async def update_scorecard(
 async def publish_scorecard(
     session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
 ) -> Scorecard:
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != "draft":
         raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
@@ -139,7 +139,7 @@ async def new_version(
     session: AsyncSession, *, principal: Principal, scorecard_id: uuid.UUID, now: datetime
 ) -> Scorecard:
     """Copy the newest version of a scorecard into a new draft version (QA-1)."""
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     source = await get_scorecard(session, scorecard_id)
     # The whole family, so that two new versions at once cannot both find no draft.
     await lock_rows(session, Scorecard.family_id, [source.family_id])

@@ -20,11 +20,11 @@ from callcenter_shared.contracts.performance import (
 from callcenter_shared.db import get_or_404
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import can_see, get_person, visible_employee_ids
+from callcenter_shared.org import get_person
+from performance import access
 from performance.kpi import ingest
 from performance.policy import Policy
 from performance.qa import scoring
-from performance.qa.access import require_evaluator
 from performance.qa.models import Dispute, Evaluation, EvaluationAnswer, Scorecard
 from performance.qa.schemas import AnswerIn, EvaluationCreate
 from performance.qa.scorecard import get_scorecard, published
@@ -59,9 +59,9 @@ def _answer_rows(scorecard: Scorecard, answers: list[AnswerIn], scored: scoring.
 async def _check_can_evaluate(session: AsyncSession, principal: Principal, agent_id: uuid.UUID) -> None:
     if principal.employee_id == agent_id:
         raise Forbidden("Nobody may evaluate their own interactions; ask another evaluator.")
-    require_evaluator(principal)
+    access.require_evaluator(principal)
     await get_person(session, agent_id)
-    if not await can_see(session, principal, agent_id):
+    if not await access.can_see(session, principal, agent_id):
         raise Forbidden("You may evaluate only agents in your span (your team, or below you).")
 
 
@@ -117,7 +117,7 @@ async def read_evaluation(
     own = principal.employee_id == evaluation.agent_id
     if own and (evaluation.status == "draft" or evaluation.calibration_id is not None):
         raise NotFound(f"Evaluation {evaluation_id} does not exist.")
-    if not own and (principal.level < 2 or not await can_see(session, principal, evaluation.agent_id)):
+    if not own and not await access.may_see_evaluations_of(session, principal, evaluation.agent_id):
         raise Forbidden("You may see only your own evaluations, or those of agents in your span.")
     return evaluation
 
@@ -132,10 +132,10 @@ async def list_evaluations(
     offset: int,
 ) -> tuple[Sequence[Evaluation], int]:
     query = select(Evaluation).where(Evaluation.calibration_id.is_(None))
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(Evaluation.agent_id.in_(visible) | (Evaluation.evaluator_id == principal.employee_id))
-    if principal.level == 1:
+    if not access.sees_drafts(principal):
         query = query.where(Evaluation.status != "draft")
     if agent_id is not None:
         query = query.where(Evaluation.agent_id == agent_id)
@@ -335,8 +335,8 @@ async def resolve(
         raise DisputeRefused("The evaluator cannot review a dispute of their own evaluation; another reviewer must.")
     if principal.employee_id == evaluation.agent_id:
         raise Forbidden("The agent cannot review their own dispute.")
-    require_evaluator(principal)
-    if not await can_see(session, principal, evaluation.agent_id):
+    access.require_evaluator(principal)
+    if not await access.can_see(session, principal, evaluation.agent_id):
         raise Forbidden("You may review disputes only for agents in your span.")
     if evaluation.status != "disputed":
         raise Conflict(f"The evaluation is {evaluation.status}, not disputed.")

@@ -13,7 +13,8 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReassessedV1, ReviewTrainingStartedV1
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
-from callcenter_shared.org import can_see, get_person, visible_employee_ids
+from callcenter_shared.org import get_person
+from performance import access
 from performance.policy import Policy
 from performance.qa.models import Evaluation, EvaluationAnswer
 from performance.review.models import Complaint, Review, ReviewStep, TrainingResult, Violation
@@ -202,10 +203,9 @@ async def report_violation(
 
 
 async def _require_span(session: AsyncSession, principal: Principal, agent_id: uuid.UUID) -> None:
-    if principal.level < 2 or principal.employee_id == agent_id:
-        raise Forbidden("Only the agent's leader or a manager records this.")
+    access.require_review_recorder(principal, agent_id)
     await get_person(session, agent_id)
-    if not await can_see(session, principal, agent_id):
+    if not await access.can_see(session, principal, agent_id):
         raise Forbidden("You may record this only for people in your span.")
 
 
@@ -214,7 +214,7 @@ async def get_review(
 ) -> Review:
     """The review if the caller may see it; with `lock`, locked until commit so its status cannot move meanwhile."""
     review = await session.get(Review, review_id, with_for_update=lock, populate_existing=lock)
-    if review is None or not await can_see(session, principal, review.agent_id):
+    if review is None or not await access.can_see(session, principal, review.agent_id):
         raise NotFound(f"Review {review_id} does not exist.")
     return review
 
@@ -223,7 +223,7 @@ async def list_reviews(
     session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
 ) -> tuple[Sequence[Review], int]:
     query = select(Review)
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(Review.agent_id.in_(visible))
     if status is not None:

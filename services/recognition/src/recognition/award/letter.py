@@ -21,13 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.errors import Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.errors import InvalidInput, RuleViolation
+from callcenter_shared.levels import Level
 from callcenter_shared.org import get_person, org_team
-from recognition.access import LEVEL_TITLES, sees_private
+from recognition import access
 from recognition.award.service import get_award, get_grant
 
 FONT = "STSong-Light"
-SENIOR_LEVEL = 4
 
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
@@ -79,15 +79,14 @@ async def letter_for_grant(
 ) -> tuple[bytes, str]:
     """Generate the letter for a grant: for the recipient, their chain, or level 3 and above."""
     grant = await get_grant(session, grant_id)
-    allowed = principal.level >= 3 or await sees_private(
+    await access.require_letter_reader(
         session, principal, employee_id=grant.recipient_id, team_id=grant.team_id if not grant.recipient_id else None
     )
-    if not allowed:
-        raise Forbidden("Only the recipient, their chain of superiors or level 3 and above may request this letter.")
     signer = await get_person(session, signer_id)
-    if signer.level < SENIOR_LEVEL or not signer.active:
+    if not access.may_sign_letters(signer):
         raise SignerNotSenior(
-            f"Letters of praise are signed by senior management (level {SENIOR_LEVEL} or 5); "
+            "Letters of praise are signed by senior management "
+            f"(level {int(access.SENIOR)} or {int(Level.EXECUTIVE_IN_CHARGE)}); "
             f"{signer.name} is level {signer.level}."
         )
     award = await get_award(session, grant.award_id)
@@ -102,7 +101,7 @@ async def letter_for_grant(
         award=award.name,
         achievement=achievement or grant.reason,
         signer_name=signer.name,
-        signer_title=LEVEL_TITLES[signer.level],
+        signer_title=Level(signer.level).title,
         issued_on=today,
     )
     return pdf, f"letter-of-praise-{grant.id}.pdf"

@@ -16,12 +16,12 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import AwardGrantedV1
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members, visible_employee_ids
+from callcenter_shared.levels import is_agent
+from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members
+from recognition import access
 from recognition.access import decides_at_level, sees_private
 from recognition.award.models import Award, Grant, MaterialPool, Nomination
 from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
-
-CATALOG_ADMIN_LEVEL = 3
 
 
 class WrongApprover(RuleViolation):
@@ -49,8 +49,7 @@ async def list_awards(session: AsyncSession, *, limit: int, offset: int) -> Sequ
 
 async def create_award(session: AsyncSession, *, principal: Principal, data: AwardCreate, now: datetime) -> Award:
     """Add an award to the catalog (L3 and above)."""
-    if principal.level < CATALOG_ADMIN_LEVEL:
-        raise Forbidden("Only level 3 and above may change the award catalog.")
+    access.require_catalog_admin(principal)
     if await session.scalar(select(Award.id).where(Award.code == data.code)):
         raise Conflict(f"An award with code {data.code!r} already exists.")
     award = Award(id=uuid.uuid4(), **data.model_dump(), automatic=False, active=True, created_at=now)
@@ -321,10 +320,10 @@ async def list_nominations(
 ) -> tuple[Sequence[Nomination], int]:
     """Nominations the caller made, or about people they may see (their span)."""
     query = select(Nomination)
-    visible = await visible_employee_ids(session, principal)
+    visible = await access.visible_ids(session, principal)
     if visible is not None:
         seen = [Nomination.nominated_by == principal.employee_id, Nomination.nominee_id.in_(visible)]
-        if principal.level >= 2 and principal.team_id is not None:
+        if access.leads_people(principal) and principal.team_id is not None:
             seen.append(Nomination.team_id == principal.team_id)
         query = query.where(or_(*seen))
     if status is not None:
@@ -350,7 +349,7 @@ async def split_pool(
         raise WrongApprover(
             f"{award.name} is decided by level {award.approver_level} or above in the team's chain of superiors."
         )
-    members = {p.id: p for p in await team_members(session, data.team_id) if p.level == 1}
+    members = {p.id: p for p in await team_members(session, data.team_id) if is_agent(p)}
     ids = [share.employee_id for share in data.shares]
     if len(set(ids)) != len(ids):
         raise InvalidInput("Each member may appear once in the split.")

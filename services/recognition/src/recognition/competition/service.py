@@ -18,7 +18,8 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import CompetitionCompletedV1
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import can_see, get_person
+from callcenter_shared.org import get_person
+from recognition import access
 from recognition.competition.models import (
     Competition,
     CompetitionCategory,
@@ -30,17 +31,11 @@ from recognition.competition.models import (
 )
 from recognition.competition.schemas import CompetitionCreate, ScoreSheet
 
-ORGANIZER_LEVEL = 3
 NEXT = {"registration": "preliminary", "preliminary": "final", "final": "awarded"}
 
 
 class CompetitionRule(RuleViolation):
     rule = "REC-7"
-
-
-def _require_organizer(principal: Principal) -> None:
-    if principal.level < ORGANIZER_LEVEL:
-        raise Forbidden("Competitions are organised by level 3 and above.")
 
 
 async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = False) -> Competition:
@@ -53,7 +48,7 @@ async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = 
 
 async def create(session: AsyncSession, *, principal: Principal, data: CompetitionCreate, now: datetime) -> Competition:
     """Open a competition for registration, with its categories, scoring criteria and panel."""
-    _require_organizer(principal)
+    access.require_competition_organizer(principal)
     competition = Competition(
         id=uuid.uuid4(),
         name=data.name,
@@ -75,7 +70,7 @@ async def create(session: AsyncSession, *, principal: Principal, data: Competiti
 async def add_judges(
     session: AsyncSession, *, principal: Principal, competition_id: uuid.UUID, judge_ids: Sequence[uuid.UUID]
 ) -> None:
-    _require_organizer(principal)
+    access.require_competition_organizer(principal)
     competition = await get(session, competition_id, lock=True)
     if competition.status in {"awarded", "completed"}:
         raise Conflict("The judging is over.")
@@ -107,10 +102,7 @@ async def register(
     if competition.status != "registration":
         raise CompetitionRule("Registration is closed: the competition has moved on to its rounds.")
     candidate_id = employee_id or principal.employee_id
-    if candidate_id != principal.employee_id and (
-        principal.level < 2 or not await can_see(session, principal, candidate_id)
-    ):
-        raise Forbidden("You may register yourself, or a member of your own team as its leader.")
+    await access.require_registrar(session, principal, candidate_id)
     candidate = await get_person(session, candidate_id)
     if not candidate.active:
         raise InvalidInput(f"{candidate.name} has left the company.")
@@ -212,7 +204,7 @@ async def advance(
     session: AsyncSession, *, principal: Principal, competition_id: uuid.UUID, now: datetime
 ) -> Competition:
     """Move to the next round; closing the final decides the winners of each category."""
-    _require_organizer(principal)
+    access.require_competition_organizer(principal)
     competition = await get(session, competition_id, lock=True)
     if competition.status in {"awarded", "completed"}:
         raise CompetitionRule(
@@ -266,8 +258,7 @@ async def _winner(
     entrant = await _entrant(session, competition_id, entrant_id)
     if not entrant.winner:
         raise CompetitionRule("Training plans and sessions are owed by category winners only.")
-    if principal.employee_id != entrant.employee_id and principal.level < ORGANIZER_LEVEL:
-        raise Forbidden("The winner or an organiser (level 3 and above) records the training follow-up.")
+    access.require_training_recorder(principal, entrant.employee_id)
     if competition.status == "completed":
         raise Conflict("The competition is already completed.")
     return competition, entrant

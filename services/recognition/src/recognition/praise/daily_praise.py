@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseReminderV1
-from callcenter_shared.errors import Forbidden
 from callcenter_shared.org import org_employee, org_team, team_members
+from recognition import access
 from recognition.access import team_leader_id, team_leader_ids
 from recognition.praise.models import Praise
 from recognition.settings import Settings
@@ -37,8 +37,7 @@ async def coverage(
     Also says whether the leader has praised anyone today (the daily reminder).
     """
     leader_id = await team_leader_id(session, team_id)
-    if principal.employee_id != leader_id and principal.level < 3:
-        raise Forbidden("The praise coverage of a team is for its leader and the levels above.")
+    access.require_coverage_reader(principal, leader_id)
     members = [m for m in await team_members(session, team_id) if m.id != leader_id]
     last: dict[uuid.UUID, datetime] = {}
     praised_today = False

@@ -15,12 +15,11 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1
 from callcenter_shared.db import dialect_insert
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import can_see, get_person, org_employee
+from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.org import get_person, org_employee
+from recognition import access
 from recognition.praise.models import PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
 from recognition.settings import Settings
-
-ADMIN_LEVEL = 3
 
 
 class PraiseRefused(RuleViolation):
@@ -138,15 +137,10 @@ async def balance(session: AsyncSession, employee_id: uuid.UUID) -> int:
     return int(value or 0)
 
 
-async def require_visible(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> None:
-    if not await can_see(session, principal, employee_id):
-        raise Forbidden("You may see only your own points (agents) or your team's (team leaders).")
-
-
 async def ledger(
     session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID, limit: int, offset: int
 ) -> tuple[int, Sequence[PointsLedger], int]:
-    await require_visible(session, principal, employee_id)
+    await access.require_sees_points(session, principal, employee_id)
     query = select(PointsLedger).where(PointsLedger.employee_id == employee_id)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(query.order_by(PointsLedger.at.desc(), PointsLedger.id).limit(limit).offset(offset))
@@ -206,15 +200,10 @@ async def detect_reciprocity(
     return flag
 
 
-def require_admin(principal: Principal) -> None:
-    if principal.level < ADMIN_LEVEL:
-        raise Forbidden("Only level 3 and above administer rewards and review flags.")
-
-
 async def list_flags(
     session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
 ) -> Sequence[ReciprocityFlag]:
-    require_admin(principal)
+    access.require_rewards_admin(principal)
     query = select(ReciprocityFlag)
     if status is not None:
         query = query.where(ReciprocityFlag.status == status)
@@ -225,7 +214,7 @@ async def list_flags(
 async def review_flag(
     session: AsyncSession, *, principal: Principal, flag_id: uuid.UUID, outcome: str, now: datetime
 ) -> ReciprocityFlag:
-    require_admin(principal)
+    access.require_rewards_admin(principal)
     flag = await session.get(ReciprocityFlag, flag_id)
     if flag is None:
         raise NotFound(f"Flag {flag_id} does not exist.")

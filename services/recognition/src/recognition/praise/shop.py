@@ -12,14 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_for_update
 from callcenter_shared.errors import Conflict, NotFound
+from recognition import access
 from recognition.praise.models import PointsBalance, PointsLedger, Redemption, Reward
-from recognition.praise.service import ADMIN_LEVEL, balance, credit, require_admin
+from recognition.praise.service import balance, credit
 
 
 async def add_reward(
     session: AsyncSession, *, principal: Principal, name: str, cost_points: int, stock: int, now: datetime
 ) -> Reward:
-    require_admin(principal)
+    access.require_rewards_admin(principal)
     reward = Reward(id=uuid.uuid4(), name=name, cost_points=cost_points, stock=stock, created_at=now)
     session.add(reward)
     await session.flush()
@@ -27,7 +28,7 @@ async def add_reward(
 
 
 async def restock(session: AsyncSession, *, principal: Principal, reward_id: uuid.UUID, add: int) -> Reward:
-    require_admin(principal)
+    access.require_rewards_admin(principal)
     # In SQL, not `reward.stock += add` from a stale copy: a redemption taking an item meanwhile would be undone.
     await _reward(session, reward_id)
     await session.execute(
@@ -101,7 +102,7 @@ async def decide_redemption(
     session: AsyncSession, *, principal: Principal, redemption_id: uuid.UUID, action: str, now: datetime
 ) -> Redemption:
     """An admin approves, rejects (points and item go back) or marks a redemption fulfilled."""
-    require_admin(principal)
+    access.require_rewards_admin(principal)
     # Locked: two rejections at once would each refund the points and put the item back.
     redemption = await get_for_update(
         session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
@@ -141,7 +142,7 @@ async def list_redemptions(
     session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
 ) -> Sequence[Redemption]:
     query = select(Redemption)
-    if principal.level < ADMIN_LEVEL:
+    if not access.sees_every_redemption(principal):
         query = query.where(Redemption.employee_id == principal.employee_id)
     if status is not None:
         query = query.where(Redemption.status == status)

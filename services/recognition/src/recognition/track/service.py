@@ -27,8 +27,10 @@ from callcenter_shared.contracts.performance import (
     QaEvaluationFinalizedV1,
 )
 from callcenter_shared.db import dialect_insert, get_for_update
-from callcenter_shared.errors import Forbidden, InvalidInput
+from callcenter_shared.errors import InvalidInput
+from callcenter_shared.levels import Level
 from callcenter_shared.org import org_employee, org_team
+from recognition import access
 from recognition.award.models import Award, Grant
 from recognition.award.service import get_award, record_grant
 from recognition.track.models import AgentPeriodResult, QaResult, TrackPeriod, TrackRule
@@ -334,14 +336,9 @@ async def list_rules(session: AsyncSession, *, limit: int, offset: int) -> Seque
     return (await session.scalars(query.limit(limit).offset(offset))).all()
 
 
-def _require_admin(principal: Principal) -> None:
-    if principal.level < 3:
-        raise Forbidden("Only level 3 and above may configure the award tracks.")
-
-
 async def add_rule(session: AsyncSession, *, principal: Principal, values: dict[str, Any]) -> TrackRule:
     """Configure a track to grant an award in a scope (optionally for one KPI)."""
-    _require_admin(principal)
+    access.require_track_admin(principal)
     award = await get_award(session, values["award_id"])
     if not award.automatic or award.scope != "individual":
         raise InvalidInput(f"{award.name} is not an automatic individual award; tracks grant only those.")
@@ -360,7 +357,7 @@ async def change_rule(
     if_match: Precondition | None = None,
 ) -> TrackRule:
     """Change a track rule; locked, so concurrent changes apply one after another."""
-    _require_admin(principal)
+    access.require_track_admin(principal)
     rule = await get_for_update(session, TrackRule, rule_id, missing=f"Track rule {rule_id} does not exist.")
     check(if_match, rule.version, "The track rule")
     for field, value in values.items():
@@ -394,13 +391,12 @@ async def recognition_share(
     session: AsyncSession, *, principal: Principal, year: int, quarter: int, zone: Any, limit: int, offset: int
 ) -> list[TeamShare]:
     """Per team: the share of its agents recognised (any grant) at least once in the quarter."""
-    if principal.level < 2:
-        raise Forbidden("The recognition share report is for team leaders and above.")
+    access.require_share_reader(principal)
     first, after = quarter_bounds(year, quarter)
     since = datetime.combine(first, time(), tzinfo=zone)
     until = datetime.combine(after, time(), tzinfo=zone)
     query = select(org_team.c.id, org_team.c.name).where(org_team.c.active.is_(True))
-    if principal.level == 2:
+    if access.share_of_own_team_only(principal):
         query = query.where(org_team.c.id == principal.team_id)
     teams = (await session.execute(query.order_by(org_team.c.name, org_team.c.id).limit(limit).offset(offset))).all()
     recognised_ids = set(
@@ -419,7 +415,7 @@ async def recognition_share(
                 await session.scalars(
                     select(org_employee.c.id).where(
                         org_employee.c.team_id == team.id,
-                        org_employee.c.level == 1,
+                        org_employee.c.level == Level.AGENT,
                         org_employee.c.active.is_(True),
                     )
                 )

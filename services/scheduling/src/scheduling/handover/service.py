@@ -74,7 +74,7 @@ async def staff(session: AsyncSession, shift_id: uuid.UUID) -> list[uuid.UUID]:
 
 def is_leader(principal: Principal, handover: Handover) -> bool:
     """Whether the caller leads the handover's team."""
-    return principal.level == 2 and principal.team_id == handover.team_id
+    return access.leads_team(principal, handover.team_id)
 
 
 def require_open(handover: Handover) -> None:
@@ -123,7 +123,7 @@ async def create(
 
 async def read(session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID) -> Handover:
     handover = await get(session, handover_id)
-    if principal.level >= 3 or principal.team_id == handover.team_id:
+    if access.sees_every_handover(principal, handover.team_id):
         return handover
     people = await staff(session, handover.outgoing_shift_id) + await staff(session, handover.incoming_shift_id)
     if principal.employee_id not in people:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.errors import Conflict, Forbidden
+from callcenter_shared.errors import Conflict
+from scheduling import access
 from scheduling.holiday.models import CenterHoliday
 from scheduling.settings import Settings
 
@@ -40,8 +41,7 @@ async def holidays_between(session: AsyncSession, settings: Settings, start: dat
 
 async def add(session: AsyncSession, *, principal: Principal, day: date, name: str, now: datetime) -> CenterHoliday:
     """Add a center-specific holiday (L3 and above)."""
-    if principal.level < 3:
-        raise Forbidden("Only level 3 and above may change the holiday calendar.")
+    access.require_holiday_editor(principal)
     if await session.scalar(select(CenterHoliday.id).where(CenterHoliday.day == day)) is not None:
         raise Conflict(f"{day.isoformat()} is already a center holiday.")
     holiday = CenterHoliday(id=uuid.uuid4(), day=day, name=name, created_by=principal.employee_id, created_at=now)

@@ -15,6 +15,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancelledV1, LeaveRejectedV1, LeaveRequestedV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.levels import below, is_agent
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.leave.models import Leave
@@ -127,10 +128,10 @@ async def request(
         )
     first: uuid.UUID | None = None
     deputy: uuid.UUID | None = None
-    if person.level == 1:
+    if is_agent(person):
         first = person.superior_id
         final = await access.superior_at_level(session, person, settings.leave_head_level)
-    elif person.level < settings.leave_head_level:
+    elif below(person, settings.leave_head_level):
         if data.deputy_id is None:
             raise ChainBroken(
                 "A team leader names who holds the team's affairs during the leave (deputy_id) before asking."

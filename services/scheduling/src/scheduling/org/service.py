@@ -11,17 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
-from callcenter_shared.auth import Caller, Principal, ServiceAccount
+from callcenter_shared.auth import Caller, Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import get_or_404, lock_rows
-from callcenter_shared.errors import Forbidden, InvalidInput, RuleViolation
-from callcenter_shared.org import visibility_clause, visible_employee_ids
-from scheduling.access import DIRECTORY_WRITE
+from callcenter_shared.errors import InvalidInput, RuleViolation
+from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
+from scheduling import access
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import EmployeeCreate, EmployeeUpdate, TeamCreate, TeamUpdate
-
-DIRECTORY_ADMIN_LEVEL = 3
 
 
 class SuperiorNotOneLevelUp(RuleViolation):
@@ -40,20 +38,14 @@ class ImportRejected(InvalidInput):
     """The bulk import changed nothing; `errors` lists every failing row."""
 
 
-def require_directory_admin(caller: Caller) -> None:
-    """Level 3 and above, or a service account with `directory:write` (the HR system)."""
-    if isinstance(caller, ServiceAccount):
-        caller.require(DIRECTORY_WRITE)
-    elif caller.level < DIRECTORY_ADMIN_LEVEL:
-        raise Forbidden("Only level 3 and above (or the HR system's service account) may change the org directory.")
-
-
 # Teams
 
 
 async def leader_of(session: AsyncSession, team_id: uuid.UUID) -> Employee | None:
     return await session.scalar(
-        select(Employee).where(Employee.team_id == team_id, Employee.level == 2, Employee.active.is_(True))
+        select(Employee).where(
+            Employee.team_id == team_id, Employee.level == Level.TEAM_LEADER, Employee.active.is_(True)
+        )
     )
 
 
@@ -64,7 +56,7 @@ async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = Fa
 
 def _led_team(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
     """The team this person leads (ORG-2: a team's active level 2 member), if any."""
-    return team_id if level == 2 and active else None
+    return team_id if level == Level.TEAM_LEADER and active else None
 
 
 async def _lock_teams(session: AsyncSession, team_ids: set[uuid.UUID | None]) -> None:
@@ -93,7 +85,7 @@ async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None
 
 async def create_team(session: AsyncSession, *, principal: Caller, data: TeamCreate, now: datetime) -> Team:
     """Create a team; its leader is the L2 employee later placed in it."""
-    require_directory_admin(principal)
+    access.require_directory_admin(principal)
     team = Team(id=uuid.uuid4(), name=data.name, active=True, version=1, created_at=now, updated_at=now)
     session.add(team)
     await session.flush()
@@ -111,7 +103,7 @@ async def update_team(
     if_match: Precondition | None = None,
 ) -> Team:
     """Rename or deactivate a team."""
-    require_directory_admin(principal)
+    access.require_directory_admin(principal)
     team = await get_team(session, team_id, lock=True)
     check(if_match, team.version, f"Team {team.name}")
     for field, value in data.model_dump(exclude_unset=True).items():
@@ -143,9 +135,7 @@ async def get_employee(session: AsyncSession, employee_id: uuid.UUID, *, lock: b
 
 async def read_employee(session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID) -> Employee:
     employee = await get_employee(session, employee_id)
-    visible = await visible_employee_ids(session, principal, Employee.__table__)  # type: ignore[arg-type]
-    if visible is not None and employee.id not in visible:
-        raise Forbidden("You may see only yourself (agents) or your own team (team leaders).")
+    await access.require_sees_employee(session, principal, employee.id)
     return employee
 
 
@@ -160,7 +150,7 @@ async def list_employees(
 ) -> tuple[Sequence[Employee], int]:
     # One statement: the page and, by a window count, the total it comes from.
     query = select(Employee, func.count().over().label("total"))
-    visible = visibility_clause(principal, Employee.id, Employee.__table__)  # type: ignore[arg-type]
+    visible = access.visibility_clause(principal, Employee.id)
     if visible is not None:
         query = query.where(visible)
     if team_id is not None:
@@ -178,13 +168,13 @@ async def list_employees(
 
 async def _check(session: AsyncSession, employee: Employee) -> None:
     """The org rules every employee record must satisfy (ORG-1, ORG-2, ORG-3)."""
-    if employee.level == 5:
+    if is_top(employee):
         if employee.superior_id is not None:
             raise SuperiorNotOneLevelUp("An executive in charge (L5) has no superior.")
     else:
         if employee.superior_id is None:
             raise SuperiorNotOneLevelUp(
-                f"A level {employee.level} employee needs a direct superior at level {employee.level + 1}."
+                f"A level {employee.level} employee needs a direct superior at level {next_level_up(employee.level)}."
             )
         superior = await session.get(Employee, employee.superior_id)
         if superior is None:
@@ -192,23 +182,23 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
                 f"The superior {employee.superior_id} does not exist.",
                 errors=[{"path": "body.superior_id", "message": "unknown employee", "type": "unknown_reference"}],
             )
-        if superior.level != employee.level + 1:
+        if not is_one_level_up(superior, employee.level):
             raise SuperiorNotOneLevelUp(
                 f"The direct superior must be exactly one level up: {superior.name} is level {superior.level}, "
-                f"but a level {employee.level} employee reports to level {employee.level + 1}."
+                f"but a level {employee.level} employee reports to level {next_level_up(employee.level)}."
             )
     if employee.team_id is not None and await session.get(Team, employee.team_id) is None:
         raise InvalidInput(
             f"The team {employee.team_id} does not exist.",
             errors=[{"path": "body.team_id", "message": "unknown team", "type": "unknown_reference"}],
         )
-    if employee.level == 1 and employee.team_id is None:
+    if is_agent(employee) and employee.team_id is None:
         raise TeamRuleBroken("Every agent belongs to one team: give a team_id.")
-    if employee.level == 2 and employee.team_id is not None and employee.active:
+    if is_team_leader(employee) and employee.team_id is not None and employee.active:
         other = await leader_of(session, employee.team_id)
         if other is not None and other.id != employee.id:
             raise TeamRuleBroken(f"The team already has a team leader ({other.name}); a team has exactly one.")
-    if employee.level == 1 and employee.team_id is not None:
+    if is_agent(employee) and employee.team_id is not None:
         leader = await leader_of(session, employee.team_id)
         if leader is not None and employee.superior_id != leader.id:
             raise TeamRuleBroken(f"An agent's direct superior is their team's leader ({leader.name}).")
@@ -291,7 +281,7 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
 
 async def create_employee(session: AsyncSession, *, principal: Caller, data: EmployeeCreate, now: datetime) -> Employee:
     """Hire (or register) an employee."""
-    require_directory_admin(principal)
+    access.require_directory_admin(principal)
     return await _add(session, data, now)
 
 
@@ -305,7 +295,7 @@ async def update_employee(
     if_match: Precondition | None = None,
 ) -> Employee:
     """Change, transfer, promote, certify or deactivate an employee."""
-    require_directory_admin(principal)
+    access.require_directory_admin(principal)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     for required in ("name", "level", "certified", "active"):
         if required in changes and changes[required] is None:
@@ -334,7 +324,7 @@ async def import_employees(
     session: AsyncSession, *, principal: Caller, rows: list[EmployeeCreate], now: datetime
 ) -> list[Employee]:
     """All-or-nothing bulk import; superiors may be earlier or later rows of the same file."""
-    require_directory_admin(principal)
+    access.require_directory_admin(principal)
     # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
     await _lock_teams(session, {_led_team(row.level, row.team_id, True) for row in rows})
     errors: list[dict[str, Any]] = []

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update, get_or_404
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.levels import is_agent
 from scheduling import access
 from scheduling.org.models import Employee, Team
 from scheduling.roster.models import Assignment, Shift, StaffingChange
@@ -87,7 +88,7 @@ async def _check_duty_manager(session: AsyncSession, duty_manager_id: uuid.UUID 
     if duty_manager_id is None:
         return
     manager = await session.get(Employee, duty_manager_id)
-    if manager is None or not manager.active or manager.level < 3:
+    if manager is None or not access.may_be_duty_manager(manager):
         raise InvalidInput(
             "The duty manager must be an active employee of level 3 or above.",
             errors=[{"path": "body.duty_manager_id", "message": "not a duty manager", "type": "value_error"}],
@@ -210,7 +211,7 @@ async def assign(
     person = await access.employee(session, employee_id)
     if not person.active:
         raise InvalidInput(f"{person.name} is no longer active.")
-    if person.level == 1 and not person.certified:
+    if is_agent(person) and not person.certified:
         raise NotCertified(f"{person.name} has not passed training yet and may not be rostered on a shift.")
     # A swap approved meanwhile could hand the person an overlapping shift after this check.
     await swaps.lock_people(session, [employee_id])
@@ -317,10 +318,7 @@ async def _pending_change(session: AsyncSession, principal: Principal, change_id
     )
     if change.status != "requested":
         raise Conflict(f"The staffing change is already {change.status}.")
-    if change.approver_id is not None and principal.employee_id != change.approver_id:
-        raise Forbidden("Only the duty manager on this shift may decide a staffing reduction.")
-    if change.approver_id is None and principal.level < 3:
-        raise Forbidden("The shift names no duty manager: a level 3 (or higher) manager decides.")
+    access.require_staffing_decider(principal, change.approver_id)
     return change
 
 
@@ -404,7 +402,7 @@ async def coverage(
             covering = [s for s in by_team[team] if s.starts_at < hour_end and s.ends_at > hour]
             required = sum(s.required_headcount for s in covering)
             people = [p for s in covering for p in staff[s.id]]
-            certified = sum(1 for p in people if p.level == 1 and p.certified)
+            certified = sum(1 for p in people if is_agent(p) and p.certified)
             reasons = []
             if not covering:
                 reasons.append("no_shift")

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
+from callcenter_shared.levels import is_agent
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
@@ -66,7 +67,7 @@ async def _check_person_after(
     """The person, once on `takes` instead of `gives_up`, has no overlap and enough rest (SWP-5)."""
     if not person.active:
         raise UnsafeRoster(f"{person.name} is no longer active and cannot take a shift.")
-    if person.level == 1 and not person.certified:
+    if is_agent(person) and not person.certified:
         raise UnsafeRoster(f"{person.name} is not a certified agent, so {takes.name} would lack a qualified agent.")
     rest = timedelta(hours=settings.min_rest_hours)
     others = (

@@ -440,8 +440,7 @@ async def reverse(
     pending = await get(session, swap_id)
     await lock_people(session, [pending.requester_id, pending.counterpart_id])
     swap = await get(session, swap_id, lock=True)
-    if principal.level < settings.swap_approver_level:
-        raise Forbidden(f"Only a manager of level {settings.swap_approver_level} or above may reverse a swap.")
+    access.require_swap_reverser(principal, settings.swap_approver_level)
     if swap.status != "approved":
         raise Conflict(f"Only an approved swap can be reversed; this one is {swap.status}.")
     if now >= swap.earliest_start:

@@ -1,4 +1,8 @@
-"""Who may see a case, its customer contact and the reports, and who may act on it."""
+"""Who may see a case, its customer contact and the reports, and who may act on it.
+
+Every access decision of the service lives here, with the levels named
+(`callcenter_shared.levels`); the use cases call these functions (decision 0007).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
-from callcenter_shared.org import subordinate_ids, superior_chain, visible_employee_ids
+from callcenter_shared.levels import Level, at_least
+from callcenter_shared.org import subordinate_ids, superior_chain
+from callcenter_shared.visibility import visible_employee_ids
 from escalation.case.models import OPEN, Case, CaseStint
+from escalation.case.rules import DepartmentRule
+
+MANAGER = Level.DEPUTY_GENERAL_MANAGER  # level 3: the duty chief, and the GM above
+
+
+async def visible_ids(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
+    """Whose cases the caller may list: None means everyone (L3+)."""
+    return await visible_employee_ids(session, principal)
 
 
 async def held_by(session: AsyncSession, case: Case, employee_id: uuid.UUID) -> bool:
@@ -33,7 +47,7 @@ async def in_chain(session: AsyncSession, principal: Principal, case: Case) -> b
 async def _can_read(session: AsyncSession, principal: Principal, case: Case) -> bool:
     if principal.employee_id == case.department_handler_id or await in_chain(session, principal, case):
         return True
-    visible = await visible_employee_ids(session, principal)
+    visible = await visible_ids(session, principal)
     return visible is None or case.owner_id in visible or case.handler_id in visible
 
 
@@ -91,5 +105,23 @@ async def contact_visible_ids(session: AsyncSession, principal: Principal, cases
 
 def require_reports_reader(principal: Principal) -> None:
     """Center-wide reports are for level 3 and above."""
-    if principal.level < 3:
+    if not at_least(principal, MANAGER):
         raise Forbidden("Center-wide case reports are for level 3 and above.")
+
+
+def require_category_admin(principal: Principal) -> None:
+    """Case categories and their time limits (ESC-2) are set by level 3 and above."""
+    if not at_least(principal, MANAGER):
+        raise Forbidden("Only level 3 and above may change case categories and their time limits.")
+
+
+def require_department_coordinator(principal: Principal) -> None:
+    """Cross-department cases (ESC-10) are coordinated by the duty chief (L3) or the GM."""
+    if not at_least(principal, MANAGER):
+        raise DepartmentRule("Cross-department cases are coordinated by the duty chief (level 3) or the GM.")
+
+
+def require_complaint_verifier(principal: Principal) -> None:
+    """A team leader or above verifies that a complaint is attributable to an agent (ESC-12)."""
+    if not at_least(principal, Level.TEAM_LEADER):
+        raise Forbidden("Only a team leader or above verifies that a complaint is attributable to an agent.")
