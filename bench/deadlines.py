@@ -33,9 +33,9 @@ from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import deadline, outbox
 from callcenter_shared.testing import seed_person
 from escalation.case.chain import LEVEL_TIMEOUT
-from escalation.case.deadlines import DEADLINE_HANDLERS
 from escalation.case.models import Case, CaseStint
 from escalation.category import service as categories
+from escalation.deadlines import DEADLINE_HANDLERS
 
 DATABASE = "bench_escalation_deadlines"
 

@@ -8,9 +8,9 @@ from opentelemetry.trace import TracerProvider
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from escalation import models  # noqa: F401  (maps every table before first use)
-from escalation.case.deadlines import DEADLINE_HANDLERS
 from escalation.case.router import router as case_router
 from escalation.category.router import router as category_router
+from escalation.deadlines import DEADLINE_HANDLERS
 from escalation.settings import Settings
 from escalation.subscriptions import SUBSCRIPTIONS
 

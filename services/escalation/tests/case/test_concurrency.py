@@ -19,10 +19,10 @@ from callcenter_shared.tables import deadline, outbox
 from callcenter_shared.testing import TestDatabases, seed_person
 from escalation import models  # noqa: F401
 from escalation.case.chain import LEVEL_TIMEOUT
-from escalation.case.deadlines import DEADLINE_HANDLERS
 from escalation.case.models import Case, CaseHistory, CaseStint
 from escalation.case.opening import _next_number
 from escalation.category import service as categories
+from escalation.deadlines import DEADLINE_HANDLERS
 
 CASES = 1000
 

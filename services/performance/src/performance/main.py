@@ -9,9 +9,9 @@ from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from performance import models  # noqa: F401  (maps every table before first use)
 from performance.coaching.router import router as coaching_router
+from performance.deadlines import DEADLINE_HANDLERS
 from performance.kpi.router import router as kpi_router
 from performance.qa.router import router as qa_router
-from performance.qa.service import DISPUTE_WINDOW, on_dispute_window_closed
 from performance.review.router import router as review_router
 from performance.settings import Settings
 from performance.subscriptions import subscriptions
@@ -27,7 +27,7 @@ def create_app(
         description="QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching, bottom-rank review.",
         routers=[qa_router, kpi_router, coaching_router, review_router],
         subscriptions=subscriptions(settings),
-        deadline_handlers={DISPUTE_WINDOW: on_dispute_window_closed},
+        deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
         tracer_provider=tracer_provider,
         openapi_tags=[

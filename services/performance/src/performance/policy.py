@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -23,11 +20,3 @@ class Policy(BaseModel):
     qa_item_failure_days: int = Field(default=60, ge=1, description="PRF-7b: ... within this many days")
     discipline_per_month: int = Field(default=3, ge=1, description="PRF-7d: discipline violations in a month")
     min_reason_length: int = Field(default=5, ge=1, description="PRF-5: shortest acceptable reason for bonus points")
-
-
-async def get_policy(request: Request) -> Policy:
-    policy: Policy = request.app.state.settings.policy
-    return policy
-
-
-CurrentPolicy = Annotated[Policy, Depends(get_policy)]

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from fastapi import Depends, Request
 from pydantic_settings import SettingsConfigDict
 
 from callcenter_shared.settings import ServiceSettings
@@ -19,3 +20,12 @@ class Settings(ServiceSettings):
     service_name: ClassVar[str] = "performance"
 
     policy: Policy = Policy()
+
+
+async def current_settings(request: Request) -> Settings:
+    """The running app's settings, for a route: `settings: AppSettings`."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(current_settings)]

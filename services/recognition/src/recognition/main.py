@@ -11,7 +11,7 @@ from recognition import models  # noqa: F401  (maps every table before first use
 from recognition.award.router import router as award_router
 from recognition.birthday.router import router as birthday_router
 from recognition.competition.router import router as competition_router
-from recognition.praise.daily_praise import DAILY_REMINDER, daily_reminder, reminder_handler
+from recognition.deadlines import daily_deadlines, deadline_handlers
 from recognition.praise.router import router as praise_router
 from recognition.settings import Settings
 from recognition.subscriptions import SUBSCRIPTIONS
@@ -28,8 +28,8 @@ def create_app(
         description="Awards, nominations, the honor wall, peer praise, competitions and letters of praise.",
         routers=[award_router, track_router, praise_router, competition_router, birthday_router],
         subscriptions=SUBSCRIPTIONS,
-        deadline_handlers={DAILY_REMINDER: reminder_handler(settings)},
-        daily_deadlines=[daily_reminder(settings)],
+        deadline_handlers=deadline_handlers(settings),
+        daily_deadlines=daily_deadlines(settings),
         clock=clock,
         tracer_provider=tracer_provider,
     )

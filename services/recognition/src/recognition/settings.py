@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from fastapi import Depends, Request
 from pydantic import Field
 
 from callcenter_shared.settings import ServiceSettings
@@ -28,3 +29,12 @@ class Settings(ServiceSettings):
     praise_reminder_time: time = Field(
         default=time(16, 0), description="REC-6: when leaders who have praised nobody today are reminded (center time)"
     )
+
+
+async def current_settings(request: Request) -> Settings:
+    """The running app's settings, for a route: `settings: AppSettings`."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(current_settings)]

@@ -10,6 +10,7 @@ from callcenter_shared.clock import Clock
 from scheduling import models  # noqa: F401  (maps every table before first use)
 from scheduling.deadlines import DEADLINE_HANDLERS
 from scheduling.handover.router import router as handover_router
+from scheduling.holiday.router import router as holiday_router
 from scheduling.leave.router import router as leave_router
 from scheduling.org.models import Employee
 from scheduling.org.router import router as org_router
@@ -26,7 +27,7 @@ def create_app(
         settings or Settings(),
         title="Call center: scheduling",
         description="The org directory, the 24-hour roster, shift swaps, leave and shift handovers.",
-        routers=[org_router, roster_router, swap_router, leave_router, handover_router],
+        routers=[org_router, roster_router, holiday_router, swap_router, leave_router, handover_router],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,

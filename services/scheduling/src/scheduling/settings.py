@@ -29,6 +29,7 @@ class Settings(ServiceSettings):
 
 
 async def current_settings(request: Request) -> Settings:
+    """The running app's settings, for a route: `settings: AppSettings`."""
     settings: Settings = request.app.state.settings
     return settings
 

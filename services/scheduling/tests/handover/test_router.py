@@ -16,7 +16,7 @@ from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.testing import PHONE_SYSTEM, service_bearer
-from scheduling.handover.item import on_case_resolved
+from scheduling.handover.handlers import on_case_resolved
 
 SHANGHAI = timezone(timedelta(hours=8))
 Events = Callable[[str], Awaitable[list[dict[str, Any]]]]

@@ -1,4 +1,7 @@
-"""The case's deadlines fired by the worker: level time-outs in batches, warnings, emergency reports, replies."""
+"""What the case's deadlines do when they fire: level time-outs in batches, warnings, emergency reports, replies.
+
+The table of which deadline runs which function is `escalation.deadlines`.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from callcenter_shared.contracts.escalation import CaseDeadlineWarningV1, CaseOv
 from callcenter_shared.levels import is_one_level_up, is_top
 from callcenter_shared.org import people_by_id
 from escalation.case import chain
-from escalation.case.chain import LEVEL_TIMEOUT, LEVEL_WARNING
 from escalation.case.history import record
 from escalation.case.models import OPEN, RESOLVED, Case, CaseStint
 
@@ -150,11 +152,3 @@ async def on_reply_due(session: AsyncSession, due: deadlines.Due, now: datetime)
         ),
         at=now,
     )  # fmt: skip
-
-
-DEADLINE_HANDLERS: dict[str, deadlines.Handler] = {
-    LEVEL_TIMEOUT: deadlines.FiresInBatches(on_level_timeouts),
-    LEVEL_WARNING: on_level_warning,
-    EMERGENCY_REPORT: on_emergency_report_due,
-    REPLY_DUE: on_reply_due,
-}

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from callcenter_shared.auth import CurrentPrincipal, Principal
@@ -32,6 +32,7 @@ from escalation.case.schemas import (
     StintRead,
     TextRequest,
 )
+from escalation.settings import AppSettings
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
@@ -323,10 +324,10 @@ async def attribute(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    request: Request,
+    settings: AppSettings,
 ) -> CaseRead:
     """An L2+ verifies the complaint is attributable to an agent; performance counts it (ESC-12)."""
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = ZoneInfo(settings.timezone)
     case = await service.attribute(
         session, principal=principal, case_id=case_id, agent_id=data.agent_id, note=data.note, zone=zone, now=now
     )

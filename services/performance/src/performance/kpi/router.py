@@ -4,18 +4,15 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
-from sqlalchemy import func, select
 
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccount
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from performance import access
 from performance.kpi import bonus_point, ingest, new_hire, service
 from performance.kpi import definition as definitions
 from performance.kpi import period as periods
-from performance.kpi.models import RawMetric
 from performance.kpi.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
@@ -34,7 +31,7 @@ from performance.kpi.schemas import (
     ScorecardRead,
     TeamBonusPoints,
 )
-from performance.policy import CurrentPolicy
+from performance.settings import AppSettings
 
 # The scope a metric feed's service account (SERVICE_ACCOUNTS) needs.
 METRICS_WRITE = "metrics:write"
@@ -124,27 +121,21 @@ async def list_metrics(
     day_to: Annotated[Day | None, Query(alias="to")] = None,
     metric: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[MetricRead]:
-    query = select(RawMetric)
-    visible = await access.visible_ids(session, principal)
-    if visible is not None:
-        query = query.where(RawMetric.agent_id.in_(visible))
-    if agent_id is not None:
-        query = query.where(RawMetric.agent_id == agent_id)
-    if day_from is not None:
-        query = query.where(RawMetric.day >= day_from)
-    if day_to is not None:
-        query = query.where(RawMetric.day <= day_to)
-    if metric is not None:
-        query = query.where(RawMetric.metric == metric)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric).limit(paging.limit).offset(paging.offset)
+    rows, total = await service.list_metrics(
+        session,
+        principal=principal,
+        agent_id=agent_id,
+        day_from=day_from,
+        day_to=day_to,
+        metric=metric,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     return Page(
         items=[MetricRead.model_validate(r) for r in rows],
         limit=paging.limit,
         offset=paging.offset,
-        total=int(total or 0),
+        total=total,
     )
 
 
@@ -176,9 +167,11 @@ async def period_definitions(
 
 @router.post("/periods/{period_id}/close", response_model=PeriodRead, summary="Close the period (PRF-3)")
 async def close_period(
-    period_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+    period_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> PeriodRead:
-    period = await periods.close_period(session, principal=principal, period_id=period_id, now=now, policy=policy)
+    period = await periods.close_period(
+        session, principal=principal, period_id=period_id, now=now, policy=settings.policy
+    )
     return PeriodRead.model_validate(period)
 
 
@@ -188,7 +181,7 @@ async def list_scorecards(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
-    policy: CurrentPolicy,
+    settings: AppSettings,
     team_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[ScorecardRead]:
     rows, total = await service.list_scorecards(
@@ -198,17 +191,17 @@ async def list_scorecards(
         team_id=team_id,
         limit=paging.limit,
         offset=paging.offset,
-        policy=policy,
+        policy=settings.policy,
     )
     return Page(items=rows, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get("/periods/{period_id}/scorecards/{agent_id}", response_model=ScorecardRead)
 async def read_scorecard(
-    period_id: uuid.UUID, agent_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, policy: CurrentPolicy
+    period_id: uuid.UUID, agent_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
 ) -> ScorecardRead:
     return await service.read_scorecard(
-        session, principal=principal, period_id=period_id, agent_id=agent_id, policy=policy
+        session, principal=principal, period_id=period_id, agent_id=agent_id, policy=settings.policy
     )
 
 
@@ -233,9 +226,11 @@ async def adjust(
 
 @router.post("/bonus-points", status_code=status.HTTP_201_CREATED, response_model=BonusPointRead)
 async def give_bonus_points(
-    data: BonusPointCreate, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+    data: BonusPointCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> BonusPointRead:
-    point = await bonus_point.give_bonus_points(session, principal=principal, data=data, now=now, policy=policy)
+    point = await bonus_point.give_bonus_points(
+        session, principal=principal, data=data, now=now, policy=settings.policy
+    )
     return BonusPointRead.model_validate(point)
 
 
@@ -258,7 +253,7 @@ async def new_hires(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    policy: CurrentPolicy,
+    settings: AppSettings,
     paging: Paging,
     as_of: Annotated[Day | None, Query(description="Default: today")] = None,
 ) -> list[NewHireRead]:
@@ -266,7 +261,7 @@ async def new_hires(
         session,
         principal=principal,
         as_of=as_of or now.date(),
-        policy=policy,
+        policy=settings.policy,
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -1,11 +1,11 @@
-"""Closed KPI scorecards: reading them with the bonus (PRF-4), and correcting them by adjustments (PRF-3)."""
+"""Closed KPI scorecards with the bonus (PRF-4), their adjustments (PRF-3), and the raw metrics read back."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
 from performance import access
-from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment
+from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment, RawMetric
 from performance.kpi.period import get_period
 from performance.kpi.schemas import AdjustmentCreate, AdjustmentRead, BonusComputation, KpiResultRead, ScorecardRead
 from performance.policy import Policy
@@ -155,3 +155,34 @@ async def adjust(
     session.add(adjustment)
     await session.flush()
     return adjustment
+
+
+async def list_metrics(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    agent_id: uuid.UUID | None,
+    day_from: date | None,
+    day_to: date | None,
+    metric: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[RawMetric], int]:
+    """Raw metrics by day, agent and metric, of the people the caller may see (agents: their own), and the total."""
+    query = select(RawMetric)
+    visible = await access.visible_ids(session, principal)
+    if visible is not None:
+        query = query.where(RawMetric.agent_id.in_(visible))
+    if agent_id is not None:
+        query = query.where(RawMetric.agent_id == agent_id)
+    if day_from is not None:
+        query = query.where(RawMetric.day >= day_from)
+    if day_to is not None:
+        query = query.where(RawMetric.day <= day_to)
+    if metric is not None:
+        query = query.where(RawMetric.metric == metric)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric).limit(limit).offset(offset)
+    )
+    return rows.all(), int(total or 0)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from performance.policy import CurrentPolicy, Policy
+from performance.policy import Policy
 from performance.qa import calibration as calibrations
 from performance.qa import scorecard as scorecards
 from performance.qa import scoring, service
@@ -28,6 +28,7 @@ from performance.qa.schemas import (
     ScorecardRead,
     ScorecardUpdate,
 )
+from performance.settings import AppSettings
 
 router = APIRouter(prefix="/v1/qa", tags=["qa"])
 
@@ -145,10 +146,10 @@ async def new_version(
 
 @router.post("/evaluations", status_code=status.HTTP_201_CREATED, response_model=EvaluationRead)
 async def create_evaluation(
-    data: EvaluationCreate, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+    data: EvaluationCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> EvaluationRead:
     evaluation = await service.create_evaluation(session, principal=principal, data=data, now=now)
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.get("/evaluations", response_model=Page[EvaluationRead])
@@ -156,7 +157,7 @@ async def list_evaluations(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
-    policy: CurrentPolicy,
+    settings: AppSettings,
     agent_id: Annotated[uuid.UUID | None, Query()] = None,
     status: Annotated[Literal["draft", "released", "disputed", "final"] | None, Query()] = None,
 ) -> Page[EvaluationRead]:
@@ -164,16 +165,19 @@ async def list_evaluations(
         session, principal=principal, agent_id=agent_id, status=status, limit=paging.limit, offset=paging.offset
     )
     return Page(
-        items=[await _read(session, r, policy) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+        items=[await _read(session, r, settings.policy) for r in rows],
+        limit=paging.limit,
+        offset=paging.offset,
+        total=total,
     )
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=EvaluationRead)
 async def get_evaluation(
-    evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, policy: CurrentPolicy
+    evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
 ) -> EvaluationRead:
     evaluation = await service.read_evaluation(session, principal=principal, evaluation_id=evaluation_id)
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.put("/evaluations/{evaluation_id}/answers", response_model=EvaluationRead)
@@ -183,22 +187,22 @@ async def update_answers(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    policy: CurrentPolicy,
+    settings: AppSettings,
 ) -> EvaluationRead:
     evaluation = await service.update_answers(
         session, principal=principal, evaluation_id=evaluation_id, answers=data.answers, now=now
     )
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.post("/evaluations/{evaluation_id}/release", response_model=EvaluationRead)
 async def release(
-    evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+    evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> EvaluationRead:
     evaluation = await service.release(
-        session, principal=principal, evaluation_id=evaluation_id, now=now, policy=policy
+        session, principal=principal, evaluation_id=evaluation_id, now=now, policy=settings.policy
     )
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.post("/evaluations/{evaluation_id}/dispute", response_model=EvaluationRead)
@@ -208,12 +212,12 @@ async def dispute(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    policy: CurrentPolicy,
+    settings: AppSettings,
 ) -> EvaluationRead:
     evaluation = await service.dispute(
-        session, principal=principal, evaluation_id=evaluation_id, reason=data.reason, now=now, policy=policy
+        session, principal=principal, evaluation_id=evaluation_id, reason=data.reason, now=now, policy=settings.policy
     )
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.post("/evaluations/{evaluation_id}/resolution", response_model=EvaluationRead)
@@ -223,7 +227,7 @@ async def resolve(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    policy: CurrentPolicy,
+    settings: AppSettings,
 ) -> EvaluationRead:
     evaluation = await service.resolve(
         session,
@@ -234,7 +238,7 @@ async def resolve(
         answers=data.answers,
         now=now,
     )
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.post("/calibrations", status_code=status.HTTP_201_CREATED, response_model=CalibrationRead)
@@ -254,12 +258,12 @@ async def score_calibration(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    policy: CurrentPolicy,
+    settings: AppSettings,
 ) -> EvaluationRead:
     evaluation = await calibrations.score_calibration(
         session, principal=principal, calibration_id=calibration_id, answers=data.answers, now=now
     )
-    return await _read(session, evaluation, policy)
+    return await _read(session, evaluation, settings.policy)
 
 
 @router.get("/calibrations/{calibration_id}/report", response_model=CalibrationReport)

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from performance.policy import CurrentPolicy
 from performance.review import service
 from performance.review.schemas import (
     ReassessmentCreate,
@@ -18,6 +17,7 @@ from performance.review.schemas import (
     ViolationCreate,
     ViolationRead,
 )
+from performance.settings import AppSettings
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
@@ -32,9 +32,9 @@ async def record_training(
 
 @router.post("/violations", status_code=status.HTTP_201_CREATED, response_model=ViolationRead)
 async def report_violation(
-    data: ViolationCreate, principal: CurrentPrincipal, session: DbSession, now: Now, policy: CurrentPolicy
+    data: ViolationCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> ViolationRead:
-    violation = await service.report_violation(session, principal=principal, data=data, now=now, policy=policy)
+    violation = await service.report_violation(session, principal=principal, data=data, now=now, policy=settings.policy)
     return ViolationRead.model_validate(violation)
 
 

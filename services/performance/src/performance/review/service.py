@@ -5,16 +5,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReassessedV1, ReviewTrainingStartedV1
+from callcenter_shared.contracts.scheduling import HandoverLateV1
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import get_person
 from performance import access
+from performance.kpi import ingest
 from performance.policy import Policy
 from performance.qa.models import Evaluation, EvaluationAnswer
 from performance.review.models import Complaint, Review, ReviewStep, TrainingResult, Violation
@@ -103,6 +107,35 @@ async def record_complaint(session: AsyncSession, complaint: Complaint, *, now: 
 # PRF-7b: the same QA item failed again and again
 
 
+async def record_attributed_complaint(
+    session: AsyncSession, event: ComplaintAttributedV1, *, now: datetime, policy: Policy
+) -> None:
+    """A complaint escalation attributed to an agent: kept for PRF-7a, and a raw metric for the `complaints` KPI."""
+    complaint = Complaint(
+        case_id=event.case_id,
+        agent_id=event.agent_id,
+        category=event.category,
+        complaint_date=event.complaint_date,
+        verified_by=event.verified_by,
+        attributed_at=event.attributed_at,
+    )
+    await record_complaint(session, complaint, now=now, policy=policy)
+    # The complaint is also a raw metric for the `complaints` KPI, once per case.
+    await ingest.insert_rows(
+        session,
+        [
+            {
+                "agent_id": event.agent_id,
+                "day": event.complaint_date,
+                "metric": "verified_complaints",
+                "source": "escalation",
+                "batch_id": str(event.case_id),
+                "value": 1.0,
+            }
+        ],
+    )
+
+
 async def check_qa_item_failures(session: AsyncSession, *, agent_id: uuid.UUID, now: datetime, policy: Policy) -> None:
     since = now.date() - timedelta(days=policy.qa_item_failure_days)
     failures = (
@@ -180,6 +213,22 @@ async def record_violation(session: AsyncSession, violation: Violation, *, now: 
             f"{len(in_month)} discipline violations in {first:%Y-%m} (limit {policy.discipline_per_month}): {listed}"
         )
         await flag(session, agent_id=violation.employee_id, rule="PRF-7d", evidence=evidence, now=now)
+
+
+async def record_late_handover(
+    session: AsyncSession, event: HandoverLateV1, *, now: datetime, policy: Policy, timezone: str
+) -> None:
+    """A late check-in at a shift handover is a discipline violation on the shift's local day (PRF-7d)."""
+    violation = Violation(
+        employee_id=event.employee_id,
+        kind="handover_late",
+        occurred_on=event.shift_starts_at.astimezone(ZoneInfo(timezone)).date(),
+        reference=f"handover:{event.handover_id}:{event.employee_id}",
+        detail=f"checked in {event.minutes_late} min late for the shift starting "
+        f"{event.shift_starts_at:%Y-%m-%d %H:%M} UTC",
+        recorded_at=now,
+    )
+    await record_violation(session, violation, now=now, policy=policy)
 
 
 async def report_violation(

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.inputs import Day
@@ -22,6 +22,7 @@ from recognition.award.schemas import (
     PoolCreate,
     PoolRead,
 )
+from recognition.settings import AppSettings
 
 router = APIRouter(prefix="/v1", tags=["awards"])
 
@@ -148,9 +149,9 @@ async def letter_of_praise(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    request: Request,
+    settings: AppSettings,
 ) -> Response:
-    today = now.astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
     pdf, filename = await letter.letter_for_grant(
         session,
         principal=principal,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.web import DbSession, Now
@@ -18,6 +18,7 @@ from recognition.competition.schemas import (
     TrainingPlanCreate,
     TrainingSessionCreate,
 )
+from recognition.settings import AppSettings
 
 router = APIRouter(prefix="/v1/competitions", tags=["competitions"])
 
@@ -125,9 +126,9 @@ async def training_session(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    request: Request,
+    settings: AppSettings,
 ) -> CompetitionRead:
-    today = now.astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
     await service.record_session(
         session,
         principal=principal,

@@ -1,152 +1,39 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
-from callcenter_shared.inputs import Id, Month, RequestModel
+from callcenter_shared.inputs import Month
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from recognition.praise import daily_praise, service, shop
-from recognition.settings import Settings
+from recognition.praise.schemas import (
+    AllowanceRead,
+    CoverageRead,
+    CoverageRow,
+    FlagRead,
+    FlagReview,
+    LeaderboardRow,
+    LedgerEntry,
+    PointsRead,
+    PraiseCreate,
+    PraiseRead,
+    RedemptionCreate,
+    RedemptionRead,
+    Restock,
+    RewardCreate,
+    RewardRead,
+)
+from recognition.settings import AppSettings
 
 router = APIRouter(prefix="/v1", tags=["peer praise"])
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-class PraiseCreate(RequestModel):
-    receiver_id: Id
-    points: int = Field(ge=1, le=10_000)
-    message: str = Field(min_length=5, max_length=2000, description="A concrete example of what they did")
-    value: str = Field(min_length=1, max_length=100, description="One of the company values (GET /v1/praise/values)")
-
-
-class PraiseRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    giver_id: uuid.UUID
-    receiver_id: uuid.UUID
-    points: int
-    message: str
-    value: str
-    month: str
-    given_at: datetime
-
-
-class AllowanceRead(BaseModel):
-    month: str
-    allowance: int
-    spent: int
-    remaining: int
-
-
-class LedgerEntry(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    delta: int
-    kind: str
-    ref_id: uuid.UUID
-    at: datetime
-
-
-class PointsRead(BaseModel):
-    employee_id: uuid.UUID
-    balance: int = Field(description="Earned points: they never expire")
-    ledger: Page[LedgerEntry]
-
-
-class LeaderboardRow(BaseModel):
-    employee_id: uuid.UUID
-    name: str
-    points: int
-    praises: int
-
-
-class RewardCreate(RequestModel):
-    name: str = Field(min_length=1, max_length=200)
-    cost_points: int = Field(ge=1, le=1_000_000)
-    stock: int = Field(ge=0, le=1_000_000)
-
-
-class Restock(RequestModel):
-    add: int = Field(ge=1, le=1_000_000)
-
-
-class RewardRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    name: str
-    cost_points: int
-    stock: int
-
-
-class RedemptionCreate(RequestModel):
-    reward_id: Id
-
-
-class RedemptionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    employee_id: uuid.UUID
-    reward_id: uuid.UUID
-    points: int
-    status: str
-    requested_at: datetime
-    decided_by: uuid.UUID | None
-    decided_at: datetime | None
-    fulfilled_at: datetime | None
-
-
-class FlagRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    employee_a: uuid.UUID
-    employee_b: uuid.UUID
-    mutual_points: int
-    details: str
-    status: str
-    detected_at: datetime
-    reviewed_by: uuid.UUID | None
-    reviewed_at: datetime | None
-
-
-class FlagReview(RequestModel):
-    outcome: Literal["cleared", "confirmed"]
-
-
-class CoverageRow(BaseModel):
-    employee_id: uuid.UUID
-    name: str
-    last_praised_at: datetime | None
-    due: bool = Field(description="Not praised by the leader within the last N days")
-
-
-class CoverageRead(BaseModel):
-    team_id: uuid.UUID
-    leader_id: uuid.UUID | None
-    days: int
-    praised_in_last_24h: bool = Field(description="The daily reminder: has the leader praised anyone today?")
-    covered: int
-    members: int
-    not_praised: list[CoverageRow]
-    all_members: list[CoverageRow]
-
-
 @router.get("/praise/values", response_model=list[str], summary="The company values a praise may name")
-async def values(_principal: CurrentPrincipal, request: Request) -> list[str]:
-    return list(_settings(request).company_values)
+async def values(_principal: CurrentPrincipal, settings: AppSettings) -> list[str]:
+    return list(settings.company_values)
 
 
 @router.post(
@@ -156,7 +43,7 @@ async def values(_principal: CurrentPrincipal, request: Request) -> list[str]:
     summary="Praise a colleague with points from your monthly allowance (REC-5)",
 )
 async def give(
-    data: PraiseCreate, principal: CurrentPrincipal, session: DbSession, now: Now, request: Request
+    data: PraiseCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> PraiseRead:
     praise = await service.give(
         session,
@@ -165,15 +52,17 @@ async def give(
         points=data.points,
         message=data.message,
         value=data.value,
-        settings=_settings(request),
+        settings=settings,
         now=now,
     )
     return PraiseRead.model_validate(praise)
 
 
 @router.get("/praise/allowance", response_model=AllowanceRead, summary="Your giving allowance this month")
-async def my_allowance(principal: CurrentPrincipal, session: DbSession, now: Now, request: Request) -> AllowanceRead:
-    left = await service.allowance(session, employee_id=principal.employee_id, settings=_settings(request), now=now)
+async def my_allowance(
+    principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> AllowanceRead:
+    left = await service.allowance(session, employee_id=principal.employee_id, settings=settings, now=now)
     return AllowanceRead(month=left.month, allowance=left.allowance, spent=left.spent, remaining=left.remaining)
 
 
@@ -287,10 +176,10 @@ async def coverage(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,
-    request: Request,
+    settings: AppSettings,
     days: Annotated[int | None, Query(ge=1, le=90)] = None,
 ) -> CoverageRead:
-    window = days or _settings(request).praise_coverage_days
+    window = days or settings.praise_coverage_days
     leader_id, rows, praised = await daily_praise.coverage(
         session, principal=principal, team_id=team_id, days=window, now=now
     )

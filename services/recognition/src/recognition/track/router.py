@@ -1,58 +1,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
-from callcenter_shared.inputs import Id, RequestModel
 from callcenter_shared.web import DbSession, Paging
+from recognition.settings import AppSettings
 from recognition.track import service
+from recognition.track.schemas import TeamShareRead, TrackRuleCreate, TrackRuleRead, TrackRuleUpdate
 
 router = APIRouter(prefix="/v1", tags=["tracks"])
-
-
-class TrackRuleRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    track: str
-    scope: str
-    kpi_code: str | None
-    award_id: uuid.UUID
-    min_agents: int
-    min_evaluations: int
-    enabled: bool
-    version: int = Field(description='Bumped by every change; send it back as `If-Match: "<version>"`')
-
-
-class TrackRuleCreate(RequestModel):
-    track: Literal["kpi_top", "kpi_most_improved", "qa_top"]
-    scope: Literal["team", "center"]
-    kpi_code: str | None = Field(None, max_length=64, description="Only this KPI; none means every KPI")
-    award_id: Id
-    min_agents: int = Field(2, ge=1, le=1000, description="Agents with data needed in the scope")
-    min_evaluations: int = Field(2, ge=1, le=1000, description="QA track: evaluations an agent needs")
-    enabled: bool = True
-
-
-class TrackRuleUpdate(RequestModel):
-    award_id: Id | None = None
-    min_agents: int | None = Field(None, ge=1, le=1000)
-    min_evaluations: int | None = Field(None, ge=1, le=1000)
-    enabled: bool | None = None
-
-
-class TeamShareRead(BaseModel):
-    team_id: uuid.UUID
-    team_name: str
-    agents: int
-    recognised: int
-    share: float = Field(description="Recognised agents / agents, 0..1")
 
 
 @router.get("/track-rules", response_model=list[TrackRuleRead], summary="Which track grants which award (REC-3)")
@@ -97,12 +58,12 @@ async def change_rule(
 async def recognition_share(
     principal: CurrentPrincipal,
     session: DbSession,
-    request: Request,
+    settings: AppSettings,
     year: Annotated[int, Query(ge=2000, le=2100)],
     quarter: Annotated[int, Query(ge=1, le=4)],
     paging: Paging,
 ) -> list[TeamShareRead]:
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = ZoneInfo(settings.timezone)
     rows = await service.recognition_share(
         session, principal=principal, year=year, quarter=quarter, zone=zone, limit=paging.limit, offset=paging.offset
     )

@@ -14,7 +14,6 @@ from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequestedV1, HandoverItemResolvedV1
 from callcenter_shared.db import get_for_update
 from callcenter_shared.deadlines import Due
-from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from scheduling.handover.models import Handover, HandoverItem
 from scheduling.handover.schemas import ItemCreate
@@ -215,8 +214,8 @@ async def resolve_item(
     return item
 
 
-async def on_case_resolved(session: AsyncSession, event: CaseResolvedV1, envelope: Envelope) -> None:
-    """Close the escalated handover item with the case's resolution (HND-6, HND-8)."""
+async def resolve_from_case(session: AsyncSession, event: CaseResolvedV1) -> None:
+    """Close the escalated handover item with the case's resolution (HND-6, HND-8); once, however often told."""
     if event.handover_item_id is None:
         return
     if await session.get(HandoverItem, event.handover_item_id) is None:

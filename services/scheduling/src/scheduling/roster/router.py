@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
-from callcenter_shared.errors import InvalidInput
-from callcenter_shared.inputs import Day, Flag, Moment, RequestModel
+from callcenter_shared.inputs import Flag, Moment
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from scheduling.holiday import service as holiday
 from scheduling.roster import service
 from scheduling.roster.models import Shift
 from scheduling.roster.schemas import (
@@ -206,48 +202,3 @@ async def coverage(
         team_ids=team_ids,
         gaps=[CoverageGap.model_validate(g) for g in gaps],
     )
-
-
-class HolidayRead(BaseModel):
-    day: date
-    name: str
-    source: str
-
-
-class HolidayCreate(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"day": "2026-12-24", "name": "Center anniversary"}]})
-
-    day: Day
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-
-
-@router.get("/holidays", response_model=list[HolidayRead], tags=["holidays"], summary="Holiday calendar (ROS-3)")
-async def list_holidays(
-    _principal: CurrentPrincipal,
-    session: DbSession,
-    settings: AppSettings,
-    start: Annotated[Day, Query(alias="from")],
-    paging: Paging,
-    end: Annotated[Day | None, Query(alias="to")] = None,
-) -> list[HolidayRead]:
-    last = end or start + timedelta(days=365)
-    if last < start or (last - start).days > 366 * 2:
-        raise InvalidInput("Ask for at most two years, with `to` on or after `from`.")
-    # The public holidays come from a library, merged with the center's rows: at most two
-    # years of days, so the page is cut after the merge.
-    rows = (await holiday.calendar(session, settings, start=start, end=last))[paging.offset :][: paging.limit]
-    return [HolidayRead(day=d, name=n, source=s) for d, n, s in rows]
-
-
-@router.post(
-    "/holidays",
-    status_code=status.HTTP_201_CREATED,
-    response_model=HolidayRead,
-    tags=["holidays"],
-    summary="Add a center-specific holiday (ROS-3)",
-)
-async def add_holiday(
-    data: Annotated[HolidayCreate, Body()], principal: CurrentPrincipal, session: DbSession, now: Now
-) -> HolidayRead:
-    row = await holiday.add(session, principal=principal, day=data.day, name=data.name, now=now)
-    return HolidayRead(day=row.day, name=row.name, source="center")
