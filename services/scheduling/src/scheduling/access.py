@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.errors import Forbidden, NotFound
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Forbidden
 from callcenter_shared.org import visible_employee_ids
 from scheduling.org.models import Employee
 
@@ -28,10 +29,7 @@ async def require_visible(session: AsyncSession, principal: Principal, *employee
 
 
 async def employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
-    found = await session.get(Employee, employee_id)
-    if found is None:
-        raise NotFound(f"Employee {employee_id} does not exist.")
-    return found
+    return await get_or_404(session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.")
 
 
 async def superior_at_level(session: AsyncSession, person: Employee, level: int) -> Employee | None:

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import CoachingItemCreatedV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import can_see, get_person, org_employee, org_team, visible_employee_ids
+from callcenter_shared.paging import paginate
 from performance.coaching.models import Coaching, CoachingFollowUp
 from performance.coaching.schemas import CoachingCreate, CoachingRead, FollowUpCreate, FollowUpRead
 from performance.kpi.models import AgentPeriodResult, KpiPeriod
@@ -81,9 +83,10 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
 
 async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, lock: bool = False) -> Coaching:
     """The item if the caller may see it; with `lock`, locked until commit so a closed item stays closed."""
-    item = await session.get(Coaching, coaching_id, with_for_update=lock, populate_existing=lock)
-    if item is None or not await can_see(session, principal, item.agent_id):
-        raise NotFound(f"Coaching record {coaching_id} does not exist.")
+    missing = f"Coaching record {coaching_id} does not exist."
+    item = await get_or_404(session, Coaching, coaching_id, missing=missing, lock=lock)
+    if not await can_see(session, principal, item.agent_id):
+        raise NotFound(missing)
     return item
 
 
@@ -128,9 +131,7 @@ async def list_items(
         query = query.where(Coaching.status == status)
     if due_by is not None:
         query = query.where(Coaching.status == "open", Coaching.follow_up_due <= due_by)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Coaching.created_at.desc(), Coaching.id).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, query.order_by(Coaching.created_at.desc(), Coaching.id), limit=limit, offset=offset)
 
 
 async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, now: datetime, periods: int) -> int:

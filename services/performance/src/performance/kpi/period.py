@@ -17,8 +17,10 @@ from sqlalchemy.sql import Select
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
-from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.org import org_employee
+from callcenter_shared.paging import paginate
 from performance.coaching import service as coaching
 from performance.kpi.access import require_manager
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
@@ -73,16 +75,11 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
 
 async def get_period(session: AsyncSession, period_id: uuid.UUID, *, lock: bool = False) -> KpiPeriod:
     """The period; with `lock`, locked until commit so that two closes cannot both find it open."""
-    period = await session.get(KpiPeriod, period_id, with_for_update=lock, populate_existing=lock)
-    if period is None:
-        raise NotFound(f"Period {period_id} does not exist.")
-    return period
+    return await get_or_404(session, KpiPeriod, period_id, missing=f"Period {period_id} does not exist.", lock=lock)
 
 
 async def list_periods(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[KpiPeriod], int]:
-    total = await session.scalar(select(func.count()).select_from(KpiPeriod))
-    rows = await session.scalars(select(KpiPeriod).order_by(KpiPeriod.start_date.desc()).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, select(KpiPeriod).order_by(KpiPeriod.start_date.desc()), limit=limit, offset=offset)
 
 
 async def period_definitions(

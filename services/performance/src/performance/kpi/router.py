@@ -4,13 +4,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccount
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
 from callcenter_shared.org import visible_employee_ids
+from callcenter_shared.paging import paginate
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.kpi import bonus_point, ingest, new_hire, service
 from performance.kpi import definition as definitions
@@ -136,15 +137,14 @@ async def list_metrics(
         query = query.where(RawMetric.day <= day_to)
     if metric is not None:
         query = query.where(RawMetric.metric == metric)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric).limit(paging.limit).offset(paging.offset)
-    )
-    return Page(
-        items=[MetricRead.model_validate(r) for r in rows],
+    rows, total = await paginate(
+        session,
+        query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric),
         limit=paging.limit,
         offset=paging.offset,
-        total=int(total or 0),
+    )
+    return Page(
+        items=[MetricRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
     )
 
 

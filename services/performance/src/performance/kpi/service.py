@@ -7,12 +7,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Forbidden, InvalidInput
 from callcenter_shared.org import can_see, visible_employee_ids
+from callcenter_shared.paging import paginate
 from performance.kpi.access import require_manager
 from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment
 from performance.kpi.period import get_period
@@ -98,9 +100,12 @@ async def read_scorecard(
     if not await can_see(session, principal, agent_id):
         raise Forbidden("You may see only your own scorecard, or those of agents in your span.")
     period = await get_period(session, period_id)
-    result = await session.get(AgentPeriodResult, (period.id, agent_id))
-    if result is None:
-        raise NotFound(f"No closed scorecard for agent {agent_id} in this period.")
+    result = await get_or_404(
+        session,
+        AgentPeriodResult,
+        (period.id, agent_id),
+        missing=f"No closed scorecard for agent {agent_id} in this period.",
+    )
     [card] = await _scorecards(session, [result], policy)
     return card
 
@@ -122,11 +127,9 @@ async def list_scorecards(
         query = query.where(AgentPeriodResult.agent_id.in_(visible))
     if team_id is not None:
         query = query.where(AgentPeriodResult.team_id == team_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(AgentPeriodResult.rank_in_center, AgentPeriodResult.agent_id).limit(limit).offset(offset)
-    )
-    return await _scorecards(session, rows.all(), policy), int(total or 0)
+    query = query.order_by(AgentPeriodResult.rank_in_center, AgentPeriodResult.agent_id)
+    rows, total = await paginate(session, query, limit=limit, offset=offset)
+    return await _scorecards(session, rows, policy), total
 
 
 async def adjust(
@@ -143,8 +146,12 @@ async def adjust(
     period = await get_period(session, period_id)
     if period.status != "closed":
         raise InvalidInput("An open period needs no adjustment: send the corrected metrics before closing it.")
-    if await session.get(AgentPeriodResult, (period.id, agent_id)) is None:
-        raise NotFound(f"No closed scorecard for agent {agent_id} in this period.")
+    await get_or_404(
+        session,
+        AgentPeriodResult,
+        (period.id, agent_id),
+        missing=f"No closed scorecard for agent {agent_id} in this period.",
+    )
     adjustment = PeriodAdjustment(
         id=uuid.uuid4(),
         period_id=period.id,

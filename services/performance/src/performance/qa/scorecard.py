@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.paging import paginate
 from performance.qa.access import require_evaluator
 from performance.qa.models import Scorecard, ScorecardItem, ScorecardSection
 from performance.qa.schemas import ScorecardCreate, ScorecardUpdate, SectionIn
@@ -96,11 +97,8 @@ async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock:
 
 
 async def list_scorecards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Scorecard], int]:
-    total = await session.scalar(select(func.count()).select_from(Scorecard))
-    rows = await session.scalars(
-        select(Scorecard).order_by(Scorecard.name, Scorecard.version).limit(limit).offset(offset)
-    )
-    return rows.all(), int(total or 0)
+    query = select(Scorecard).order_by(Scorecard.name, Scorecard.version)
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def update_scorecard(

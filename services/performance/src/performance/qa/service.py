@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -21,6 +21,7 @@ from callcenter_shared.db import get_or_404
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person, visible_employee_ids
+from callcenter_shared.paging import paginate
 from performance.kpi import ingest
 from performance.policy import Policy
 from performance.qa import scoring
@@ -141,11 +142,9 @@ async def list_evaluations(
         query = query.where(Evaluation.agent_id == agent_id)
     if status is not None:
         query = query.where(Evaluation.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(Evaluation.created_at.desc(), Evaluation.id).limit(limit).offset(offset)
+    return await paginate(
+        session, query.order_by(Evaluation.created_at.desc(), Evaluation.id), limit=limit, offset=offset
     )
-    return rows.all(), int(total or 0)
 
 
 def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:

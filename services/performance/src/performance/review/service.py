@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReassessedV1, ReviewTrainingStartedV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import can_see, get_person, visible_employee_ids
+from callcenter_shared.paging import paginate
 from performance.policy import Policy
 from performance.qa.models import Evaluation, EvaluationAnswer
 from performance.review.models import Complaint, Review, ReviewStep, TrainingResult, Violation
@@ -213,9 +215,10 @@ async def get_review(
     session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, lock: bool = False
 ) -> Review:
     """The review if the caller may see it; with `lock`, locked until commit so its status cannot move meanwhile."""
-    review = await session.get(Review, review_id, with_for_update=lock, populate_existing=lock)
-    if review is None or not await can_see(session, principal, review.agent_id):
-        raise NotFound(f"Review {review_id} does not exist.")
+    missing = f"Review {review_id} does not exist."
+    review = await get_or_404(session, Review, review_id, missing=missing, lock=lock)
+    if not await can_see(session, principal, review.agent_id):
+        raise NotFound(missing)
     return review
 
 
@@ -228,9 +231,7 @@ async def list_reviews(
         query = query.where(Review.agent_id.in_(visible))
     if status is not None:
         query = query.where(Review.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Review.flagged_at.desc(), Review.id).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, query.order_by(Review.flagged_at.desc(), Review.id), limit=limit, offset=offset)
 
 
 async def start_training(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import CompetitionCompletedV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import can_see, get_person
 from recognition.competition.models import (
@@ -45,10 +46,9 @@ def _require_organizer(principal: Principal) -> None:
 
 async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = False) -> Competition:
     """The competition; with `lock`, locked until commit: whatever depends on its round waits for a move."""
-    competition = await session.get(Competition, competition_id, with_for_update=lock, populate_existing=lock)
-    if competition is None:
-        raise NotFound(f"Competition {competition_id} does not exist.")
-    return competition
+    return await get_or_404(
+        session, Competition, competition_id, missing=f"Competition {competition_id} does not exist.", lock=lock
+    )
 
 
 async def create(session: AsyncSession, *, principal: Principal, data: CompetitionCreate, now: datetime) -> Competition:

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1
-from callcenter_shared.db import dialect_insert
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import dialect_insert, get_or_404
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee
+from callcenter_shared.paging import paginate
 from recognition.praise.models import PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
 from recognition.settings import Settings
 
@@ -148,9 +149,9 @@ async def ledger(
 ) -> tuple[int, Sequence[PointsLedger], int]:
     await require_visible(session, principal, employee_id)
     query = select(PointsLedger).where(PointsLedger.employee_id == employee_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(PointsLedger.at.desc(), PointsLedger.id).limit(limit).offset(offset))
-    return await balance(session, employee_id), rows.all(), int(total or 0)
+    query = query.order_by(PointsLedger.at.desc(), PointsLedger.id)
+    rows, total = await paginate(session, query, limit=limit, offset=offset)
+    return await balance(session, employee_id), rows, total
 
 
 # Reciprocity (points-trading) detection
@@ -226,9 +227,7 @@ async def review_flag(
     session: AsyncSession, *, principal: Principal, flag_id: uuid.UUID, outcome: str, now: datetime
 ) -> ReciprocityFlag:
     require_admin(principal)
-    flag = await session.get(ReciprocityFlag, flag_id)
-    if flag is None:
-        raise NotFound(f"Flag {flag_id} does not exist.")
+    flag = await get_or_404(session, ReciprocityFlag, flag_id, missing=f"Flag {flag_id} does not exist.")
     if flag.status != "open":
         raise Conflict(f"The flag was already reviewed ({flag.status}).")
     flag.status = outcome

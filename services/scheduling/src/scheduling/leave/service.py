@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
@@ -15,6 +15,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancelledV1, LeaveRejectedV1, LeaveRequestedV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.leave.models import Leave
@@ -307,6 +308,4 @@ async def list_leave(
         )
     if status is not None:
         query = query.where(Leave.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Leave.starts_at.desc(), Leave.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Leave.starts_at.desc(), Leave.id), limit=limit, offset=offset)

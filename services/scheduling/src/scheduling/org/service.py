@@ -17,6 +17,7 @@ from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpser
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.org import visibility_clause, visible_employee_ids
+from callcenter_shared.paging import paginate
 from scheduling.access import DIRECTORY_WRITE
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import EmployeeCreate, EmployeeUpdate, TeamCreate, TeamUpdate
@@ -126,9 +127,7 @@ async def update_team(
 
 
 async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Team], int]:
-    total = await session.scalar(select(func.count()).select_from(Team))
-    teams = (await session.scalars(select(Team).order_by(Team.name).limit(limit).offset(offset))).all()
-    return teams, int(total or 0)
+    return await paginate(session, select(Team).order_by(Team.name), limit=limit, offset=offset)
 
 
 # Employees

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update, get_or_404
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.org.models import Employee, Team
 from scheduling.roster.models import Assignment, Shift, StaffingChange
@@ -40,10 +41,7 @@ async def get_shift(session: AsyncSession, shift_id: uuid.UUID, *, lock: bool = 
 
 
 async def get_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:
-    assignment = await session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound(f"Assignment {assignment_id} does not exist.")
-    return assignment
+    return await get_or_404(session, Assignment, assignment_id, missing=f"Assignment {assignment_id} does not exist.")
 
 
 def skills(shift: Shift) -> list[str]:
@@ -183,9 +181,7 @@ async def list_shifts(
     query = select(Shift).where(Shift.ends_at > starts_from, Shift.starts_at < starts_before)
     if team_id is not None:
         query = query.where(Shift.team_id == team_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Shift.starts_at, Shift.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Shift.starts_at, Shift.id), limit=limit, offset=offset)
 
 
 async def active_assignments_of(
@@ -273,9 +269,7 @@ async def list_assignments(
         query = query.where(Assignment.shift_id == shift_id)
     if not include_removed:
         query = query.where(Assignment.active.is_(True))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Shift.starts_at, Assignment.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Shift.starts_at, Assignment.id), limit=limit, offset=offset)
 
 
 # Staffing reductions (ROS-2)
@@ -373,8 +367,7 @@ async def coverage(
     if ends_at - starts_at > timedelta(days=MAX_COVERAGE_DAYS):
         raise InvalidInput(f"A coverage view spans at most {MAX_COVERAGE_DAYS} days.")
     if team_id is not None:
-        if await session.get(Team, team_id) is None:
-            raise NotFound(f"Team {team_id} does not exist.")
+        await get_or_404(session, Team, team_id, missing=f"Team {team_id} does not exist.")
         team_ids = [team_id]
     else:
         team_ids = list((await session.scalars(select(Team.id).where(Team.active.is_(True)).order_by(Team.name))).all())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -25,6 +25,7 @@ from callcenter_shared.contracts.scheduling import (
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
@@ -487,6 +488,4 @@ async def list_swaps(
         )
     if status is not None:
         query = query.where(Swap.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Swap.created_at.desc(), Swap.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Swap.created_at.desc(), Swap.id), limit=limit, offset=offset)
