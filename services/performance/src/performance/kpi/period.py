@@ -23,6 +23,7 @@ from callcenter_shared.org import org_employee
 from callcenter_shared.paging import paginate
 from performance.coaching import service as coaching
 from performance.kpi.access import require_manager
+from performance.kpi.attainment import capped_attainment_sql
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
 from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, RawMetric
 from performance.kpi.schemas import PeriodCreate
@@ -113,16 +114,6 @@ def kpi_values(kpi: PeriodKpi, start: date, end: date) -> Select[Any]:
     return select(m.agent_id, value.label("value")).where(in_period, m.metric.in_(metrics)).group_by(m.agent_id)
 
 
-def _attainment(kpi: PeriodKpi, cap: float) -> Any:
-    k = KPI_ROWS.c
-    cap_value = literal(cap, Float)
-    if kpi.direction == "higher":
-        ratio = k.value / k.target
-        return case((k.target <= 0, cap_value), (ratio > cap_value, cap_value), else_=ratio)
-    ratio = k.target / k.value
-    return case((k.value <= 0, cap_value), (ratio > cap_value, cap_value), else_=ratio)
-
-
 async def close_period(
     session: AsyncSession, *, principal: Principal, period_id: uuid.UUID, now: datetime, policy: Policy
 ) -> KpiPeriod:
@@ -173,7 +164,7 @@ async def close_period(
         await session.execute(
             update(KPI_ROWS)
             .where(k.period_id == period.id, k.kpi_code == kpi.code, k.value.is_not(None))
-            .values(attainment=_attainment(kpi, policy.attainment_cap))
+            .values(attainment=capped_attainment_sql(kpi.direction, k.value, k.target, policy.attainment_cap))
         )
     composite = literal(100.0) * func.sum(k.weight * k.attainment) / func.sum(k.weight)
     results = (
