@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import subordinate_ids, superior_chain, visible_employee_ids
-from escalation.case.models import OPEN, Case, CaseStint
+from escalation.case.models import Case, CaseStatus, CaseStint
 
 
 async def held_by(session: AsyncSession, case: Case, employee_id: uuid.UUID) -> bool:
@@ -58,7 +58,7 @@ async def read(session: AsyncSession, *, principal: Principal, case_id: uuid.UUI
 
 def require_open(case: Case) -> None:
     """Refuse acting on a resolved case."""
-    if case.status != OPEN:
+    if case.status != CaseStatus.open:
         raise Conflict(f"Case {case.number} is resolved; reopen it first.")
 
 

@@ -15,7 +15,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.org import visible_employee_ids
 from callcenter_shared.paging import paginate, paginate_rows
 from escalation.case.access import read, require_reports_reader
-from escalation.case.models import OPEN, Case, CaseHistory, CaseInstruction, CaseStint
+from escalation.case.models import Case, CaseHistory, CaseInstruction, CaseStatus, CaseStint
 
 BREACH_ACTIONS = ("escalated_on_timeout", "overdue", "reply_breached", "emergency_report_missing")
 
@@ -58,7 +58,9 @@ async def list_cases(
     if category is not None:
         conditions.append(Case.category_code == category)
     if overdue:
-        conditions.append(and_(Case.status == OPEN, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now)))
+        conditions.append(
+            and_(Case.status == CaseStatus.open, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now))
+        )
     if conditions:
         query = query.where(*conditions)
     return await paginate(

@@ -17,9 +17,9 @@ from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import can_see, get_person, org_employee, org_team, visible_employee_ids
 from callcenter_shared.paging import paginate
-from performance.coaching.models import Coaching, CoachingFollowUp
+from performance.coaching.models import Coaching, CoachingFollowUp, CoachingStatus
 from performance.coaching.schemas import CoachingCreate, CoachingRead, FollowUpCreate, FollowUpRead
-from performance.kpi.models import AgentPeriodResult, KpiPeriod
+from performance.kpi.models import AgentPeriodResult, KpiPeriod, PeriodStatus
 
 
 def to_read(item: Coaching) -> CoachingRead:
@@ -67,7 +67,7 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
         agent_id=data.agent_id,
         leader_id=principal.employee_id,
         origin="interview",
-        status="open",
+        status=CoachingStatus.open,
         goals="\n".join(goals),
         notes=data.notes,
         follow_up_due=data.follow_up_due,
@@ -96,14 +96,14 @@ async def follow_up(
     item = await get(session, principal=principal, coaching_id=coaching_id, lock=True)
     if principal.level < 2:
         raise Forbidden("Follow-ups are recorded by the leader.")
-    if item.status == "done":
+    if item.status == CoachingStatus.done:
         raise Conflict("The coaching item is closed.")
     item.follow_ups.append(
         CoachingFollowUp(id=uuid.uuid4(), note=data.note, by=principal.employee_id, at=now, next_due=data.next_due)
     )
     item.follow_up_due = data.next_due
     if data.next_due is None:
-        item.status = "done"
+        item.status = CoachingStatus.done
         item.completed_at = now
     if item.leader_id is None:
         item.leader_id = principal.employee_id
@@ -130,7 +130,7 @@ async def list_items(
     if status is not None:
         query = query.where(Coaching.status == status)
     if due_by is not None:
-        query = query.where(Coaching.status == "open", Coaching.follow_up_due <= due_by)
+        query = query.where(Coaching.status == CoachingStatus.open, Coaching.follow_up_due <= due_by)
     return await paginate(session, query.order_by(Coaching.created_at.desc(), Coaching.id), limit=limit, offset=offset)
 
 
@@ -140,7 +140,7 @@ async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, n
     recent = (
         await session.scalars(
             select(KpiPeriod.id)
-            .where(KpiPeriod.status == "closed", KpiPeriod.end_date <= period.end_date)
+            .where(KpiPeriod.status == PeriodStatus.closed, KpiPeriod.end_date <= period.end_date)
             .order_by(KpiPeriod.end_date.desc())
             .limit(periods)
         )
@@ -169,7 +169,7 @@ async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, n
             agent_id=agent_id,
             leader_id=leaders.get(agent_id),
             origin="falling_trend",
-            status="open",
+            status=CoachingStatus.open,
             goals=f"Reverse the composite falling over the last {periods} periods",
             notes="",
             follow_up_due=None,

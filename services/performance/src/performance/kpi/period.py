@@ -25,7 +25,7 @@ from performance.coaching import service as coaching
 from performance.kpi.access import require_manager
 from performance.kpi.attainment import capped_attainment_sql
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
-from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, RawMetric
+from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, PeriodStatus, RawMetric
 from performance.kpi.schemas import PeriodCreate
 from performance.policy import Policy
 
@@ -63,7 +63,12 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
     if not definitions:
         raise InvalidInput("There is no active KPI definition to measure the period by.")
     period = KpiPeriod(
-        id=uuid.uuid4(), start_date=start, end_date=end, status="open", opened_by=principal.employee_id, opened_at=now
+        id=uuid.uuid4(),
+        start_date=start,
+        end_date=end,
+        status=PeriodStatus.open,
+        opened_by=principal.employee_id,
+        opened_at=now,
     )
     session.add(period)
     await session.flush()
@@ -120,7 +125,7 @@ async def close_period(
     """Close a period: every agent's KPI values, attainments, composite and ranks, in SQL (PRF-3, PRF-8)."""
     require_manager(principal)
     period = await get_period(session, period_id, lock=True)
-    if period.status == "closed":
+    if period.status == PeriodStatus.closed:
         raise PeriodClosed(
             f"The period {period.start_date} .. {period.end_date} is closed and cannot change; "
             "record an adjustment with a reason instead."
@@ -201,7 +206,7 @@ async def close_period(
         .values(rank_in_team=ranks.c.in_team, rank_in_center=ranks.c.in_center)
     )
     count = await session.scalar(select(func.count()).select_from(AgentPeriodResult).where(r.period_id == period.id))
-    period.status = "closed"
+    period.status = PeriodStatus.closed
     period.closed_at = now
     period.closed_by = principal.employee_id
     period.agent_count = int(count or 0)

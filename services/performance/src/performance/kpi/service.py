@@ -16,7 +16,7 @@ from callcenter_shared.errors import Forbidden, InvalidInput
 from callcenter_shared.org import can_see, visible_employee_ids
 from callcenter_shared.paging import paginate
 from performance.kpi.access import require_manager
-from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment
+from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment, PeriodStatus
 from performance.kpi.period import get_period
 from performance.kpi.schemas import AdjustmentCreate, AdjustmentRead, BonusComputation, KpiResultRead, ScorecardRead
 from performance.policy import Policy
@@ -144,7 +144,7 @@ async def adjust(
     """Correct a closed scorecard by a new adjustment with a reason; the closed numbers stay (PRF-3)."""
     require_manager(principal)
     period = await get_period(session, period_id)
-    if period.status != "closed":
+    if period.status != PeriodStatus.closed:
         raise InvalidInput("An open period needs no adjustment: send the corrected metrics before closing it.")
     await get_or_404(
         session,

@@ -17,11 +17,11 @@ from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import can_see, get_person, visible_employee_ids
 from callcenter_shared.paging import paginate
 from performance.policy import Policy
-from performance.qa.models import Evaluation, EvaluationAnswer
-from performance.review.models import Complaint, Review, ReviewStep, TrainingResult, Violation
+from performance.qa.models import Evaluation, EvaluationAnswer, EvaluationStatus
+from performance.review.models import Complaint, Review, ReviewStatus, ReviewStep, TrainingResult, Violation
 from performance.review.schemas import TrainingResultCreate, ViolationCreate
 
-OPEN = ("flagged", "in_training")
+OPEN = (ReviewStatus.flagged, ReviewStatus.in_training)
 
 
 def _month(day: date) -> tuple[date, date]:
@@ -42,7 +42,7 @@ async def flag(session: AsyncSession, *, agent_id: uuid.UUID, rule: str, evidenc
         agent_id=agent_id,
         rule=rule,
         evidence=evidence,
-        status="flagged",
+        status=ReviewStatus.flagged,
         flagged_at=now,
         steps=[ReviewStep(id=uuid.uuid4(), step="flagged", by=None, note=evidence, at=now)],
     )
@@ -113,7 +113,7 @@ async def check_qa_item_failures(session: AsyncSession, *, agent_id: uuid.UUID, 
             .where(
                 Evaluation.agent_id == agent_id,
                 Evaluation.calibration_id.is_(None),
-                Evaluation.status.in_(("released", "disputed", "final")),
+                Evaluation.status.in_((EvaluationStatus.released, EvaluationStatus.disputed, EvaluationStatus.final)),
                 Evaluation.interaction_date >= since,
                 EvaluationAnswer.result == "fail",
             )
@@ -240,9 +240,9 @@ async def start_training(
     """Take the flagged agent off post for training, on the record."""
     review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
-    if review.status != "flagged":
+    if review.status != ReviewStatus.flagged:
         raise Conflict(f"The review is {review.status}; off-post training starts right after the flag.")
-    review.status = "in_training"
+    review.status = ReviewStatus.in_training
     review.steps.append(ReviewStep(id=uuid.uuid4(), step="in_training", by=principal.employee_id, note=note, at=now))
     await outbox.add(
         session,
@@ -261,9 +261,9 @@ async def reassess(
     """Record the re-assessment: passed → back on post, failed → referred to HR."""
     review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
-    if review.status != "in_training":
+    if review.status != ReviewStatus.in_training:
         raise Conflict(f"The review is {review.status}; re-assessment follows the off-post training.")
-    outcome = "back_on_post" if passed else "referred_to_hr"
+    outcome = ReviewStatus.back_on_post if passed else ReviewStatus.referred_to_hr
     review.status = outcome
     review.steps.append(ReviewStep(id=uuid.uuid4(), step=outcome, by=principal.employee_id, note=note, at=now))
     await outbox.add(

@@ -20,7 +20,7 @@ from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members, visible_employee_ids
 from callcenter_shared.paging import paginate
 from recognition.access import decides_at_level, sees_private
-from recognition.award.models import Award, Grant, MaterialPool, Nomination
+from recognition.award.models import Award, Grant, MaterialPool, Nomination, NominationStatus
 from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
 
 CATALOG_ADMIN_LEVEL = 3
@@ -220,7 +220,7 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
         nominated_by=principal.employee_id,
         reason=data.reason,
         evidence_links=[str(link) for link in data.evidence_links],
-        status="pending",
+        status=NominationStatus.pending,
         created_at=now,
     )
     session.add(nomination)
@@ -237,7 +237,7 @@ async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID, *, loc
 
 async def _decidable(session: AsyncSession, principal: Principal, nomination_id: uuid.UUID) -> tuple[Nomination, Award]:
     nomination = await get_nomination(session, nomination_id, lock=True)
-    if nomination.status != "pending":
+    if nomination.status != NominationStatus.pending:
         raise Conflict(f"The nomination was already {nomination.status}.")
     award = await get_award(session, nomination.award_id)
     allowed = await decides_at_level(
@@ -285,7 +285,7 @@ async def approve(
         granted_by=principal.employee_id,
         now=now,
     )
-    nomination.status = "approved"
+    nomination.status = NominationStatus.approved
     nomination.decided_by = principal.employee_id
     nomination.decided_at = now
     nomination.decision_note = note
@@ -301,7 +301,7 @@ async def reject(
     nomination, _award = await _decidable(session, principal, nomination_id)
     if not note:
         raise InvalidInput("Say why the nomination is declined (note).")
-    nomination.status = "rejected"
+    nomination.status = NominationStatus.rejected
     nomination.decided_by = principal.employee_id
     nomination.decided_at = now
     nomination.decision_note = note

@@ -25,6 +25,7 @@ from recognition.competition.models import (
     CompetitionCategory,
     CompetitionJudge,
     CompetitionScore,
+    CompetitionStatus,
     Entrant,
     TrainingPlan,
     TrainingSession,
@@ -32,7 +33,11 @@ from recognition.competition.models import (
 from recognition.competition.schemas import CompetitionCreate, ScoreSheet
 
 ORGANIZER_LEVEL = 3
-NEXT = {"registration": "preliminary", "preliminary": "final", "final": "awarded"}
+NEXT = {
+    CompetitionStatus.registration: CompetitionStatus.preliminary,
+    CompetitionStatus.preliminary: CompetitionStatus.final,
+    CompetitionStatus.final: CompetitionStatus.awarded,
+}
 
 
 class CompetitionRule(RuleViolation):
@@ -57,7 +62,7 @@ async def create(session: AsyncSession, *, principal: Principal, data: Competiti
     competition = Competition(
         id=uuid.uuid4(),
         name=data.name,
-        status="registration",
+        status=CompetitionStatus.registration,
         finalists_per_category=data.finalists_per_category,
         criteria=[c.model_dump() for c in data.criteria],
         created_by=principal.employee_id,
@@ -77,7 +82,7 @@ async def add_judges(
 ) -> None:
     _require_organizer(principal)
     competition = await get(session, competition_id, lock=True)
-    if competition.status in {"awarded", "completed"}:
+    if competition.status in {CompetitionStatus.awarded, CompetitionStatus.completed}:
         raise Conflict("The judging is over.")
     existing = set(
         (
@@ -104,7 +109,7 @@ async def register(
 ) -> Entrant:
     """Register oneself (or, as their leader, a member of one's team) in a category."""
     competition = await get(session, competition_id, lock=True)
-    if competition.status != "registration":
+    if competition.status != CompetitionStatus.registration:
         raise CompetitionRule("Registration is closed: the competition has moved on to its rounds.")
     candidate_id = employee_id or principal.employee_id
     if candidate_id != principal.employee_id and (
@@ -149,7 +154,7 @@ async def score(
 ) -> Entrant:
     """A judge of the panel scores one candidate in the current round, per criterion (REC-7)."""
     competition = await get(session, competition_id, lock=True)
-    if competition.status not in {"preliminary", "final"}:
+    if competition.status not in {CompetitionStatus.preliminary, CompetitionStatus.final}:
         raise CompetitionRule(
             f"Scores are given in the preliminary and final rounds; the competition is {competition.status}."
         )
@@ -164,7 +169,7 @@ async def score(
     if entrant.employee_id == principal.employee_id:
         raise CompetitionRule("A judge cannot score themselves; another judge of the panel must.")
     round_ = competition.status
-    if round_ == "final" and not entrant.finalist:
+    if round_ == CompetitionStatus.final and not entrant.finalist:
         raise CompetitionRule("Only finalists are scored in the final round.")
     criteria = {c["code"]: c for c in competition.criteria}
     if set(sheet.scores) != set(criteria):
@@ -214,19 +219,19 @@ async def advance(
     """Move to the next round; closing the final decides the winners of each category."""
     _require_organizer(principal)
     competition = await get(session, competition_id, lock=True)
-    if competition.status in {"awarded", "completed"}:
+    if competition.status in {CompetitionStatus.awarded, CompetitionStatus.completed}:
         raise CompetitionRule(
             "Handing out the prizes does not end a competition: it is completed only when every winner has "
             "held the training sessions of their plan."
         )
     entrants = await _entrants(session, competition_id)
-    if competition.status == "registration":
+    if competition.status == CompetitionStatus.registration:
         judges = await session.scalar(
             select(func.count()).select_from(CompetitionJudge).where(CompetitionJudge.competition_id == competition_id)
         )
         if not entrants or not judges:
             raise CompetitionRule("The preliminary round needs at least one entrant and a panel of judges.")
-    elif competition.status == "preliminary":
+    elif competition.status == CompetitionStatus.preliminary:
         totals = await _totals(session, competition_id, "preliminary")
         unscored = [e for e in entrants if e.id not in totals]
         if unscored:
@@ -254,7 +259,7 @@ async def advance(
             best = max(totals[e.id] for e in group)
             for entrant in group:
                 entrant.winner = totals[entrant.id] == best  # a tie at the top makes co-winners
-    competition.status = NEXT[competition.status]
+    competition.status = NEXT[CompetitionStatus(competition.status)]
     await session.flush()
     return competition
 
@@ -268,7 +273,7 @@ async def _winner(
         raise CompetitionRule("Training plans and sessions are owed by category winners only.")
     if principal.employee_id != entrant.employee_id and principal.level < ORGANIZER_LEVEL:
         raise Forbidden("The winner or an organiser (level 3 and above) records the training follow-up.")
-    if competition.status == "completed":
+    if competition.status == CompetitionStatus.completed:
         raise Conflict("The competition is already completed.")
     return competition, entrant
 
@@ -326,9 +331,9 @@ async def record_session(
 
 async def outstanding(session: AsyncSession, competition: Competition) -> list[str]:
     """What still stands between the competition and its completion."""
-    if competition.status == "completed":
+    if competition.status == CompetitionStatus.completed:
         return []
-    if competition.status != "awarded":
+    if competition.status != CompetitionStatus.awarded:
         return [f"The competition is in its {competition.status} stage."]
     missing = []
     winners = [e for e in await _entrants(session, competition.id) if e.winner]
@@ -352,11 +357,11 @@ async def _held(session: AsyncSession, entrant_id: uuid.UUID) -> int:
 
 async def complete_if_done(session: AsyncSession, *, competition_id: uuid.UUID, now: datetime) -> Competition:
     competition = await get(session, competition_id, lock=True)
-    if competition.status != "awarded" or await outstanding(session, competition):
+    if competition.status != CompetitionStatus.awarded or await outstanding(session, competition):
         return competition
     winners = [e for e in await _entrants(session, competition_id) if e.winner]
     held = sum([await _held(session, w.id) for w in winners])
-    competition.status = "completed"
+    competition.status = CompetitionStatus.completed
     competition.completed_at = now
     await session.flush()
     await outbox.add(

@@ -18,7 +18,7 @@ from callcenter_shared.db import dialect_insert, get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.org import can_see, get_person, org_employee
 from callcenter_shared.paging import paginate
-from recognition.praise.models import PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
+from recognition.praise.models import FlagStatus, PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
 from recognition.settings import Settings
 
 ADMIN_LEVEL = 3
@@ -183,7 +183,9 @@ async def detect_reciprocity(
     first, second = sorted((a, b), key=str)
     open_flag = await session.scalar(
         select(ReciprocityFlag).where(
-            ReciprocityFlag.employee_a == first, ReciprocityFlag.employee_b == second, ReciprocityFlag.status == "open"
+            ReciprocityFlag.employee_a == first,
+            ReciprocityFlag.employee_b == second,
+            ReciprocityFlag.status == FlagStatus.open,
         )
     )
     if open_flag is not None:
@@ -199,7 +201,7 @@ async def detect_reciprocity(
             f"{a_to_b[0]} praises / {a_to_b[1]} points ({share_a:.0%}) one way, "
             f"{b_to_a[0]} praises / {b_to_a[1]} points ({share_b:.0%}) the other."
         ),
-        status="open",
+        status=FlagStatus.open,
         detected_at=now,
     )
     session.add(flag)
@@ -228,7 +230,7 @@ async def review_flag(
 ) -> ReciprocityFlag:
     require_admin(principal)
     flag = await get_or_404(session, ReciprocityFlag, flag_id, missing=f"Flag {flag_id} does not exist.")
-    if flag.status != "open":
+    if flag.status != FlagStatus.open:
         raise Conflict(f"The flag was already reviewed ({flag.status}).")
     flag.status = outcome
     flag.reviewed_by = principal.employee_id

@@ -17,7 +17,15 @@ from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from scheduling import access
 from scheduling.handover.interaction import in_progress
-from scheduling.handover.models import Handover, HandoverCheckIn, HandoverItem, HandoverQuestion, HandoverRelease
+from scheduling.handover.models import (
+    Handover,
+    HandoverCheckIn,
+    HandoverItem,
+    HandoverItemStatus,
+    HandoverQuestion,
+    HandoverRelease,
+    HandoverStatus,
+)
 from scheduling.handover.schemas import QuestionCreate, ReportPublish
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
@@ -75,7 +83,7 @@ def is_leader(principal: Principal, handover: Handover) -> bool:
 
 def require_open(handover: Handover) -> None:
     """Refuse changes to a completed handover."""
-    if handover.status != "open":
+    if handover.status != HandoverStatus.open:
         raise Conflict("The handover is already completed.")
 
 
@@ -106,7 +114,7 @@ async def create(
         team_id=team_id,
         outgoing_shift_id=outgoing.id,
         incoming_shift_id=incoming.id,
-        status="open",
+        status=HandoverStatus.open,
         created_by=principal.employee_id,
         created_at=now,
     )
@@ -287,7 +295,9 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
         raise ReportMissing("A question from the incoming staff is still unanswered.", question_id=str(unanswered))
     open_items = (
         await session.scalars(
-            select(HandoverItem.id).where(HandoverItem.handover_id == handover.id, HandoverItem.status == "open")
+            select(HandoverItem.id).where(
+                HandoverItem.handover_id == handover.id, HandoverItem.status == HandoverItemStatus.open
+            )
         )
     ).all()
     if open_items:
@@ -295,7 +305,7 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
             f"{len(open_items)} item(s) are not acknowledged by their receiver yet.",
             item_ids=[str(i) for i in open_items],
         )
-    handover.status = "completed"
+    handover.status = HandoverStatus.completed
     handover.signed_off_by = principal.employee_id
     handover.completed_at = now
     for person in outgoing:

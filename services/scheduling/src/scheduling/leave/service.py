@@ -18,14 +18,14 @@ from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViol
 from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
-from scheduling.leave.models import Leave
+from scheduling.leave.models import Leave, LeaveStatus
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.roster import service as roster
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap import service as swaps
 
-OPEN = "requested"
+OPEN = LeaveStatus.requested
 MAX_LEAVE = timedelta(days=180)
 
 
@@ -149,7 +149,7 @@ async def request(
     overlapping = await session.scalar(
         select(Leave.id).where(
             Leave.employee_id == person.id,
-            Leave.status.in_([OPEN, "approved"]),
+            Leave.status.in_([OPEN, LeaveStatus.approved]),
             Leave.starts_at < ends_at,
             Leave.ends_at > starts_at,
         )
@@ -223,7 +223,7 @@ async def approve(
     leave.hours_missed = hours_missed([s for _, s in shifts], leave.starts_at, leave.ends_at)
     for assignment, _ in shifts:
         await roster.remove_assignment(session, assignment, reason=f"On {leave.leave_type} leave", now=now)
-    leave.status = "approved"
+    leave.status = LeaveStatus.approved
     leave.decided_by = principal.employee_id
     leave.decided_at = now
     leave.holiday_reason = holiday_reason if leave.on_holiday else None
@@ -253,7 +253,7 @@ async def reject(
         raise Conflict(f"The leave request is already {leave.status}.")
     if principal.employee_id != awaiting(leave):
         raise Forbidden("Only the approver whose turn it is may decide this leave.")
-    leave.status = "rejected"
+    leave.status = LeaveStatus.rejected
     leave.decided_by = principal.employee_id
     leave.decided_at = now
     leave.decision_reason = reason
@@ -279,7 +279,7 @@ async def withdraw(session: AsyncSession, *, principal: Principal, leave_id: uui
         raise Forbidden("Only the requester may withdraw a leave request.")
     if leave.status != OPEN:
         raise Conflict(f"Only an undecided request can be withdrawn; this one is {leave.status}.")
-    leave.status = "cancelled"
+    leave.status = LeaveStatus.cancelled
     leave.updated_at = now
     await session.flush()
     await outbox.add(

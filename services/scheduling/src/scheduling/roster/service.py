@@ -19,7 +19,7 @@ from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViol
 from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.org.models import Employee, Team
-from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
 from scheduling.roster.schemas import ShiftCreate, ShiftUpdate, StaffingChangeCreate
 from scheduling.settings import Settings
 from scheduling.swap import service as swaps
@@ -295,7 +295,7 @@ async def request_staffing_change(
         new_headcount=data.new_headcount,
         assignment_id=data.assignment_id,
         reason=data.reason,
-        status="requested",
+        status=StaffingChangeStatus.requested,
         requested_by=principal.employee_id,
         approver_id=shift.duty_manager_id,
         created_at=now,
@@ -309,7 +309,7 @@ async def _pending_change(session: AsyncSession, principal: Principal, change_id
     change = await get_for_update(
         session, StaffingChange, change_id, missing=f"Staffing change {change_id} does not exist."
     )
-    if change.status != "requested":
+    if change.status != StaffingChangeStatus.requested:
         raise Conflict(f"The staffing change is already {change.status}.")
     if change.approver_id is not None and principal.employee_id != change.approver_id:
         raise Forbidden("Only the duty manager on this shift may decide a staffing reduction.")
@@ -334,7 +334,7 @@ async def approve_staffing_change(
         assignment = await lock_assignment(session, change.assignment_id)
         if assignment.active:
             await remove_assignment(session, assignment, reason=f"Staffing change: {change.reason}", now=now)
-    change.status = "approved"
+    change.status = StaffingChangeStatus.approved
     change.decided_by = principal.employee_id
     change.decided_at = now
     change.decision_note = note or None
@@ -346,7 +346,7 @@ async def reject_staffing_change(
     session: AsyncSession, *, principal: Principal, change_id: uuid.UUID, reason: str, now: datetime
 ) -> StaffingChange:
     change = await _pending_change(session, principal, change_id)
-    change.status = "rejected"
+    change.status = StaffingChangeStatus.rejected
     change.decided_by = principal.employee_id
     change.decided_at = now
     change.decision_note = reason
