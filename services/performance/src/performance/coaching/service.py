@@ -35,7 +35,7 @@ def to_read(item: Coaching) -> CoachingRead:
         period_id=item.period_id,
         created_at=item.created_at,
         completed_at=item.completed_at,
-        follow_ups=[FollowUpRead(id=f.id, note=f.note, by=f.by, at=f.at, next_due=f.next_due) for f in item.follow_ups],
+        follow_ups=[FollowUpRead.model_validate(f) for f in item.follow_ups],
     )
 
 

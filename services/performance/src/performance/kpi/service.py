@@ -79,12 +79,7 @@ async def _scorecards(
                 composite=round(result.composite, 4),
                 rank_in_team=result.rank_in_team,
                 rank_in_center=result.rank_in_center,
-                kpis=[
-                    KpiResultRead(
-                        kpi_code=x.kpi_code, value=x.value, target=x.target, weight=x.weight, attainment=x.attainment
-                    )
-                    for x in kpis[result.agent_id]
-                ],
+                kpis=[KpiResultRead.model_validate(x) for x in kpis[result.agent_id]],
                 adjustments=[AdjustmentRead.model_validate(a) for a in adjustments[result.agent_id]],
                 adjusted_composite=round(adjusted, 4),
                 bonus=bonus(adjusted, policy),
