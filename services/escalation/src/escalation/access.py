@@ -17,7 +17,7 @@ from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.levels import Level, at_least
 from callcenter_shared.org import subordinate_ids, superior_chain
 from callcenter_shared.visibility import visible_employee_ids
-from escalation.case.models import OPEN, Case, CaseStint
+from escalation.case.models import Case, CaseStatus, CaseStint
 from escalation.case.rules import DepartmentRule
 
 MANAGER = Level.DEPUTY_GENERAL_MANAGER  # level 3: the duty chief, and the GM above
@@ -72,7 +72,7 @@ async def read(session: AsyncSession, *, principal: Principal, case_id: uuid.UUI
 
 def require_open(case: Case) -> None:
     """Refuse acting on a resolved case."""
-    if case.status != OPEN:
+    if case.status != CaseStatus.open:
         raise Conflict(f"Case {case.number} is resolved; reopen it first.")
 
 

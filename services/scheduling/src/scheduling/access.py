@@ -15,7 +15,8 @@ from sqlalchemy.orm import QueryableAttribute
 
 from callcenter_shared import visibility
 from callcenter_shared.auth import Caller, Principal, ServiceAccount
-from callcenter_shared.errors import Forbidden, NotFound
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Forbidden
 from callcenter_shared.levels import Level, at_least, is_team_leader
 from callcenter_shared.org import superiors_query, until_a_loop
 from scheduling.org.models import Employee
@@ -116,10 +117,7 @@ def require_swap_reverser(principal: Principal, approver_level: int) -> None:
 
 
 async def employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
-    found = await session.get(Employee, employee_id)
-    if found is None:
-        raise NotFound(f"Employee {employee_id} does not exist.")
-    return found
+    return await get_or_404(session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.")
 
 
 async def superior_chain(session: AsyncSession, person: Employee) -> list[Employee]:

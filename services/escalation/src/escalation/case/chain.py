@@ -15,7 +15,7 @@ from callcenter_shared.contracts.escalation import CaseEscalatedV1, CaseReopened
 from callcenter_shared.levels import is_one_level_up
 from callcenter_shared.org import Person, find_person, get_person, superior_chain
 from escalation.case.history import record
-from escalation.case.models import OPEN, Case, CaseStint
+from escalation.case.models import Case, CaseStatus, CaseStint
 from escalation.case.rules import CategoryChainIncomplete, LevelSkipped
 
 LEVEL_TIMEOUT = "case.level_timeout"
@@ -176,7 +176,7 @@ async def move_up_many(
 
 async def reopen(session: AsyncSession, case: Case, now: datetime, *, actor: Principal | None, reason: str) -> None:
     """Open a resolved case again at the level that closed it, with a fresh clock; the caller checks who may."""
-    case.status = OPEN
+    case.status = CaseStatus.open
     case.resolution = None
     case.resolved_by = None
     case.resolved_at = None

@@ -18,7 +18,7 @@ from callcenter_shared.levels import is_one_level_up, is_top
 from callcenter_shared.org import people_by_id
 from escalation.case import chain
 from escalation.case.history import record
-from escalation.case.models import OPEN, RESOLVED, Case, CaseStint
+from escalation.case.models import Case, CaseStatus, CaseStint
 
 EMERGENCY_REPORT = "case.emergency_report"
 REPLY_DUE = "case.reply_due"
@@ -51,7 +51,12 @@ async def _live_many(
     for due in dues:
         case = cases.pop(uuid.UUID(due.ref_id), None)  # popped: one effect per case, even if asked twice
         stint = open_stints.get(case.id) if case is not None else None
-        if case is not None and case.status == OPEN and stint is not None and stint.id == due.payload.get("stint_id"):
+        if (
+            case is not None
+            and case.status == CaseStatus.open
+            and stint is not None
+            and stint.id == due.payload.get("stint_id")
+        ):
             live.append((due, case, stint))
     return live
 
@@ -116,7 +121,7 @@ async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now
         return
     await record(session, case, action="emergency_report_missing", at=now, actor=None, due_at=due.due_at)
     reason = "Emergency handled without the report to the direct superior within the time allowed (ESC-6)."
-    if case.status == RESOLVED:
+    if case.status == CaseStatus.resolved:
         await chain.reopen(session, case, now, actor=None, reason=reason)
     if not is_top(case):
         await chain.move_up(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,8 +12,12 @@ from escalation.db import Base
 
 _SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
 
-OPEN = "open"
-RESOLVED = "resolved"
+
+class CaseStatus(StrEnum):
+    """A case is open until resolved."""
+
+    open = "open"
+    resolved = "resolved"
 
 
 class CaseNumberCounter(Base):

@@ -18,7 +18,7 @@ from callcenter_shared.org import Person, find_person, get_person, superior_chai
 from escalation.case.chain import handler_at, start_level
 from escalation.case.deadlines import EMERGENCY_REPORT, REPLY_DUE
 from escalation.case.history import record
-from escalation.case.models import OPEN, Case, CaseNumberCounter
+from escalation.case.models import Case, CaseNumberCounter, CaseStatus
 from escalation.case.rules import ContactMissing
 from escalation.case.schemas import CUSTOMER_CHANNELS, CaseCreate, Channel
 from escalation.category import service as categories
@@ -96,7 +96,7 @@ async def _open(
         emergency=emergency,
         owner_id=owner.id,
         owner_team_id=owner.team_id,
-        status=OPEN,
+        status=CaseStatus.open,
         allowances=list(category.level_minutes),
         warning_minutes=category.warning_minutes,
         emergency_report_minutes=category.emergency_report_minutes,
@@ -164,7 +164,9 @@ async def open_from_handover_item(
     now: datetime,
 ) -> Case:
     """A handover item that may not be carried again becomes a case at level 2 (HND-8)."""
-    existing = await session.scalar(select(Case).where(Case.handover_item_id == item_id, Case.status == OPEN))
+    existing = await session.scalar(
+        select(Case).where(Case.handover_item_id == item_id, Case.status == CaseStatus.open)
+    )
     if existing is not None:
         return existing
     owner = await get_person(session, owner_id)

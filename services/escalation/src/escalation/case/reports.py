@@ -12,8 +12,9 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.paging import paginate, paginate_rows
 from escalation.access import read, require_reports_reader, visible_ids
-from escalation.case.models import OPEN, Case, CaseHistory, CaseInstruction, CaseStint
+from escalation.case.models import Case, CaseHistory, CaseInstruction, CaseStatus, CaseStint
 
 BREACH_ACTIONS = ("escalated_on_timeout", "overdue", "reply_breached", "emergency_report_missing")
 
@@ -56,14 +57,14 @@ async def list_cases(
     if category is not None:
         conditions.append(Case.category_code == category)
     if overdue:
-        conditions.append(and_(Case.status == OPEN, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now)))
+        conditions.append(
+            and_(Case.status == CaseStatus.open, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now))
+        )
     if conditions:
         query = query.where(*conditions)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (
-        await session.scalars(query.order_by(Case.opened_at.desc(), Case.number.desc()).limit(limit).offset(offset))
-    ).all()
-    return rows, int(total or 0)
+    return await paginate(
+        session, query.order_by(Case.opened_at.desc(), Case.number.desc()), limit=limit, offset=offset
+    )
 
 
 async def history(
@@ -72,9 +73,7 @@ async def history(
     """Every change to the case in order; readable by anyone in its chain (ESC-5)."""
     case = await read(session, principal=principal, case_id=case_id)
     query = select(CaseHistory).where(CaseHistory.case_id == case.id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(CaseHistory.seq).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(CaseHistory.seq), limit=limit, offset=offset)
 
 
 async def stints(
@@ -91,9 +90,7 @@ async def instructions(
 ) -> tuple[Sequence[CaseInstruction], int]:
     case = await read(session, principal=principal, case_id=case_id)
     query = select(CaseInstruction).where(CaseInstruction.case_id == case.id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(CaseInstruction.given_at).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(CaseInstruction.given_at), limit=limit, offset=offset)
 
 
 async def time_per_level(
@@ -111,8 +108,7 @@ async def time_per_level(
     if category is not None:
         query = query.join(Case, Case.id == CaseStint.case_id).where(Case.category_code == category)
     grouped = query.group_by(CaseStint.level)
-    total = await session.scalar(select(func.count()).select_from(grouped.subquery()))
-    rows = (await session.execute(grouped.order_by(CaseStint.level).limit(limit).offset(offset))).all()
+    rows, total = await paginate_rows(session, grouped.order_by(CaseStint.level), limit=limit, offset=offset)
     items = [
         {
             "level": row.level,
@@ -147,8 +143,7 @@ async def breach_counts(
         .where(CaseHistory.action.in_(BREACH_ACTIONS))
         .group_by(CaseHistory.category_code)
     )
-    total = await session.scalar(select(func.count()).select_from(grouped.subquery()))
-    rows = (await session.execute(grouped.order_by(CaseHistory.category_code).limit(limit).offset(offset))).all()
+    rows, total = await paginate_rows(session, grouped.order_by(CaseHistory.category_code), limit=limit, offset=offset)
     items = [
         {
             "category": row.category_code,

@@ -27,7 +27,7 @@ from escalation.access import held_by, in_chain, read, require_holder, require_o
 from escalation.case import chain
 from escalation.case.deadlines import EMERGENCY_REPORT, REPLY_DUE
 from escalation.case.history import record
-from escalation.case.models import RESOLVED, Case, CaseInstruction
+from escalation.case.models import Case, CaseInstruction, CaseStatus
 from escalation.case.rules import (
     CallbackBeforeResolution,
     DepartmentRule,
@@ -103,7 +103,7 @@ async def resolve(
     if not resolution.strip():
         raise SilentClose("A case cannot be closed without a resolution: say what was done for the customer.")
     await chain.end_level(session, case, now, "resolved")
-    case.status = RESOLVED
+    case.status = CaseStatus.resolved
     case.resolution = resolution.strip()
     case.resolved_by = principal.employee_id
     case.resolved_at = now
@@ -132,7 +132,7 @@ async def reopen(
 ) -> Case:
     """Open a resolved case again at the level that closed it, with a fresh clock from its fixed allowance."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
-    if case.status != RESOLVED:
+    if case.status != CaseStatus.resolved:
         raise Conflict(f"Case {case.number} is still open.")
     if not await in_chain(session, principal, case):
         raise Forbidden(f"Only the owner of {case.number} or someone in its chain may reopen it.")
@@ -271,7 +271,7 @@ async def record_callback(
 ) -> Case:
     """The center calls the customer back after resolution and records the result (ESC-11)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
-    if case.status != RESOLVED:
+    if case.status != CaseStatus.resolved:
         raise CallbackBeforeResolution(f"Case {case.number} is not resolved yet; the call back comes after resolution.")
     if not await in_chain(session, principal, case):
         raise Forbidden(f"Only the owner of {case.number} or someone in its chain calls the customer back.")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
@@ -15,6 +15,7 @@ from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import dialect_insert, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.levels import Level
+from callcenter_shared.paging import paginate
 from escalation import access
 from escalation.category.models import Category
 from escalation.category.schemas import CategoryCreate, CategoryUpdate
@@ -138,6 +139,4 @@ async def list_all(
     query = select(Category)
     if active is not None:
         query = query.where(Category.active.is_(active))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Category.code).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Category.code), limit=limit, offset=offset)

@@ -2,12 +2,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter_shared.db import UtcDateTime
 from performance.db import Base
+
+
+class CoachingStatus(StrEnum):
+    """A coaching item is open until done (PRF-6)."""
+
+    open = "open"
+    done = "done"
 
 
 class Coaching(Base):

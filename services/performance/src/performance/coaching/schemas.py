@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.inputs import Day, Id, RequestModel
 
@@ -21,6 +21,8 @@ class FollowUpCreate(RequestModel):
 
 
 class FollowUpRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     note: str
     by: uuid.UUID

@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import CoachingItemCreatedV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import get_person, org_employee, org_team
+from callcenter_shared.paging import paginate
 from performance import access
-from performance.coaching.models import Coaching, CoachingFollowUp
+from performance.coaching.models import Coaching, CoachingFollowUp, CoachingStatus
 from performance.coaching.schemas import CoachingCreate, CoachingRead, FollowUpCreate, FollowUpRead
-from performance.kpi.models import AgentPeriodResult, KpiPeriod
+from performance.kpi.models import AgentPeriodResult, KpiPeriod, PeriodStatus
 
 
 def to_read(item: Coaching) -> CoachingRead:
@@ -34,7 +36,7 @@ def to_read(item: Coaching) -> CoachingRead:
         period_id=item.period_id,
         created_at=item.created_at,
         completed_at=item.completed_at,
-        follow_ups=[FollowUpRead(id=f.id, note=f.note, by=f.by, at=f.at, next_due=f.next_due) for f in item.follow_ups],
+        follow_ups=[FollowUpRead.model_validate(f) for f in item.follow_ups],
     )
 
 
@@ -65,7 +67,7 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
         agent_id=data.agent_id,
         leader_id=principal.employee_id,
         origin="interview",
-        status="open",
+        status=CoachingStatus.open,
         goals="\n".join(goals),
         notes=data.notes,
         follow_up_due=data.follow_up_due,
@@ -81,9 +83,10 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
 
 async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, lock: bool = False) -> Coaching:
     """The item if the caller may see it; with `lock`, locked until commit so a closed item stays closed."""
-    item = await session.get(Coaching, coaching_id, with_for_update=lock, populate_existing=lock)
-    if item is None or not await access.can_see(session, principal, item.agent_id):
-        raise NotFound(f"Coaching record {coaching_id} does not exist.")
+    missing = f"Coaching record {coaching_id} does not exist."
+    item = await get_or_404(session, Coaching, coaching_id, missing=missing, lock=lock)
+    if not await access.can_see(session, principal, item.agent_id):
+        raise NotFound(missing)
     return item
 
 
@@ -92,14 +95,14 @@ async def follow_up(
 ) -> Coaching:
     item = await get(session, principal=principal, coaching_id=coaching_id, lock=True)
     access.require_follow_up_recorder(principal)
-    if item.status == "done":
+    if item.status == CoachingStatus.done:
         raise Conflict("The coaching item is closed.")
     item.follow_ups.append(
         CoachingFollowUp(id=uuid.uuid4(), note=data.note, by=principal.employee_id, at=now, next_due=data.next_due)
     )
     item.follow_up_due = data.next_due
     if data.next_due is None:
-        item.status = "done"
+        item.status = CoachingStatus.done
         item.completed_at = now
     if item.leader_id is None:
         item.leader_id = principal.employee_id
@@ -126,10 +129,8 @@ async def list_items(
     if status is not None:
         query = query.where(Coaching.status == status)
     if due_by is not None:
-        query = query.where(Coaching.status == "open", Coaching.follow_up_due <= due_by)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Coaching.created_at.desc(), Coaching.id).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+        query = query.where(Coaching.status == CoachingStatus.open, Coaching.follow_up_due <= due_by)
+    return await paginate(session, query.order_by(Coaching.created_at.desc(), Coaching.id), limit=limit, offset=offset)
 
 
 async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, now: datetime, periods: int) -> int:
@@ -138,7 +139,7 @@ async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, n
     recent = (
         await session.scalars(
             select(KpiPeriod.id)
-            .where(KpiPeriod.status == "closed", KpiPeriod.end_date <= period.end_date)
+            .where(KpiPeriod.status == PeriodStatus.closed, KpiPeriod.end_date <= period.end_date)
             .order_by(KpiPeriod.end_date.desc())
             .limit(periods)
         )
@@ -167,7 +168,7 @@ async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, n
             agent_id=agent_id,
             leader_id=leaders.get(agent_id),
             origin="falling_trend",
-            status="open",
+            status=CoachingStatus.open,
             goals=f"Reverse the composite falling over the last {periods} periods",
             notes="",
             follow_up_due=None,

@@ -2,12 +2,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from performance.db import Base
+
+
+class PeriodStatus(StrEnum):
+    """A KPI period is open until closed; a closed period is immutable (PRF-3)."""
+
+    open = "open"
+    closed = "closed"
 
 
 class KpiFormulaColumns:

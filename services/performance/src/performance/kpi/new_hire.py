@@ -12,17 +12,12 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.levels import Level
 from callcenter_shared.org import org_employee
 from performance import access
+from performance.kpi.attainment import capped_attainment
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
 from performance.kpi.models import PeriodKpi
 from performance.kpi.period import RAW, kpi_values
 from performance.kpi.schemas import NewHireKpi, NewHireRead
 from performance.policy import Policy
-
-
-def _attainment_value(direction: str, value: float, target: float, cap: float) -> float:
-    if direction == "higher":
-        return cap if target <= 0 else min(value / target, cap)
-    return cap if value <= 0 else min(target / value, cap)
 
 
 async def new_hires(
@@ -72,7 +67,7 @@ async def new_hires(
                     veteran_target=d.target,
                     attainment=None
                     if value is None
-                    else _attainment_value(d.direction, value, target, policy.attainment_cap),
+                    else capped_attainment(d.direction, value, target, policy.attainment_cap),
                 )
             )
         result.append(

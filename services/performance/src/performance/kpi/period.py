@@ -17,12 +17,15 @@ from sqlalchemy.sql import Select
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
-from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.org import org_employee
+from callcenter_shared.paging import paginate
 from performance import access
 from performance.coaching import service as coaching
+from performance.kpi.attainment import capped_attainment_sql
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
-from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, RawMetric
+from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, PeriodStatus, RawMetric
 from performance.kpi.schemas import PeriodCreate
 from performance.policy import Policy
 
@@ -60,7 +63,12 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
     if not definitions:
         raise InvalidInput("There is no active KPI definition to measure the period by.")
     period = KpiPeriod(
-        id=uuid.uuid4(), start_date=start, end_date=end, status="open", opened_by=principal.employee_id, opened_at=now
+        id=uuid.uuid4(),
+        start_date=start,
+        end_date=end,
+        status=PeriodStatus.open,
+        opened_by=principal.employee_id,
+        opened_at=now,
     )
     session.add(period)
     await session.flush()
@@ -73,16 +81,11 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
 
 async def get_period(session: AsyncSession, period_id: uuid.UUID, *, lock: bool = False) -> KpiPeriod:
     """The period; with `lock`, locked until commit so that two closes cannot both find it open."""
-    period = await session.get(KpiPeriod, period_id, with_for_update=lock, populate_existing=lock)
-    if period is None:
-        raise NotFound(f"Period {period_id} does not exist.")
-    return period
+    return await get_or_404(session, KpiPeriod, period_id, missing=f"Period {period_id} does not exist.", lock=lock)
 
 
 async def list_periods(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[KpiPeriod], int]:
-    total = await session.scalar(select(func.count()).select_from(KpiPeriod))
-    rows = await session.scalars(select(KpiPeriod).order_by(KpiPeriod.start_date.desc()).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, select(KpiPeriod).order_by(KpiPeriod.start_date.desc()), limit=limit, offset=offset)
 
 
 async def period_definitions(
@@ -116,23 +119,13 @@ def kpi_values(kpi: PeriodKpi, start: date, end: date) -> Select[Any]:
     return select(m.agent_id, value.label("value")).where(in_period, m.metric.in_(metrics)).group_by(m.agent_id)
 
 
-def _attainment(kpi: PeriodKpi, cap: float) -> Any:
-    k = KPI_ROWS.c
-    cap_value = literal(cap, Float)
-    if kpi.direction == "higher":
-        ratio = k.value / k.target
-        return case((k.target <= 0, cap_value), (ratio > cap_value, cap_value), else_=ratio)
-    ratio = k.target / k.value
-    return case((k.value <= 0, cap_value), (ratio > cap_value, cap_value), else_=ratio)
-
-
 async def close_period(
     session: AsyncSession, *, principal: Principal, period_id: uuid.UUID, now: datetime, policy: Policy
 ) -> KpiPeriod:
     """Close a period: every agent's KPI values, attainments, composite and ranks, in SQL (PRF-3, PRF-8)."""
     access.require_kpi_manager(principal)
     period = await get_period(session, period_id, lock=True)
-    if period.status == "closed":
+    if period.status == PeriodStatus.closed:
         raise PeriodClosed(
             f"The period {period.start_date} .. {period.end_date} is closed and cannot change; "
             "record an adjustment with a reason instead."
@@ -176,7 +169,7 @@ async def close_period(
         await session.execute(
             update(KPI_ROWS)
             .where(k.period_id == period.id, k.kpi_code == kpi.code, k.value.is_not(None))
-            .values(attainment=_attainment(kpi, policy.attainment_cap))
+            .values(attainment=capped_attainment_sql(kpi.direction, k.value, k.target, policy.attainment_cap))
         )
     composite = literal(100.0) * func.sum(k.weight * k.attainment) / func.sum(k.weight)
     results = (
@@ -213,7 +206,7 @@ async def close_period(
         .values(rank_in_team=ranks.c.in_team, rank_in_center=ranks.c.in_center)
     )
     count = await session.scalar(select(func.count()).select_from(AgentPeriodResult).where(r.period_id == period.id))
-    period.status = "closed"
+    period.status = PeriodStatus.closed
     period.closed_at = now
     period.closed_by = principal.employee_id
     period.agent_count = int(count or 0)

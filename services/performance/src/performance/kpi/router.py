@@ -102,13 +102,7 @@ async def submit_metrics(
         raise Forbidden("Metric batches come from the phone/CRM systems' service accounts, not from employees.")
     caller.require(METRICS_WRITE)
     result = await ingest.ingest_batch(session, source=data.source, batch_id=data.batch_id, rows=data.rows, now=now)
-    return MetricBatchResult(
-        source=result.source,
-        batch_id=result.batch_id,
-        rows=result.rows,
-        inserted=result.inserted,
-        duplicate=result.duplicate,
-    )
+    return MetricBatchResult.model_validate(result)
 
 
 @router.get("/metrics", response_model=Page[MetricRead], summary="Raw metrics: agents see their own")

@@ -97,6 +97,8 @@ class MetricBatchIn(RequestModel):
 
 
 class MetricBatchResult(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     source: str
     batch_id: str
     rows: int
@@ -142,6 +144,8 @@ class PeriodRead(BaseModel):
 
 
 class KpiResultRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kpi_code: str
     value: float | None
     target: float

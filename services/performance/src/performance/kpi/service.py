@@ -7,13 +7,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.errors import Forbidden, InvalidInput, NotFound
+from callcenter_shared.db import get_or_404
+from callcenter_shared.errors import Forbidden, InvalidInput
+from callcenter_shared.paging import paginate
 from performance import access
-from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment, RawMetric
+from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment, PeriodStatus, RawMetric
 from performance.kpi.period import get_period
 from performance.kpi.schemas import AdjustmentCreate, AdjustmentRead, BonusComputation, KpiResultRead, ScorecardRead
 from performance.policy import Policy
@@ -76,12 +78,7 @@ async def _scorecards(
                 composite=round(result.composite, 4),
                 rank_in_team=result.rank_in_team,
                 rank_in_center=result.rank_in_center,
-                kpis=[
-                    KpiResultRead(
-                        kpi_code=x.kpi_code, value=x.value, target=x.target, weight=x.weight, attainment=x.attainment
-                    )
-                    for x in kpis[result.agent_id]
-                ],
+                kpis=[KpiResultRead.model_validate(x) for x in kpis[result.agent_id]],
                 adjustments=[AdjustmentRead.model_validate(a) for a in adjustments[result.agent_id]],
                 adjusted_composite=round(adjusted, 4),
                 bonus=bonus(adjusted, policy),
@@ -97,9 +94,12 @@ async def read_scorecard(
     if not await access.can_see(session, principal, agent_id):
         raise Forbidden("You may see only your own scorecard, or those of agents in your span.")
     period = await get_period(session, period_id)
-    result = await session.get(AgentPeriodResult, (period.id, agent_id))
-    if result is None:
-        raise NotFound(f"No closed scorecard for agent {agent_id} in this period.")
+    result = await get_or_404(
+        session,
+        AgentPeriodResult,
+        (period.id, agent_id),
+        missing=f"No closed scorecard for agent {agent_id} in this period.",
+    )
     [card] = await _scorecards(session, [result], policy)
     return card
 
@@ -121,11 +121,9 @@ async def list_scorecards(
         query = query.where(AgentPeriodResult.agent_id.in_(visible))
     if team_id is not None:
         query = query.where(AgentPeriodResult.team_id == team_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(AgentPeriodResult.rank_in_center, AgentPeriodResult.agent_id).limit(limit).offset(offset)
-    )
-    return await _scorecards(session, rows.all(), policy), int(total or 0)
+    query = query.order_by(AgentPeriodResult.rank_in_center, AgentPeriodResult.agent_id)
+    rows, total = await paginate(session, query, limit=limit, offset=offset)
+    return await _scorecards(session, rows, policy), total
 
 
 async def adjust(
@@ -140,10 +138,14 @@ async def adjust(
     """Correct a closed scorecard by a new adjustment with a reason; the closed numbers stay (PRF-3)."""
     access.require_kpi_manager(principal)
     period = await get_period(session, period_id)
-    if period.status != "closed":
+    if period.status != PeriodStatus.closed:
         raise InvalidInput("An open period needs no adjustment: send the corrected metrics before closing it.")
-    if await session.get(AgentPeriodResult, (period.id, agent_id)) is None:
-        raise NotFound(f"No closed scorecard for agent {agent_id} in this period.")
+    await get_or_404(
+        session,
+        AgentPeriodResult,
+        (period.id, agent_id),
+        missing=f"No closed scorecard for agent {agent_id} in this period.",
+    )
     adjustment = PeriodAdjustment(
         id=uuid.uuid4(),
         period_id=period.id,
@@ -181,8 +183,6 @@ async def list_metrics(
         query = query.where(RawMetric.day <= day_to)
     if metric is not None:
         query = query.where(RawMetric.metric == metric)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric).limit(limit).offset(offset)
+    return await paginate(
+        session, query.order_by(RawMetric.day, RawMetric.agent_id, RawMetric.metric), limit=limit, offset=offset
     )
-    return rows.all(), int(total or 0)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.db import lock_rows
-from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.db import get_or_404, lock_rows
+from callcenter_shared.errors import Conflict, Forbidden
 from callcenter_shared.org import get_person
 from performance import access
 from performance.qa.models import Calibration, Evaluation
@@ -42,10 +42,9 @@ async def create_calibration(
 
 
 async def get_calibration(session: AsyncSession, calibration_id: uuid.UUID) -> Calibration:
-    calibration = await session.get(Calibration, calibration_id)
-    if calibration is None:
-        raise NotFound(f"Calibration session {calibration_id} does not exist.")
-    return calibration
+    return await get_or_404(
+        session, Calibration, calibration_id, missing=f"Calibration session {calibration_id} does not exist."
+    )
 
 
 async def score_calibration(

@@ -2,12 +2,29 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter_shared.db import UtcDateTime
 from performance.db import Base
+
+
+class ScorecardStatus(StrEnum):
+    """A QA scorecard is edited as a draft and used once published."""
+
+    draft = "draft"
+    published = "published"
+
+
+class EvaluationStatus(StrEnum):
+    """Where a QA evaluation stands (QA-1..6)."""
+
+    draft = "draft"
+    released = "released"
+    disputed = "disputed"
+    final = "final"
 
 
 class Scorecard(Base):

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.paging import paginate
 from performance import access
-from performance.qa.models import Scorecard, ScorecardItem, ScorecardSection
+from performance.qa.models import Scorecard, ScorecardItem, ScorecardSection, ScorecardStatus
 from performance.qa.schemas import ScorecardCreate, ScorecardUpdate, SectionIn
 
 DIMENSIONS = ("service_skills", "efficiency", "expression", "learning", "operation")
@@ -78,7 +79,7 @@ async def create_scorecard(
         family_id=uuid.uuid4(),
         version=1,
         name=data.name,
-        status="draft",
+        status=ScorecardStatus.draft,
         created_by=principal.employee_id,
         created_at=now,
         sections=_build_sections(data.sections),
@@ -96,11 +97,8 @@ async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock:
 
 
 async def list_scorecards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Scorecard], int]:
-    total = await session.scalar(select(func.count()).select_from(Scorecard))
-    rows = await session.scalars(
-        select(Scorecard).order_by(Scorecard.name, Scorecard.version).limit(limit).offset(offset)
-    )
-    return rows.all(), int(total or 0)
+    query = select(Scorecard).order_by(Scorecard.name, Scorecard.version)
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def update_scorecard(
@@ -109,7 +107,7 @@ async def update_scorecard(
     """Change a draft; a published version never changes (QA-1)."""
     access.require_evaluator(principal)
     scorecard = await get_scorecard(session, scorecard_id, lock=True)
-    if scorecard.status != "draft":
+    if scorecard.status != ScorecardStatus.draft:
         raise PublishedScorecardImmutable(
             f"Version {scorecard.version} of '{scorecard.name}' is published and cannot change; "
             "create a new version instead."
@@ -128,9 +126,9 @@ async def publish_scorecard(
 ) -> Scorecard:
     access.require_evaluator(principal)
     scorecard = await get_scorecard(session, scorecard_id, lock=True)
-    if scorecard.status != "draft":
+    if scorecard.status != ScorecardStatus.draft:
         raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
-    scorecard.status = "published"
+    scorecard.status = ScorecardStatus.published
     scorecard.published_at = now
     return scorecard
 
@@ -145,7 +143,7 @@ async def new_version(
     await lock_rows(session, Scorecard.family_id, [source.family_id])
     newest = await session.scalar(select(func.max(Scorecard.version)).where(Scorecard.family_id == source.family_id))
     if await session.scalar(
-        select(func.count()).where(Scorecard.family_id == source.family_id, Scorecard.status == "draft")
+        select(func.count()).where(Scorecard.family_id == source.family_id, Scorecard.status == ScorecardStatus.draft)
     ):
         raise Conflict(f"'{source.name}' already has a draft version; edit that one.")
     copy = [
@@ -173,7 +171,7 @@ async def new_version(
         family_id=source.family_id,
         version=int(newest or 0) + 1,
         name=source.name,
-        status="draft",
+        status=ScorecardStatus.draft,
         created_by=principal.employee_id,
         created_at=now,
         sections=_build_sections(copy),
@@ -186,6 +184,6 @@ async def new_version(
 async def published(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard:
     """The scorecard version, if it is published: only published versions are evaluated against."""
     scorecard = await get_scorecard(session, scorecard_id)
-    if scorecard.status != "published":
+    if scorecard.status != ScorecardStatus.published:
         raise InvalidInput(f"Scorecard version {scorecard.version} is a draft; evaluate against a published version.")
     return scorecard

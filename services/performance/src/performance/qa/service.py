@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -21,11 +21,12 @@ from callcenter_shared.db import get_or_404
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import get_person
+from callcenter_shared.paging import paginate
 from performance import access
 from performance.kpi import ingest
 from performance.policy import Policy
 from performance.qa import scoring
-from performance.qa.models import Dispute, Evaluation, EvaluationAnswer, Scorecard
+from performance.qa.models import Dispute, Evaluation, EvaluationAnswer, EvaluationStatus, Scorecard
 from performance.qa.schemas import AnswerIn, EvaluationCreate
 from performance.qa.scorecard import get_scorecard, published
 from performance.review import service as review
@@ -87,7 +88,7 @@ async def create_evaluation(
         evaluator_id=principal.employee_id,
         channel=data.channel,
         interaction_date=data.interaction_date,
-        status="draft",
+        status=EvaluationStatus.draft,
         score=scored.score,
         failed_critical=scored.failed_critical,
         created_at=now,
@@ -115,7 +116,7 @@ async def read_evaluation(
     if principal.employee_id == evaluation.evaluator_id:
         return evaluation
     own = principal.employee_id == evaluation.agent_id
-    if own and (evaluation.status == "draft" or evaluation.calibration_id is not None):
+    if own and (evaluation.status == EvaluationStatus.draft or evaluation.calibration_id is not None):
         raise NotFound(f"Evaluation {evaluation_id} does not exist.")
     if not own and not await access.may_see_evaluations_of(session, principal, evaluation.agent_id):
         raise Forbidden("You may see only your own evaluations, or those of agents in your span.")
@@ -136,16 +137,14 @@ async def list_evaluations(
     if visible is not None:
         query = query.where(Evaluation.agent_id.in_(visible) | (Evaluation.evaluator_id == principal.employee_id))
     if not access.sees_drafts(principal):
-        query = query.where(Evaluation.status != "draft")
+        query = query.where(Evaluation.status != EvaluationStatus.draft)
     if agent_id is not None:
         query = query.where(Evaluation.agent_id == agent_id)
     if status is not None:
         query = query.where(Evaluation.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(Evaluation.created_at.desc(), Evaluation.id).limit(limit).offset(offset)
+    return await paginate(
+        session, query.order_by(Evaluation.created_at.desc(), Evaluation.id), limit=limit, offset=offset
     )
-    return rows.all(), int(total or 0)
 
 
 def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:
@@ -158,7 +157,7 @@ async def update_answers(
 ) -> Evaluation:
     evaluation = await get_evaluation(session, evaluation_id, lock=True)
     _require_evaluator_of(principal, evaluation)
-    if evaluation.status != "draft":
+    if evaluation.status != EvaluationStatus.draft:
         raise Conflict("A released evaluation changes only through a dispute (QA-4).")
     scorecard = await get_scorecard(session, evaluation.scorecard_id)
     scored = scoring.score(scorecard, answers)
@@ -186,10 +185,10 @@ async def release(
     _require_evaluator_of(principal, evaluation)
     if evaluation.calibration_id is not None:
         raise ReleaseRefused("Calibration evaluations compare evaluators; they are never released to the agent.")
-    if evaluation.status != "draft":
+    if evaluation.status != EvaluationStatus.draft:
         raise Conflict(f"The evaluation is already {evaluation.status}.")
     _check_notes(evaluation)
-    evaluation.status = "released"
+    evaluation.status = EvaluationStatus.released
     evaluation.released_at = now
     evaluation.updated_at = now
     await outbox.add(
@@ -220,7 +219,7 @@ async def release(
 
 
 async def _finalize(session: AsyncSession, evaluation: Evaluation, *, outcome: str, now: datetime) -> None:
-    evaluation.status = "final"
+    evaluation.status = EvaluationStatus.final
     evaluation.outcome = outcome
     evaluation.finalized_at = now
     evaluation.updated_at = now
@@ -254,7 +253,7 @@ async def _finalize(session: AsyncSession, evaluation: Evaluation, *, outcome: s
 async def on_dispute_window_closed(session: AsyncSession, due: Due, now: datetime) -> None:
     """Deadline handler: an evaluation nobody disputed in time becomes final."""
     evaluation = await session.get(Evaluation, uuid.UUID(due.ref_id), with_for_update=True, populate_existing=True)
-    if evaluation is not None and evaluation.status == "released":
+    if evaluation is not None and evaluation.status == EvaluationStatus.released:
         await _finalize(session, evaluation, outcome="undisputed", now=now)
 
 
@@ -277,7 +276,7 @@ async def dispute(
     evaluation = await read_evaluation(session, principal=principal, evaluation_id=evaluation_id, lock=True)
     if principal.employee_id != evaluation.agent_id:
         raise Forbidden("Only the evaluated agent may dispute an evaluation.")
-    if evaluation.status != "released":
+    if evaluation.status != EvaluationStatus.released:
         raise DisputeRefused(f"Only a released evaluation can be disputed; this one is {evaluation.status}.")
     until = dispute_until(evaluation, policy)
     assert until is not None
@@ -286,7 +285,7 @@ async def dispute(
             f"The dispute window of {policy.dispute_days} days closed on {until:%Y-%m-%d %H:%M} UTC; "
             "the evaluation can no longer be disputed."
         )
-    evaluation.status = "disputed"
+    evaluation.status = EvaluationStatus.disputed
     evaluation.updated_at = now
     evaluation.disputes.append(
         Dispute(
@@ -338,7 +337,7 @@ async def resolve(
     access.require_evaluator(principal)
     if not await access.can_see(session, principal, evaluation.agent_id):
         raise Forbidden("You may review disputes only for agents in your span.")
-    if evaluation.status != "disputed":
+    if evaluation.status != EvaluationStatus.disputed:
         raise Conflict(f"The evaluation is {evaluation.status}, not disputed.")
     open_dispute = evaluation.disputes[-1]
     if outcome == "adjusted":

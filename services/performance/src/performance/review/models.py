@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter_shared.db import UtcDateTime
 from performance.db import Base
+
+
+class ReviewStatus(StrEnum):
+    """Where a bottom-rank review stands (PRF-7)."""
+
+    flagged = "flagged"
+    in_training = "in_training"
+    back_on_post = "back_on_post"
+    referred_to_hr = "referred_to_hr"
 
 
 class Complaint(Base):

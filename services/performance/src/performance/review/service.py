@@ -15,16 +15,18 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReassessedV1, ReviewTrainingStartedV1
 from callcenter_shared.contracts.scheduling import HandoverLateV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import get_person
+from callcenter_shared.paging import paginate
 from performance import access
 from performance.kpi import ingest
 from performance.policy import Policy
-from performance.qa.models import Evaluation, EvaluationAnswer
-from performance.review.models import Complaint, Review, ReviewStep, TrainingResult, Violation
+from performance.qa.models import Evaluation, EvaluationAnswer, EvaluationStatus
+from performance.review.models import Complaint, Review, ReviewStatus, ReviewStep, TrainingResult, Violation
 from performance.review.schemas import TrainingResultCreate, ViolationCreate
 
-OPEN = ("flagged", "in_training")
+OPEN = (ReviewStatus.flagged, ReviewStatus.in_training)
 
 
 def _month(day: date) -> tuple[date, date]:
@@ -45,7 +47,7 @@ async def flag(session: AsyncSession, *, agent_id: uuid.UUID, rule: str, evidenc
         agent_id=agent_id,
         rule=rule,
         evidence=evidence,
-        status="flagged",
+        status=ReviewStatus.flagged,
         flagged_at=now,
         steps=[ReviewStep(id=uuid.uuid4(), step="flagged", by=None, note=evidence, at=now)],
     )
@@ -145,7 +147,7 @@ async def check_qa_item_failures(session: AsyncSession, *, agent_id: uuid.UUID, 
             .where(
                 Evaluation.agent_id == agent_id,
                 Evaluation.calibration_id.is_(None),
-                Evaluation.status.in_(("released", "disputed", "final")),
+                Evaluation.status.in_((EvaluationStatus.released, EvaluationStatus.disputed, EvaluationStatus.final)),
                 Evaluation.interaction_date >= since,
                 EvaluationAnswer.result == "fail",
             )
@@ -262,9 +264,10 @@ async def get_review(
     session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, lock: bool = False
 ) -> Review:
     """The review if the caller may see it; with `lock`, locked until commit so its status cannot move meanwhile."""
-    review = await session.get(Review, review_id, with_for_update=lock, populate_existing=lock)
-    if review is None or not await access.can_see(session, principal, review.agent_id):
-        raise NotFound(f"Review {review_id} does not exist.")
+    missing = f"Review {review_id} does not exist."
+    review = await get_or_404(session, Review, review_id, missing=missing, lock=lock)
+    if not await access.can_see(session, principal, review.agent_id):
+        raise NotFound(missing)
     return review
 
 
@@ -277,9 +280,7 @@ async def list_reviews(
         query = query.where(Review.agent_id.in_(visible))
     if status is not None:
         query = query.where(Review.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Review.flagged_at.desc(), Review.id).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, query.order_by(Review.flagged_at.desc(), Review.id), limit=limit, offset=offset)
 
 
 async def start_training(
@@ -288,9 +289,9 @@ async def start_training(
     """Take the flagged agent off post for training, on the record."""
     review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
-    if review.status != "flagged":
+    if review.status != ReviewStatus.flagged:
         raise Conflict(f"The review is {review.status}; off-post training starts right after the flag.")
-    review.status = "in_training"
+    review.status = ReviewStatus.in_training
     review.steps.append(ReviewStep(id=uuid.uuid4(), step="in_training", by=principal.employee_id, note=note, at=now))
     await outbox.add(
         session,
@@ -309,9 +310,9 @@ async def reassess(
     """Record the re-assessment: passed → back on post, failed → referred to HR."""
     review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
-    if review.status != "in_training":
+    if review.status != ReviewStatus.in_training:
         raise Conflict(f"The review is {review.status}; re-assessment follows the off-post training.")
-    outcome = "back_on_post" if passed else "referred_to_hr"
+    outcome = ReviewStatus.back_on_post if passed else ReviewStatus.referred_to_hr
     review.status = outcome
     review.steps.append(ReviewStep(id=uuid.uuid4(), step=outcome, by=principal.employee_id, note=note, at=now))
     await outbox.add(

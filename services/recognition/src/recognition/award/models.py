@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
@@ -12,6 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from recognition.db import Base
+
+
+class NominationStatus(StrEnum):
+    """Where a nomination stands."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
 
 
 class Award(Base):
@@ -41,7 +50,7 @@ class Nomination(Base):
     nominated_by: Mapped[uuid.UUID]
     reason: Mapped[str] = mapped_column(Text)
     evidence_links: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | rejected
+    status: Mapped[str] = mapped_column(String(16), default=NominationStatus.pending)  # pending | approved | rejected
     decided_by: Mapped[uuid.UUID | None]
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)

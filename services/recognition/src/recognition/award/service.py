@@ -9,18 +9,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import AwardGrantedV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.levels import is_agent
 from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members
+from callcenter_shared.paging import paginate
 from recognition import access
 from recognition.access import decides_at_level, sees_private
-from recognition.award.models import Award, Grant, MaterialPool, Nomination
+from recognition.award.models import Award, Grant, MaterialPool, Nomination, NominationStatus
 from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
 
 
@@ -36,10 +38,7 @@ class EvenSplit(RuleViolation):
 
 
 async def get_award(session: AsyncSession, award_id: uuid.UUID) -> Award:
-    award = await session.get(Award, award_id)
-    if award is None:
-        raise NotFound(f"Award {award_id} does not exist.")
-    return award
+    return await get_or_404(session, Award, award_id, missing=f"Award {award_id} does not exist.")
 
 
 async def list_awards(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Award]:
@@ -116,10 +115,7 @@ async def record_grant(
 
 
 async def get_grant(session: AsyncSession, grant_id: uuid.UUID) -> Grant:
-    grant = await session.get(Grant, grant_id)
-    if grant is None:
-        raise NotFound(f"Grant {grant_id} does not exist.")
-    return grant
+    return await get_or_404(session, Grant, grant_id, missing=f"Grant {grant_id} does not exist.")
 
 
 async def grant_views(session: AsyncSession, principal: Principal, grants: Sequence[Grant]) -> list[GrantRead]:
@@ -184,9 +180,7 @@ async def honor_wall(
         query = query.where(Grant.granted_at >= _start_of(from_date))
     if to_date is not None:
         query = query.where(Grant.granted_at < _start_of(to_date + timedelta(days=1)))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Grant.granted_at.desc(), Grant.id).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, query.order_by(Grant.granted_at.desc(), Grant.id), limit=limit, offset=offset)
 
 
 def _start_of(day: date) -> datetime:
@@ -225,7 +219,7 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
         nominated_by=principal.employee_id,
         reason=data.reason,
         evidence_links=[str(link) for link in data.evidence_links],
-        status="pending",
+        status=NominationStatus.pending,
         created_at=now,
     )
     session.add(nomination)
@@ -235,15 +229,14 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
 
 async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID, *, lock: bool = False) -> Nomination:
     """The nomination; with `lock`, locked until commit so that two decisions cannot both find it pending."""
-    nomination = await session.get(Nomination, nomination_id, with_for_update=lock, populate_existing=lock)
-    if nomination is None:
-        raise NotFound(f"Nomination {nomination_id} does not exist.")
-    return nomination
+    return await get_or_404(
+        session, Nomination, nomination_id, missing=f"Nomination {nomination_id} does not exist.", lock=lock
+    )
 
 
 async def _decidable(session: AsyncSession, principal: Principal, nomination_id: uuid.UUID) -> tuple[Nomination, Award]:
     nomination = await get_nomination(session, nomination_id, lock=True)
-    if nomination.status != "pending":
+    if nomination.status != NominationStatus.pending:
         raise Conflict(f"The nomination was already {nomination.status}.")
     award = await get_award(session, nomination.award_id)
     allowed = await decides_at_level(
@@ -291,7 +284,7 @@ async def approve(
         granted_by=principal.employee_id,
         now=now,
     )
-    nomination.status = "approved"
+    nomination.status = NominationStatus.approved
     nomination.decided_by = principal.employee_id
     nomination.decided_at = now
     nomination.decision_note = note
@@ -307,7 +300,7 @@ async def reject(
     nomination, _award = await _decidable(session, principal, nomination_id)
     if not note:
         raise InvalidInput("Say why the nomination is declined (note).")
-    nomination.status = "rejected"
+    nomination.status = NominationStatus.rejected
     nomination.decided_by = principal.employee_id
     nomination.decided_at = now
     nomination.decision_note = note
@@ -328,9 +321,7 @@ async def list_nominations(
         query = query.where(or_(*seen))
     if status is not None:
         query = query.where(Nomination.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Nomination.created_at.desc()).limit(limit).offset(offset))
-    return rows.all(), int(total or 0)
+    return await paginate(session, query.order_by(Nomination.created_at.desc()), limit=limit, offset=offset)
 
 
 # Material pools (REC-4)

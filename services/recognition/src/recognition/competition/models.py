@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -11,6 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from recognition.db import Base
+
+
+class CompetitionStatus(StrEnum):
+    """A competition's round, in order."""
+
+    registration = "registration"
+    preliminary = "preliminary"
+    final = "final"
+    awarded = "awarded"
+    completed = "completed"
 
 
 class Competition(Base):

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import CompetitionCompletedV1
+from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.org import get_person
 from recognition import access
@@ -25,13 +26,18 @@ from recognition.competition.models import (
     CompetitionCategory,
     CompetitionJudge,
     CompetitionScore,
+    CompetitionStatus,
     Entrant,
     TrainingPlan,
     TrainingSession,
 )
 from recognition.competition.schemas import CompetitionCreate, ScoreSheet
 
-NEXT = {"registration": "preliminary", "preliminary": "final", "final": "awarded"}
+NEXT = {
+    CompetitionStatus.registration: CompetitionStatus.preliminary,
+    CompetitionStatus.preliminary: CompetitionStatus.final,
+    CompetitionStatus.final: CompetitionStatus.awarded,
+}
 
 
 class CompetitionRule(RuleViolation):
@@ -40,10 +46,9 @@ class CompetitionRule(RuleViolation):
 
 async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = False) -> Competition:
     """The competition; with `lock`, locked until commit: whatever depends on its round waits for a move."""
-    competition = await session.get(Competition, competition_id, with_for_update=lock, populate_existing=lock)
-    if competition is None:
-        raise NotFound(f"Competition {competition_id} does not exist.")
-    return competition
+    return await get_or_404(
+        session, Competition, competition_id, missing=f"Competition {competition_id} does not exist.", lock=lock
+    )
 
 
 async def create(session: AsyncSession, *, principal: Principal, data: CompetitionCreate, now: datetime) -> Competition:
@@ -52,7 +57,7 @@ async def create(session: AsyncSession, *, principal: Principal, data: Competiti
     competition = Competition(
         id=uuid.uuid4(),
         name=data.name,
-        status="registration",
+        status=CompetitionStatus.registration,
         finalists_per_category=data.finalists_per_category,
         criteria=[c.model_dump() for c in data.criteria],
         created_by=principal.employee_id,
@@ -72,7 +77,7 @@ async def add_judges(
 ) -> None:
     access.require_competition_organizer(principal)
     competition = await get(session, competition_id, lock=True)
-    if competition.status in {"awarded", "completed"}:
+    if competition.status in {CompetitionStatus.awarded, CompetitionStatus.completed}:
         raise Conflict("The judging is over.")
     existing = set(
         (
@@ -99,7 +104,7 @@ async def register(
 ) -> Entrant:
     """Register oneself (or, as their leader, a member of one's team) in a category."""
     competition = await get(session, competition_id, lock=True)
-    if competition.status != "registration":
+    if competition.status != CompetitionStatus.registration:
         raise CompetitionRule("Registration is closed: the competition has moved on to its rounds.")
     candidate_id = employee_id or principal.employee_id
     await access.require_registrar(session, principal, candidate_id)
@@ -141,7 +146,7 @@ async def score(
 ) -> Entrant:
     """A judge of the panel scores one candidate in the current round, per criterion (REC-7)."""
     competition = await get(session, competition_id, lock=True)
-    if competition.status not in {"preliminary", "final"}:
+    if competition.status not in {CompetitionStatus.preliminary, CompetitionStatus.final}:
         raise CompetitionRule(
             f"Scores are given in the preliminary and final rounds; the competition is {competition.status}."
         )
@@ -156,7 +161,7 @@ async def score(
     if entrant.employee_id == principal.employee_id:
         raise CompetitionRule("A judge cannot score themselves; another judge of the panel must.")
     round_ = competition.status
-    if round_ == "final" and not entrant.finalist:
+    if round_ == CompetitionStatus.final and not entrant.finalist:
         raise CompetitionRule("Only finalists are scored in the final round.")
     criteria = {c["code"]: c for c in competition.criteria}
     if set(sheet.scores) != set(criteria):
@@ -206,19 +211,19 @@ async def advance(
     """Move to the next round; closing the final decides the winners of each category."""
     access.require_competition_organizer(principal)
     competition = await get(session, competition_id, lock=True)
-    if competition.status in {"awarded", "completed"}:
+    if competition.status in {CompetitionStatus.awarded, CompetitionStatus.completed}:
         raise CompetitionRule(
             "Handing out the prizes does not end a competition: it is completed only when every winner has "
             "held the training sessions of their plan."
         )
     entrants = await _entrants(session, competition_id)
-    if competition.status == "registration":
+    if competition.status == CompetitionStatus.registration:
         judges = await session.scalar(
             select(func.count()).select_from(CompetitionJudge).where(CompetitionJudge.competition_id == competition_id)
         )
         if not entrants or not judges:
             raise CompetitionRule("The preliminary round needs at least one entrant and a panel of judges.")
-    elif competition.status == "preliminary":
+    elif competition.status == CompetitionStatus.preliminary:
         totals = await _totals(session, competition_id, "preliminary")
         unscored = [e for e in entrants if e.id not in totals]
         if unscored:
@@ -246,7 +251,7 @@ async def advance(
             best = max(totals[e.id] for e in group)
             for entrant in group:
                 entrant.winner = totals[entrant.id] == best  # a tie at the top makes co-winners
-    competition.status = NEXT[competition.status]
+    competition.status = NEXT[CompetitionStatus(competition.status)]
     await session.flush()
     return competition
 
@@ -259,7 +264,7 @@ async def _winner(
     if not entrant.winner:
         raise CompetitionRule("Training plans and sessions are owed by category winners only.")
     access.require_training_recorder(principal, entrant.employee_id)
-    if competition.status == "completed":
+    if competition.status == CompetitionStatus.completed:
         raise Conflict("The competition is already completed.")
     return competition, entrant
 
@@ -317,9 +322,9 @@ async def record_session(
 
 async def outstanding(session: AsyncSession, competition: Competition) -> list[str]:
     """What still stands between the competition and its completion."""
-    if competition.status == "completed":
+    if competition.status == CompetitionStatus.completed:
         return []
-    if competition.status != "awarded":
+    if competition.status != CompetitionStatus.awarded:
         return [f"The competition is in its {competition.status} stage."]
     missing = []
     winners = [e for e in await _entrants(session, competition.id) if e.winner]
@@ -343,11 +348,11 @@ async def _held(session: AsyncSession, entrant_id: uuid.UUID) -> int:
 
 async def complete_if_done(session: AsyncSession, *, competition_id: uuid.UUID, now: datetime) -> Competition:
     competition = await get(session, competition_id, lock=True)
-    if competition.status != "awarded" or await outstanding(session, competition):
+    if competition.status != CompetitionStatus.awarded or await outstanding(session, competition):
         return competition
     winners = [e for e in await _entrants(session, competition_id) if e.winner]
     held = sum([await _held(session, w.id) for w in winners])
-    competition.status = "completed"
+    competition.status = CompetitionStatus.completed
     competition.completed_at = now
     await session.flush()
     await outbox.add(

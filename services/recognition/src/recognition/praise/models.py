@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from recognition.db import Base
+
+
+class RedemptionStatus(StrEnum):
+    """Where a reward redemption stands."""
+
+    requested = "requested"
+    approved = "approved"
+    fulfilled = "fulfilled"
+    rejected = "rejected"
+
+
+class FlagStatus(StrEnum):
+    """A points-trading flag is open until reviewed."""
+
+    open = "open"
+    cleared = "cleared"
+    confirmed = "confirmed"
 
 
 class Praise(Base):

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1
-from callcenter_shared.db import dialect_insert
-from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import dialect_insert, get_or_404
+from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.org import get_person, org_employee
+from callcenter_shared.paging import paginate
 from recognition import access
-from recognition.praise.models import PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
+from recognition.praise.models import FlagStatus, PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
 from recognition.settings import Settings
 
 
@@ -142,9 +143,9 @@ async def ledger(
 ) -> tuple[int, Sequence[PointsLedger], int]:
     await access.require_sees_points(session, principal, employee_id)
     query = select(PointsLedger).where(PointsLedger.employee_id == employee_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(PointsLedger.at.desc(), PointsLedger.id).limit(limit).offset(offset))
-    return await balance(session, employee_id), rows.all(), int(total or 0)
+    query = query.order_by(PointsLedger.at.desc(), PointsLedger.id)
+    rows, total = await paginate(session, query, limit=limit, offset=offset)
+    return await balance(session, employee_id), rows, total
 
 
 # Reciprocity (points-trading) detection
@@ -176,7 +177,9 @@ async def detect_reciprocity(
     first, second = sorted((a, b), key=str)
     open_flag = await session.scalar(
         select(ReciprocityFlag).where(
-            ReciprocityFlag.employee_a == first, ReciprocityFlag.employee_b == second, ReciprocityFlag.status == "open"
+            ReciprocityFlag.employee_a == first,
+            ReciprocityFlag.employee_b == second,
+            ReciprocityFlag.status == FlagStatus.open,
         )
     )
     if open_flag is not None:
@@ -192,7 +195,7 @@ async def detect_reciprocity(
             f"{a_to_b[0]} praises / {a_to_b[1]} points ({share_a:.0%}) one way, "
             f"{b_to_a[0]} praises / {b_to_a[1]} points ({share_b:.0%}) the other."
         ),
-        status="open",
+        status=FlagStatus.open,
         detected_at=now,
     )
     session.add(flag)
@@ -215,10 +218,8 @@ async def review_flag(
     session: AsyncSession, *, principal: Principal, flag_id: uuid.UUID, outcome: str, now: datetime
 ) -> ReciprocityFlag:
     access.require_rewards_admin(principal)
-    flag = await session.get(ReciprocityFlag, flag_id)
-    if flag is None:
-        raise NotFound(f"Flag {flag_id} does not exist.")
-    if flag.status != "open":
+    flag = await get_or_404(session, ReciprocityFlag, flag_id, missing=f"Flag {flag_id} does not exist.")
+    if flag.status != FlagStatus.open:
         raise Conflict(f"The flag was already reviewed ({flag.status}).")
     flag.status = outcome
     flag.reviewed_by = principal.employee_id

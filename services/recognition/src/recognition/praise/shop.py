@@ -13,7 +13,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_for_update
 from callcenter_shared.errors import Conflict, NotFound
 from recognition import access
-from recognition.praise.models import PointsBalance, PointsLedger, Redemption, Reward
+from recognition.praise.models import PointsBalance, PointsLedger, Redemption, RedemptionStatus, Reward
 from recognition.praise.service import balance, credit
 
 
@@ -79,7 +79,7 @@ async def request_redemption(
         employee_id=principal.employee_id,
         reward_id=reward.id,
         points=reward.cost_points,
-        status="requested",
+        status=RedemptionStatus.requested,
         requested_at=now,
     )
     session.add(redemption)
@@ -107,18 +107,26 @@ async def decide_redemption(
     redemption = await get_for_update(
         session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
     )
-    allowed = {"approve": {"requested"}, "reject": {"requested", "approved"}, "fulfil": {"approved"}}[action]
+    allowed = {
+        "approve": {RedemptionStatus.requested},
+        "reject": {RedemptionStatus.requested, RedemptionStatus.approved},
+        "fulfil": {RedemptionStatus.approved},
+    }[action]
     if redemption.status not in allowed:
-        past = {"approve": "approved", "reject": "rejected", "fulfil": "fulfilled"}[action]
+        past = {
+            "approve": RedemptionStatus.approved,
+            "reject": RedemptionStatus.rejected,
+            "fulfil": RedemptionStatus.fulfilled,
+        }[action]
         raise Conflict(f"A redemption that is {redemption.status} cannot be {past}.")
     if action == "approve":
-        redemption.status = "approved"
+        redemption.status = RedemptionStatus.approved
         redemption.decided_by, redemption.decided_at = principal.employee_id, now
     elif action == "fulfil":
-        redemption.status = "fulfilled"
+        redemption.status = RedemptionStatus.fulfilled
         redemption.fulfilled_at = now
     else:
-        redemption.status = "rejected"
+        redemption.status = RedemptionStatus.rejected
         redemption.decided_by, redemption.decided_at = principal.employee_id, now
         await credit(
             session,

@@ -15,7 +15,7 @@ from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequest
 from callcenter_shared.db import get_for_update
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
-from scheduling.handover.models import Handover, HandoverItem
+from scheduling.handover.models import Handover, HandoverItem, HandoverItemStatus
 from scheduling.handover.schemas import ItemCreate
 from scheduling.handover.service import get, is_leader, lock_item, require_open, staff
 from scheduling.settings import Settings
@@ -41,7 +41,7 @@ async def _escalate(
     session: AsyncSession, item: HandoverItem, *, reason: str, handover: Handover, now: datetime
 ) -> None:
     """Turn the item into an escalation request instead of carrying it again (HND-8)."""
-    item.status = "escalated"
+    item.status = HandoverItemStatus.escalated
     item.escalated_at = now
     item.escalation_reason = reason
     await deadlines.cancel(session, ref_id=item.id, now=now, kind=ITEM_DUE)
@@ -92,7 +92,7 @@ async def add_item(
         source = await get_for_update(
             session, HandoverItem, data.carried_from_item_id, missing="The carried item does not exist."
         )
-        if source.status != "acknowledged":
+        if source.status != HandoverItemStatus.acknowledged:
             raise Conflict(f"Only an item someone owns can be carried; this one is {source.status}.")
         if source.owner_id != principal.employee_id and not is_leader(principal, handover):
             raise NotTheOwner("Only the item's owner (whoever received it) may hand it on.")
@@ -102,7 +102,7 @@ async def add_item(
                 session, source, reason="past_due" if past_due else "carried_too_often", handover=handover, now=now
             )
             return source, True
-        source.status = "carried"
+        source.status = HandoverItemStatus.carried
         await deadlines.cancel(session, ref_id=source.id, now=now, kind=ITEM_DUE)
         carry_count = source.carry_count + 1
     due_at = data.due_at
@@ -119,7 +119,7 @@ async def add_item(
         owner_id=principal.employee_id,
         carry_count=carry_count,
         carried_from_id=data.carried_from_item_id,
-        status="open",
+        status=HandoverItemStatus.open,
         created_at=now,
     )
     session.add(item)
@@ -137,7 +137,7 @@ async def item_due(session: AsyncSession, due: Due, now: datetime) -> None:
     if await session.get(HandoverItem, uuid.UUID(due.ref_id)) is None:
         return
     handover, item = await lock_item(session, uuid.UUID(due.ref_id))
-    if item.status not in ("open", "acknowledged"):
+    if item.status not in (HandoverItemStatus.open, HandoverItemStatus.acknowledged):
         return
     await _escalate(session, item, reason="past_due", handover=handover, now=now)
 
@@ -154,7 +154,7 @@ async def acknowledge(
     require_open(handover)
     if principal.employee_id != item.receiver_id:
         raise Forbidden("Only the named receiver acknowledges an item.")
-    if item.status != "open":
+    if item.status != HandoverItemStatus.open:
         raise Conflict(f"The item is already {item.status}.")
     if _normalised(read_back) in {_normalised(item.progress), _normalised(item.title), _normalised(item.description)}:
         raise InvalidInput(
@@ -164,7 +164,7 @@ async def acknowledge(
     item.read_back = read_back
     item.acknowledged_at = now
     item.owner_id = principal.employee_id
-    item.status = "acknowledged"
+    item.status = HandoverItemStatus.acknowledged
     await session.flush()
     return item
 
@@ -178,7 +178,7 @@ async def _resolve(
     case_id: uuid.UUID | None,
     now: datetime,
 ) -> None:
-    item.status = "resolved"
+    item.status = HandoverItemStatus.resolved
     item.resolution = resolution
     item.resolved_by = by
     item.resolved_case_id = case_id
@@ -206,9 +206,9 @@ async def resolve_item(
     _, item = await lock_item(session, item_id)
     if principal.employee_id != item.owner_id:
         raise NotTheOwner("Whoever received the item owns it: only the owner records its resolution.")
-    if item.status == "escalated":
+    if item.status == HandoverItemStatus.escalated:
         raise MustEscalate("The item was escalated: it closes when the escalation case is resolved.")
-    if item.status != "acknowledged":
+    if item.status != HandoverItemStatus.acknowledged:
         raise Conflict(f"Only an acknowledged item can be resolved; this one is {item.status}.")
     await _resolve(session, item, resolution=resolution, by=principal.employee_id, case_id=None, now=now)
     return item
@@ -222,7 +222,7 @@ async def resolve_from_case(session: AsyncSession, event: CaseResolvedV1) -> Non
         log.warning("case %s resolved an unknown handover item %s", event.case_id, event.handover_item_id)
         return
     _, item = await lock_item(session, event.handover_item_id)
-    if item.status == "resolved":
+    if item.status == HandoverItemStatus.resolved:
         return
     await _resolve(
         session,

@@ -2,12 +2,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from scheduling.db import Base
+
+
+class HandoverStatus(StrEnum):
+    """Where a handover stands (HND-1..10)."""
+
+    open = "open"
+    completed = "completed"
+
+
+class HandoverItemStatus(StrEnum):
+    """Where a handover item stands: open until acknowledged, then resolved, carried or escalated."""
+
+    open = "open"
+    acknowledged = "acknowledged"
+    carried = "carried"
+    escalated = "escalated"
+    resolved = "resolved"
 
 
 class Handover(Base):
@@ -20,7 +38,7 @@ class Handover(Base):
     team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("team.id"), index=True)
     outgoing_shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id"))
     incoming_shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id"))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=HandoverStatus.open)
     instructions: Mapped[str | None] = mapped_column(Text)
     major_events: Mapped[str | None] = mapped_column(Text)
     equipment_ok: Mapped[bool | None] = mapped_column(Boolean)

@@ -13,11 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import HandoverCompletedV1, HandoverEquipmentDamagedV1, HandoverLateV1
-from callcenter_shared.db import get_for_update
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.db import get_for_update, get_or_404
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from scheduling import access
 from scheduling.handover.interaction import in_progress
-from scheduling.handover.models import Handover, HandoverCheckIn, HandoverItem, HandoverQuestion, HandoverRelease
+from scheduling.handover.models import (
+    Handover,
+    HandoverCheckIn,
+    HandoverItem,
+    HandoverItemStatus,
+    HandoverQuestion,
+    HandoverRelease,
+    HandoverStatus,
+)
 from scheduling.handover.schemas import QuestionCreate, ReportPublish
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
@@ -43,17 +51,13 @@ class NotAcknowledged(RuleViolation):
 
 async def get(session: AsyncSession, handover_id: uuid.UUID, *, lock: bool = False) -> Handover:
     """The handover; with `lock`, locked until commit, so the sign-off and what it checks cannot interleave."""
-    handover = await session.get(Handover, handover_id, with_for_update=lock, populate_existing=lock)
-    if handover is None:
-        raise NotFound(f"Handover {handover_id} does not exist.")
-    return handover
+    return await get_or_404(
+        session, Handover, handover_id, missing=f"Handover {handover_id} does not exist.", lock=lock
+    )
 
 
 async def get_item(session: AsyncSession, item_id: uuid.UUID) -> HandoverItem:
-    item = await session.get(HandoverItem, item_id)
-    if item is None:
-        raise NotFound(f"Handover item {item_id} does not exist.")
-    return item
+    return await get_or_404(session, HandoverItem, item_id, missing=f"Handover item {item_id} does not exist.")
 
 
 async def lock_item(session: AsyncSession, item_id: uuid.UUID) -> tuple[Handover, HandoverItem]:
@@ -79,7 +83,7 @@ def is_leader(principal: Principal, handover: Handover) -> bool:
 
 def require_open(handover: Handover) -> None:
     """Refuse changes to a completed handover."""
-    if handover.status != "open":
+    if handover.status != HandoverStatus.open:
         raise Conflict("The handover is already completed.")
 
 
@@ -94,10 +98,8 @@ async def create(
 ) -> Handover:
     """Open the handover of a team between two consecutive shifts."""
     access.require_team_manager(principal, team_id)
-    outgoing = await session.get(Shift, outgoing_shift_id)
-    incoming = await session.get(Shift, incoming_shift_id)
-    if outgoing is None or incoming is None:
-        raise NotFound("Both shifts must exist.")
+    outgoing = await get_or_404(session, Shift, outgoing_shift_id, missing="Both shifts must exist.")
+    incoming = await get_or_404(session, Shift, incoming_shift_id, missing="Both shifts must exist.")
     if outgoing.team_id != team_id or incoming.team_id != team_id:
         raise InvalidInput("Both shifts must belong to the handover's team.")
     if not (outgoing.starts_at < incoming.starts_at and abs(incoming.starts_at - outgoing.ends_at) <= MAX_BOUNDARY_GAP):
@@ -112,7 +114,7 @@ async def create(
         team_id=team_id,
         outgoing_shift_id=outgoing.id,
         incoming_shift_id=incoming.id,
-        status="open",
+        status=HandoverStatus.open,
         created_by=principal.employee_id,
         created_at=now,
     )
@@ -238,9 +240,9 @@ async def ask(
 async def answer(
     session: AsyncSession, *, principal: Principal, question_id: uuid.UUID, text: str, now: datetime
 ) -> HandoverQuestion:
-    question = await session.get(HandoverQuestion, question_id)
-    if question is None:
-        raise NotFound(f"Question {question_id} does not exist.")
+    question = await get_or_404(
+        session, HandoverQuestion, question_id, missing=f"Question {question_id} does not exist."
+    )
     handover = await get(session, question.handover_id, lock=True)
     question = await get_for_update(
         session, HandoverQuestion, question_id, missing=f"Question {question_id} does not exist."
@@ -293,7 +295,9 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
         raise ReportMissing("A question from the incoming staff is still unanswered.", question_id=str(unanswered))
     open_items = (
         await session.scalars(
-            select(HandoverItem.id).where(HandoverItem.handover_id == handover.id, HandoverItem.status == "open")
+            select(HandoverItem.id).where(
+                HandoverItem.handover_id == handover.id, HandoverItem.status == HandoverItemStatus.open
+            )
         )
     ).all()
     if open_items:
@@ -301,7 +305,7 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
             f"{len(open_items)} item(s) are not acknowledged by their receiver yet.",
             item_ids=[str(i) for i in open_items],
         )
-    handover.status = "completed"
+    handover.status = HandoverStatus.completed
     handover.signed_off_by = principal.employee_id
     handover.completed_at = now
     for person in outgoing:

@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from scheduling.db import Base
+
+
+class LeaveStatus(StrEnum):
+    """Where a leave request stands (LEV-1..4)."""
+
+    requested = "requested"
+    approved = "approved"
+    rejected = "rejected"
+    cancelled = "cancelled"
 
 
 class Leave(Base):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
@@ -16,16 +16,17 @@ from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancell
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.levels import below, is_agent
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
-from scheduling.leave.models import Leave
+from scheduling.leave.models import Leave, LeaveStatus
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.roster import service as roster
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap import service as swaps
 
-OPEN = "requested"
+OPEN = LeaveStatus.requested
 MAX_LEAVE = timedelta(days=180)
 
 
@@ -149,7 +150,7 @@ async def request(
     overlapping = await session.scalar(
         select(Leave.id).where(
             Leave.employee_id == person.id,
-            Leave.status.in_([OPEN, "approved"]),
+            Leave.status.in_([OPEN, LeaveStatus.approved]),
             Leave.starts_at < ends_at,
             Leave.ends_at > starts_at,
         )
@@ -223,7 +224,7 @@ async def approve(
     leave.hours_missed = hours_missed([s for _, s in shifts], leave.starts_at, leave.ends_at)
     for assignment, _ in shifts:
         await roster.remove_assignment(session, assignment, reason=f"On {leave.leave_type} leave", now=now)
-    leave.status = "approved"
+    leave.status = LeaveStatus.approved
     leave.decided_by = principal.employee_id
     leave.decided_at = now
     leave.holiday_reason = holiday_reason if leave.on_holiday else None
@@ -253,7 +254,7 @@ async def reject(
         raise Conflict(f"The leave request is already {leave.status}.")
     if principal.employee_id != awaiting(leave):
         raise Forbidden("Only the approver whose turn it is may decide this leave.")
-    leave.status = "rejected"
+    leave.status = LeaveStatus.rejected
     leave.decided_by = principal.employee_id
     leave.decided_at = now
     leave.decision_reason = reason
@@ -279,7 +280,7 @@ async def withdraw(session: AsyncSession, *, principal: Principal, leave_id: uui
         raise Forbidden("Only the requester may withdraw a leave request.")
     if leave.status != OPEN:
         raise Conflict(f"Only an undecided request can be withdrawn; this one is {leave.status}.")
-    leave.status = "cancelled"
+    leave.status = LeaveStatus.cancelled
     leave.updated_at = now
     await session.flush()
     await outbox.add(
@@ -308,6 +309,4 @@ async def list_leave(
         )
     if status is not None:
         query = query.where(Leave.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Leave.starts_at.desc(), Leave.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Leave.starts_at.desc(), Leave.id), limit=limit, offset=offset)

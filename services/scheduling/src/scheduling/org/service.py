@@ -17,6 +17,7 @@ from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpser
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import InvalidInput, RuleViolation
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import EmployeeCreate, EmployeeUpdate, TeamCreate, TeamUpdate
@@ -118,9 +119,7 @@ async def update_team(
 
 
 async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Team], int]:
-    total = await session.scalar(select(func.count()).select_from(Team))
-    teams = (await session.scalars(select(Team).order_by(Team.name).limit(limit).offset(offset))).all()
-    return teams, int(total or 0)
+    return await paginate(session, select(Team).order_by(Team.name), limit=limit, offset=offset)
 
 
 # Employees

@@ -2,12 +2,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
 from scheduling.db import Base
+
+
+class StaffingChangeStatus(StrEnum):
+    """Where a staffing change waiting for the duty manager stands (ROS-2)."""
+
+    requested = "requested"
+    approved = "approved"
+    rejected = "rejected"
 
 
 class Shift(Base):
@@ -57,7 +66,7 @@ class StaffingChange(Base):
     new_headcount: Mapped[int | None] = mapped_column(Integer)
     assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignment.id"))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[str] = mapped_column(String(16), default=StaffingChangeStatus.requested)
     requested_by: Mapped[uuid.UUID] = mapped_column()
     approver_id: Mapped[uuid.UUID | None] = mapped_column()
     decided_by: Mapped[uuid.UUID | None] = mapped_column()

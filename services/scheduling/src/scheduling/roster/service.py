@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update, get_or_404
-from callcenter_shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.levels import is_agent
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.org.models import Employee, Team
-from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
 from scheduling.roster.schemas import ShiftCreate, ShiftUpdate, StaffingChangeCreate
 from scheduling.settings import Settings
 from scheduling.swap import service as swaps
@@ -41,10 +42,7 @@ async def get_shift(session: AsyncSession, shift_id: uuid.UUID, *, lock: bool = 
 
 
 async def get_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:
-    assignment = await session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound(f"Assignment {assignment_id} does not exist.")
-    return assignment
+    return await get_or_404(session, Assignment, assignment_id, missing=f"Assignment {assignment_id} does not exist.")
 
 
 def skills(shift: Shift) -> list[str]:
@@ -184,9 +182,7 @@ async def list_shifts(
     query = select(Shift).where(Shift.ends_at > starts_from, Shift.starts_at < starts_before)
     if team_id is not None:
         query = query.where(Shift.team_id == team_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Shift.starts_at, Shift.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Shift.starts_at, Shift.id), limit=limit, offset=offset)
 
 
 async def active_assignments_of(
@@ -274,9 +270,7 @@ async def list_assignments(
         query = query.where(Assignment.shift_id == shift_id)
     if not include_removed:
         query = query.where(Assignment.active.is_(True))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Shift.starts_at, Assignment.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Shift.starts_at, Assignment.id), limit=limit, offset=offset)
 
 
 # Staffing reductions (ROS-2)
@@ -302,7 +296,7 @@ async def request_staffing_change(
         new_headcount=data.new_headcount,
         assignment_id=data.assignment_id,
         reason=data.reason,
-        status="requested",
+        status=StaffingChangeStatus.requested,
         requested_by=principal.employee_id,
         approver_id=shift.duty_manager_id,
         created_at=now,
@@ -316,7 +310,7 @@ async def _pending_change(session: AsyncSession, principal: Principal, change_id
     change = await get_for_update(
         session, StaffingChange, change_id, missing=f"Staffing change {change_id} does not exist."
     )
-    if change.status != "requested":
+    if change.status != StaffingChangeStatus.requested:
         raise Conflict(f"The staffing change is already {change.status}.")
     access.require_staffing_decider(principal, change.approver_id)
     return change
@@ -338,7 +332,7 @@ async def approve_staffing_change(
         assignment = await lock_assignment(session, change.assignment_id)
         if assignment.active:
             await remove_assignment(session, assignment, reason=f"Staffing change: {change.reason}", now=now)
-    change.status = "approved"
+    change.status = StaffingChangeStatus.approved
     change.decided_by = principal.employee_id
     change.decided_at = now
     change.decision_note = note or None
@@ -350,7 +344,7 @@ async def reject_staffing_change(
     session: AsyncSession, *, principal: Principal, change_id: uuid.UUID, reason: str, now: datetime
 ) -> StaffingChange:
     change = await _pending_change(session, principal, change_id)
-    change.status = "rejected"
+    change.status = StaffingChangeStatus.rejected
     change.decided_by = principal.employee_id
     change.decided_at = now
     change.decision_note = reason
@@ -371,8 +365,7 @@ async def coverage(
     if ends_at - starts_at > timedelta(days=MAX_COVERAGE_DAYS):
         raise InvalidInput(f"A coverage view spans at most {MAX_COVERAGE_DAYS} days.")
     if team_id is not None:
-        if await session.get(Team, team_id) is None:
-            raise NotFound(f"Team {team_id} does not exist.")
+        await get_or_404(session, Team, team_id, missing=f"Team {team_id} does not exist.")
         team_ids = [team_id]
     else:
         team_ids = list((await session.scalars(select(Team.id).where(Team.active.is_(True)).order_by(Team.name))).all())

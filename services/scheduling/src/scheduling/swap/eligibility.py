@@ -15,7 +15,7 @@ from callcenter_shared.levels import is_agent
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
-from scheduling.swap.models import Swap
+from scheduling.swap.models import Swap, SwapStatus
 
 
 class DifferentLevels(RuleViolation):
@@ -40,7 +40,7 @@ async def approved_this_month(session: AsyncSession, employee_id: uuid.UUID, mom
         select(func.count())
         .select_from(Swap)
         .where(
-            Swap.status == "approved",
+            Swap.status == SwapStatus.approved,
             or_(Swap.requester_id == employee_id, Swap.counterpart_id == employee_id),
             Swap.earliest_start >= month_start,
             Swap.earliest_start < next_month,

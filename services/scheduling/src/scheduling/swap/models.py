@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,7 +10,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from callcenter_shared.db import UtcDateTime
 from scheduling.db import Base
 
-PENDING = ("requested", "accepted", "signed")
+
+class SwapStatus(StrEnum):
+    """Where a swap stands (SWP-1..6)."""
+
+    requested = "requested"
+    accepted = "accepted"
+    signed = "signed"
+    approved = "approved"
+    rejected = "rejected"
+    cancelled = "cancelled"
+    expired = "expired"
+    reversed = "reversed"
+
+
+PENDING = (SwapStatus.requested, SwapStatus.accepted, SwapStatus.signed)
 
 
 class Swap(Base):

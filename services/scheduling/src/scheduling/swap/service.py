@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -25,13 +25,14 @@ from callcenter_shared.contracts.scheduling import (
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap.eligibility import check_rules
-from scheduling.swap.models import PENDING, Swap, SwapStep
+from scheduling.swap.models import PENDING, Swap, SwapStatus, SwapStep
 from scheduling.swap.schemas import SwapCreate
 
 EXPIRE = "swap.expire"
@@ -80,16 +81,16 @@ def _actors(swap: Swap) -> set[uuid.UUID]:
 
 def awaiting(swap: Swap) -> tuple[str | None, list[uuid.UUID]]:
     """Whose turn it is: the counterpart, the team leader(s) still to sign, the manager, or nobody."""
-    if swap.status == "requested":
+    if swap.status == SwapStatus.requested:
         return "counterpart", [swap.counterpart_id]
-    if swap.status == "accepted":
+    if swap.status == SwapStatus.accepted:
         missing = []
         if swap.requester_leader_signed_at is None and swap.requester_leader_id is not None:
             missing.append(swap.requester_leader_id)
         if swap.counterpart_leader_signed_at is None and swap.counterpart_leader_id is not None:
             missing.append(swap.counterpart_leader_id)
         return "team_leaders", list(dict.fromkeys(missing))
-    if swap.status == "signed":
+    if swap.status == SwapStatus.signed:
         return "manager", [swap.approver_id] if swap.approver_id else []
     return None, []
 
@@ -185,7 +186,7 @@ async def request(
         counterpart_id=counterpart.id,
         requester_assignment_id=mine[0].id,
         counterpart_assignment_id=theirs[0].id,
-        status="requested",
+        status=SwapStatus.requested,
         requester_leader_id=requester.superior_id,
         counterpart_leader_id=counterpart.superior_id,
         approver_id=approver.id,
@@ -233,8 +234,8 @@ async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.U
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.counterpart_id:
         raise Forbidden("Only the colleague named in the request may accept it.")
-    _require_open(swap, now, "requested")
-    swap.status = "accepted"
+    _require_open(swap, now, SwapStatus.requested)
+    swap.status = SwapStatus.accepted
     swap.accepted_at = now
     _step(session, swap, "accepted", principal.employee_id, now, None)
     await outbox.add(
@@ -249,7 +250,7 @@ async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id not in (swap.requester_leader_id, swap.counterpart_leader_id):
         raise Forbidden("Only the team leaders of the two employees may sign this swap.")
-    _require_open(swap, now, "accepted")
+    _require_open(swap, now, SwapStatus.accepted)
     _, waiting = awaiting(swap)
     if principal.employee_id not in waiting:
         raise Conflict("You have already signed this swap.")
@@ -258,7 +259,7 @@ async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
     if swap.counterpart_leader_id == principal.employee_id:
         swap.counterpart_leader_signed_at = now
     if not awaiting(swap)[1]:
-        swap.status = "signed"
+        swap.status = SwapStatus.signed
     _step(session, swap, "signed", principal.employee_id, now, None)
     await outbox.add(session, SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now), at=now)
     await session.flush()
@@ -283,7 +284,7 @@ async def approve(
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.approver_id:
         raise Forbidden("Only the department manager named on the request may approve it.")
-    _require_open(swap, now, "signed")
+    _require_open(swap, now, SwapStatus.signed)
     mine = await _assignment(session, swap.requester_assignment_id)
     theirs = await _assignment(session, swap.counterpart_assignment_id)
     for (assignment, shift), holder in ((mine, swap.requester_id), (theirs, swap.counterpart_id)):
@@ -309,7 +310,7 @@ async def approve(
     )
     mine[0].employee_id, theirs[0].employee_id = counterpart.id, requester.id
     mine[0].updated_at = theirs[0].updated_at = now
-    swap.status = "approved"
+    swap.status = SwapStatus.approved
     swap.approved_at = now
     swap.holiday_reason = holiday_reason if swap.on_holiday else None
     _step(session, swap, "approved", principal.employee_id, now, swap.holiday_reason)
@@ -347,7 +348,7 @@ async def reject(
     step, waiting = awaiting(swap)
     if principal.employee_id not in waiting or step is None:
         raise Forbidden("Only the person whose turn it is may refuse this swap now.")
-    swap.status = "rejected"
+    swap.status = SwapStatus.rejected
     swap.closed_by = principal.employee_id
     swap.closed_at = now
     swap.close_reason = reason
@@ -377,7 +378,7 @@ async def withdraw(session: AsyncSession, *, principal: Principal, swap_id: uuid
 
 
 async def _cancel(session: AsyncSession, swap: Swap, *, by: uuid.UUID | None, reason: str, now: datetime) -> None:
-    swap.status = "cancelled"
+    swap.status = SwapStatus.cancelled
     swap.closed_by = by
     swap.closed_at = now
     swap.close_reason = reason
@@ -424,7 +425,7 @@ async def expire(session: AsyncSession, due: Due, now: datetime) -> None:
     )
     if swap is None or swap.status not in PENDING:
         return
-    swap.status = "expired"
+    swap.status = SwapStatus.expired
     swap.closed_at = now
     swap.close_reason = "Unanswered when the earlier shift started."
     _step(session, swap, "expired", None, now, swap.close_reason)
@@ -441,7 +442,7 @@ async def reverse(
     await lock_people(session, [pending.requester_id, pending.counterpart_id])
     swap = await get(session, swap_id, lock=True)
     access.require_swap_reverser(principal, settings.swap_approver_level)
-    if swap.status != "approved":
+    if swap.status != SwapStatus.approved:
         raise Conflict(f"Only an approved swap can be reversed; this one is {swap.status}.")
     if now >= swap.earliest_start:
         raise Conflict("The earlier shift has started: the swap can no longer be reversed.")
@@ -455,7 +456,7 @@ async def reverse(
         raise Conflict("The roster changed since the swap was approved; fix the roster instead.")
     mine[0].employee_id, theirs[0].employee_id = swap.requester_id, swap.counterpart_id
     mine[0].updated_at = theirs[0].updated_at = now
-    swap.status = "reversed"
+    swap.status = SwapStatus.reversed
     swap.reversed_by = principal.employee_id
     swap.reversed_at = now
     swap.reversal_reason = reason
@@ -486,6 +487,4 @@ async def list_swaps(
         )
     if status is not None:
         query = query.where(Swap.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = (await session.scalars(query.order_by(Swap.created_at.desc(), Swap.id).limit(limit).offset(offset))).all()
-    return rows, int(total or 0)
+    return await paginate(session, query.order_by(Swap.created_at.desc(), Swap.id), limit=limit, offset=offset)
