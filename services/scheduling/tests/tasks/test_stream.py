@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import NatsServer, free_port
+from callcenter_shared.testing import NatsServer, eventually, free_port
 from scheduling.main import create_app
 from scheduling.settings import Settings
 
@@ -35,9 +35,11 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", timeout_graceful_shutdown=1)
     )
     task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(20):
-        while not server.started:
-            await asyncio.sleep(0.02)
+
+    async def started() -> bool:
+        return server.started
+
+    await eventually(started, timeout=20)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
