@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
@@ -9,6 +11,7 @@ from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.task_stream import STREAM_DESCRIPTION, STREAM_RESPONSES, task_stream
 from callcenter_shared.tasks import describe_kinds
 from callcenter_shared.web import DbSession, Now, Paging
+from performance.settings import AppSettings
 from performance.tasks import service
 from performance.tasks.schemas import KINDS, TaskPage
 
@@ -16,8 +19,17 @@ router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
 
 @router.get("/mine", response_model=TaskPage, summary="What waits for me here", description=describe_kinds(KINDS))
-async def my_tasks(principal: CurrentPrincipal, session: DbSession, now: Now, paging: Paging) -> TaskPage:
-    return await service.my_tasks(session, principal=principal, now=now, limit=paging.limit, offset=paging.offset)
+async def my_tasks(
+    principal: CurrentPrincipal, session: DbSession, now: Now, paging: Paging, settings: AppSettings
+) -> TaskPage:
+    return await service.my_tasks(
+        session,
+        principal=principal,
+        now=now,
+        zone=ZoneInfo(settings.timezone),
+        limit=paging.limit,
+        offset=paging.offset,
+    )
 
 
 @router.get(
