@@ -39,7 +39,7 @@ async def test_a_case_waits_on_its_handler_with_the_levels_deadline(
     assert task["requested_by"]["name"] == "Agent Wang"
 
 
-async def test_a_complaint_naming_an_agent_waits_on_their_leader_until_verified_ESC_12(
+async def test_a_complaint_naming_an_agent_waits_on_their_leader_until_verified(
     client: httpx.AsyncClient, org: Any, open_case: OpenCase
 ) -> None:
     case = await open_case(org.colleague, category="service_attitude", named_agent_id=org.agent.id)
