@@ -248,7 +248,16 @@ STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "An endless event stream",
         "content": {
             "text/event-stream": {
-                "schema": {"type": "string"},
+                # One event (OpenAPI 3.0/3.1 tools read `schema` per event): `data` is the list as JSON text.
+                "schema": {
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {
+                        "event": {"type": "string", "enum": [EVENT_NAME]},
+                        "data": {"type": "string", "contentMediaType": "application/json"},
+                        "retry": {"type": "integer"},
+                    },
+                },
                 "example": (
                     'retry: 3000\n\nevent: tasks\ndata: {"items": [], "limit": 500, "offset": 0, "total": 0}\n\n'
                 ),
