@@ -154,6 +154,8 @@ async def world(test_databases: TestDatabases) -> AsyncIterator[World]:
                 relay_enabled=False,
                 consumer_enabled=False,
                 worker_enabled=False,
+                # The task stream ends after its first event: the matrix reads whole responses.
+                task_stream_max_seconds=0.05,
             )
             app: FastAPI = main.create_app(settings, clock=clock)
             exits.push_async_callback(app.state.engine.dispose)

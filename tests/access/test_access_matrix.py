@@ -12,6 +12,8 @@ an award or splits a pool by REC-2/REC-4's level-in-the-chain rule, and answers 
 Objects in the paths belong to team A (a case opened by A1, an evaluation of A1, a grant to A1, A1's swap,
 leave and assignment, ...).
 For each row the denied personas call first, so an allowed call cannot change the state they see.
+The task stream (`/v1/tasks/mine/stream`) is called with `TASK_STREAM_MAX_SECONDS` short, so an
+allowed call ends with its first event instead of staying open.
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
     # The phone system's service account (SYSTEMS below), or the agent for their own interaction.
     ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- -- --"),
+    ("scheduling",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
@@ -140,6 +144,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok nf ok nf ok ok"),
     ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "-- nf ok nf ok ok"),
     ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf ok nf ok ok"),
+    ("performance", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok ok"),
     # Nobody nominates themselves (A1 is the nominee).
@@ -179,6 +185,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan", "ok -- -- -- ok ok"),  # noqa: E501
     ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions", "ok -- -- -- ok ok"),  # noqa: E501
     ("recognition", "GET",   "/v1/teams/{team_id}/birthdays",                           "ok -- ok -- ok ok"),
+    ("recognition", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
@@ -209,6 +217,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("escalation",  "POST",  "/v1/categories",                                          "-- -- -- -- ok ok"),
     ("escalation",  "GET",   "/v1/categories/{category_id}",                            "ok ok ok ok ok ok"),
     ("escalation",  "PATCH", "/v1/categories/{category_id}",                            "-- -- -- -- ok ok"),
+    ("escalation",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
 ]
 # fmt: on
 

@@ -19,7 +19,7 @@ from callcenter_shared import __version__, metrics
 from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker, connect_options
 from callcenter_shared.clock import Clock, SystemClock
-from callcenter_shared.db import create_engine, create_session_factory, is_sqlite
+from callcenter_shared.db import WROTE_FLAG, create_engine, create_session_factory, is_sqlite
 from callcenter_shared.deadlines import Daily, DeadlineWorker, Handler
 from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
@@ -29,6 +29,8 @@ from callcenter_shared.org import org_employee
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
 from callcenter_shared.retention import RetentionJob, Windows
 from callcenter_shared.settings import Environment, ServiceSettings
+from callcenter_shared.task_stream import TaskHub
+from callcenter_shared.tasks import TaskSource
 from callcenter_shared.tracing import INSTRUMENTATION, TraceMiddleware, provider_from_settings, trace_http, trace_sql
 from callcenter_shared.web import BodyLimitMiddleware, RequestMetricsMiddleware, probes
 
@@ -46,8 +48,13 @@ def build_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     tracer_provider: TracerProvider | None = None,
     directory: Table = org_employee,
+    tasks: TaskSource | None = None,
 ) -> FastAPI:
-    """The service's app; `tracer_provider` records its spans (default: OTLP when configured, else none)."""
+    """The service's app; `tracer_provider` records its spans (default: OTLP when configured, else none).
+
+    `tasks` is the service's "waiting for me" query; with it the app keeps a `TaskHub` for the
+    live stream (`app.state.task_hub`, decision 0008).
+    """
     service = settings.service_name
     if settings.env is not Environment.test:  # the test runner keeps its own log capture
         configure_logging(settings.log_level, settings.log_format)
@@ -68,12 +75,15 @@ def build_app(
         trace_sql(engine.sync_engine, tracer)
     broker = Broker(settings.nats_url, name=service, options=connect_options(settings))
     relay_holder: list[OutboxRelay] = []
+    hub_holder: list[TaskHub] = []
 
-    def wake_relay(session_info: dict[str, Any]) -> None:
+    def after_commit(session_info: dict[str, Any]) -> None:
         if session_info.pop(PENDING_FLAG, False) and relay_holder:
             relay_holder[0].wake()
+        if session_info.pop(WROTE_FLAG, False) and hub_holder:
+            hub_holder[0].poke()
 
-    session_factory = create_session_factory(engine, after_commit=wake_relay)
+    session_factory = create_session_factory(engine, after_commit=after_commit)
     relay = OutboxRelay(service=service, session_factory=session_factory, broker=broker, clock=clock, tracer=tracer)
     relay_holder.append(relay)
     consumer = EventConsumer(
@@ -105,14 +115,28 @@ def build_app(
         batch_size=settings.retention_batch_size,
         interval_seconds=settings.retention_interval_seconds,
     )
+    hub = None
+    if tasks is not None:
+        hub = TaskHub(
+            service=service,
+            source=tasks,
+            session_factory=session_factory,
+            broker=broker,
+            clock=clock,
+            directory=directory,
+            settings=settings,
+        )
+        hub_holder.append(hub)
     run_relay = settings.relay_enabled
     run_consumer = settings.consumer_enabled and bool(subscriptions)
     run_worker = settings.worker_enabled and bool(deadline_handlers)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if run_relay or run_consumer:
+        if run_relay or run_consumer or hub is not None:
             broker.start()
+        if hub is not None:
+            hub.start()
         if run_relay:
             relay.start()
         if run_consumer:
@@ -124,6 +148,8 @@ def build_app(
         try:
             yield
         finally:
+            if hub is not None:
+                await hub.stop()
             await retention.stop()
             await worker.stop()
             await consumer.stop()
@@ -151,6 +177,7 @@ def build_app(
     app.state.consumer = consumer
     app.state.worker = worker
     app.state.retention = retention
+    app.state.task_hub = hub
     app.state.subscriptions = subscriptions
     app.state.uses_nats = run_relay or run_consumer
     app.state.verifier = TokenVerifier(settings)

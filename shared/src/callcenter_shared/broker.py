@@ -9,10 +9,13 @@ import asyncio
 import contextlib
 import logging
 import ssl
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import nats
 from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
 from callcenter_shared import metrics
@@ -59,6 +62,12 @@ class Broker:
         if self._client is None:
             raise ConnectionError("NATS is not connected yet")
         return self._client.jetstream(timeout=5)
+
+    async def subscribe(self, subject: str, callback: Callable[[Msg], Awaitable[None]]) -> Subscription:
+        """A core NATS subscription (no JetStream, nothing stored): live messages only, while connected."""
+        if self._client is None:
+            raise ConnectionError("NATS is not connected yet")
+        return await self._client.subscribe(subject, cb=callback)
 
     async def wait_connected(self) -> None:
         await self._connected.wait()

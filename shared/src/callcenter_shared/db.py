@@ -134,11 +134,28 @@ def _create_parent_directory(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+# Set in a session's `info` once it wrote anything (rows flushed, or an INSERT/UPDATE/DELETE
+# statement); `after_commit` sees it, and the task stream is told the data changed.
+WROTE_FLAG = "wrote"
+
+
+def _note_flushed_writes(session: Session, _context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE_FLAG] = True
+
+
+def _note_statement_writes(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE_FLAG] = True
+
+
 def create_session_factory(
     engine: AsyncEngine, *, after_commit: Callable[[dict[str, Any]], None] | None = None
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions for one engine; `after_commit` sees each committed session's `info`."""
     session_class = type("ServiceSession", (Session,), {})
+    event.listen(session_class, "after_flush", _note_flushed_writes)
+    event.listen(session_class, "do_orm_execute", _note_statement_writes)
     if after_commit is not None:
         event.listen(session_class, "after_commit", lambda session: after_commit(session.info))
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, sync_session_class=session_class)

@@ -1,4 +1,4 @@
-"""What each service may do on NATS: publish its own events, plus the JetStream API calls it makes.
+"""What each service may do on NATS: publish (and hear) its own events, plus the JetStream API calls it makes.
 
 `deploy/nats/values-prod.yaml` grants exactly these subjects (tests/contracts compares them),
 and tests/integration runs a nats-server with that file to prove a service's own traffic
@@ -46,4 +46,6 @@ def permissions(service: str, consumed: Iterable[type[Event]]) -> dict[str, dict
             f"{JS_API}.CONSUMER.MSG.NEXT.{stream}.{durable}",
             f"$JS.ACK.{stream}.{durable}.>",
         ]
-    return {"publish": {"allow": publish}, "subscribe": {"allow": [f"{inbox_prefix(service)}.>"]}}
+    # Its own events, live: each replica's task stream hears what another replica changed (decision 0008).
+    subscribe = [f"{inbox_prefix(service)}.>", f"callcenter.{service}.>"]
+    return {"publish": {"allow": publish}, "subscribe": {"allow": subscribe}}

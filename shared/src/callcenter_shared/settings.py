@@ -83,6 +83,13 @@ class ServiceSettings(BaseSettings):
     # after that a retry may take it over (its server is presumed dead).
     idempotency_lease_seconds: float = Field(default=30.0, gt=0)
 
+    # The live task stream (GET /v1/tasks/mine/stream, decision 0008), per process.
+    task_stream_max_connections: int = Field(default=500, ge=0, description="open streams per process; 503 beyond")
+    task_stream_resync_seconds: float = Field(default=30.0, gt=0, description="recompute every open list this often")
+    task_stream_debounce_seconds: float = Field(default=0.2, ge=0, description="wait for a burst of changes to end")
+    task_stream_keepalive_seconds: float = Field(default=15.0, gt=0, description="a comment line when idle")
+    task_stream_max_seconds: float = Field(default=3600.0, gt=0, description="a stream ends; the client reconnects")
+
     # Retention: old rows of the platform tables are pruned in small batches.
     retention_enabled: bool = True
     retention_interval_seconds: float = Field(default=600.0, gt=0)

@@ -13,6 +13,8 @@ from escalation.category.router import router as category_router
 from escalation.deadlines import DEADLINE_HANDLERS
 from escalation.settings import Settings
 from escalation.subscriptions import SUBSCRIPTIONS
+from escalation.tasks import service as tasks
+from escalation.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -22,13 +24,15 @@ def create_app(
         settings or Settings(),
         title="Call center: escalation",
         description="Cases and the five-level escalation chain with deadlines, ownership and no concealment.",
-        routers=[case_router, category_router],
+        routers=[case_router, category_router, tasks_router],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
         tracer_provider=tracer_provider,
+        tasks=tasks.tasks_of,
         openapi_tags=[
             {"name": "cases", "description": "Cases, the five-level chain, history, reports"},
             {"name": "categories", "description": "Case categories and their escalation policy"},
+            {"name": "tasks", "description": "What waits for the caller here, listed and live"},
         ],
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import FastAPI
 from opentelemetry.trace import TracerProvider
 
@@ -15,6 +17,8 @@ from performance.qa.router import router as qa_router
 from performance.review.router import router as review_router
 from performance.settings import Settings
 from performance.subscriptions import subscriptions
+from performance.tasks import service as tasks
+from performance.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -25,11 +29,12 @@ def create_app(
         settings,
         title="Call center: performance",
         description="QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching, bottom-rank review.",
-        routers=[qa_router, kpi_router, coaching_router, review_router],
+        routers=[qa_router, kpi_router, coaching_router, review_router, tasks_router],
         subscriptions=subscriptions(settings),
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
         tracer_provider=tracer_provider,
+        tasks=tasks.source(ZoneInfo(settings.timezone)),
         openapi_tags=[
             {"name": "qa", "description": "Scorecards, evaluations, disputes, calibration (QA-1..6)"},
             {
@@ -38,5 +43,6 @@ def create_app(
             },
             {"name": "coaching", "description": "Performance interviews and coaching (PRF-6)"},
             {"name": "review", "description": "Bottom-rank review (PRF-7)"},
+            {"name": "tasks", "description": "What waits for the caller here, listed and live"},
         ],
     )

@@ -76,6 +76,28 @@ async def decides_at_level(
     return any(person.id == principal.employee_id for person in chain)
 
 
+async def waits_on(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    level: int,
+    employee_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+) -> bool:
+    """Whether a decision at `level` waits for the caller: the nearest person at `level` or above in the
+    subject's chain of superiors (REC-2; anyone higher in the chain may decide too, but it waits on them)."""
+    if below(principal, level):
+        return False
+    chain = await chain_of(session, employee_id=employee_id, team_id=team_id)
+    decider = next((person for person in chain if at_least(person, level)), None)
+    return decider is not None and decider.id == principal.employee_id
+
+
+def decides_redemptions(principal: Principal) -> bool:
+    """Level 3 and above approve, reject and fulfil redemptions (the rewards administrators)."""
+    return at_least(principal, MANAGER)
+
+
 async def sees_private(
     session: AsyncSession, principal: Principal, *, employee_id: uuid.UUID | None, team_id: uuid.UUID | None
 ) -> bool:

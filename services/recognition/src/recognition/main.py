@@ -15,6 +15,8 @@ from recognition.deadlines import daily_deadlines, deadline_handlers
 from recognition.praise.router import router as praise_router
 from recognition.settings import Settings
 from recognition.subscriptions import SUBSCRIPTIONS
+from recognition.tasks import service as tasks
+from recognition.tasks.router import router as tasks_router
 from recognition.track.router import router as track_router
 
 
@@ -26,10 +28,11 @@ def create_app(
         settings,
         title="Call center: recognition",
         description="Awards, nominations, the honor wall, peer praise, competitions and letters of praise.",
-        routers=[award_router, track_router, praise_router, competition_router, birthday_router],
+        routers=[award_router, track_router, praise_router, competition_router, birthday_router, tasks_router],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=deadline_handlers(settings),
         daily_deadlines=daily_deadlines(settings),
         clock=clock,
         tracer_provider=tracer_provider,
+        tasks=tasks.tasks_of,
     )

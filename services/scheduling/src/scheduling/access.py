@@ -107,6 +107,11 @@ def require_staffing_decider(principal: Principal, approver_id: uuid.UUID | None
         raise Forbidden("The shift names no duty manager: a level 3 (or higher) manager decides.")
 
 
+def decides_staffing_change(principal: Principal, approver_id: uuid.UUID | None) -> bool:
+    """Whether a staffing reduction waits for the caller: its duty manager, else any level 3 manager (ROS-2)."""
+    return principal.employee_id == approver_id if approver_id is not None else is_manager(principal)
+
+
 def require_swap_reverser(principal: Principal, approver_level: int) -> None:
     """A manager of the swap approver's level (SWAP_APPROVER_LEVEL) or above."""
     if not at_least(principal, approver_level):

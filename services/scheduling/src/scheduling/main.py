@@ -18,6 +18,8 @@ from scheduling.roster.router import router as roster_router
 from scheduling.settings import Settings
 from scheduling.subscriptions import SUBSCRIPTIONS
 from scheduling.swap.router import router as swap_router
+from scheduling.tasks import service as tasks
+from scheduling.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -27,10 +29,11 @@ def create_app(
         settings or Settings(),
         title="Call center: scheduling",
         description="The org directory, the 24-hour roster, shift swaps, leave and shift handovers.",
-        routers=[org_router, roster_router, holiday_router, swap_router, leave_router, handover_router],
+        routers=[org_router, roster_router, holiday_router, swap_router, leave_router, handover_router, tasks_router],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
         tracer_provider=tracer_provider,
         directory=Employee.__table__,  # type: ignore[arg-type]
+        tasks=tasks.tasks_of,
     )

@@ -1,0 +1,86 @@
+"""What waits for the caller in escalation: cases at their desk, department results, complaints to verify."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.org import org_employee
+from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
+from escalation.case.models import OPEN, Case
+from escalation.category.models import Category
+
+SERVICE = "escalation"
+
+
+async def my_tasks(session: AsyncSession, *, principal: Principal, now: datetime, limit: int, offset: int) -> TaskPage:
+    return page_of(await tasks_of(session, principal, now), limit=limit, offset=offset)
+
+
+async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    """Every step of an escalation workflow that waits for `principal` now."""
+    me = principal.employee_id
+    at_desk = (await session.scalars(select(Case).where(Case.status == OPEN, Case.handler_id == me))).all()
+    for_department = (
+        await session.scalars(
+            select(Case).where(Case.status == OPEN, Case.department_handler_id == me, Case.department_result.is_(None))
+        )
+    ).all()
+    to_verify = (
+        await session.scalars(
+            select(Case)
+            .join(Category, Category.id == Case.category_id)
+            .join(org_employee, org_employee.c.id == Case.named_agent_id)
+            .where(
+                Category.attributable.is_(True),
+                Case.attributed_agent_id.is_(None),
+                org_employee.c.superior_id == me,
+            )
+        )
+    ).all()
+    cases = [*at_desk, *for_department, *to_verify]
+    names = await names_of(session, [c.owner_id for c in cases] + [c.named_agent_id for c in to_verify], org_employee)
+
+    def task(case: Case, **fields: Any) -> Task:
+        return Task(service=SERVICE, object_id=case.id, link=f"/v1/cases/{case.id}", **fields)
+
+    return [
+        *(
+            task(
+                case,
+                kind="case.handle",
+                title=f"Case {case.number} ({case.category_code}) is at your desk at level {case.level}",
+                requested_by=requester(case.owner_id, names) if case.owner_id != me else None,
+                since=case.level_started_at,
+                due_at=case.level_due_at,
+            )
+            for case in at_desk
+        ),
+        *(
+            task(
+                case,
+                kind="case.department_result",
+                title=f"Report your department's result on case {case.number}",
+                requested_by=requester(case.owner_id, names),
+                since=case.updated_at,
+            )
+            for case in for_department
+        ),
+        *(
+            task(
+                case,
+                kind="complaint.verify",
+                title=(
+                    f"Verify whether the complaint of case {case.number} is attributable to "
+                    f"{names.get(case.named_agent_id, 'your agent') if case.named_agent_id else 'your agent'}"
+                ),
+                requested_by=requester(case.owner_id, names),
+                since=case.opened_at,
+            )
+            for case in to_verify
+        ),
+    ]

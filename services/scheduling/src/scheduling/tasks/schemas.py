@@ -1,0 +1,18 @@
+"""The task kinds scheduling lists in `GET /v1/tasks/mine` (the shape is `callcenter_shared.tasks.Task`)."""
+
+from __future__ import annotations
+
+from callcenter_shared.tasks import Task, TaskPage
+
+KINDS: dict[str, str] = {
+    "swap.accept": "a colleague asks you to swap shifts: accept or refuse (SWP-3); due when the earlier shift starts",
+    "swap.sign": "a swap of your team member waits for your signature as team leader (SWP-3)",
+    "swap.approve": "a signed swap waits for your approval as the named manager (SWP-3)",
+    "leave.approve": "a leave request waits for your decision, at your step of the chain (LEV-1); due when it starts",
+    "staffing_change.decide": "a staffing reduction waits for you as the shift's duty manager (ROS-2); link: the shift",
+    "handover.acknowledge": "an open handover item names you as receiver: read it back (HND-6); due at its due time",
+    "handover.answer": "an incoming colleague's handover question waits for an answer from the outgoing shift (HND-4)",
+    "handover.sign_off": "your team's open handover waits for your report and sign-off as its leader (HND-2, HND-4)",
+}
+
+__all__ = ["KINDS", "Task", "TaskPage"]

@@ -1,0 +1,227 @@
+"""What waits for the caller in scheduling: swaps, leave, staffing changes and handovers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter_shared.auth import Principal
+from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
+from scheduling import access
+from scheduling.handover.models import Handover, HandoverItem, HandoverQuestion
+from scheduling.leave import service as leave_service
+from scheduling.leave.models import Leave
+from scheduling.org.models import Employee
+from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.swap import service as swap_service
+from scheduling.swap.models import PENDING, Swap
+
+SERVICE = "scheduling"
+_DIRECTORY: Table = Employee.__table__  # type: ignore[assignment]
+_SWAP_STEPS = {"counterpart": "swap.accept", "team_leaders": "swap.sign", "manager": "swap.approve"}
+
+
+async def my_tasks(session: AsyncSession, *, principal: Principal, now: datetime, limit: int, offset: int) -> TaskPage:
+    return page_of(await tasks_of(session, principal, now), limit=limit, offset=offset)
+
+
+async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    """Every step of a scheduling workflow that waits for `principal` now."""
+    return [
+        *await _swaps(session, principal, now),
+        *await _leave(session, principal, now),
+        *await _staffing_changes(session, principal, now),
+        *await _handover_items(session, principal),
+        *await _handover_questions(session, principal),
+        *await _handover_sign_offs(session, principal),
+    ]
+
+
+def _task(**fields: Any) -> Task:
+    return Task(service=SERVICE, **fields)
+
+
+async def _swaps(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    me = principal.employee_id
+    swaps = (
+        await session.scalars(
+            select(Swap).where(
+                Swap.status.in_(PENDING),
+                Swap.earliest_start > now,  # past it the request has expired (SWP-6)
+                or_(
+                    Swap.counterpart_id == me,
+                    Swap.requester_leader_id == me,
+                    Swap.counterpart_leader_id == me,
+                    Swap.approver_id == me,
+                ),
+            )
+        )
+    ).all()
+    waiting = [(swap, step) for swap in swaps for step, ids in [swap_service.awaiting(swap)] if step and me in ids]
+    names = await names_of(session, [p for s, _ in waiting for p in (s.requester_id, s.counterpart_id)], _DIRECTORY)
+    tasks = []
+    for swap, step in waiting:
+        asker, other = names.get(swap.requester_id, "a colleague"), names.get(swap.counterpart_id, "a colleague")
+        title = {
+            "counterpart": f"Accept or refuse the shift swap {asker} asks you for",
+            "team_leaders": f"Sign the shift swap of {asker} with {other}",
+            "manager": f"Approve or refuse the shift swap of {asker} with {other}",
+        }[step]
+        since = {"counterpart": swap.created_at, "team_leaders": swap.accepted_at}.get(step) or swap.updated_at
+        tasks.append(
+            _task(
+                kind=_SWAP_STEPS[step],
+                object_id=swap.id,
+                link=f"/v1/swaps/{swap.id}",
+                title=title,
+                requested_by=requester(swap.requester_id, names),
+                since=since,
+                due_at=swap.earliest_start,
+            )
+        )
+    return tasks
+
+
+async def _leave(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    me = principal.employee_id
+    requests = (
+        await session.scalars(
+            select(Leave).where(
+                Leave.status == leave_service.OPEN,
+                or_(Leave.first_approver_id == me, Leave.final_approver_id == me),
+            )
+        )
+    ).all()
+    waiting = [leave for leave in requests if leave_service.awaiting(leave) == me]
+    names = await names_of(session, [leave.employee_id for leave in waiting], _DIRECTORY)
+    return [
+        _task(
+            kind="leave.approve",
+            object_id=leave.id,
+            link=f"/v1/leave/{leave.id}",
+            title=f"Approve or refuse the {leave.leave_type} leave of {names.get(leave.employee_id, 'a colleague')}",
+            requested_by=requester(leave.employee_id, names),
+            since=leave.first_approved_at
+            if me != leave.first_approver_id and leave.first_approved_at
+            else leave.created_at,
+            due_at=leave.starts_at,
+        )
+        for leave in waiting
+    ]
+
+
+async def _staffing_changes(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    rows = (
+        await session.execute(
+            select(StaffingChange, Shift)
+            .join(Shift, Shift.id == StaffingChange.shift_id)
+            .where(StaffingChange.status == "requested", Shift.starts_at > now)
+        )
+    ).all()
+    waiting = [(c, s) for c, s in rows if access.decides_staffing_change(principal, c.approver_id)]
+    names = await names_of(session, [c.requested_by for c, _ in waiting], _DIRECTORY)
+    return [
+        _task(
+            kind="staffing_change.decide",
+            object_id=change.id,
+            link=f"/v1/shifts/{shift.id}",
+            title=(
+                f"Decide the staffing reduction of the shift {shift.name}: "
+                + ("a lower head-count" if change.kind == "reduce_headcount" else "someone taken off")
+            ),
+            requested_by=requester(change.requested_by, names),
+            since=change.created_at,
+            due_at=shift.starts_at,
+        )
+        for change, shift in waiting
+    ]
+
+
+async def _handover_items(session: AsyncSession, principal: Principal) -> list[Task]:
+    items = (
+        await session.scalars(
+            select(HandoverItem)
+            .join(Handover, Handover.id == HandoverItem.handover_id)
+            .where(
+                HandoverItem.receiver_id == principal.employee_id,
+                HandoverItem.status == "open",
+                Handover.status == "open",
+            )
+        )
+    ).all()
+    names = await names_of(session, [item.handed_by for item in items], _DIRECTORY)
+    return [
+        _task(
+            kind="handover.acknowledge",
+            object_id=item.id,
+            link=f"/v1/handovers/{item.handover_id}",
+            title=f"Read back the handover item “{item.title}” and take it over",
+            requested_by=requester(item.handed_by, names),
+            since=item.created_at,
+            due_at=item.due_at,
+        )
+        for item in items
+    ]
+
+
+async def _handover_questions(session: AsyncSession, principal: Principal) -> list[Task]:
+    """Unanswered questions of open handovers whose outgoing shift the caller staffs or whose team they lead."""
+    my_shifts = set(
+        (
+            await session.scalars(
+                select(Assignment.shift_id).where(
+                    Assignment.employee_id == principal.employee_id, Assignment.active.is_(True)
+                )
+            )
+        ).all()
+    )
+    rows = (
+        await session.execute(
+            select(HandoverQuestion, Handover)
+            .join(Handover, Handover.id == HandoverQuestion.handover_id)
+            .where(HandoverQuestion.answered_at.is_(None), Handover.status == "open")
+            .where(or_(Handover.outgoing_shift_id.in_(my_shifts), Handover.team_id == principal.team_id))
+        )
+    ).all()
+    waiting = [
+        question
+        for question, handover in rows
+        if handover.outgoing_shift_id in my_shifts or access.leads_team(principal, handover.team_id)
+    ]
+    names = await names_of(session, [q.asked_by for q in waiting], _DIRECTORY)
+    return [
+        _task(
+            kind="handover.answer",
+            object_id=question.id,
+            link=f"/v1/handovers/{question.handover_id}",
+            title=f"Answer {names.get(question.asked_by, 'a colleague')}'s handover question: {question.question[:80]}",
+            requested_by=requester(question.asked_by, names),
+            since=question.asked_at,
+        )
+        for question in waiting
+    ]
+
+
+async def _handover_sign_offs(session: AsyncSession, principal: Principal) -> list[Task]:
+    if principal.team_id is None or not access.leads_team(principal, principal.team_id):
+        return []
+    handovers = (
+        await session.scalars(select(Handover).where(Handover.team_id == principal.team_id, Handover.status == "open"))
+    ).all()
+    return [
+        _task(
+            kind="handover.sign_off",
+            object_id=handover.id,
+            link=f"/v1/handovers/{handover.id}",
+            title=(
+                "Sign off your team's handover"
+                if handover.report_published_at
+                else "Publish the report of your team's handover and sign it off"
+            ),
+            since=handover.report_published_at or handover.created_at,
+        )
+        for handover in handovers
+    ]
