@@ -31,8 +31,9 @@ Replica = Callable[[], AbstractAsyncContextManager[str]]
 async def serving(app: FastAPI) -> AsyncIterator[str]:
     """The app under a real uvicorn server on a free port, lifespan included; yields its base URL."""
     port = free_port()
+    # log_config=None: uvicorn leaves the process's logging alone (other tests read it).
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", timeout_graceful_shutdown=1)
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, timeout_graceful_shutdown=1)
     )
     task = asyncio.create_task(server.serve())
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.org import org_employee
 from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
-from escalation.case.models import OPEN, Case
+from escalation.case.models import Case, CaseStatus
 from escalation.category.models import Category
 
 SERVICE = "escalation"
@@ -24,10 +24,12 @@ async def my_tasks(session: AsyncSession, *, principal: Principal, now: datetime
 async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
     """Every step of an escalation workflow that waits for `principal` now."""
     me = principal.employee_id
-    at_desk = (await session.scalars(select(Case).where(Case.status == OPEN, Case.handler_id == me))).all()
+    at_desk = (await session.scalars(select(Case).where(Case.status == CaseStatus.open, Case.handler_id == me))).all()
     for_department = (
         await session.scalars(
-            select(Case).where(Case.status == OPEN, Case.department_handler_id == me, Case.department_result.is_(None))
+            select(Case).where(
+                Case.status == CaseStatus.open, Case.department_handler_id == me, Case.department_result.is_(None)
+            )
         )
     ).all()
     to_verify = (

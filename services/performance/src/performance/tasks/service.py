@@ -12,9 +12,9 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.org import org_employee, superior_chain
 from callcenter_shared.tasks import Task, TaskPage, TaskSource, names_of, page_of, requester
 from performance import access
-from performance.coaching.models import Coaching
-from performance.qa.models import Evaluation
-from performance.review.models import Review
+from performance.coaching.models import Coaching, CoachingStatus
+from performance.qa.models import Evaluation, EvaluationStatus
+from performance.review.models import Review, ReviewStatus
 
 SERVICE = "performance"
 _REVIEW_STEPS = {"flagged": "review.training", "in_training": "review.reassessment"}
@@ -52,7 +52,9 @@ def _task(**fields: Any) -> Task:
 async def _drafts(session: AsyncSession, principal: Principal) -> list[Task]:
     drafts = (
         await session.scalars(
-            select(Evaluation).where(Evaluation.status == "draft", Evaluation.evaluator_id == principal.employee_id)
+            select(Evaluation).where(
+                Evaluation.status == EvaluationStatus.draft, Evaluation.evaluator_id == principal.employee_id
+            )
         )
     ).all()
     names = await names_of(session, [e.agent_id for e in drafts], org_employee)
@@ -73,7 +75,7 @@ async def _disputes(session: AsyncSession, principal: Principal) -> list[Task]:
         return []
     me = principal.employee_id
     query = select(Evaluation).where(
-        Evaluation.status == "disputed", Evaluation.evaluator_id != me, Evaluation.agent_id != me
+        Evaluation.status == EvaluationStatus.disputed, Evaluation.evaluator_id != me, Evaluation.agent_id != me
     )
     visible = await access.visible_ids(session, principal)
     if visible is not None:
@@ -115,7 +117,7 @@ async def _reviews(session: AsyncSession, principal: Principal) -> list[Task]:
             link=f"/v1/reviews/{r.id}",
             title=(
                 f"Start the off-post training of {names.get(r.agent_id, 'your agent')} (bottom-rank review, {r.rule})"
-                if r.status == "flagged"
+                if r.status == ReviewStatus.flagged
                 else f"Record the re-assessment of {names.get(r.agent_id, 'your agent')} after training"
             ),
             since=r.steps[-1].at if r.steps else r.flagged_at,
@@ -127,7 +129,7 @@ async def _reviews(session: AsyncSession, principal: Principal) -> list[Task]:
 async def _coaching(session: AsyncSession, principal: Principal, zone: tzinfo) -> list[Task]:
     items = (
         await session.scalars(
-            select(Coaching).where(Coaching.status == "open", Coaching.leader_id == principal.employee_id)
+            select(Coaching).where(Coaching.status == CoachingStatus.open, Coaching.leader_id == principal.employee_id)
         )
     ).all()
     names = await names_of(session, [c.agent_id for c in items], org_employee)

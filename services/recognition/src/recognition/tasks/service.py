@@ -15,8 +15,8 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.org import org_employee
 from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
 from recognition import access
-from recognition.award.models import Award, Nomination
-from recognition.praise.models import Redemption, Reward
+from recognition.award.models import Award, Nomination, NominationStatus
+from recognition.praise.models import Redemption, RedemptionStatus, Reward
 
 SERVICE = "recognition"
 
@@ -37,7 +37,9 @@ def _task(**fields: Any) -> Task:
 async def _nominations(session: AsyncSession, principal: Principal) -> list[Task]:
     pending = (
         await session.execute(
-            select(Nomination, Award).join(Award, Award.id == Nomination.award_id).where(Nomination.status == "pending")
+            select(Nomination, Award)
+            .join(Award, Award.id == Nomination.award_id)
+            .where(Nomination.status == NominationStatus.pending)
         )
     ).all()
     waiting = [
@@ -76,22 +78,22 @@ async def _redemptions(session: AsyncSession, principal: Principal) -> list[Task
         await session.execute(
             select(Redemption, Reward)
             .join(Reward, Reward.id == Redemption.reward_id)
-            .where(Redemption.status.in_(("requested", "approved")))
+            .where(Redemption.status.in_((RedemptionStatus.requested, RedemptionStatus.approved)))
         )
     ).all()
     names = await names_of(session, [r.employee_id for r, _ in rows], org_employee)
     return [
         _task(
-            kind="redemption.approve" if redemption.status == "requested" else "redemption.fulfil",
+            kind="redemption.approve" if redemption.status == RedemptionStatus.requested else "redemption.fulfil",
             object_id=redemption.id,
             link="/v1/redemptions",
             title=(
                 f"Approve or reject {names.get(redemption.employee_id, 'a colleague')}'s redemption of {reward.name}"
-                if redemption.status == "requested"
+                if redemption.status == RedemptionStatus.requested
                 else f"Hand {reward.name} to {names.get(redemption.employee_id, 'a colleague')} and mark it fulfilled"
             ),
             requested_by=requester(redemption.employee_id, names),
-            since=redemption.requested_at if redemption.status == "requested" else redemption.decided_at,
+            since=redemption.requested_at if redemption.status == RedemptionStatus.requested else redemption.decided_at,
         )
         for redemption, reward in rows
     ]

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
 from scheduling import access
-from scheduling.handover.models import Handover, HandoverItem, HandoverQuestion
+from scheduling.handover.models import Handover, HandoverItem, HandoverItemStatus, HandoverQuestion, HandoverStatus
 from scheduling.leave import service as leave_service
 from scheduling.leave.models import Leave
 from scheduling.org.models import Employee
-from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
 from scheduling.swap import service as swap_service
 from scheduling.swap.models import PENDING, Swap
 
@@ -118,7 +118,7 @@ async def _staffing_changes(session: AsyncSession, principal: Principal, now: da
         await session.execute(
             select(StaffingChange, Shift)
             .join(Shift, Shift.id == StaffingChange.shift_id)
-            .where(StaffingChange.status == "requested", Shift.starts_at > now)
+            .where(StaffingChange.status == StaffingChangeStatus.requested, Shift.starts_at > now)
         )
     ).all()
     waiting = [(c, s) for c, s in rows if access.decides_staffing_change(principal, c.approver_id)]
@@ -147,8 +147,8 @@ async def _handover_items(session: AsyncSession, principal: Principal) -> list[T
             .join(Handover, Handover.id == HandoverItem.handover_id)
             .where(
                 HandoverItem.receiver_id == principal.employee_id,
-                HandoverItem.status == "open",
-                Handover.status == "open",
+                HandoverItem.status == HandoverItemStatus.open,
+                Handover.status == HandoverStatus.open,
             )
         )
     ).all()
@@ -182,7 +182,7 @@ async def _handover_questions(session: AsyncSession, principal: Principal) -> li
         await session.execute(
             select(HandoverQuestion, Handover)
             .join(Handover, Handover.id == HandoverQuestion.handover_id)
-            .where(HandoverQuestion.answered_at.is_(None), Handover.status == "open")
+            .where(HandoverQuestion.answered_at.is_(None), Handover.status == HandoverStatus.open)
             .where(or_(Handover.outgoing_shift_id.in_(my_shifts), Handover.team_id == principal.team_id))
         )
     ).all()
@@ -209,7 +209,9 @@ async def _handover_sign_offs(session: AsyncSession, principal: Principal) -> li
     if principal.team_id is None or not access.leads_team(principal, principal.team_id):
         return []
     handovers = (
-        await session.scalars(select(Handover).where(Handover.team_id == principal.team_id, Handover.status == "open"))
+        await session.scalars(
+            select(Handover).where(Handover.team_id == principal.team_id, Handover.status == HandoverStatus.open)
+        )
     ).all()
     return [
         _task(
