@@ -8,6 +8,7 @@ from opentelemetry.trace import TracerProvider
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from performance import models  # noqa: F401  (maps every table before first use)
+from performance.capabilities import CAPABILITIES
 from performance.coaching.router import router as coaching_router
 from performance.kpi.router import router as kpi_router
 from performance.qa.router import router as qa_router
@@ -30,6 +31,7 @@ def create_app(
         deadline_handlers={DISPUTE_WINDOW: on_dispute_window_closed},
         clock=clock,
         tracer_provider=tracer_provider,
+        capabilities=CAPABILITIES,
         openapi_tags=[
             {"name": "qa", "description": "Scorecards, evaluations, disputes, calibration (QA-1..6)"},
             {
