@@ -41,6 +41,8 @@ PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
 # fmt: off
 # service        method   path                                                      A1 B1 A2 B2 L3 L5
 MATRIX: list[tuple[str, str, str, str]] = [
+    # Everyone signed in, service accounts too (SYSTEMS below): who they are here and what they may do.
+    ("scheduling",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/teams",                                               "-- -- -- -- ok ok"),
     ("scheduling",  "GET",   "/v1/teams",                                               "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/teams/{team_id}",                                     "ok ok ok ok ok ok"),
@@ -95,6 +97,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
     # The phone system's service account (SYSTEMS below), or the agent for their own interaction.
     ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- -- --"),
+    ("performance", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
@@ -140,6 +143,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok nf ok nf ok ok"),
     ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "-- nf ok nf ok ok"),
     ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf ok nf ok ok"),
+    ("recognition", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok ok"),
     # Nobody nominates themselves (A1 is the nominee).
@@ -179,6 +183,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan", "ok -- -- -- ok ok"),  # noqa: E501
     ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions", "ok -- -- -- ok ok"),  # noqa: E501
     ("recognition", "GET",   "/v1/teams/{team_id}/birthdays",                           "ok -- ok -- ok ok"),
+    ("escalation",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
@@ -224,6 +229,9 @@ SYSTEMS: dict[tuple[str, str, str], set[str]] = {
     ("performance", "POST", "/v1/metrics/batches"): {METRICS_FEED},
 }
 CLIENTS = (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)
+SYSTEMS |= {
+    (service, "GET", "/v1/me"): set(CLIENTS) for service in ("scheduling", "performance", "recognition", "escalation")
+}  # noqa: E501
 
 
 # ---------------------------------------------------------------------------------------------- bodies

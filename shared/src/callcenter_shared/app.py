@@ -170,6 +170,7 @@ def build_app(
     # Where callers are looked up (level, team, active): the owner's table or the read copy.
     app.state.directory = directory
     app.state.teams = teams
+    app.state.capabilities = tuple(capabilities)
 
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
