@@ -229,9 +229,10 @@ SYSTEMS: dict[tuple[str, str, str], set[str]] = {
     ("performance", "POST", "/v1/metrics/batches"): {METRICS_FEED},
 }
 CLIENTS = (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)
+# Every service account may ask who it is.
 SYSTEMS |= {
     (service, "GET", "/v1/me"): set(CLIENTS) for service in ("scheduling", "performance", "recognition", "escalation")
-}  # noqa: E501
+}
 
 
 # ---------------------------------------------------------------------------------------------- bodies

@@ -19,7 +19,8 @@ World = Any  # tests/access/conftest.py: World
 SERVICES = ("scheduling", "performance", "recognition", "escalation")
 
 SCHEDULING_ALL = {
-    "manage_directory", "create_shifts", "approve_staffing_changes", "approve_swaps", "approve_leave", "manage_holidays",
+    "manage_directory", "create_shifts", "approve_staffing_changes",
+    "approve_swaps", "approve_leave", "manage_holidays",
 }  # fmt: skip
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "scheduling": {
