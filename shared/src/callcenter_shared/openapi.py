@@ -1,7 +1,7 @@
 """The OpenAPI document as a client generator needs it, and `/docs` served without a CDN.
 
 Every service's document has: the bearer scheme on every operation that needs a caller
-(the probes have none), camelCase operationIds from the route functions' names
+(the probes say `security: []`, no token), camelCase operationIds from the route functions' names
 (`list_employees` -> `listEmployees`), one `Problem` schema that every error response
 refers to, the `Idempotency-Key` header on the operations that honour it (every
 authenticated POST, `callcenter_shared.idempotency`), a description for every tag and
@@ -19,10 +19,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
+from callcenter_shared.auth import BEARER_SCHEME
 from callcenter_shared.errors import Problem
 from callcenter_shared.idempotency import MAX_KEY_LENGTH
 
 SWAGGER_ASSETS = "/docs/assets"
+BEARER = BEARER_SCHEME.scheme_name
 
 # Tags of the routes every service has, besides its own (each service describes its own tags).
 SHARED_TAGS: list[dict[str, str]] = [
@@ -63,12 +65,15 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
     )
     components.setdefault("parameters", {})["IdempotencyKey"] = _IDEMPOTENCY_KEY
     components.setdefault("headers", {})["IdempotentReplayed"] = _IDEMPOTENT_REPLAYED
+    # Signed in unless an operation says otherwise: the probes say so with an empty requirement.
+    schema["security"] = [{BEARER: []}]
     for item in schema.get("paths", {}).values():
         for method, operation in item.items():
             if operation.get("security"):
                 if method == "post":
                     _document_idempotency(operation)
             else:  # no caller, so nobody is refused for who they are
+                operation["security"] = []
                 for status in _AUTHENTICATION_ERRORS:
                     operation.get("responses", {}).pop(status, None)
     return schema
