@@ -63,7 +63,6 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
     components.setdefault("schemas", {})["Problem"] = Problem.model_json_schema(
         ref_template="#/components/schemas/{model}"
     )
-    components.setdefault("parameters", {})["IdempotencyKey"] = _IDEMPOTENCY_KEY
     components.setdefault("headers", {})["IdempotentReplayed"] = _IDEMPOTENT_REPLAYED
     # Signed in unless an operation says otherwise: the probes say so with an empty requirement.
     schema["security"] = [{BEARER: []}]
@@ -80,7 +79,8 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _document_idempotency(operation: dict[str, Any]) -> None:
-    operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/IdempotencyKey"})
+    # Written out, not a $ref: tools that read `parameters` rarely resolve references there.
+    operation.setdefault("parameters", []).append(dict(_IDEMPOTENCY_KEY))
     for status, response in operation.get("responses", {}).items():
         if status.startswith("2"):
             response.setdefault("headers", {})["Idempotent-Replayed"] = {
