@@ -6,13 +6,16 @@ STAMP  := $(VENV)/.installed
 PACKAGES := -e shared -e services/scheduling -e services/performance -e services/recognition -e services/escalation
 SERVICES := scheduling performance recognition escalation
 
-.PHONY: install run seed test test-postgres lint format token asyncapi bench images clean
+.PHONY: help install run seed test test-postgres lint format token asyncapi bench images clean
 
 $(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt $(PACKAGES)
 	touch $(STAMP)
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: $(STAMP) ## Create .venv and install everything
 
@@ -33,7 +36,7 @@ lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared/src $(foreach s,$(SERVICES),services/$(s)/src)
 
-format: $(STAMP)
+format: $(STAMP) ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -55,5 +58,5 @@ images: ## Build the four service images (needs a Docker engine): make images VE
 		docker build --build-arg SERVICE=$$service -t $(REGISTRY)/$$service:$(VERSION) . || exit 1; \
 	done
 
-clean:
+clean: ## Remove the local SQLite databases (var/)
 	rm -rf var

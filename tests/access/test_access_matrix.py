@@ -43,6 +43,8 @@ PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
 # fmt: off
 # service        method   path                                                      A1 B1 A2 B2 L3 L5
 MATRIX: list[tuple[str, str, str, str]] = [
+    # Everyone signed in, service accounts too (SYSTEMS below): who they are here and what they may do.
+    ("scheduling",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/teams",                                               "-- -- -- -- ok ok"),
     ("scheduling",  "GET",   "/v1/teams",                                               "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/teams/{team_id}",                                     "ok ok ok ok ok ok"),
@@ -99,6 +101,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- -- --"),
     ("scheduling",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
@@ -146,6 +149,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf ok nf ok ok"),
     ("performance", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok ok"),
     # Nobody nominates themselves (A1 is the nominee).
@@ -187,6 +191,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "GET",   "/v1/teams/{team_id}/birthdays",                           "ok -- ok -- ok ok"),
     ("recognition", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
@@ -234,6 +239,10 @@ SYSTEMS: dict[tuple[str, str, str], set[str]] = {
     ("performance", "POST", "/v1/metrics/batches"): {METRICS_FEED},
 }
 CLIENTS = (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)
+# Every service account may ask who it is.
+SYSTEMS |= {
+    (service, "GET", "/v1/me"): set(CLIENTS) for service in ("scheduling", "performance", "recognition", "escalation")
+}
 
 
 # ---------------------------------------------------------------------------------------------- bodies

@@ -168,13 +168,16 @@ def test_configmaps_carry_every_non_secret_setting(manifests: list[Manifest]) ->
         "RETENTION_INBOX_HOURS",
         "IDEMPOTENCY_REPLAY_HOURS",
         "RETENTION_DEADLINES_HOURS",
+        "OPENAPI_SERVER_URL",
     }
     configmaps = of_kind(manifests, "ConfigMap")
     assert len(configmaps) == len(SERVICES)
     for configmap in configmaps:
         # Production connects to NATS as the service's own user, over TLS (deploy/nats/values-prod.yaml).
-        nats_identity = {"NATS_USER", "NATS_TLS_CA_FILE"} if configmap["data"]["ENV"] == "production" else set()
-        assert set(configmap["data"]) == expected | nats_identity, describe(configmap)
+        production = configmap["data"]["ENV"] == "production"
+        # ... and names the browser apps' origins (CORS), which development takes from its defaults.
+        production_only = {"NATS_USER", "NATS_TLS_CA_FILE", "CORS_ALLOW_ORIGINS"} if production else set()
+        assert set(configmap["data"]) == expected | production_only, describe(configmap)
         assert "DATABASE_URL" not in configmap["data"]
         assert configmap["data"]["NATS_URL"].startswith("nats://")
         assert int(configmap["data"]["WEB_CONCURRENCY"]) >= 1
@@ -319,6 +322,8 @@ def test_prod_configures_production_mode(rendered: RenderFn) -> None:
         assert configmap["data"]["ENV"] == "production"
         assert configmap["data"]["LOG_FORMAT"] == "json"
         assert configmap["data"]["JWT_ALGORITHM"] in {"RS256", "ES256", "EdDSA"}
+        origins = configmap["data"]["CORS_ALLOW_ORIGINS"].split(",")
+        assert all(origin.startswith("https://") for origin in origins), describe(configmap)
 
 
 def test_dev_runs_one_small_replica_without_scaling_or_disruption_budget(

@@ -19,13 +19,16 @@ from callcenter_shared import __version__, metrics
 from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker, connect_options
 from callcenter_shared.clock import Clock, SystemClock
+from callcenter_shared.cors import install_cors
 from callcenter_shared.db import WROTE_FLAG, create_engine, create_session_factory, is_sqlite
 from callcenter_shared.deadlines import Daily, DeadlineWorker, Handler
 from callcenter_shared.errors import PROBLEM_RESPONSES, install_error_handlers
 from callcenter_shared.idempotency import IdempotencyMiddleware
 from callcenter_shared.inbox import EventConsumer, Subscriptions
 from callcenter_shared.logs import configure_logging
-from callcenter_shared.org import org_employee
+from callcenter_shared.me import Capability, me_router
+from callcenter_shared.openapi import SHARED_TAGS, install_docs, install_openapi, operation_id
+from callcenter_shared.org import org_employee, org_team
 from callcenter_shared.outbox import PENDING_FLAG, OutboxRelay
 from callcenter_shared.retention import RetentionJob, Windows
 from callcenter_shared.settings import Environment, ServiceSettings
@@ -49,11 +52,15 @@ def build_app(
     tracer_provider: TracerProvider | None = None,
     directory: Table = org_employee,
     tasks: TaskSource | None = None,
+    teams: Table = org_team,
+    capabilities: Sequence[Capability] = (),
 ) -> FastAPI:
     """The service's app; `tracer_provider` records its spans (default: OTLP when configured, else none).
 
     `tasks` is the service's "waiting for me" query; with it the app keeps a `TaskHub` for the
-    live stream (`app.state.task_hub`, decision 0008).
+    live stream (`app.state.task_hub`, decision 0008). `directory` and `teams` are where callers
+    are looked up (the service's own tables or the org read copy); `capabilities` are what
+    `GET /v1/me` reports the caller may do.
     """
     service = settings.service_name
     if settings.env is not Environment.test:  # the test runner keeps its own log capture
@@ -165,8 +172,12 @@ def build_app(
         description=description,
         version=__version__,
         lifespan=lifespan,
-        openapi_tags=openapi_tags,
+        openapi_tags=[*(openapi_tags or []), *SHARED_TAGS],
         responses=PROBLEM_RESPONSES,
+        servers=[{"url": settings.openapi_server_url or "/", "description": f"The {service} API"}],
+        generate_unique_id_function=operation_id,
+        docs_url=None,  # served from bundled assets below, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -183,6 +194,8 @@ def build_app(
     app.state.verifier = TokenVerifier(settings)
     # Where callers are looked up (level, team, active): the owner's table or the read copy.
     app.state.directory = directory
+    app.state.teams = teams
+    app.state.capabilities = tuple(capabilities)
 
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
@@ -191,7 +204,11 @@ def build_app(
     app.add_middleware(TraceMiddleware)
     if tracer_provider is not None:
         trace_http(app, tracer_provider)
+    install_cors(app, settings)  # outermost: preflights are answered before anything else runs
     app.include_router(probes)
+    app.include_router(me_router(capabilities))
     for router in routers:
         app.include_router(router)
+    install_openapi(app)
+    install_docs(app)
     return app

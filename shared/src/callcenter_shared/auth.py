@@ -24,6 +24,7 @@ from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,7 +174,21 @@ def _uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-async def current_caller(request: Request, session: DbSession) -> Caller:
+# Declares the bearer scheme in OpenAPI on every operation that needs a caller (Swagger's
+# "Authorize"); `current_caller` reads and judges the header itself.
+BEARER_SCHEME = HTTPBearer(
+    scheme_name="bearerAuth",
+    bearerFormat="JWT",
+    description="A token from the identity provider (OIDC), or in development one from `make token`.",
+    auto_error=False,
+)
+
+
+async def current_caller(
+    request: Request,
+    session: DbSession,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)],
+) -> Caller:
     """FastAPI dependency: the verified caller, an employee or a service account (401/403 otherwise)."""
     token = bearer_token(request.headers.get("authorization", ""))
     if token is None:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Response
 
-from callcenter_shared.errors import PROBLEM_JSON, DomainError, Problem
+from callcenter_shared.errors import DomainError, problem_response_doc
 
 _ENTITY_TAG = re.compile(r'(W/)?"(\d{1,18})"')
 
@@ -110,12 +110,6 @@ _ETAG_HEADER = {
 ETAG_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"headers": _ETAG_HEADER}}
 IF_MATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"headers": _ETAG_HEADER},
-    400: {
-        "description": "Malformed If-Match",
-        "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
-    },
-    412: {
-        "description": "If-Match names a version that is no longer current; nothing changed",
-        "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
-    },
+    400: problem_response_doc("Malformed If-Match"),
+    412: problem_response_doc("If-Match names a version that is no longer current; nothing changed"),
 }

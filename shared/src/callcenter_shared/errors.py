@@ -36,19 +36,24 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = Field(default=None, description="Per-field or per-row errors")
 
 
-def _problem_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}}}
+# Every error response refers to the one `Problem` component (`callcenter_shared.openapi` adds it).
+PROBLEM_SCHEMA_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def problem_response_doc(description: str) -> dict[str, Any]:
+    """An error response for a route's `responses=`: problem+json, the `Problem` schema by reference."""
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": dict(PROBLEM_SCHEMA_REF)}}}
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem_response("Bad request"),
-    401: _problem_response("No valid bearer token"),
-    403: _problem_response("The caller's level or team does not allow this"),
-    404: _problem_response("Not found"),
-    409: _problem_response("Conflicts with the current state"),
-    413: _problem_response("Request body too large"),
-    422: _problem_response("Invalid input, or refused by a business rule (see `rule`)"),
-    503: _problem_response("Database or broker unavailable; retry later"),
+    400: problem_response_doc("Bad request"),
+    401: problem_response_doc("No valid bearer token"),
+    403: problem_response_doc("The caller's level or team does not allow this"),
+    404: problem_response_doc("Not found"),
+    409: problem_response_doc("Conflicts with the current state"),
+    413: problem_response_doc("Request body too large"),
+    422: problem_response_doc("Invalid input, or refused by a business rule (see `rule`)"),
+    503: problem_response_doc("Database or broker unavailable; retry later"),
 }
 
 

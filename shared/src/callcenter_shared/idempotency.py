@@ -89,7 +89,7 @@ class IdempotencyMiddleware:
             return
         headers = dict(scope["headers"])
         key_bytes = headers.get(HEADER)
-        if not key_bytes:
+        if key_bytes is None:  # a header sent empty is refused below, as the OpenAPI document says
             await self.app(scope, receive, send)
             return
         state = scope["app"].state

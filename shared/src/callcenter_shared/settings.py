@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from callcenter_shared.streams import DUPLICATE_WINDOW_SECONDS, STREAM_MAX_AGE_SECONDS
 
 DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789"
+
+
+# Where a browser app is served from while it is developed: the usual dev servers
+# (Create React App / Next.js, Vite, Vue CLI / webpack) on both loopback names.
+DEVELOPMENT_CORS_ORIGINS = tuple(
+    f"http://{host}:{port}" for host in ("localhost", "127.0.0.1") for port in (3000, 5173, 8080)
+)
 
 
 class Environment(StrEnum):
@@ -78,6 +85,11 @@ class ServiceSettings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     # Concurrent claiming transactions per deadline worker (PostgreSQL only; SQLite runs one).
     worker_concurrency: int = Field(default=4, ge=1, le=32)
+    # Browser origins allowed to call the API (CORS), a comma list; unset: the local dev servers,
+    # except in production, where no origin is allowed until one is named.
+    cors_allow_origins: Annotated[list[str] | None, NoDecode] = None
+    # The API's base URL as clients reach it, written into the OpenAPI `servers`; empty: "/".
+    openapi_server_url: str = ""
     request_body_limit_bytes: int = Field(default=2_000_000, ge=1024)
     # An in-progress Idempotency-Key is held this long past the last heartbeat of its request;
     # after that a retry may take it over (its server is presumed dead).
@@ -100,6 +112,20 @@ class ServiceSettings(BaseSettings):
     # How long a finished Idempotency-Key is kept to replay its response.
     idempotency_replay_hours: float = Field(default=24, gt=0, description="an Idempotency-Key replays this long")
     retention_deadlines_hours: float = Field(default=30 * 24, gt=0, description="fired or cancelled deadlines")
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The origins CORS allows: as configured, else the dev servers outside production."""
+        if self.cors_allow_origins is not None:
+            return list(self.cors_allow_origins)
+        return [] if self.env is Environment.production else list(DEVELOPMENT_CORS_ORIGINS)
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> ServiceSettings:

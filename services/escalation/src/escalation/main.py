@@ -8,6 +8,7 @@ from opentelemetry.trace import TracerProvider
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from escalation import models  # noqa: F401  (maps every table before first use)
+from escalation.capabilities import CAPABILITIES
 from escalation.case.router import router as case_router
 from escalation.category.router import router as category_router
 from escalation.deadlines import DEADLINE_HANDLERS
@@ -30,6 +31,7 @@ def create_app(
         clock=clock,
         tracer_provider=tracer_provider,
         tasks=tasks.tasks_of,
+        capabilities=CAPABILITIES,
         openapi_tags=[
             {"name": "cases", "description": "Cases, the five-level chain, history, reports"},
             {"name": "categories", "description": "Case categories and their escalation policy"},

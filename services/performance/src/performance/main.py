@@ -10,6 +10,7 @@ from opentelemetry.trace import TracerProvider
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from performance import models  # noqa: F401  (maps every table before first use)
+from performance.capabilities import CAPABILITIES
 from performance.coaching.router import router as coaching_router
 from performance.deadlines import DEADLINE_HANDLERS
 from performance.kpi.router import router as kpi_router
@@ -35,6 +36,7 @@ def create_app(
         clock=clock,
         tracer_provider=tracer_provider,
         tasks=tasks.source(ZoneInfo(settings.timezone)),
+        capabilities=CAPABILITIES,
         openapi_tags=[
             {"name": "qa", "description": "Scorecards, evaluations, disputes, calibration (QA-1..6)"},
             {

@@ -10,6 +10,7 @@ from callcenter_shared.clock import Clock
 from recognition import models  # noqa: F401  (maps every table before first use)
 from recognition.award.router import router as award_router
 from recognition.birthday.router import router as birthday_router
+from recognition.capabilities import CAPABILITIES
 from recognition.competition.router import router as competition_router
 from recognition.deadlines import daily_deadlines, deadline_handlers
 from recognition.praise.router import router as praise_router
@@ -35,4 +36,13 @@ def create_app(
         clock=clock,
         tracer_provider=tracer_provider,
         tasks=tasks.tasks_of,
+        capabilities=CAPABILITIES,
+        openapi_tags=[
+            {"name": "awards", "description": "The award catalog, nominations, pools, grants, letters, the honor wall"},
+            {"name": "tracks", "description": "Award tracks and their rules, recognition share (REC)"},
+            {"name": "peer praise", "description": "Praise between colleagues, points, rewards and redemptions"},
+            {"name": "competitions", "description": "Skill competitions, judges, rounds and follow-ups (REC-7)"},
+            {"name": "birthdays", "description": "Team birthdays"},
+            {"name": "tasks", "description": "What waits for the caller here, listed and live"},
+        ],
     )

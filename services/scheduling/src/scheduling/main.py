@@ -8,11 +8,12 @@ from opentelemetry.trace import TracerProvider
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
 from scheduling import models  # noqa: F401  (maps every table before first use)
+from scheduling.capabilities import CAPABILITIES
 from scheduling.deadlines import DEADLINE_HANDLERS
 from scheduling.handover.router import router as handover_router
 from scheduling.holiday.router import router as holiday_router
 from scheduling.leave.router import router as leave_router
-from scheduling.org.models import Employee
+from scheduling.org.models import Employee, Team
 from scheduling.org.router import router as org_router
 from scheduling.roster.router import router as roster_router
 from scheduling.settings import Settings
@@ -36,4 +37,16 @@ def create_app(
         tracer_provider=tracer_provider,
         directory=Employee.__table__,  # type: ignore[arg-type]
         tasks=tasks.tasks_of,
+        teams=Team.__table__,  # type: ignore[arg-type]
+        capabilities=CAPABILITIES,
+        openapi_tags=[
+            {"name": "org directory", "description": "Teams and employees, the source of every read copy (ORG-1..5)"},
+            {"name": "roster", "description": "Shifts, assignments, staffing changes and coverage (ROS-1..4)"},
+            {"name": "holidays", "description": "The center's holiday calendar (ROS-3)"},
+            {"name": "swaps", "description": "Shift swaps between agents (SWP-1..8)"},
+            {"name": "leave", "description": "Leave requests and their approvals (LEV-1..7)"},
+            {"name": "handover", "description": "Shift handovers, items, questions and check-ins (HND-1..10)"},
+            {"name": "interactions", "description": "Interactions in progress, from the phone system (HND-3)"},
+            {"name": "tasks", "description": "What waits for the caller here, listed and live"},
+        ],
     )

@@ -16,6 +16,7 @@ from performance.kpi import period as periods
 from performance.kpi.schemas import (
     AdjustmentCreate,
     AdjustmentRead,
+    AgentScorecardRead,
     BonusPointCreate,
     BonusPointRead,
     KpiCreate,
@@ -28,7 +29,6 @@ from performance.kpi.schemas import (
     NewHireRead,
     PeriodCreate,
     PeriodRead,
-    ScorecardRead,
     TeamBonusPoints,
 )
 from performance.settings import AppSettings
@@ -169,15 +169,15 @@ async def close_period(
     return PeriodRead.model_validate(period)
 
 
-@router.get("/periods/{period_id}/scorecards", response_model=Page[ScorecardRead])
-async def list_scorecards(
+@router.get("/periods/{period_id}/scorecards", response_model=Page[AgentScorecardRead])
+async def list_period_scorecards(
     period_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
     settings: AppSettings,
     team_id: Annotated[uuid.UUID | None, Query()] = None,
-) -> Page[ScorecardRead]:
+) -> Page[AgentScorecardRead]:
     rows, total = await service.list_scorecards(
         session,
         principal=principal,
@@ -190,10 +190,10 @@ async def list_scorecards(
     return Page(items=rows, limit=paging.limit, offset=paging.offset, total=total)
 
 
-@router.get("/periods/{period_id}/scorecards/{agent_id}", response_model=ScorecardRead)
+@router.get("/periods/{period_id}/scorecards/{agent_id}", response_model=AgentScorecardRead)
 async def read_scorecard(
     period_id: uuid.UUID, agent_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
-) -> ScorecardRead:
+) -> AgentScorecardRead:
     return await service.read_scorecard(
         session, principal=principal, period_id=period_id, agent_id=agent_id, policy=settings.policy
     )

@@ -179,7 +179,7 @@ class BonusComputation(BaseModel):
     explanation: str
 
 
-class ScorecardRead(BaseModel):
+class AgentScorecardRead(BaseModel):
     period_id: uuid.UUID
     agent_id: uuid.UUID
     team_id: uuid.UUID | None

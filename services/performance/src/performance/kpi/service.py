@@ -17,7 +17,13 @@ from callcenter_shared.paging import paginate
 from performance import access
 from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment, PeriodStatus, RawMetric
 from performance.kpi.period import get_period
-from performance.kpi.schemas import AdjustmentCreate, AdjustmentRead, BonusComputation, KpiResultRead, ScorecardRead
+from performance.kpi.schemas import (
+    AdjustmentCreate,
+    AdjustmentRead,
+    AgentScorecardRead,
+    BonusComputation,
+    KpiResultRead,
+)
 from performance.policy import Policy
 
 
@@ -46,7 +52,7 @@ def bonus(composite: float, policy: Policy) -> BonusComputation:
 
 async def _scorecards(
     session: AsyncSession, results: Sequence[AgentPeriodResult], policy: Policy
-) -> list[ScorecardRead]:
+) -> list[AgentScorecardRead]:
     """Scorecards for one period's results, their KPIs and adjustments read in two queries."""
     if not results:
         return []
@@ -70,7 +76,7 @@ async def _scorecards(
     for result in results:
         adjusted = result.composite + sum(a.composite_delta for a in adjustments[result.agent_id])
         cards.append(
-            ScorecardRead(
+            AgentScorecardRead(
                 period_id=result.period_id,
                 agent_id=result.agent_id,
                 team_id=result.team_id,
@@ -89,7 +95,7 @@ async def _scorecards(
 
 async def read_scorecard(
     session: AsyncSession, *, principal: Principal, period_id: uuid.UUID, agent_id: uuid.UUID, policy: Policy
-) -> ScorecardRead:
+) -> AgentScorecardRead:
     """An agent sees only their own scorecard, a leader their team's, L3+ everyone's."""
     if not await access.can_see(session, principal, agent_id):
         raise Forbidden("You may see only your own scorecard, or those of agents in your span.")
@@ -113,7 +119,7 @@ async def list_scorecards(
     limit: int,
     offset: int,
     policy: Policy,
-) -> tuple[list[ScorecardRead], int]:
+) -> tuple[list[AgentScorecardRead], int]:
     await get_period(session, period_id)
     query = select(AgentPeriodResult).where(AgentPeriodResult.period_id == period_id)
     visible = await access.visible_ids(session, principal)
