@@ -95,6 +95,14 @@ async def test_filters_and_sorting(org: Any, client: httpx.AsyncClient) -> None:
 
 
 async def test_bad_search_parameters_are_refused_with_422(org: Any, client: httpx.AsyncClient) -> None:
-    for params in ({"q": ""}, {"q": "x" * 101}, {"sort": "birthday"}, {"active": "maybe"}, {"level": 6}):
+    for params in (
+        {"q": ""},
+        {"q": "x" * 101},
+        {"q": "a\x00b"},
+        {"q": "tab\there"},
+        {"sort": "birthday"},
+        {"active": "maybe"},
+        {"level": 6},
+    ):
         response = await client.get("/v1/employees", params=params, headers=org.deputy.headers)
         assert response.status_code == 422, (params, response.text)

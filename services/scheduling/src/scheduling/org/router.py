@@ -134,7 +134,13 @@ async def list_employees(
     session: DbSession,
     paging: Paging,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="A name fragment or an agent number's start")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            pattern=r"^[^\x00-\x1f\x7f]+$",  # no control characters (PostgreSQL refuses NUL in text)
+            description="A name fragment or an agent number's start",
+        ),
     ] = None,
     team_id: Annotated[uuid.UUID | None, Query()] = None,
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
