@@ -897,6 +897,10 @@ PRIVATE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("escalation", "/v1/cases", ("owner_id", "handler_id")),
 ]
 SPAN = {"A1": ("A1",), "B1": ("B1",), "A2": ("A1", "A2", "A3"), "B2": ("B1", "B2", "B3")}
+# The directory and the roster show an agent her whole team (names, agent numbers, levels, who works which
+# shift), so she can pick a swap counterpart; her teammates' private fields stay hidden (test below).
+TEAM_VIEW_LISTS = {"/v1/employees", "/v1/assignments"}
+TEAM_SPAN = {"A1": SPAN["A2"], "B1": SPAN["B2"]}
 
 
 def _items(body: Any) -> list[dict[str, Any]]:
@@ -953,6 +957,8 @@ async def test_lists_never_show_another_teams_private_data(world: World) -> None
         }
         assert {world.people["A1"].id, world.people["B1"].id} <= everyone, f"{path}: fixture data missing"
         for persona, span in SPAN.items():
+            if path in TEAM_VIEW_LISTS:
+                span = TEAM_SPAN.get(persona, span)
             allowed = {world.people[p].id for p in span}
             seen: set[uuid.UUID] = set()
             for item in _items(await world.ok(service, "GET", url, persona)):
@@ -992,3 +998,68 @@ async def test_award_amounts_and_customer_contacts_stay_in_the_chain(world: Worl
             assert (await world.ok("escalation", "GET", case, persona))["customer_contact"]
         listed = _items(await world.ok("escalation", "GET", "/v1/cases", persona))
         assert all(c["customer_contact"] for c in listed) if in_chain else not listed
+
+
+# ---------------------------------------------------------------------------------------------- teammates
+# A3 is A1's teammate and B1's stranger. Of A3, A1 reads the directory entry (without its private fields)
+# and the current assignments; A3's leave, swaps, evaluations, scores and points stay A3's chain's.
+# service        path ({teammate} is A3)                                  A1 B1 A2 B2 L3 L5
+TEAMMATE: list[tuple[str, str, str]] = [
+    ("scheduling",  "/v1/employees/{teammate}",                             "ok -- ok -- ok ok"),
+    ("performance", "/v1/periods/{period_id}/scorecards/{teammate}",        "-- -- ok -- ok ok"),
+    ("recognition", "/v1/points/{teammate}",                                "-- -- ok -- ok ok"),
+]  # fmt: skip
+# Lists asked for A3's records: (service, path, query naming A3, whether A1 sees A3's records there).
+TEAMMATE_LISTS: list[tuple[str, str, str, bool]] = [
+    ("scheduling", "/v1/employees", "q={name}", True),
+    ("scheduling", "/v1/assignments", "employee_id={teammate}", True),
+    ("scheduling", "/v1/leave", "employee_id={teammate}", False),
+    ("performance", "/v1/qa/evaluations", "agent_id={teammate}", False),
+    ("performance", "/v1/coaching", "agent_id={teammate}", False),
+]
+PRIVATE_FIELDS = ("certified", "birthday", "hire_date", "probation_end_date", "external_id")
+
+
+async def test_an_agent_sees_her_teams_directory_and_roster_and_nothing_private(world: World) -> None:
+    await build_scheduling(world)
+    await build_performance(world)
+    await build_recognition(world)
+    teammate = world.people["A3"].id
+    # A3's own private records: a leave request, a released evaluation, coaching.
+    start = _day(world, 70, 9)
+    leave = {"leave_type": "sick", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}
+    await world.ok("scheduling", "POST", "/v1/leave", "A3", leave)
+    evaluation = await world.ok("performance", "POST", "/v1/qa/evaluations", "A2", _evaluation(world, "A3"))
+    await world.ok("performance", "POST", f"/v1/qa/evaluations/{evaluation['id']}/release", "A2")
+    await world.ok("performance", "POST", "/v1/coaching", "A2", {"agent_id": str(teammate), "goals": ["FCR"]})
+    params = {**world.params["performance"], "teammate": teammate}
+    failures = []
+    for service, path, cells in TEAMMATE:
+        for persona, expected in zip(PERSONAS, cells.split(), strict=True):
+            status = (await world.call(service, "GET", fill(path, params), persona)).status_code
+            if status >= 500 or (status in (401, 403)) != (expected == "--"):
+                failures.append(f"GET {path} as {persona}: expected {expected}, got {status}")
+    assert not failures, "\n".join(failures)
+
+    # The entry A1 reads: name, agent number, level and team, never the private fields.
+    entry = await world.ok("scheduling", "GET", f"/v1/employees/{teammate}", "A1")
+    assert entry["private_fields_hidden"] is True
+    assert entry["agent_number"]
+    assert entry["name"]
+    assert (entry["level"], entry["team_id"]) == (1, str(world.teams["A"]))
+    assert [entry[field] for field in PRIVATE_FIELDS] == [None] * len(PRIVATE_FIELDS)
+    whole = await world.ok("scheduling", "GET", f"/v1/employees/{teammate}", "A2")
+    assert (whole["private_fields_hidden"], whole["birthday"]) == (False, "1998-11-03")
+    for item in _items(await world.ok("scheduling", "GET", "/v1/employees", "A1")):
+        own = item["id"] == str(world.people["A1"].id)
+        assert item["private_fields_hidden"] is not own, item
+        assert (item["birthday"] is not None) == own, item
+    assert (await world.call("scheduling", "GET", f"/v1/employees/{world.people['B3'].id}", "A1")).status_code == 403
+
+    name = entry["name"]
+    for service, path, query, sees in TEAMMATE_LISTS:
+        url = path + ("?" + query.format(name=name, teammate=teammate) if query else "")
+        for persona, expected in (("A1", sees), ("B1", False), ("A2", True)):
+            items = _items(await world.ok(service, "GET", url, persona))
+            mentions = [item for item in items if str(teammate) in {str(v) for v in item.values()}]
+            assert bool(mentions) == expected, (url, persona, items)

@@ -53,6 +53,11 @@ class Directory:
     def as_(self, login: str, kid: str | None = None, **claims: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.idp.sign(kid or self.kid, sub=login, **claims)}"}
 
+    @property
+    def agents_view(self) -> set[str]:
+        """The directory entries the agent sees: her team, the agent and its leader."""
+        return {str(self.ids["agent"]), str(self.ids["leader"])}
+
     async def visible(self, headers: dict[str, str]) -> httpx.Response:
         return await self.client.get("/v1/employees", headers=headers)
 
@@ -100,8 +105,9 @@ class TestSignIn:
     async def test_a_person_known_only_by_login_gets_the_directorys_level_and_team(self, directory: Directory) -> None:
         agent = await directory.visible(directory.as_(login("agent")))
         assert agent.status_code == 200, agent.text
-        assert [e["id"] for e in agent.json()["items"]] == [str(directory.ids["agent"])]
-        assert agent.json()["items"][0]["external_id"] == login("agent")
+        entries = {e["id"]: e for e in agent.json()["items"]}
+        assert set(entries) == directory.agents_view  # an agent sees her team, no more
+        assert entries[str(directory.ids["agent"])]["external_id"] == login("agent")
         deputy = await directory.visible(directory.as_(login("deputy")))
         assert deputy.json()["total"] == 5  # level 3 sees everyone
 
@@ -178,7 +184,7 @@ class TestSignIn:
             directory = await build_directory(app, client, jwks_server)
             token = jwks_server.sign(directory.kid, sub=str(uuid.uuid4()), preferred_username=login("agent"))
             response = await directory.visible({"Authorization": f"Bearer {token}"})
-            assert [e["id"] for e in response.json()["items"]] == [str(directory.ids["agent"])]
+            assert {e["id"] for e in response.json()["items"]} == directory.agents_view
         await app.state.engine.dispose()
 
 
@@ -186,7 +192,7 @@ class TestDirectoryIsTheAuthority:
     async def test_an_agent_claiming_level_3_gets_agent_access(self, directory: Directory) -> None:
         forged_rank = directory.as_(login("agent"), level=3, team=str(uuid.uuid4()))
         listed = await directory.visible(forged_rank)
-        assert [e["id"] for e in listed.json()["items"]] == [str(directory.ids["agent"])]
+        assert {e["id"] for e in listed.json()["items"]} == directory.agents_view
         shift = await directory.client.post("/v1/teams", json={"name": "Mine"}, headers=forged_rank)
         assert shift.status_code == 403
 

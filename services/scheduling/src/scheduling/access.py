@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select
+from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -17,7 +17,7 @@ from callcenter_shared import visibility
 from callcenter_shared.auth import Caller, Principal, ServiceAccount
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Forbidden
-from callcenter_shared.levels import Level, at_least, is_team_leader
+from callcenter_shared.levels import Level, at_least, is_agent, is_team_leader
 from callcenter_shared.org import superiors_query, until_a_loop
 from scheduling.org.models import Employee
 
@@ -54,11 +54,68 @@ async def require_visible(session: AsyncSession, principal: Principal, *employee
         raise Forbidden("Agents see only their own records, team leaders their team's.")
 
 
-async def require_sees_employee(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> None:
-    """A directory entry: agents see themselves, team leaders their team, L3+ everyone."""
-    visible = await visible_ids(session, principal)
-    if visible is not None and employee_id not in visible:
-        raise Forbidden("You may see only yourself (agents) or your own team (team leaders).")
+# An agent's view of her team: the directory and the roster, so she can pick a swap counterpart.
+# Only scheduling's directory and roster reads use it; private data everywhere else (leave, swaps,
+# evaluations, scores, points, cases) stays behind `visibility_clause`.
+
+TEAM_VIEW = (
+    "Agents see their own team's directory and roster (names, agent numbers, levels, shifts; the team of "
+    "ORG-2), and only their own private data; team leaders see their team and everyone below them; "
+    "level 3 and above see everyone."
+)
+
+
+def _active_teammates(principal: Principal) -> Select[Any] | None:
+    """The ids of an agent's active teammates (her leader included); None for anyone else."""
+    if not is_agent(principal) or principal.team_id is None:
+        return None
+    return select(_DIRECTORY.c.id).where(_DIRECTORY.c.team_id == principal.team_id, _DIRECTORY.c.active.is_(True))
+
+
+def team_directory_clause(
+    principal: Principal, employee_id: ColumnElement[Any] | QueryableAttribute[Any]
+) -> ColumnElement[bool] | None:
+    """Whose directory entry the caller may read: `visibility_clause`, and an agent her active teammates.
+
+    A teammate's entry is read without its private fields (`sees_private_fields`). None means everyone.
+    """
+    visible = visibility_clause(principal, employee_id)
+    teammates = _active_teammates(principal)
+    if visible is None or teammates is None:
+        return visible
+    return visible | employee_id.in_(teammates)
+
+
+def team_roster_clause(
+    principal: Principal,
+    employee_id: ColumnElement[Any] | QueryableAttribute[Any],
+    assignment_active: ColumnElement[Any] | QueryableAttribute[Any],
+) -> ColumnElement[bool] | None:
+    """Whose assignments the caller may read: `visibility_clause`, and an agent her active teammates'
+    current assignments (who works which shift), not their removed ones, whose reasons are private."""
+    visible = visibility_clause(principal, employee_id)
+    teammates = _active_teammates(principal)
+    if visible is None or teammates is None:
+        return visible
+    return visible | (employee_id.in_(teammates) & assignment_active.is_(True))
+
+
+def sees_private_fields(principal: Principal, employee_id: uuid.UUID) -> bool:
+    """Of an entry `team_directory_clause` let through: whether the caller sees its private fields
+    (birthday, hire and probation dates, certification, login). Everyone but an agent sees them of every
+    entry they may read at all; an agent only of her own."""
+    return not is_agent(principal) or employee_id == principal.employee_id
+
+
+async def require_directory_entry(session: AsyncSession, principal: Principal, person: Employee) -> bool:
+    """Refuse a directory entry the caller may not read; else whether they see its private fields."""
+    if sees_private_fields(principal, person.id) and await visibility.can_see(
+        session, principal, person.id, _DIRECTORY
+    ):
+        return True
+    if is_agent(principal) and person.active and person.team_id is not None and person.team_id == principal.team_id:
+        return False
+    raise Forbidden(TEAM_VIEW)
 
 
 def sees_every_handover(principal: Principal, team_id: uuid.UUID) -> bool:

@@ -194,24 +194,61 @@ def leader_name(listing: httpx.Response) -> str:
 
 
 class TestAccess:
-    async def test_agent_sees_only_self_leader_sees_team(self, org: Any, client: httpx.AsyncClient) -> None:
+    async def test_agent_sees_her_team_without_private_fields_leader_sees_team(
+        self, org: Any, client: httpx.AsyncClient
+    ) -> None:
         team_a, leader_a = await org.team()
         team_b, leader_b = await org.team()
-        agent_a = await org.agent(team_a, leader_a)
+        private = {"birthday": "1998-05-17", "hire_date": "2026-01-05", "probation_end_date": "2026-07-05"}
+        agent_a = await org.agent(team_a, leader_a, **private, external_id=f"a-{uuid.uuid4().hex[:6]}")
+        teammate = await org.agent(team_a, leader_a, **private, external_id=f"t-{uuid.uuid4().hex[:6]}")
         agent_b = await org.agent(team_b, leader_b)
 
-        mine = await client.get("/v1/employees", headers=agent_a.headers)
-        assert [e["id"] for e in mine.json()["items"]] == [str(agent_a.id)]
+        mine = (await client.get("/v1/employees", headers=agent_a.headers)).json()
+        entries = {e["id"]: e for e in mine["items"]}
+        assert set(entries) == {str(agent_a.id), str(teammate.id), str(leader_a.id)}
+        assert mine["total"] == 3
+        own = entries[str(agent_a.id)]
+        assert own["private_fields_hidden"] is False
+        assert (own["birthday"], own["certified"]) == ("1998-05-17", True)
+        colleague = entries[str(teammate.id)]
+        assert colleague["private_fields_hidden"] is True
+        assert colleague["agent_number"]
+        assert (colleague["level"], colleague["team_id"]) == (1, str(team_a))
+        hidden = ("certified", "birthday", "hire_date", "probation_end_date", "external_id")
+        assert [colleague[field] for field in hidden] == [None] * len(hidden)
+
+        one = await client.get(f"/v1/employees/{teammate.id}", headers=agent_a.headers)
+        assert one.status_code == 200
+        assert (one.json()["private_fields_hidden"], one.json()["birthday"]) == (True, None)
         other = await client.get(f"/v1/employees/{agent_b.id}", headers=agent_a.headers)
         assert other.status_code == 403
+        assert "ORG-2" in other.json()["detail"]
+        assert (await client.get("/v1/employees", params={"team_id": str(team_b)}, headers=agent_a.headers)).json()[
+            "items"
+        ] == []
 
-        team_view = await client.get("/v1/employees", headers=leader_a.headers)
-        ids = {e["id"] for e in team_view.json()["items"]}
-        assert ids == {str(leader_a.id), str(agent_a.id)}
+        team_view = (await client.get("/v1/employees", headers=leader_a.headers)).json()
+        ids = {e["id"] for e in team_view["items"]}
+        assert ids == {str(leader_a.id), str(agent_a.id), str(teammate.id)}
+        assert all(e["private_fields_hidden"] is False for e in team_view["items"])
+        whole = (await client.get(f"/v1/employees/{teammate.id}", headers=leader_a.headers)).json()
+        assert whole["birthday"] == "1998-05-17"
         assert (await client.get(f"/v1/employees/{agent_b.id}", headers=leader_a.headers)).status_code == 403
 
         everyone = await client.get("/v1/employees", params={"limit": 500}, headers=org.deputy.headers)
         assert {str(agent_a.id), str(agent_b.id)} <= {e["id"] for e in everyone.json()["items"]}
+
+    async def test_an_agent_no_longer_sees_a_teammate_who_left(self, org: Any, client: httpx.AsyncClient) -> None:
+        team_id, leader = await org.team()
+        agent = await org.agent(team_id, leader)
+        leaver = await org.agent(team_id, leader)
+        patched = await client.patch(f"/v1/employees/{leaver.id}", json={"active": False}, headers=org.admin.headers)
+        assert patched.status_code == 200, patched.text
+        seen = (await client.get("/v1/employees", headers=agent.headers)).json()["items"]
+        assert {e["id"] for e in seen} == {str(agent.id), str(leader.id)}
+        assert (await client.get(f"/v1/employees/{leaver.id}", headers=agent.headers)).status_code == 403
+        assert (await client.get(f"/v1/employees/{leaver.id}", headers=leader.headers)).status_code == 200
 
 
 class TestIdempotency:

@@ -72,16 +72,40 @@ class TestShifts:
         assert response.status_code == 422
         assert response.json()["rule"] == "ORG-3"
 
-    async def test_agents_see_only_their_own_assignments(self, floor: Any) -> None:
+    async def test_agents_see_their_teams_current_assignments_only(self, floor: Any) -> None:
         await floor.on_shift(floor.a1, at(5, 8))
         await floor.on_shift(floor.a2, at(5, 16))
         await floor.on_shift(floor.b1, at(5, 8))
         own = (await floor.client.get("/v1/assignments", headers=floor.a1.headers)).json()
-        assert [a["employee_id"] for a in own["items"]] == [str(floor.a1.id)]
+        assert {a["employee_id"] for a in own["items"]} == {str(floor.a1.id), str(floor.a2.id)}
+        assert own["total"] == 2
+        # Another team's agent is not in her roster, even when asked for by name.
+        asked = await floor.client.get(
+            "/v1/assignments", params={"employee_id": str(floor.b1.id)}, headers=floor.a1.headers
+        )
+        assert asked.json()["items"] == []
         team = (await floor.client.get("/v1/assignments", headers=floor.leader_a.headers)).json()
         assert {a["employee_id"] for a in team["items"]} == {str(floor.a1.id), str(floor.a2.id)}
         everyone = (await floor.client.get("/v1/assignments", headers=floor.manager.headers)).json()
         assert everyone["total"] == 3
+
+    async def test_a_teammates_removed_assignment_stays_private(self, floor: Any) -> None:
+        shift, assignment = await floor.on_shift(floor.a2, at(6, 8), headcount=2)
+        change = await floor.client.post(
+            f"/v1/shifts/{shift}/staffing-changes",
+            json={"kind": "remove_assignment", "assignment_id": str(assignment), "reason": "Doctor's appointment"},
+            headers=floor.leader_a.headers,
+        )
+        assert change.status_code == 201, change.text
+        approved = await floor.client.post(
+            f"/v1/staffing-changes/{change.json()['id']}/approve", json={}, headers=floor.manager.headers
+        )
+        assert approved.status_code == 200, approved.text
+        params = {"include_removed": "true"}
+        seen = (await floor.client.get("/v1/assignments", params=params, headers=floor.a1.headers)).json()
+        assert seen["items"] == []
+        kept = (await floor.client.get("/v1/assignments", params=params, headers=floor.leader_a.headers)).json()
+        assert [a["removed_reason"] for a in kept["items"]] == ["Staffing change: Doctor's appointment"]
 
 
 class TestCoverage:

@@ -7,12 +7,14 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
+from callcenter_shared.inputs import Flag
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org import service
 from scheduling.org.models import Team
 from scheduling.org.schemas import (
     EmployeeCreate,
     EmployeeRead,
+    EmployeeSort,
     EmployeeUpdate,
     ImportResult,
     TeamCreate,
@@ -110,29 +112,64 @@ async def import_employees(
     return ImportResult(imported=len(created), employees=[EmployeeRead.model_validate(e) for e in created])
 
 
-@router.get("/employees", response_model=Page[EmployeeRead])
+DIRECTORY_READERS = (
+    "Who sees whom: an agent her own team's active members (her team of ORG-2, her leader included) "
+    "with names, agent numbers, levels and team, so she can pick a swap counterpart; their birthdays, hire "
+    "and probation dates, certification and login read as null with `private_fields_hidden: true`. Her "
+    "own entry is whole. A team leader sees their team and everyone below them, level 3 and above "
+    "everyone, whole. Anyone else's entry is refused with 403."
+)
+
+
+@router.get(
+    "/employees",
+    response_model=Page[EmployeeRead],
+    summary="Search the org directory",
+    description=f"{DIRECTORY_READERS} `q` finds a fragment of a name, ignoring case (`小明` finds 王小明), or "
+    "the start of an agent number (`A10` finds A1001); `%` and `_` in `q` match themselves. Without `sort`, "
+    "the highest level comes first, then by name.",
+)
 async def list_employees(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            pattern=r"^[^\x00-\x1f\x7f]+$",  # no control characters (PostgreSQL refuses NUL in text)
+            description="A name fragment or an agent number's start",
+        ),
+    ] = None,
     team_id: Annotated[uuid.UUID | None, Query()] = None,
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
+    active: Annotated[Flag | None, Query(description="Only active (`true`) or only former (`false`) people")] = None,
+    sort: Annotated[EmployeeSort | None, Query(description="`name`, or `agent_number` (people without last)")] = None,
 ) -> Page[EmployeeRead]:
-    rows, total = await service.list_employees(
-        session, principal=principal, team_id=team_id, level=level, limit=paging.limit, offset=paging.offset
+    items, total = await service.list_employees(
+        session,
+        principal=principal,
+        search=q,
+        team_id=team_id,
+        level=level,
+        active=active,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return Page(
-        items=[EmployeeRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
-    )
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 
-@router.get("/employees/{employee_id}", response_model=EmployeeRead, responses=ETAG_RESPONSES)
+@router.get(
+    "/employees/{employee_id}", response_model=EmployeeRead, responses=ETAG_RESPONSES, description=DIRECTORY_READERS
+)
 async def get_employee(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeRead:
     employee = await service.read_employee(session, principal=principal, employee_id=employee_id)
     set_etag(response, employee.version)
-    return EmployeeRead.model_validate(employee)
+    return employee
 
 
 @router.patch(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -16,6 +16,7 @@ Login = Annotated[
     Field(description="The login: the value of the identity provider's employee claim (JWT_EMPLOYEE_CLAIM)"),
 ]
 Level = Annotated[int, Field(ge=1, le=5, description="1 agent, 2 team leader, 3 deputy GM, 4 GM, 5 executive")]
+EmployeeSort = Literal["name", "agent_number"]
 
 
 class TeamCreate(RequestModel):
@@ -92,6 +93,10 @@ class EmployeeUpdate(RequestModel):
     external_id: Login | None = None
 
 
+# What an agent does not see of her teammates' entries: they read as null, with `private_fields_hidden`.
+PRIVATE_FIELDS = ("certified", "probation_end_date", "birthday", "hire_date", "external_id")
+
+
 class EmployeeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -101,7 +106,7 @@ class EmployeeRead(BaseModel):
     superior_id: uuid.UUID | None
     team_id: uuid.UUID | None
     agent_number: str | None
-    certified: bool
+    certified: bool | None = Field(description="null when `private_fields_hidden`")
     probation_end_date: date | None
     birthday: date | None
     hire_date: date | None
@@ -109,6 +114,18 @@ class EmployeeRead(BaseModel):
     version: int
     updated_at: datetime
     external_id: str | None
+    private_fields_hidden: bool = Field(
+        default=False,
+        description="True on a teammate's entry read by an agent: " + ", ".join(PRIVATE_FIELDS) + " are null",
+    )
+
+    @classmethod
+    def of(cls, employee: object, *, private_fields: bool = True) -> EmployeeRead:
+        """The entry, with its private fields nulled unless `private_fields`."""
+        read = cls.model_validate(employee)
+        if private_fields:
+            return read
+        return read.model_copy(update={**dict.fromkeys(PRIVATE_FIELDS), "private_fields_hidden": True})
 
 
 class ImportRowError(BaseModel):

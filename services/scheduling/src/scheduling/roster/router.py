@@ -128,7 +128,15 @@ async def assign(
     return AssignmentRead.model_validate(assignment)
 
 
-@router.get("/assignments", response_model=Page[AssignmentRead], summary="Assignments the caller may see")
+@router.get(
+    "/assignments",
+    response_model=Page[AssignmentRead],
+    summary="Assignments the caller may see",
+    description="Who works which shift. An agent sees her own assignments and her team's active members' current "
+    "ones (her team of ORG-2), so she can pick a swap counterpart; their removed assignments and the reasons stay "
+    "private. A team leader sees their team and everyone below them, level 3 and above everyone. Shifts "
+    "themselves (`GET /v1/shifts`) are open to every employee.",
+)
 async def list_assignments(
     principal: CurrentPrincipal,
     session: DbSession,

@@ -261,9 +261,9 @@ async def list_assignments(
     offset: int,
 ) -> tuple[Sequence[Assignment], int]:
     query = select(Assignment).join(Shift, Shift.id == Assignment.shift_id)
-    visible = await access.visible_ids(session, principal)
+    visible = access.team_roster_clause(principal, Assignment.employee_id, Assignment.active)
     if visible is not None:
-        query = query.where(Assignment.employee_id.in_(visible))
+        query = query.where(visible)
     if employee_id is not None:
         query = query.where(Assignment.employee_id == employee_id)
     if shift_id is not None:
