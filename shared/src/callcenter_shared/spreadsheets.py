@@ -165,16 +165,21 @@ IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
 }
 
-# The request body of an import, for the OpenAPI document (the route reads the raw body).
-IMPORT_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
-            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        },
+
+def import_body(csv_example: str) -> dict[str, Any]:
+    """The request body of an import, for the OpenAPI document (the route reads the raw body)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                CSV_MEDIA_TYPE: {"schema": {"type": "string"}, "example": csv_example},
+                XLSX_MEDIA_TYPE: {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "(an XLSX workbook: the same header in row 1 of its first sheet, one row each below)",
+                },
+            },
+        }
     }
-}
 
 
 async def download(sheet: Sheet, format_: SheetFormat) -> Response:
