@@ -30,7 +30,7 @@ class Settings(ServiceSettings):
     # Spreadsheet imports (employees, shifts); REQUEST_BODY_LIMIT_BYTES also applies, whichever is smaller.
     import_max_bytes: int = Field(default=2_000_000, ge=1024, description="413 above this file size")
     import_max_rows: int = Field(default=5000, ge=1, description="413 above this many data rows")
-    import_max_unpacked_bytes: int = Field(default=50_000_000, ge=1024, description="413: XLSX unpacked size")
+    import_max_unpacked_bytes: int = Field(default=20_000_000, ge=1024, description="413: XLSX unpacked size")
 
     @property
     def import_limits(self) -> Limits:
