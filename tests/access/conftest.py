@@ -58,7 +58,10 @@ class World:
     ) -> httpx.Response:
         headers = who if isinstance(who, dict) else self.people[who].headers
         kwargs: dict[str, Any] = {"headers": headers}
-        if body is not None:
+        if isinstance(body, bytes):  # a spreadsheet import: the file is the body
+            kwargs["headers"] = {**headers, "Content-Type": "text/csv"}
+            kwargs["content"] = body
+        elif body is not None:
             kwargs["json"] = body
         return await self.clients[service].request(method, path, **kwargs)
 

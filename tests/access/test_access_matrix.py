@@ -51,6 +51,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "PATCH", "/v1/teams/{team_id}",                                     "-- -- -- -- ok ok"),
     ("scheduling",  "POST",  "/v1/employees",                                           "-- -- -- -- ok ok"),
     ("scheduling",  "POST",  "/v1/employee-imports",                                    "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/imports/employees",                                   "-- -- -- -- ok ok"),
     ("scheduling",  "GET",   "/v1/employees",                                           "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/employees/{employee_id}",                             "ok -- ok -- ok ok"),
     ("scheduling",  "PATCH", "/v1/employees/{employee_id}",                             "-- -- -- -- ok ok"),
@@ -58,6 +59,10 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "GET",   "/v1/shifts",                                              "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/shifts/{shift_id}",                                   "ok ok ok ok ok ok"),
     ("scheduling",  "PATCH", "/v1/shifts/{shift_id}",                                   "-- -- ok -- ok ok"),
+    # A CSV of team A's shifts: B2 is refused for the team, as by POST /v1/shifts.
+    ("scheduling",  "POST",  "/v1/imports/shifts",                                      "-- -- ok -- ok ok"),
+    # Shifts are public; the names on them follow the caller's visibility.
+    ("scheduling",  "GET",   "/v1/exports/roster",                                      "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/shifts/{shift_id}/assignments",                       "-- -- ok -- ok ok"),
     ("scheduling",  "GET",   "/v1/assignments",                                         "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/shifts/{shift_id}/staffing-changes",                  "-- -- ok -- ok ok"),
@@ -86,6 +91,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/leave/{leave_id}/reject",                             "-- -- ok -- ok ok"),
     ("scheduling",  "POST",  "/v1/leave/{leave_id}/withdraw",                           "ok -- -- -- -- --"),
     ("scheduling",  "POST",  "/v1/handovers",                                           "-- -- ok -- ok ok"),
+    # Everyone lists; each sees the handovers they could read one by one.
+    ("scheduling",  "GET",   "/v1/handovers",                                           "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/handovers/{handover_id}",                             "ok -- ok -- ok ok"),
     ("scheduling",  "PUT",   "/v1/handovers/{handover_id}/report",                      "-- -- ok -- -- --"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/items",                       "ok -- ok -- -- --"),
@@ -111,6 +118,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "POST",  "/v1/qa/evaluations",                                      "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/evaluations/{evaluation_id}",                      "ok -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/qa/exports/evaluations",                              "ok ok ok ok ok ok"),
     ("performance", "PUT",   "/v1/qa/evaluations/{evaluation_id}/answers",              "-- -- ok -- -- --"),
     ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/release",              "-- -- ok -- -- --"),
     ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/dispute",              "ok -- -- -- -- --"),
@@ -133,6 +141,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "POST",  "/v1/periods/{period_id}/close",                           "-- -- -- -- ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}/scorecards",                      "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}/scorecards/{agent_id}",           "ok -- ok -- ok ok"),
+    ("performance", "GET",   "/v1/exports/scorecards",                                  "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/periods/{period_id}/scorecards/{agent_id}/adjustments", "-- -- -- -- ok ok"),
     ("performance", "POST",  "/v1/bonus-points",                                        "-- -- ok -- -- --"),
     ("performance", "GET",   "/v1/teams/{team_id}/bonus-points",                        "-- -- ok -- ok ok"),
@@ -197,6 +206,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases/reports/time-per-level",                        "-- -- -- -- ok ok"),
     ("escalation",  "GET",   "/v1/cases/reports/breaches",                              "-- -- -- -- ok ok"),
+    ("escalation",  "GET",   "/v1/exports/case-time-per-level",                         "-- -- -- -- ok ok"),
+    ("escalation",  "GET",   "/v1/exports/case-breaches",                               "-- -- -- -- ok ok"),
     ("escalation",  "GET",   "/v1/cases/{case_id}",                                     "ok -- ok -- ok ok"),
     ("escalation",  "GET",   "/v1/cases/{case_id}/history",                             "ok -- ok -- ok ok"),
     ("escalation",  "GET",   "/v1/cases/{case_id}/stints",                              "ok -- ok -- ok ok"),
@@ -234,6 +245,7 @@ SYSTEMS: dict[tuple[str, str, str], set[str]] = {
     ("scheduling", "PATCH", "/v1/teams/{team_id}"): {HR_SYSTEM},
     ("scheduling", "POST", "/v1/employees"): {HR_SYSTEM},
     ("scheduling", "POST", "/v1/employee-imports"): {HR_SYSTEM},
+    ("scheduling", "POST", "/v1/imports/employees"): {HR_SYSTEM},
     ("scheduling", "PATCH", "/v1/employees/{employee_id}"): {HR_SYSTEM},
     ("scheduling", "POST", "/v1/interactions"): {PHONE_SYSTEM},
     ("performance", "POST", "/v1/metrics/batches"): {METRICS_FEED},
@@ -264,6 +276,10 @@ QUERY: dict[tuple[str, str], str] = {
     ("GET", "/v1/coverage"): "from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z",
     ("GET", "/v1/holidays"): "from=2026-01-01",
     ("GET", "/v1/teams/{team_id}/bonus-points"): "month=2026-10",
+    ("GET", "/v1/exports/roster"): "week=2026-W45",
+    ("GET", "/v1/handovers"): "from=2026-11-01&to=2026-12-31",
+    ("GET", "/v1/exports/scorecards"): "period_id={period_id}",
+    ("GET", "/v1/qa/exports/evaluations"): "from=2026-10-01&to=2026-10-31",
 }
 
 BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
@@ -274,11 +290,17 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
                                               "superior_id": w.people["A2"].id}),
     ("POST", "/v1/employee-imports"): lambda w: [_ids({"name": "Imported Agent", "level": 1,
                                                        "team_id": w.teams["A"], "superior_id": w.people["A2"].id})],
+    ("POST", "/v1/imports/employees"): lambda w: (
+        f"name,level,team_id,superior_id\r\n王芳 {uuid.uuid4().hex[:4]},1,{w.teams['A']},{w.people['A2'].id}\r\n"
+    ).encode(),
     ("PATCH", "/v1/employees/{employee_id}"): lambda w: {"certified": True},
     ("POST", "/v1/shifts"): lambda w: _ids({"team_id": w.teams["A"], "name": "late", "required_headcount": 1,
                                             "starts_at": _day(w, 20, 14).isoformat(),
                                             "ends_at": _day(w, 20, 22).isoformat()}),
     ("PATCH", "/v1/shifts/{shift_id}"): lambda w: {"name": "early shift"},
+    ("POST", "/v1/imports/shifts"): lambda w: (
+        f"team_id,name,day,start_time,end_time,required_headcount\r\n{w.teams['A']},早班,2026-12-01,08:00,16:00,1\r\n"
+    ).encode(),
     ("POST", "/v1/shifts/{shift_id}/assignments"): lambda w: {"employee_id": str(w.people["A3"].id)},
     ("POST", "/v1/shifts/{shift_id}/staffing-changes"): lambda w: {"kind": "reduce_headcount", "new_headcount": 1,
                                                                    "reason": "Quiet day forecast"},
@@ -833,7 +855,7 @@ async def test_access_matrix(world: World, service: str) -> None:
         world.params["row"] = params
         url = fill(path, params)
         if (method, path) in QUERY:
-            url += "?" + QUERY[(method, path)]
+            url += "?" + fill(QUERY[(method, path)], params)
         body_of = BODIES.get((method, path))
         body = body_of(world) if body_of else ({} if method in ("POST", "PUT", "PATCH") else None)
         for label, headers in (

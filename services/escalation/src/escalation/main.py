@@ -36,5 +36,6 @@ def create_app(
             {"name": "cases", "description": "Cases, the five-level chain, history, reports"},
             {"name": "categories", "description": "Case categories and their escalation policy"},
             {"name": "tasks", "description": "What waits for the caller here, listed and live"},
+            {"name": "spreadsheets", "description": "CSV and XLSX exports and all-or-none imports"},
         ],
     )

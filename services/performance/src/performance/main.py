@@ -46,5 +46,6 @@ def create_app(
             {"name": "coaching", "description": "Performance interviews and coaching (PRF-6)"},
             {"name": "review", "description": "Bottom-rank review (PRF-7)"},
             {"name": "tasks", "description": "What waits for the caller here, listed and live"},
+            {"name": "spreadsheets", "description": "CSV and XLSX exports and all-or-none imports"},
         ],
     )

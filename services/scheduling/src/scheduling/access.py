@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, select
+from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -123,6 +123,19 @@ def sees_every_handover(principal: Principal, team_id: uuid.UUID) -> bool:
     return is_manager(principal) or principal.team_id == team_id
 
 
+def handover_visibility_clause(
+    principal: Principal,
+    team_id: QueryableAttribute[Any],
+    staffed_by_caller: ColumnElement[bool],
+) -> ColumnElement[bool] | None:
+    """`sees_every_handover`, or staffing one of its shifts (`staffed_by_caller`), as SQL; None: all."""
+    if is_manager(principal):
+        return None
+    if principal.team_id is None:
+        return staffed_by_caller
+    return or_(team_id == principal.team_id, staffed_by_caller)
+
+
 # Who decides
 
 
@@ -139,11 +152,21 @@ def require_holiday_editor(principal: Principal) -> None:
         raise Forbidden("Only level 3 and above may change the holiday calendar.")
 
 
+def manages_team(principal: Principal, team_id: uuid.UUID) -> bool:
+    """The team's leader, or L3 and above."""
+    return is_manager(principal) or leads_team(principal, team_id)
+
+
 def require_team_manager(principal: Principal, team_id: uuid.UUID) -> None:
     """The team's leader, or L3 and above."""
-    if is_manager(principal) or leads_team(principal, team_id):
-        return
-    raise Forbidden("Only the team's leader or level 3 and above may change this team's roster.")
+    if not manages_team(principal, team_id):
+        raise Forbidden("Only the team's leader or level 3 and above may change this team's roster.")
+
+
+def require_roster_editor(principal: Principal) -> None:
+    """Someone who may add shifts to some team: a team leader (their own team) or L3 and above."""
+    if not (is_manager(principal) or is_team_leader(principal)):
+        raise Forbidden("Only team leaders (for their own team) and level 3 and above may add shifts.")
 
 
 def leads_team(principal: Principal, team_id: uuid.UUID) -> bool:

@@ -48,5 +48,6 @@ def create_app(
             {"name": "handover", "description": "Shift handovers, items, questions and check-ins (HND-1..10)"},
             {"name": "interactions", "description": "Interactions in progress, from the phone system (HND-3)"},
             {"name": "tasks", "description": "What waits for the caller here, listed and live"},
+            {"name": "spreadsheets", "description": "CSV and XLSX exports and all-or-none imports"},
         ],
     )

@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 from pydantic import Field
 
 from callcenter_shared.settings import ServiceSettings
+from callcenter_shared.spreadsheets import Limits
 
 
 class Settings(ServiceSettings):
@@ -26,6 +27,14 @@ class Settings(ServiceSettings):
     sick_leave_notice_hours: float = Field(default=1, ge=0, description="LEV-2: sick leave, before the shift")
     checkin_before_minutes: int = Field(default=15, ge=0, description="HND-1")
     handover_max_carry: int = Field(default=2, ge=0, description="HND-8: carries allowed before escalation")
+    # Spreadsheet imports (employees, shifts); REQUEST_BODY_LIMIT_BYTES also applies, whichever is smaller.
+    import_max_bytes: int = Field(default=2_000_000, ge=1024, description="413 above this file size")
+    import_max_rows: int = Field(default=5000, ge=1, description="413 above this many data rows")
+    import_max_unpacked_bytes: int = Field(default=20_000_000, ge=1024, description="413: XLSX unpacked size")
+
+    @property
+    def import_limits(self) -> Limits:
+        return Limits(self.import_max_bytes, self.import_max_rows, self.import_max_unpacked_bytes)
 
 
 async def current_settings(request: Request) -> Settings:

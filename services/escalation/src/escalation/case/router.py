@@ -5,15 +5,17 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
+from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal, Principal
 from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
 from callcenter_shared.inputs import Flag
+from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation import access
-from escalation.case import opening, reports, service
+from escalation.case import opening, reports, service, sheets
 from escalation.case.models import Case
 from escalation.case.schemas import (
     AttributionCreate,
@@ -157,6 +159,49 @@ async def time_per_level(
 async def breaches(principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[BreachCountRead]:
     items, total = await reports.breach_counts(session, principal=principal, limit=paging.limit, offset=paging.offset)
     return Page(items=[BreachCountRead(**i) for i in items], limit=paging.limit, offset=paging.offset, total=total)
+
+
+SHEET_FORMAT = "The format is `format=csv|xlsx`, else the Accept header; CSV is UTF-8 with a BOM."
+
+
+@router.get(
+    "/exports/case-time-per-level",
+    response_class=Response,
+    responses=spreadsheets.EXPORT_RESPONSES,
+    tags=["spreadsheets"],
+    summary="The time-per-level report as CSV or XLSX (ESC-2, ESC-3)",
+    description="`GET /v1/cases/reports/time-per-level` as a spreadsheet: per level, the stints, how many were "
+    f"resolved there, and the average and longest minutes. Who may call: level 3 and above. {SHEET_FORMAT}",
+)
+async def export_time_per_level(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    sheet = await sheets.time_per_level_sheet(session, principal=principal, category=category)
+    return await spreadsheets.download(sheet, spreadsheets.export_format(format_, accept))
+
+
+@router.get(
+    "/exports/case-breaches",
+    response_class=Response,
+    responses=spreadsheets.EXPORT_RESPONSES,
+    tags=["spreadsheets"],
+    summary="The missed-deadline report as CSV or XLSX (ESC-3, ESC-6, ESC-9)",
+    description="`GET /v1/cases/reports/breaches` as a spreadsheet: per category, level time-outs, cases overdue "
+    "at the top, late replies and missing emergency reports. Who may call: level 3 and above. "
+    f"{SHEET_FORMAT}",
+)
+async def export_breaches(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    sheet = await sheets.breaches_sheet(session, principal=principal)
+    return await spreadsheets.download(sheet, spreadsheets.export_format(format_, accept))
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)

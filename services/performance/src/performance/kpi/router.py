@@ -3,14 +3,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 
+from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccount
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
+from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from performance.kpi import bonus_point, ingest, new_hire, service
+from performance.kpi import bonus_point, ingest, new_hire, service, sheets
 from performance.kpi import definition as definitions
 from performance.kpi import period as periods
 from performance.kpi.schemas import (
@@ -259,3 +261,30 @@ async def new_hires(
         limit=paging.limit,
         offset=paging.offset,
     )
+
+
+@router.get(
+    "/exports/scorecards",
+    response_class=Response,
+    responses=spreadsheets.EXPORT_RESPONSES,
+    tags=["spreadsheets"],
+    summary="A KPI period's scorecards as CSV or XLSX (PRF-1..PRF-4)",
+    description="One row an agent: each KPI's value and attainment, the composite, adjustments (PRF-3), ranks "
+    "and the bonus percentage (PRF-4), best first. Who may call: everyone; the rows are those "
+    "`GET /v1/periods/{period_id}/scorecards` shows the caller (an agent their own, a team leader their team's, "
+    "level 3 and above the center's). `team_id` narrows to one team. The format is `format=csv|xlsx`, else the "
+    "Accept header; CSV is UTF-8 with a BOM, and text a spreadsheet would run as a formula is written as text.",
+)
+async def export_scorecards(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+    period_id: Annotated[uuid.UUID, Query()],
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    sheet = await sheets.scorecard_sheet(
+        session, principal=principal, period_id=period_id, team_id=team_id, policy=settings.policy
+    )
+    return await spreadsheets.download(sheet, spreadsheets.export_format(format_, accept))

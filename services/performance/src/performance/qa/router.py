@@ -3,14 +3,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
 
+from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Day
+from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.policy import Policy
 from performance.qa import calibration as calibrations
 from performance.qa import scorecard as scorecards
-from performance.qa import scoring, service
+from performance.qa import scoring, service, sheets
 from performance.qa.models import Evaluation
 from performance.qa.schemas import (
     AnswerIn,
@@ -271,3 +274,31 @@ async def calibration_report(
     calibration_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CalibrationReport:
     return await calibrations.calibration_report(session, principal=principal, calibration_id=calibration_id)
+
+
+@router.get(
+    "/exports/evaluations",
+    response_class=Response,
+    responses=spreadsheets.EXPORT_RESPONSES,
+    tags=["spreadsheets"],
+    summary="QA evaluations of a period as CSV or XLSX",
+    description="One row an evaluation of an interaction from `from` to `to` (days, at most 366), with its score, "
+    "status and outcome. Who may call: everyone; the rows are those `GET /v1/qa/evaluations` shows the caller "
+    "(QA-3: an agent their own once released, a leader their span's, level 3 and above the center's, and "
+    "evaluators the ones they scored). Filters: `team_id`, `status`. The format is `format=csv|xlsx`, else the "
+    "Accept header; CSV is UTF-8 with a BOM, and text a spreadsheet would run as a formula is written as text.",
+)
+async def export_evaluations(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    first: Annotated[Day, Query(alias="from")],
+    last: Annotated[Day, Query(alias="to")],
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+    status_: Annotated[Literal["draft", "released", "disputed", "final"] | None, Query(alias="status")] = None,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    sheet = await sheets.evaluation_sheet(
+        session, principal=principal, first=first, last=last, team_id=team_id, status=status_
+    )
+    return await spreadsheets.download(sheet, spreadsheets.export_format(format_, accept))

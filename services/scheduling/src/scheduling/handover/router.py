@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
-from callcenter_shared.web import DbSession, Now
+from callcenter_shared.inputs import Day
+from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.handover import interaction as interactions
 from scheduling.handover import item as items
 from scheduling.handover import service
@@ -16,6 +18,7 @@ from scheduling.handover.schemas import (
     AnswerCreate,
     HandoverCreate,
     HandoverRead,
+    HandoverSummary,
     IncomingRead,
     InteractionRead,
     InteractionReport,
@@ -28,6 +31,7 @@ from scheduling.handover.schemas import (
     Resolution,
 )
 from scheduling.settings import AppSettings, Settings
+from scheduling.zone import local
 
 router = APIRouter(prefix="/v1", tags=["handover"])
 
@@ -70,6 +74,46 @@ async def create_handover(
         now=now,
     )
     return await _read(session, handover, settings)
+
+
+@router.get(
+    "/handovers",
+    response_model=Page[HandoverSummary],
+    summary="Handovers the caller may read, newest boundary first",
+    description="Who may call: everyone; the list holds what `GET /v1/handovers/{id}` would show them: level 3 "
+    "and above every team's, team members and leaders their team's, and anyone else the handovers of shifts "
+    "they are rostered on. Filters: `team_id`, `status` (open, completed), and `from`/`to`: days (inclusive) on "
+    "the center's calendar of the boundary, when the incoming shift starts.",
+)
+async def list_handovers(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    settings: AppSettings,
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
+    status_: Annotated[Literal["open", "completed"] | None, Query(alias="status")] = None,
+) -> Page[HandoverSummary]:
+    rows, total = await service.list_handovers(
+        session, principal=principal, team_id=team_id, first=first, last=last, status=status_, settings=settings,
+        limit=paging.limit, offset=paging.offset,
+    )  # fmt: skip
+    items = [
+        HandoverSummary(
+            id=handover.id,
+            team_id=handover.team_id,
+            outgoing_shift_id=handover.outgoing_shift_id,
+            incoming_shift_id=handover.incoming_shift_id,
+            status=handover.status,
+            boundary_at=boundary,
+            boundary_at_local=local(boundary, settings.timezone),
+            report_published_at=handover.report_published_at,
+            completed_at=handover.completed_at,
+        )
+        for handover, boundary in rows
+    ]
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get("/handovers/{handover_id}", response_model=HandoverRead)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from callcenter_shared.inputs import Id, Moment, RequestModel
 
@@ -214,3 +214,17 @@ class HandoverRead(BaseModel):
     incoming: list[IncomingRead]
     items: list[ItemRead]
     questions: list[QuestionRead]
+
+
+class HandoverSummary(BaseModel):
+    """A handover in a list; `GET /v1/handovers/{id}` has its report, people, items and questions."""
+
+    id: uuid.UUID
+    team_id: uuid.UUID
+    outgoing_shift_id: uuid.UUID
+    incoming_shift_id: uuid.UUID
+    status: Literal["open", "completed"]
+    boundary_at: datetime = Field(description="When the incoming shift starts (UTC)")
+    boundary_at_local: datetime = Field(description="The same moment on the center's clock")
+    report_published_at: datetime | None
+    completed_at: datetime | None

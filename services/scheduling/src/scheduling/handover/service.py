@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
@@ -131,6 +133,47 @@ async def read(session: AsyncSession, *, principal: Principal, handover_id: uuid
     if principal.employee_id not in people:
         raise Forbidden("Only the team, its leader and level 3 and above see this handover.")
     return handover
+
+
+async def list_handovers(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    team_id: uuid.UUID | None,
+    first: date | None,
+    last: date | None,
+    status: str | None,
+    settings: Settings,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[Handover, datetime]], int]:
+    """The handovers the caller may read (as `read`), newest boundary first, each with its boundary.
+
+    `first`..`last` are days on the center's calendar of the boundary (the incoming shift's start).
+    """
+    incoming = aliased(Shift)
+    query = select(Handover, incoming.starts_at).join(incoming, incoming.id == Handover.incoming_shift_id)
+    staffed_by_caller = exists().where(
+        Assignment.shift_id.in_((Handover.outgoing_shift_id, Handover.incoming_shift_id)),
+        Assignment.employee_id == principal.employee_id,
+        Assignment.active.is_(True),
+    )
+    visible = access.handover_visibility_clause(principal, Handover.team_id, staffed_by_caller)
+    if visible is not None:
+        query = query.where(visible)
+    zone = ZoneInfo(settings.timezone)
+    if first is not None:
+        query = query.where(incoming.starts_at >= datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC))
+    if last is not None:
+        end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        query = query.where(incoming.starts_at < end)
+    if team_id is not None:
+        query = query.where(Handover.team_id == team_id)
+    if status is not None:
+        query = query.where(Handover.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    page = await session.execute(query.order_by(incoming.starts_at.desc(), Handover.id).limit(limit).offset(offset))
+    return [(row[0], row[1]) for row in page], int(total or 0)
 
 
 async def publish_report(

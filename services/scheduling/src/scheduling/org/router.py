@@ -3,13 +3,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
+from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.inputs import Flag
+from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from scheduling.org import service
+from scheduling.org import service, sheets
 from scheduling.org.models import Team
 from scheduling.org.schemas import (
     EmployeeCreate,
@@ -21,6 +23,7 @@ from scheduling.org.schemas import (
     TeamRead,
     TeamUpdate,
 )
+from scheduling.settings import AppSettings
 
 router = APIRouter(prefix="/v1", tags=["org directory"])
 
@@ -119,6 +122,51 @@ DIRECTORY_READERS = (
     "own entry is whole. A team leader sees their team and everyone below them, level 3 and above "
     "everyone, whole. Anyone else's entry is refused with 403."
 )
+
+
+@router.post(
+    "/imports/employees",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImportResult,
+    responses=spreadsheets.IMPORT_RESPONSES,
+    openapi_extra=spreadsheets.import_body(
+        "name,level,superior_id,superior_login,team,external_id,certified,agent_number\r\n"
+        "李雷,2,5b0f3c52-8a8e-4a53-9a7f-2f1d2c3b4a50,,热线一组,li.lei@example.com,false,\r\n"
+        "王芳,1,,li.lei@example.com,热线一组,wang.fang@example.com,true,A1001\r\n"
+    ),
+    tags=["spreadsheets"],
+    summary="Import employees from a CSV or XLSX file: all rows or none (ORG-1..ORG-3)",
+    description=f"{DIRECTORY_WRITERS} Send the file as the body with Content-Type `text/csv` (UTF-8) or the XLSX "
+    "media type (or `format=csv|xlsx`). Row 1 is the header: `name` and `level` are needed; `id`, `superior_id`, "
+    "`team_id`, `agent_number`, `certified` (true/false), `probation_end_date`, `birthday`, `hire_date` and "
+    "`external_id` (the login) are as in `POST /v1/employees`; `superior_login` (a login in the directory or in the "
+    "same file) may stand for `superior_id` and `team` (a team's exact name) for `team_id`. Every row gets the "
+    "checks of `POST /v1/employees`: ORG-1 (a superior exactly one level up), ORG-2 (an agent in one team, under "
+    "its leader; one leader a team), ORG-3 (an agent number only when certified, unique) and a unique login. A "
+    "refusal is a 422 whose `errors` list every refused row with its number, column, rule ID and reason; a cell "
+    "starting with `=`, `+`, `-`, `@`, a tab or CR is refused, never evaluated. Each new employee is published as "
+    "`employee.upserted` (and its team as `team.upserted` when it gets a leader). Over IMPORT_MAX_BYTES or "
+    "IMPORT_MAX_ROWS is a 413.",
+)
+async def import_employee_sheet(
+    request: Request,
+    principal: CurrentCaller,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    content_type: Annotated[str | None, Header()] = None,
+) -> ImportResult:
+    created = await sheets.import_employees(
+        session,
+        principal=principal,
+        data=await request.body(),
+        format_=format_,
+        content_type=content_type,
+        settings=settings,
+        now=now,
+    )
+    return ImportResult(imported=len(created), employees=[EmployeeRead.model_validate(e) for e in created])
 
 
 @router.get(

@@ -352,27 +352,36 @@ async def update_employee(
     return employee
 
 
+async def add_in_order(
+    session: AsyncSession, rows: Sequence[EmployeeCreate], now: datetime
+) -> tuple[list[Employee], dict[int, RuleViolation | InvalidInput]]:
+    """Add every row, highest level first so that each superior exists before the people reporting to
+    them; the added employees and, by row index, the refusals. Call it inside a transaction that rolls
+    back when anything was refused: a refused row fails its checks before it is added, so no savepoint."""
+    # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
+    await _lock_teams(session, {_led_team(row.level, row.team_id, True) for row in rows})
+    refused: dict[int, RuleViolation | InvalidInput] = {}
+    created: list[Employee] = []
+    for index in sorted(range(len(rows)), key=lambda index: -rows[index].level):
+        try:
+            created.append(await _add(session, rows[index], now))
+        except (RuleViolation, InvalidInput) as exc:
+            refused[index] = exc
+    return created, refused
+
+
 async def import_employees(
     session: AsyncSession, *, principal: Caller, rows: list[EmployeeCreate], now: datetime
 ) -> list[Employee]:
     """All-or-nothing bulk import; superiors may be earlier or later rows of the same file."""
     access.require_directory_admin(principal)
-    # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
-    await _lock_teams(session, {_led_team(row.level, row.team_id, True) for row in rows})
-    errors: list[dict[str, Any]] = []
-    created: list[Employee] = []
-    # Highest level first, so that each superior exists before the people reporting to them.
-    order = sorted(range(len(rows)), key=lambda index: -rows[index].level)
-    for index in order:
-        try:
-            # A refused row fails its checks before anything is added; any refusal
-            # below rolls the whole request back, so no savepoint is needed.
-            created.append(await _add(session, rows[index], now))
-        except (RuleViolation, InvalidInput) as exc:
-            errors.append({"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail})
-    if errors:
+    created, refused = await add_in_order(session, rows, now)
+    if refused:
         raise ImportRejected(
-            f"{len(errors)} of {len(rows)} rows were refused; nothing was imported.",
-            errors=sorted(errors, key=lambda error: error["row"]),
+            f"{len(refused)} of {len(rows)} rows were refused; nothing was imported.",
+            errors=[
+                {"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail}
+                for index, exc in sorted(refused.items())
+            ],
         )
     return created

@@ -3,13 +3,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
+from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
-from callcenter_shared.inputs import Flag, Moment
+from callcenter_shared.inputs import Day, Flag, Moment
+from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from scheduling.roster import service
+from scheduling.roster import service, sheets
 from scheduling.roster.models import Shift
 from scheduling.roster.schemas import (
     AssignmentCreate,
@@ -19,6 +21,7 @@ from scheduling.roster.schemas import (
     Decision,
     Refusal,
     ShiftCreate,
+    ShiftImportResult,
     ShiftRead,
     ShiftUpdate,
     StaffingChangeCreate,
@@ -210,3 +213,75 @@ async def coverage(
         team_ids=team_ids,
         gaps=[CoverageGap.model_validate(g) for g in gaps],
     )
+
+
+@router.get(
+    "/exports/roster",
+    response_class=Response,
+    responses=spreadsheets.EXPORT_RESPONSES,
+    tags=["spreadsheets"],
+    summary="The roster of an ISO week or a date range as CSV or XLSX",
+    description="Every shift starting on those days (the center's calendar), one row each, with who works it. "
+    "Who may call: everyone (shifts are public, as in `GET /v1/shifts`); the `employees` column names only the "
+    "people the caller may see (an agent themselves, a team leader their team, level 3 and above everyone). "
+    "Give `week` (2026-W45) or `from` and `to` (dates, at most 31 days). The format is `format=csv|xlsx`, else "
+    "the Accept header; CSV is UTF-8 with a BOM, and text a spreadsheet would run as a formula is written as text.",
+)
+async def export_roster(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+    week: Annotated[str | None, Query(max_length=8, examples=["2026-W45"])] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    sheet = await sheets.roster_sheet(
+        session, principal=principal, team_id=team_id, week=week, first=first, last=last, settings=settings
+    )
+    return await spreadsheets.download(sheet, spreadsheets.export_format(format_, accept))
+
+
+@router.post(
+    "/imports/shifts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ShiftImportResult,
+    responses=spreadsheets.IMPORT_RESPONSES,
+    openapi_extra=spreadsheets.import_body(
+        "team_id,name,day,start_time,end_time,required_headcount,required_skills\r\n"
+        "0e7c1f0a-6d3b-4a8e-9c1d-2b3a4c5d6e70,早班,2026-11-09,08:00,16:00,6,mandarin; billing\r\n"
+        "0e7c1f0a-6d3b-4a8e-9c1d-2b3a4c5d6e70,夜班,2026-11-09,22:00,06:00,4,\r\n"
+    ),
+    tags=["spreadsheets"],
+    summary="Add shifts from a CSV or XLSX file: all rows or none (ROS-1)",
+    description="Who may call: a team leader for their own team's shifts, level 3 and above for any team's; a row "
+    "for another team makes the whole import a 403 naming those rows. Send the file as the body with Content-Type "
+    "`text/csv` (UTF-8) or the XLSX media type (or `format=csv|xlsx`). Row 1 is the header: `team_id`, `name`, "
+    "`required_headcount`, and either `day`, `start_time`, `end_time` (the center's zone) or `starts_at`, `ends_at` "
+    "(with offset); `required_skills` (separated by `;`) and `duty_manager_id` are optional; other columns (an "
+    "exported roster's) are ignored. Each row gets the checks of `POST /v1/shifts`. A refusal is a 422 whose "
+    "`errors` list every refused row with its number, column, rule ID (when a rule refused it) and reason; a cell "
+    "starting with `=`, `+`, `-`, `@`, a tab or CR is refused, never evaluated. Over IMPORT_MAX_BYTES or "
+    "IMPORT_MAX_ROWS is a 413.",
+)
+async def import_shifts(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+    format_: Annotated[SheetFormat | None, Query(alias="format", description=spreadsheets.FORMAT_DESCRIPTION)] = None,
+    content_type: Annotated[str | None, Header()] = None,
+) -> ShiftImportResult:
+    created = await sheets.import_shifts(
+        session,
+        principal=principal,
+        data=await request.body(),
+        format_=format_,
+        content_type=content_type,
+        settings=settings,
+        now=now,
+    )
+    return ShiftImportResult(imported=len(created), shift_ids=[shift.id for shift in created])

@@ -177,3 +177,8 @@ class Coverage(BaseModel):
     ends_at: datetime
     team_ids: list[uuid.UUID]
     gaps: list[CoverageGap]
+
+
+class ShiftImportResult(BaseModel):
+    imported: int
+    shift_ids: list[uuid.UUID] = Field(description="The new shifts, in the file's row order")

@@ -1,0 +1,472 @@
+"""Spreadsheets in and out: CSV (UTF-8 with a BOM, so Excel shows Chinese text) and XLSX (openpyxl).
+
+One convention for every service:
+
+- The format is the `format` query parameter (`csv` or `xlsx`) when given; otherwise, for an export,
+  the `Accept` header (`text/csv` or the XLSX media type; `*/*` or none means CSV), and for an import,
+  the `Content-Type` of the request body. An export nobody can accept is 406, an import of another
+  media type 415.
+- Text that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+  carriage return) is written as text: CSV prefixes it with `'`, XLSX stores it as a string cell.
+  An import refuses such a cell (also with the `'` an export added): the row is listed in the
+  422's `errors`, nothing is taken literally and nothing is evaluated.
+- An import reads the first sheet; row 1 is the header (names as the export writes them, any
+  order, unknown columns ignored); rows are numbered as the spreadsheet shows them, so row 2 is
+  the first data row. Empty rows are skipped.
+- Limits: bytes and rows (413 over either), and for XLSX the unpacked size of the zip (a small
+  file that unpacks to gigabytes is refused before any XML is parsed). A file that is not what its
+  format says (not a zip, not UTF-8, a missing header column) is 400/422, never a 500.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum, StrEnum
+from functools import partial
+from typing import Any
+
+from anyio import to_thread
+from fastapi import Response
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from pydantic import ValidationError
+
+from callcenter_shared.errors import PROBLEM_RESPONSES, DomainError, InvalidInput
+
+CSV_MEDIA_TYPE = "text/csv"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# An XLSX sheet name: at most 31 characters, none of these.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class SheetFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+    @property
+    def media_type(self) -> str:
+        return f"{CSV_MEDIA_TYPE}; charset=utf-8" if self is SheetFormat.csv else XLSX_MEDIA_TYPE
+
+
+# Refusals
+
+
+class NotAcceptable(DomainError):
+    status = 406
+    title = "Not acceptable"
+    slug = "not-acceptable"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
+class SpreadsheetTooLarge(DomainError):
+    status = 413
+    title = "Request too large"
+    slug = "too-large"
+
+
+class MalformedSpreadsheet(DomainError):
+    """Not a readable file of the format it claims: not a zip, not UTF-8, broken CSV quoting."""
+
+    status = 400
+    title = "Malformed spreadsheet"
+    slug = "malformed-spreadsheet"
+
+
+class ImportRefused(InvalidInput):
+    """All rows or none: nothing was imported; `errors` lists every refused row."""
+
+
+def row_error(row: int, column: str | None, detail: str, *, rule: str | None = None, kind: str) -> dict[str, Any]:
+    """One entry of an import refusal's `errors`: where (row as the spreadsheet numbers it, column), why."""
+    return {"row": row, "column": column, "rule": rule, "type": kind, "detail": detail}
+
+
+# Choosing the format
+
+
+def export_format(format_: SheetFormat | None, accept: str | None) -> SheetFormat:
+    """The `format` parameter, else the most preferred acceptable media type; CSV when anything goes."""
+    if format_ is not None:
+        return format_
+    if not accept or not accept.strip():
+        return SheetFormat.csv
+    ranges: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        media, *parameters = (piece.strip().lower() for piece in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranges.append((-quality, position, media))
+    for _, _, media in sorted(ranges):
+        if media == XLSX_MEDIA_TYPE:
+            return SheetFormat.xlsx
+        if media in (CSV_MEDIA_TYPE, "text/*", "*/*"):
+            return SheetFormat.csv
+        if media == "application/*":
+            return SheetFormat.xlsx
+    raise NotAcceptable(f"This export is {CSV_MEDIA_TYPE} or {XLSX_MEDIA_TYPE}; ask with Accept or format=csv|xlsx.")
+
+
+def import_format(format_: SheetFormat | None, content_type: str | None) -> SheetFormat:
+    """The `format` parameter, else the body's Content-Type."""
+    if format_ is not None:
+        return format_
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media in (CSV_MEDIA_TYPE, "application/csv"):
+        return SheetFormat.csv
+    if media == XLSX_MEDIA_TYPE:
+        return SheetFormat.xlsx
+    raise UnsupportedMediaType(
+        f"Send the file as the request body with Content-Type {CSV_MEDIA_TYPE} or {XLSX_MEDIA_TYPE} "
+        "(or add format=csv|xlsx)."
+    )
+
+
+FORMAT_DESCRIPTION = "csv or xlsx; overrides the Accept (export) or Content-Type (import) header"
+
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The spreadsheet, as an attachment",
+        "content": {
+            CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
+            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    406: {**PROBLEM_RESPONSES[400], "description": "Neither CSV nor XLSX is acceptable (Accept)"},
+}
+
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {**PROBLEM_RESPONSES[400], "description": "Not a readable CSV (UTF-8) or XLSX file"},
+    413: {**PROBLEM_RESPONSES[413], "description": "Over the size or row limit"},
+    415: {**PROBLEM_RESPONSES[400], "description": "Neither text/csv nor XLSX"},
+    422: {
+        **PROBLEM_RESPONSES[422],
+        "description": "Nothing imported: `errors` lists every refused row (row, column, rule, type, detail)",
+    },
+}
+
+
+def import_body(csv_example: str) -> dict[str, Any]:
+    """The request body of an import, for the OpenAPI document (the route reads the raw body)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                CSV_MEDIA_TYPE: {"schema": {"type": "string"}, "example": csv_example},
+                XLSX_MEDIA_TYPE: {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "(an XLSX workbook: the same header in row 1 of its first sheet, one row each below)",
+                },
+            },
+        }
+    }
+
+
+async def download(sheet: Sheet, format_: SheetFormat) -> Response:
+    """The sheet as an attachment named after its title (ASCII: ids, dates and words the code chose)."""
+    return Response(
+        await render(sheet, format_),
+        media_type=format_.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{sheet.title}.{format_.value}"'},
+    )
+
+
+# Writing
+
+
+@dataclass
+class Sheet:
+    """What an export writes: a title (the XLSX sheet name, the file's stem), a header and rows."""
+
+    title: str
+    header: Sequence[str]
+    rows: list[Sequence[Any]] = field(default_factory=list)
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def _text(value: Any) -> Any:
+    """A cell value: numbers stay numbers; everything else becomes text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _csv_cell(value: Any) -> Any:
+    cell = _text(value)
+    return "'" + cell if isinstance(cell, str) and looks_like_formula(cell) else cell
+
+
+def write_csv(sheet: Sheet) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_cell(name) for name in sheet.header])
+    writer.writerows([_csv_cell(value) for value in row] for row in sheet.rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_cell(worksheet: Any, value: Any) -> WriteOnlyCell:
+    if value is None:
+        return WriteOnlyCell(worksheet, value=None)
+    cell_value = _text(value)
+    if isinstance(cell_value, str):
+        cell_value = ILLEGAL_CHARACTERS_RE.sub("", cell_value)
+    cell = WriteOnlyCell(worksheet, value=cell_value)
+    if isinstance(cell_value, str):
+        cell.data_type = "s"  # never "f": text that looks like a formula stays text
+    return cell
+
+
+def _sheet_name(title: str) -> str:
+    return _SHEET_NAME_FORBIDDEN.sub("-", title)[:31] or "Sheet"
+
+
+def write_xlsx(sheet: Sheet) -> bytes:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(_sheet_name(sheet.title))
+    for row in (sheet.header, *sheet.rows):
+        worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+async def render(sheet: Sheet, format_: SheetFormat) -> bytes:
+    """The file's bytes, built off the event loop (a large XLSX takes a while)."""
+    writer = write_xlsx if format_ is SheetFormat.xlsx else write_csv
+    return await to_thread.run_sync(writer, sheet)
+
+
+# Reading
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_rows: int
+    max_unpacked_bytes: int
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A data row: its number as the spreadsheet shows it, and its non-empty cells by column name."""
+
+    number: int
+    values: dict[str, str]
+
+
+def _cell_text(value: Any) -> str:
+    """What a cell holds, as text: XLSX numbers, booleans, dates and times in their usual spelling."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) and value.tzinfo is None else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MalformedSpreadsheet(
+            f"The CSV file is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8 (comma delimited)'."
+        ) from exc
+    if "\x00" in text:
+        raise MalformedSpreadsheet("The CSV file holds NUL characters: it is not a text file.")
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), strict=True)
+    except csv.Error as exc:
+        raise MalformedSpreadsheet(f"The CSV file cannot be read: {exc}.") from exc
+
+
+def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[Any]]:
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise MalformedSpreadsheet("The file is not an XLSX workbook (an XLSX file is a zip archive).")
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            # The declared sizes bound what zipfile will unpack, so this check holds for the parse.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise MalformedSpreadsheet("The XLSX file is a broken zip archive.") from exc
+    if unpacked > limits.max_unpacked_bytes:
+        raise SpreadsheetTooLarge(
+            f"The workbook unpacks to {unpacked} bytes; at most {limits.max_unpacked_bytes} are read."
+        )
+    try:
+        workbook = load_workbook(buffer, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise MalformedSpreadsheet("The XLSX file is not a readable workbook.") from exc
+    try:
+        if not workbook.worksheets:
+            raise MalformedSpreadsheet("The workbook has no sheet.")
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise MalformedSpreadsheet("The XLSX file's first sheet cannot be read.") from exc
+    finally:
+        workbook.close()
+
+
+def _rows(data: bytes, format_: SheetFormat, limits: Limits) -> Iterable[list[Any]]:
+    return _xlsx_rows(data, limits) if format_ is SheetFormat.xlsx else _csv_rows(data)
+
+
+def _header(cells: list[Any], required: Sequence[str]) -> list[str]:
+    names = [_cell_text(cell).lower() for cell in cells]
+    seen = [name for name in names if name]
+    duplicates = sorted({name for name in seen if seen.count(name) > 1})
+    errors = [row_error(1, name, f"The column {name} appears twice.", kind="duplicate_column") for name in duplicates]
+    errors += [
+        row_error(1, name, f"The header row lacks the column {name}.", kind="missing_column")
+        for name in required
+        if name not in names
+    ]
+    if errors:
+        raise ImportRefused(
+            "The header row (row 1) does not name the columns this import needs; nothing was imported.",
+            errors=errors,
+        )
+    return names
+
+
+def read(data: bytes, format_: SheetFormat, *, required: Sequence[str], limits: Limits) -> list[SheetRow]:
+    """The data rows under the header; refuses an oversized, unreadable or header-less file."""
+    if len(data) > limits.max_bytes:
+        raise SpreadsheetTooLarge(f"The file has {len(data)} bytes; an import takes at most {limits.max_bytes}.")
+    if not data:
+        raise MalformedSpreadsheet("The request has no file: send the spreadsheet as the body.")
+    rows = iter(_rows(data, format_, limits))
+    first = next(rows, None)
+    if first is None:
+        raise ImportRefused(
+            "The file is empty: row 1 must be the header.",
+            errors=[row_error(1, None, "There is no header row.", kind="missing_header")],
+        )
+    header = _header(first, required)
+    found: list[SheetRow] = []
+    for number, cells in enumerate(rows, start=2):
+        values = {
+            name: text
+            for name, text in zip(header, (_cell_text(cell) for cell in cells), strict=False)
+            if name and text
+        }
+        if not values:
+            continue
+        if len(found) == limits.max_rows:
+            raise SpreadsheetTooLarge(f"The file has more than {limits.max_rows} rows; import it in parts.")
+        found.append(SheetRow(number, values))
+    return found
+
+
+async def parse(data: bytes, format_: SheetFormat, *, required: Sequence[str], limits: Limits) -> list[SheetRow]:
+    """`read`, off the event loop."""
+    return await to_thread.run_sync(partial(read, data, format_, required=required, limits=limits))
+
+
+def formula_errors(row: SheetRow) -> list[dict[str, Any]]:
+    """The row's cells that a spreadsheet would run as a formula (also behind the `'` an export adds)."""
+    return [
+        row_error(
+            row.number,
+            column,
+            f"The cell starts with {text[:1]!r}: a spreadsheet would run it as a formula, so it is not imported. "
+            "Remove the leading character.",
+            kind="formula",
+        )
+        for column, text in row.values.items()
+        if looks_like_formula(text.removeprefix("'"))
+    ]
+
+
+# Turning rows into request bodies
+
+
+def body(
+    row: SheetRow,
+    columns: Sequence[str],
+    *,
+    integers: Sequence[str] = (),
+    booleans: Sequence[str] = (),
+    lists: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The row's cells of `columns` as a request body for the endpoint's own model.
+
+    Whole numbers, `true`/`false` and `;`-separated lists are converted; anything else stays text for
+    the model to accept or refuse, so a spreadsheet row passes exactly the checks a JSON body does.
+    """
+    values: dict[str, Any] = {}
+    for column in columns:
+        text = row.values.get(column)
+        if text is None:
+            continue
+        if column in integers and re.fullmatch(r"\d{1,9}", text):
+            values[column] = int(text)
+        elif column in booleans and text.lower() in ("true", "false"):
+            values[column] = text.lower() == "true"
+        elif column in lists:
+            values[column] = [part.strip() for part in text.split(";") if part.strip()]
+        else:
+            values[column] = text
+    return values
+
+
+def validation_errors(row: SheetRow, exc: ValidationError) -> list[dict[str, Any]]:
+    """The model's refusals of a row, each with the column it names (none for a rule across columns)."""
+    return [
+        row_error(row.number, str(error["loc"][0]) if error["loc"] else None, error["msg"], kind=error["type"])
+        for error in exc.errors()
+    ]
+
+
+def refusal(row: SheetRow, exc: DomainError, column: str | None = None) -> dict[str, Any]:
+    """A service's refusal of a row: the rule it names, and the column its `errors` point at, else `column`."""
+    paths = [str(error.get("path", "")) for error in exc.extensions.get("errors") or [] if isinstance(error, dict)]
+    named = next((path.removeprefix("body.") for path in paths if path), None)
+    return row_error(row.number, named or column, exc.detail, rule=getattr(exc, "rule_id", None), kind=exc.slug)
+
+
+def refuse_rows(errors: list[dict[str, Any]], total: int) -> ImportRefused:
+    rows = len({error["row"] for error in errors})
+    return ImportRefused(
+        f"{rows} of {total} rows were refused; nothing was imported.",
+        errors=sorted(errors, key=lambda error: (error["row"], error["column"] or "")),
+    )
