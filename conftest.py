@@ -1,1 +1,1 @@
-pytest_plugins = ["callcenter_shared.testing"]
+pytest_plugins = ["callcenter_testing.fixtures"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter_shared.testing import TestDatabases, executive, free_port, start_service, wait_until_serving
+from callcenter_testing import TestDatabases, executive, free_port, start_service, wait_until_serving
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 
