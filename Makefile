@@ -22,16 +22,17 @@ run: $(STAMP) ## NATS + the four services on SQLite (Ctrl-C stops all)
 seed: $(STAMP) ## Same as run, loading a demo organization first
 	$(BIN)/python scripts/devstack.py --seed
 
-# Tests run on every core (pytest-xdist), each worker with its own databases and nats-servers;
-# TEST_WORKERS=1 runs them in one process.
+# Tests run on every core (pytest-xdist), each worker with its own databases and nats-servers,
+# handed a test or two at a time so the long ones (marker `slow`, started first) spread out.
+# TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS)
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
 
 test: $(STAMP) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
 	$(PYTEST)
 
-test-fast: $(STAMP) ## Unit and service tests only, under a minute: no cross-service flows, faults or deploy checks
-	$(PYTEST) -m "not slow"
+test-fast: $(STAMP) ## The shared library's and services' own tests: no cross-service, fault or deploy tests
+	$(PYTEST) -m "not slow" shared/tests services tests/architecture
 
 test-postgres: $(STAMP) ## The suite against PostgreSQL on 127.0.0.1:5432
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(PYTEST)

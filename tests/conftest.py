@@ -22,16 +22,17 @@ from performance.settings import Settings as PerformanceSettings
 from scheduling.main import create_app as create_scheduling
 from scheduling.settings import Settings as SchedulingSettings
 
-# Whole directories `make test-fast` leaves out (marker `slow`): the four services together,
-# faults (NATS and consumers killed, the database cut off) and the deployment checks.
-SLOW_DIRECTORIES = ("e2e", "faults", "deploy")
+# What runs for seconds (marker `slow`): the four services together, faults (NATS and consumers
+# killed, the database cut off), the deployment checks, generated requests against a running
+# service, metrics over two uvicorn workers. Parallel runs start these first.
+SLOW_PATHS = ("e2e", "faults", "deploy", "hostile/test_schemathesis.py", "integration/test_metrics_workers.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
-    slow = [here / name for name in SLOW_DIRECTORIES]
+    slow = [here / name for name in SLOW_PATHS]
     for item in items:
-        if any(item.path.is_relative_to(directory) for directory in slow):
+        if any(item.path.is_relative_to(path) for path in slow):
             item.add_marker(pytest.mark.slow)
 
 
