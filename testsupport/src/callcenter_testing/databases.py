@@ -22,6 +22,11 @@ class TestDatabases:
     per pytest-xdist worker already). On PostgreSQL a service has one database per run,
     emptied between tests; its name carries TEST_DATABASE_SUFFIX (one per checkout or
     branch) and the xdist worker id, so parallel runs and workers never share one.
+
+    Emptied, not rolled back: a test's app opens its own engine and pool, commits per request,
+    runs an idempotency claim and its heartbeat beside the request's transaction, and tests
+    prove locking with concurrent requests and read through second apps, second engines and
+    service processes. One outer transaction on one connection would serve none of that.
     """
 
     __test__ = False
