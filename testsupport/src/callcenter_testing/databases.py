@@ -14,6 +14,8 @@ from sqlalchemy import Connection, MetaData, Table, text
 from callcenter_shared.db import create_engine
 from callcenter_shared.migrations import upgrade
 
+SEQUENCES = "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+
 
 class TestDatabases:
     """Hands each test a freshly migrated database of a service.
@@ -36,6 +38,7 @@ class TestDatabases:
         self.postgres_url = os.environ.get("TEST_POSTGRES_URL", "").rstrip("/")
         self._migrated: set[str] = set()
         self._tables: dict[str, list[str]] = {}
+        self._sequences: dict[str, list[str]] = {}
         # Rows the migrations seed (e.g. standard KPIs), put back after each truncation.
         self._seeds: dict[str, list[tuple[Table, list[dict[str, Any]]]]] = {}
 
@@ -77,7 +80,7 @@ class TestDatabases:
         await admin.dispose()
 
     async def _read_tables(self, url: str) -> tuple[list[str], list[tuple[Table, list[dict[str, Any]]]]]:
-        """The migrated schema's tables, and the rows its migrations seeded."""
+        """The migrated schema's tables and sequences, and the rows its migrations seeded."""
 
         def read(connection: Connection) -> tuple[list[str], list[tuple[Table, list[dict[str, Any]]]]]:
             metadata = MetaData()
@@ -94,16 +97,25 @@ class TestDatabases:
         engine = create_engine(url, pool_size=1)
         async with engine.connect() as connection:
             tables, seed = await connection.run_sync(read)
+            self._sequences[url] = list((await connection.execute(text(SEQUENCES))).scalars().all())
         await engine.dispose()
         return tables, seed
 
     async def _empty(self, url: str, tables: list[str], seed: list[tuple[Table, list[dict[str, Any]]]]) -> None:
-        """Every table emptied in one TRUNCATE statement, then the migrations' seed rows put back."""
+        """Every row deleted and every sequence restarted, then the migrations' seed rows put back.
+
+        DELETE, not TRUNCATE: a test leaves a handful of rows, and TRUNCATE of some thirty
+        tables costs 50-100 ms a test where DELETE costs a few. As for TRUNCATE, no row trigger
+        (escalation's append-only history refuses deletes) nor foreign key check runs.
+        """
         engine = create_engine(url, pool_size=1)
         async with engine.begin() as connection:
-            if tables:
-                names = ", ".join(f'"{table}"' for table in tables)
-                await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for name in reversed(tables):
+                await connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (names from the schema)
+            for sequence in self._sequences[url]:
+                await connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+            await connection.execute(text("SET LOCAL session_replication_role = origin"))
             for table, rows in seed:
                 await connection.execute(table.insert(), rows)
         await engine.dispose()
