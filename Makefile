@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := -e shared -e services/scheduling -e services/performance -e services/recognition -e services/escalation
+PACKAGES := -e shared -e testsupport -e services/scheduling -e services/performance -e services/recognition -e services/escalation
 SERVICES := scheduling performance recognition escalation
 
-.PHONY: help install run seed test test-postgres lint format token asyncapi bench images clean
+.PHONY: help install run seed test test-fast test-postgres lint format token asyncapi bench images clean
 
-$(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+$(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml testsupport/pyproject.toml $(wildcard services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt $(PACKAGES)
@@ -25,16 +25,25 @@ run: $(STAMP) ## NATS + the four services on SQLite (Ctrl-C stops all)
 seed: $(STAMP) ## Same as run, loading a demo organization first
 	$(BIN)/python scripts/devstack.py --seed
 
+# Tests run on every core (pytest-xdist), each worker with its own databases and nats-servers,
+# handed a test or two at a time so the long ones (marker `slow`, started first) spread out.
+# TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
+
 test: $(STAMP) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
-	$(BIN)/pytest -q
+	$(PYTEST)
+
+test-fast: $(STAMP) ## The shared library's and services' own tests: no cross-service, fault or deploy tests
+	$(PYTEST) -m "not slow" shared/tests services tests/architecture
 
 test-postgres: $(STAMP) ## The suite against PostgreSQL on 127.0.0.1:5432
-	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(BIN)/pytest -q
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(PYTEST)
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared/src $(foreach s,$(SERVICES),services/$(s)/src)
+	$(BIN)/mypy shared/src testsupport/src $(foreach s,$(SERVICES),services/$(s)/src)
 
 format: $(STAMP) ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .

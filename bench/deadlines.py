@@ -31,7 +31,7 @@ from callcenter_shared.deadlines import DeadlineWorker
 from callcenter_shared.migrations import upgrade
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import deadline, outbox
-from callcenter_shared.testing import seed_person
+from callcenter_testing import seed_person
 from escalation.case.chain import LEVEL_TIMEOUT
 from escalation.case.models import Case, CaseStint
 from escalation.category import service as categories

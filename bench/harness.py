@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from callcenter_shared.testing import NatsServer, free_port
+from callcenter_testing import NatsServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

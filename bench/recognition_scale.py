@@ -26,7 +26,7 @@ from bench.harness import Figure, Report, fresh_postgres_database, percentile
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.migrations import upgrade
 from callcenter_shared.org import org_employee
-from callcenter_shared.testing import bearer
+from callcenter_testing import bearer
 from recognition.award.models import Award, Grant
 from recognition.main import create_app
 from recognition.migrate import seed as seed_catalog

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,11 +16,24 @@ from callcenter_shared.clock import FrozenClock, SystemClock
 from callcenter_shared.envelope import Event
 from callcenter_shared.inbox import EventConsumer, Handler
 from callcenter_shared.settings import ServiceSettings
-from callcenter_shared.testing import NatsServer, TestDatabases, running
+from callcenter_testing import NatsServer, TestDatabases, running
 from performance.main import create_app as create_performance
 from performance.settings import Settings as PerformanceSettings
 from scheduling.main import create_app as create_scheduling
 from scheduling.settings import Settings as SchedulingSettings
+
+# What runs for seconds (marker `slow`): the four services together, faults (NATS and consumers
+# killed, the database cut off), the deployment checks, generated requests against a running
+# service, metrics over two uvicorn workers. Parallel runs start these first.
+SLOW_PATHS = ("e2e", "faults", "deploy", "hostile/test_schemathesis.py", "integration/test_metrics_workers.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    slow = [here / name for name in SLOW_PATHS]
+    for item in items:
+        if any(item.path.is_relative_to(path) for path in slow):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

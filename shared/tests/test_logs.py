@@ -18,8 +18,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import format_span_id, format_trace_id
 
 from callcenter_shared.logs import UVICORN_LOGGERS, JsonFormatter, configure_logging
-from callcenter_shared.testing import HR_SYSTEM, TestDatabases, eventually, free_port, http_client, service_bearer
 from callcenter_shared.tracing import TraceIdFilter
+from callcenter_testing import HR_SYSTEM, TestDatabases, eventually, free_port, http_client, service_bearer
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

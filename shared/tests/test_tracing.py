@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from callcenter_shared.logs import JsonFormatter
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import HR_SYSTEM, TestDatabases, http_client, service_bearer
 from callcenter_shared.tracing import TraceIdFilter, current_traceparent, provider_from_settings
+from callcenter_testing import HR_SYSTEM, TestDatabases, http_client, service_bearer
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import (
+from callcenter_testing import (
     HR_SYSTEM,
     METRICS_FEED,
     PHONE_SYSTEM,

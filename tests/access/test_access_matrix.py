@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.envelope import Envelope
-from callcenter_shared.testing import HR_SYSTEM, METRICS_FEED, PHONE_SYSTEM
+from callcenter_testing import HR_SYSTEM, METRICS_FEED, PHONE_SYSTEM
 from performance.review.models import Review
 from performance.subscriptions import subscriptions
 from recognition.award.catalog import seed_catalog

@@ -12,7 +12,7 @@ from typing import Any
 from callcenter_shared.contracts.scheduling import TeamUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_team_upserted
-from callcenter_shared.testing import HR_SYSTEM, METRICS_FEED
+from callcenter_testing import HR_SYSTEM, METRICS_FEED
 from tests.access.test_access_matrix import MATRIX
 
 World = Any  # tests/access/conftest.py: World

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_employee_upserted, org_employee
-from callcenter_shared.testing import (
+from callcenter_testing import (
     HR_SYSTEM,
     JwksServer,
     TestDatabases,

@@ -40,3 +40,13 @@ def test_no_dumping_ground_modules() -> None:
     names = {"utils.py", "helpers.py", "common.py", "misc.py"}
     found = [p.relative_to(ROOT) for p in ROOT.rglob("*.py") if p.name in names and ".venv" not in p.parts]
     assert not found
+
+
+def test_runtime_code_imports_no_test_tooling() -> None:
+    """What goes into an image (shared/src, services/*/src) needs neither pytest nor the test support package."""
+    test_tooling = {"pytest", "_pytest", "callcenter_testing"}
+    sources = [*(ROOT / "shared" / "src").rglob("*.py"), *ROOT.glob("services/*/src/**/*.py")]
+    assert sources
+    for path in sources:
+        wrong = imported_roots(path) & test_tooling
+        assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.settings import DEVELOPMENT_CORS_ORIGINS, ServiceSettings
-from callcenter_shared.testing import TestDatabases, executive, http_client
+from callcenter_testing import TestDatabases, executive, http_client
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 DEV_SERVER = "http://localhost:5173"

@@ -20,8 +20,8 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import TestDatabases, bearer, executive, http_client, seed_person
 from callcenter_shared.web import MAX_OFFSET, MAX_PAGE_SIZE
+from callcenter_testing import TestDatabases, bearer, executive, http_client, seed_person
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 

@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from callcenter_shared.auth import current_caller
 from callcenter_shared.errors import PROBLEM_JSON
-from callcenter_shared.testing import TestDatabases, executive, http_client
+from callcenter_testing import TestDatabases, executive, http_client
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 PROBES = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}

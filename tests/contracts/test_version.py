@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from callcenter_shared import __version__
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.asyncapi import build_document
-from callcenter_shared.testing import TestDatabases
+from callcenter_testing import TestDatabases
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("scheduling", "performance", "recognition", "escalation")

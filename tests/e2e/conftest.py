@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from callcenter_shared.org import org_employee
-from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
+from callcenter_testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
 
 Stack = Any  # tests/conftest.py: Stack, the four services over one NATS (conftest modules are not importable)
 

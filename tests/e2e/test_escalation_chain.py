@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.org import org_employee
-from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, running, service_bearer
+from callcenter_testing import HR_SYSTEM, bearer, eventually, http_client, running, service_bearer
 
 
 async def test_case_climbs_the_chain_scheduling_published_ESC_3_ESC_4(build_service: Callable[..., Any]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from callcenter_shared.testing import eventually, http_client
+from callcenter_testing import eventually, http_client
 
 
 async def test_three_attributed_complaints_in_a_month_flag_the_agent_ESC_12_PRF_7a(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from typing import Any
 
-from callcenter_shared.testing import eventually, http_client
+from callcenter_testing import eventually, http_client
 
 SHANGHAI = timezone(timedelta(hours=8))
 RESOLUTION = "Finance refunded the double charge; the customer confirmed receipt by phone."

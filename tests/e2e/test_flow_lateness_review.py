@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from callcenter_shared.testing import eventually, http_client
+from callcenter_testing import eventually, http_client
 from performance.review.models import Violation
 
 SHANGHAI = timezone(timedelta(hours=8))

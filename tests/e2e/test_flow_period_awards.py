@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from callcenter_shared.testing import METRICS_FEED, eventually, http_client, service_bearer
+from callcenter_testing import METRICS_FEED, eventually, http_client, service_bearer
 from recognition.award.catalog import award_id, seed_catalog
 
 

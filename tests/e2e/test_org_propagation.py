@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from callcenter_shared.org import org_employee, org_team
-from callcenter_shared.testing import HR_SYSTEM, eventually, http_client, service_bearer
+from callcenter_testing import HR_SYSTEM, eventually, http_client, service_bearer
 
 
 async def test_employee_created_over_http_reaches_every_read_copy_ORG_5(stack: Any) -> None:

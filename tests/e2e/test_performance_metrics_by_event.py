@@ -14,7 +14,7 @@ from callcenter_shared.contracts.ingest import AgentDailyMetric, MetricBatchSubm
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import org_employee
 from callcenter_shared.streams import ensure_stream
-from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
+from callcenter_testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
 from performance.kpi.models import RawMetric
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from callcenter_shared.org import org_employee, org_team
-from callcenter_shared.testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
+from callcenter_testing import HR_SYSTEM, bearer, eventually, http_client, service_bearer
 
 COPIES = ("performance", "recognition", "escalation")
 

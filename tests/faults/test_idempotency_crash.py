@@ -24,7 +24,7 @@ from sqlalchemy import func, select, text
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import idempotency_key
-from callcenter_shared.testing import (
+from callcenter_testing import (
     HR_SYSTEM,
     TestDatabases,
     eventually,

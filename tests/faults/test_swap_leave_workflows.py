@@ -23,7 +23,7 @@ import pytest
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import HR_SYSTEM, bearer, service_bearer
+from callcenter_testing import HR_SYSTEM, bearer, service_bearer
 
 SHANGHAI = timezone(timedelta(hours=8))
 ROUNDS = 30

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from callcenter_shared.testing import TestDatabases, executive, http_client
+from callcenter_testing import TestDatabases, executive, http_client
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 METHODS = ("get", "post", "put", "patch", "delete")

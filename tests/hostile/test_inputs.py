@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import TestDatabases, bearer, http_client
+from callcenter_testing import TestDatabases, bearer, http_client
 from scheduling.main import create_app
 from scheduling.org.models import Employee
 from scheduling.settings import Settings

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from callcenter_shared.testing import TestDatabases, executive, http_client
+from callcenter_testing import TestDatabases, executive, http_client
 
 Client = tuple[httpx.AsyncClient, dict[str, str]]
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from callcenter_shared.errors import is_database_unavailable
-from callcenter_shared.testing import TestDatabases, bearer, free_port, http_client
+from callcenter_testing import TestDatabases, bearer, free_port, http_client
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

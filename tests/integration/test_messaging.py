@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -24,10 +23,11 @@ from callcenter_shared.streams import DEAD_LETTER_STREAM, dead_letter_subject, e
 from callcenter_shared.tables import deadline as deadline_table
 from callcenter_shared.tables import inbox
 from callcenter_shared.tables import outbox as outbox_table
-from callcenter_shared.testing import (
+from callcenter_testing import (
     HR_SYSTEM,
     NatsServer,
     TestDatabases,
+    consumer_caught_up,
     eventually,
     http_client,
     running,
@@ -66,15 +66,22 @@ async def test_outbox_survives_a_nats_outage_and_every_event_arrives_exactly_onc
             assert response.status_code == 201, "HTTP keeps working while NATS is down"
         async with producer.state.session_factory() as session:
             assert await outbox.backlog(session) >= 20
-        await asyncio.sleep(1.5)
+
+        async def relay_cut_off() -> bool:
+            return not producer.state.broker.is_connected
+
+        await eventually(relay_cut_off)
         nats_server.start()
 
         async def all_arrived() -> bool:
             async with consumer.state.session_factory() as session:
                 return await session.scalar(select(func.count()).select_from(org_employee)) == 21
 
+        async def nothing_left_to_redeliver() -> bool:
+            return await consumer_caught_up(nats_server.url, "performance", EmployeeUpsertedV1)
+
         await eventually(all_arrived, timeout=30)
-        await asyncio.sleep(0.5)  # let any duplicate show up before counting
+        await eventually(nothing_left_to_redeliver, timeout=60)  # any duplicate has been delivered by now
         async with consumer.state.session_factory() as session:
             assert await session.scalar(select(func.count()).select_from(inbox)) == 21
         async with producer.state.session_factory() as session:

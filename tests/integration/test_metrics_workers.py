@@ -13,7 +13,7 @@ from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
 
 from callcenter_shared import metrics
-from callcenter_shared.testing import TestDatabases, eventually, free_port
+from callcenter_testing import TestDatabases, eventually, free_port
 
 HEALTHZ_COUNT = {"service": "scheduling", "method": "GET", "route": "/healthz", "status": "200"}
 LABELS = ["service", "method", "route", "status"]

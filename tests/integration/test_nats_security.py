@@ -35,7 +35,7 @@ from callcenter_shared.nats_permissions import inbox_prefix, permissions
 from callcenter_shared.org import find_person
 from callcenter_shared.streams import DEAD_LETTER_STREAM, durable_name, producer_stream, stream_name
 from callcenter_shared.tables import outbox as outbox_table
-from callcenter_shared.testing import NatsServer, TestDatabases, eventually, running
+from callcenter_testing import NatsServer, TestDatabases, eventually, running
 from escalation.main import create_app as create_escalation
 from escalation.settings import Settings as EscalationSettings
 

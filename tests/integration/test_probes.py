@@ -9,7 +9,7 @@ from prometheus_client import Gauge
 
 from callcenter_shared import metrics
 from callcenter_shared.streams import stream_name
-from callcenter_shared.testing import (
+from callcenter_testing import (
     HR_SYSTEM,
     NatsServer,
     TestDatabases,

@@ -21,7 +21,7 @@ from callcenter_shared.envelope import Envelope
 from callcenter_shared.inbox import record_once
 from callcenter_shared.retention import Windows, prune
 from callcenter_shared.tables import deadline, idempotency_key, inbox, outbox
-from callcenter_shared.testing import TestDatabases, eventually, running
+from callcenter_testing import TestDatabases, eventually, running
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

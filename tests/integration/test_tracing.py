@@ -19,7 +19,7 @@ from callcenter_shared import deadlines, outbox
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.tables import outbox as outbox_table
-from callcenter_shared.testing import (
+from callcenter_testing import (
     HR_SYSTEM,
     NatsServer,
     TestDatabases,

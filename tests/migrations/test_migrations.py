@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 
 from callcenter_shared.db import create_engine
 from callcenter_shared.migrations import downgrade, upgrade
-from callcenter_shared.testing import TestDatabases
+from callcenter_testing import TestDatabases
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 

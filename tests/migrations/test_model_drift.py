@@ -17,7 +17,7 @@ from sqlalchemy import Column, MetaData, String, Table
 from sqlalchemy.engine import Connection
 
 from callcenter_shared.db import create_engine
-from callcenter_shared.testing import TestDatabases
+from callcenter_testing import TestDatabases
 
 SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import bearer, seed_person
+from callcenter_testing import bearer, seed_person
 from escalation.settings import Settings
 
 

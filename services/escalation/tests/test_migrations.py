@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from callcenter_shared.db import create_engine
 from callcenter_shared.migrations import downgrade, upgrade
-from callcenter_shared.testing import TestDatabases
+from callcenter_testing import TestDatabases
 from escalation.case.models import Case, CaseHistory
 
 

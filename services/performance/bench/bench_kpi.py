@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select
 from callcenter_shared.migrations import upgrade
 from callcenter_shared.org import org_employee, org_team
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import bearer, seed_person, service_bearer
+from callcenter_testing import bearer, seed_person, service_bearer
 from performance.main import create_app
 from performance.settings import Settings
 

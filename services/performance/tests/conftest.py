@@ -18,7 +18,7 @@ from callcenter_shared.contracts.scheduling import TeamUpsertedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import on_team_upserted
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import bearer, seed_person
+from callcenter_testing import bearer, seed_person
 from performance.settings import Settings
 
 

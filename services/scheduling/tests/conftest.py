@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import HR_SYSTEM, bearer, service_bearer
+from callcenter_testing import HR_SYSTEM, bearer, service_bearer
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

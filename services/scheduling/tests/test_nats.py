@@ -16,7 +16,7 @@ from nats.js.errors import NotFoundError
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.envelope import Envelope
-from callcenter_shared.testing import NatsServer, TestDatabases, eventually, running
+from callcenter_testing import NatsServer, TestDatabases, eventually, running
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

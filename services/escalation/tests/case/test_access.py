@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from callcenter_shared.testing import bearer
+from callcenter_testing import bearer
 
 OpenCase = Callable[..., Awaitable[dict[str, Any]]]
 

@@ -16,7 +16,7 @@ from callcenter_shared.clock import FrozenClock
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.deadlines import DeadlineWorker
 from callcenter_shared.tables import deadline, outbox
-from callcenter_shared.testing import TestDatabases, seed_person
+from callcenter_testing import TestDatabases, seed_person
 from escalation import models  # noqa: F401
 from escalation.case.chain import LEVEL_TIMEOUT
 from escalation.case.models import Case, CaseHistory, CaseStint

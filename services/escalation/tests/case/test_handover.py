@@ -18,7 +18,7 @@ from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequestedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.streams import ensure_stream, stream_name
-from callcenter_shared.testing import NatsServer, TestDatabases, eventually, http_client, running
+from callcenter_testing import NatsServer, TestDatabases, eventually, http_client, running
 from escalation.case.handlers import on_handover_item_escalation_requested
 from escalation.case.models import Case
 from escalation.main import create_app

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from callcenter_shared.testing import METRICS_FEED, service_bearer
+from callcenter_testing import METRICS_FEED, service_bearer
 
 
 class TestInterview:

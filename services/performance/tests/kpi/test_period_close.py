@@ -14,7 +14,7 @@ from callcenter_shared.contracts.ingest import AgentDailyMetric, MetricBatchSubm
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import InvalidInput
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import HR_SYSTEM, METRICS_FEED, service_bearer
+from callcenter_testing import HR_SYSTEM, METRICS_FEED, service_bearer
 from performance.kpi.handlers import on_metric_batch_submitted
 from performance.kpi.models import RawMetric
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from callcenter_shared.spreadsheets import XLSX_MEDIA_TYPE
-from callcenter_shared.testing import METRICS_FEED, service_bearer
+from callcenter_testing import METRICS_FEED, service_bearer
 
 
 def csv_rows(response: httpx.Response) -> list[dict[str, str]]:

@@ -15,7 +15,7 @@ from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.streams import ensure_stream
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import NatsServer, TestDatabases, eventually, running, seed_person
+from callcenter_testing import NatsServer, TestDatabases, eventually, running, seed_person
 from performance.main import create_app
 from performance.review.models import Review
 from performance.settings import Settings

@@ -14,7 +14,7 @@ from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
 from callcenter_shared.envelope import Envelope, Event
 from callcenter_shared.tables import outbox
-from callcenter_shared.testing import NatsServer, TestDatabases, eventually, running
+from callcenter_testing import NatsServer, TestDatabases, eventually, running
 from recognition.award.models import Award, Grant
 from recognition.main import create_app
 from recognition.settings import Settings

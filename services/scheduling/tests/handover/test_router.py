@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.contracts.escalation import CaseResolvedV1
 from callcenter_shared.envelope import Envelope
-from callcenter_shared.testing import PHONE_SYSTEM, service_bearer
+from callcenter_testing import PHONE_SYSTEM, service_bearer
 from scheduling.handover.handlers import on_case_resolved
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -338,9 +338,18 @@ class TestEscalation:
         assert item["resolution"] == "Supplier refunded the customer."
         assert item["resolved_case_id"] == str(case_id)
 
-    async def test_case_without_a_handover_item_changes_nothing(self, app: FastAPI) -> None:
+    async def test_case_without_a_handover_item_changes_nothing(
+        self, boundary: Boundary, app: FastAPI, clock: FrozenClock, events: Events
+    ) -> None:
+        item_id = (await boundary.item(due_at=at(5, 20).isoformat())).json()["id"]
+        clock.set(at(5, 20))
+        await app.state.worker.fire_due()
+        escalated = (await boundary.read())["items"]
+        assert [(i["id"], i["status"]) for i in escalated] == [(item_id, "escalated")]
         event = CaseResolvedV1(
             case_id=uuid.uuid4(), number="C-1", resolution="r", resolved_by=uuid.uuid4(), resolved_at=at(6, 10)
         )
         async with app.state.session_factory() as session, session.begin():
             await on_case_resolved(session, event, Envelope.wrap(event, time=at(6, 10)))
+        assert (await boundary.read())["items"] == escalated, "the escalated item stays open, unresolved"
+        assert await events("callcenter.scheduling.handover_item.resolved.v1") == []

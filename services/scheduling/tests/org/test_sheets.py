@@ -10,7 +10,7 @@ import httpx
 from openpyxl import Workbook
 
 from callcenter_shared.spreadsheets import XLSX_MEDIA_TYPE
-from callcenter_shared.testing import HR_SYSTEM, service_bearer
+from callcenter_testing import HR_SYSTEM, service_bearer
 
 Events = Callable[[str], Awaitable[list[dict[str, Any]]]]
 

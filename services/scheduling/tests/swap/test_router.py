@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import http_client
+from callcenter_testing import http_client
 
 SHANGHAI = timezone(timedelta(hours=8))
 Events = Callable[[str], Awaitable[list[dict[str, Any]]]]

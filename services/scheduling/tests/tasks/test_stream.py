@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
-from callcenter_shared.testing import NatsServer, eventually, free_port
+from callcenter_testing import NatsServer, eventually, free_port
 from scheduling.main import create_app
 from scheduling.settings import Settings
 

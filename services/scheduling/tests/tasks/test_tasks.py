@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from callcenter_shared.testing import HR_SYSTEM, service_bearer
+from callcenter_testing import HR_SYSTEM, service_bearer
 
 SHANGHAI = timezone(timedelta(hours=8))
 
