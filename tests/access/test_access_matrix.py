@@ -4,8 +4,11 @@ Personas: A1 (agent of team A), B1 (agent of team B), A2 (leader of A), B2 (lead
 above both teams), L5 (executive); plus no token, an expired token and a token with a forged signature,
 which every non-public endpoint answers with 401.
 
-`ok` means the persona may act: the answer is 2xx, or a 4xx that is a business or validation refusal
-(404/409/422), never 401/403. `--` means the persona must get 401/403. `nf` means denied with 404: the
+`ok` means the persona may act and the call succeeds: exactly a 2xx. A number (`409`, `422`, `404`)
+means the persona may act but this call is refused for another reason, with exactly that status (an
+allowed persona before them already decided the record, the body breaks a rule, ...). So a route that
+refuses everyone, or answers a validation error where it should act, fails. `--` means the persona
+must get 401/403. `nf` means denied with 404: the
 service hides that another team's record exists (performance's coaching records and reviews). `rl`
 means denied by a named business rule: 422 problem+json with `rule` (recognition decides who approves
 an award or splits a pool by REC-2/REC-4's level-in-the-chain rule, and answers everyone else so).
@@ -45,7 +48,7 @@ PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
 MATRIX: list[tuple[str, str, str, str]] = [
     # Everyone signed in, service accounts too (SYSTEMS below): who they are here and what they may do.
     ("scheduling",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
-    ("scheduling",  "POST",  "/v1/teams",                                               "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/teams",                                               "-- -- -- -- 409 409"),
     ("scheduling",  "GET",   "/v1/teams",                                               "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/teams/{team_id}",                                     "ok ok ok ok ok ok"),
     ("scheduling",  "PATCH", "/v1/teams/{team_id}",                                     "-- -- -- -- ok ok"),
@@ -63,16 +66,16 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/imports/shifts",                                      "-- -- ok -- ok ok"),
     # Shifts are public; the names on them follow the caller's visibility.
     ("scheduling",  "GET",   "/v1/exports/roster",                                      "ok ok ok ok ok ok"),
-    ("scheduling",  "POST",  "/v1/shifts/{shift_id}/assignments",                       "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/shifts/{shift_id}/assignments",                       "-- -- ok -- 409 409"),
     ("scheduling",  "GET",   "/v1/assignments",                                         "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/shifts/{shift_id}/staffing-changes",                  "-- -- ok -- ok ok"),
-    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/approve",                "-- -- -- -- ok ok"),
-    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/reject",                 "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/approve",                "-- -- -- -- ok 409"),
+    ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/reject",                 "-- -- -- -- ok 409"),
     ("scheduling",  "GET",   "/v1/coverage",                                            "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/holidays",                                            "ok ok ok ok ok ok"),
-    ("scheduling",  "POST",  "/v1/holidays",                                            "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/holidays",                                            "-- -- -- -- ok 409"),
     # A1 offers their own assignment (409 here: it is already in a pending swap); nobody offers another's.
-    ("scheduling",  "POST",  "/v1/swaps",                                               "ok -- -- -- -- --"),
+    ("scheduling",  "POST",  "/v1/swaps",                                               "409 -- -- -- -- --"),
     ("scheduling",  "GET",   "/v1/swaps",                                               "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/swaps/{swap_id}",                                     "ok -- ok -- ok ok"),
     # Only the counterpart (A3, not a persona) accepts.
@@ -82,15 +85,15 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/swaps/{swap_id}/approve",                             "-- -- -- -- ok --"),
     ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reject",                              "-- -- -- -- ok --"),
     ("scheduling",  "POST",  "/v1/swaps/{swap_id}/withdraw",                            "ok -- -- -- -- --"),
-    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reverse",                             "-- -- -- -- ok ok"),
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reverse",                             "-- -- -- -- ok 409"),
     # Everyone may ask for their own leave; refusals here are LEV rules (422) or an overlap (409).
-    ("scheduling",  "POST",  "/v1/leave",                                               "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/leave",                                               "409 ok 422 422 ok 422"),
     ("scheduling",  "GET",   "/v1/leave",                                               "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/leave/{leave_id}",                                    "ok -- ok -- ok ok"),
-    ("scheduling",  "POST",  "/v1/leave/{leave_id}/approve",                            "-- -- ok -- ok ok"),
-    ("scheduling",  "POST",  "/v1/leave/{leave_id}/reject",                             "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/approve",                            "-- -- ok -- ok 409"),
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/reject",                             "-- -- ok -- 409 409"),
     ("scheduling",  "POST",  "/v1/leave/{leave_id}/withdraw",                           "ok -- -- -- -- --"),
-    ("scheduling",  "POST",  "/v1/handovers",                                           "-- -- ok -- ok ok"),
+    ("scheduling",  "POST",  "/v1/handovers",                                           "-- -- 409 -- 409 409"),
     # Everyone lists; each sees the handovers they could read one by one.
     ("scheduling",  "GET",   "/v1/handovers",                                           "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/handovers/{handover_id}",                             "ok -- ok -- ok ok"),
@@ -102,8 +105,9 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/handover-questions/{question_id}/answer",             "ok -- ok -- -- --"),
     ("scheduling",  "POST",  "/v1/handover-items/{item_id}/acknowledge",                "-- -- -- -- -- --"),
     # HND-6: only the item's owner (A3, who acknowledged it) resolves; anyone else gets 422 naming HND-6.
-    ("scheduling",  "POST",  "/v1/handover-items/{item_id}/resolve",                    "ok ok ok ok ok ok"),
-    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- ok -- -- --"),
+    # Only the item's owner (A3, who received it; not a persona) resolves it: a named rule refuses the rest.
+    ("scheduling",  "POST",  "/v1/handover-items/{item_id}/resolve",                    "rl rl rl rl rl rl"),
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/complete",                    "-- -- 422 -- -- --"),
     # The phone system's service account (SYSTEMS below), or the agent for their own interaction.
     ("scheduling",  "POST",  "/v1/interactions",                                        "ok -- -- -- -- --"),
     ("scheduling",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
@@ -113,8 +117,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
     ("performance", "PATCH", "/v1/qa/scorecards/{scorecard_id}",                        "-- -- ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/publish",                "-- -- ok ok ok ok"),
-    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/versions",               "-- -- ok ok ok ok"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/publish",                "-- -- ok 409 409 409"),
+    ("performance", "POST",  "/v1/qa/scorecards/{scorecard_id}/versions",               "-- -- ok 409 409 409"),
     ("performance", "POST",  "/v1/qa/evaluations",                                      "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/qa/evaluations",                                      "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/evaluations/{evaluation_id}",                      "ok -- ok -- ok ok"),
@@ -123,22 +127,22 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/release",              "-- -- ok -- -- --"),
     ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/dispute",              "ok -- -- -- -- --"),
     # A2 is refused by QA-4 (422: the evaluator never reviews a dispute of their own evaluation).
-    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/resolution",           "-- -- ok -- ok ok"),
+    ("performance", "POST",  "/v1/qa/evaluations/{evaluation_id}/resolution",           "-- -- 422 -- ok 409"),
     # QA-5: a calibration and its report stay within the evaluator's span (B2 may not calibrate A1's call).
     ("performance", "POST",  "/v1/qa/calibrations",                                     "-- -- ok -- ok ok"),
     ("performance", "POST",  "/v1/qa/calibrations/{calibration_id}/evaluations",        "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/qa/calibrations/{calibration_id}/report",             "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/kpis",                                                "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/kpis",                                                "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/kpis",                                                "-- -- -- -- ok 409"),
     ("performance", "PATCH", "/v1/kpis/{code}",                                         "-- -- -- -- ok ok"),
     # Only metric feeds' service accounts (SYSTEMS below); no employee, whatever the level.
     ("performance", "POST",  "/v1/metrics/batches",                                     "-- -- -- -- -- --"),
     ("performance", "GET",   "/v1/metrics",                                             "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/periods",                                             "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/periods",                                             "-- -- -- -- ok 409"),
     ("performance", "GET",   "/v1/periods",                                             "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}",                                 "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}/kpis",                            "ok ok ok ok ok ok"),
-    ("performance", "POST",  "/v1/periods/{period_id}/close",                           "-- -- -- -- ok ok"),
+    ("performance", "POST",  "/v1/periods/{period_id}/close",                           "-- -- -- -- ok 422"),
     ("performance", "GET",   "/v1/periods/{period_id}/scorecards",                      "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/periods/{period_id}/scorecards/{agent_id}",           "ok -- ok -- ok ok"),
     ("performance", "GET",   "/v1/exports/scorecards",                                  "ok ok ok ok ok ok"),
@@ -149,23 +153,23 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "POST",  "/v1/coaching",                                            "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/coaching",                                            "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/coaching/{coaching_id}",                              "ok nf ok nf ok ok"),
-    ("performance", "POST",  "/v1/coaching/{coaching_id}/follow-ups",                   "-- nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/coaching/{coaching_id}/follow-ups",                   "-- nf ok nf 409 409"),
     ("performance", "POST",  "/v1/training-results",                                    "-- -- ok -- ok ok"),
     ("performance", "POST",  "/v1/violations",                                          "-- -- ok -- ok ok"),
     ("performance", "GET",   "/v1/reviews",                                             "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/reviews/{review_id}",                                 "ok nf ok nf ok ok"),
-    ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "-- nf ok nf ok ok"),
-    ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf ok nf ok ok"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/training",                        "-- nf ok nf 409 409"),
+    ("performance", "POST",  "/v1/reviews/{review_id}/reassessment",                    "-- nf 409 nf 409 409"),
     ("performance", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
-    ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok 409"),
     # Nobody nominates themselves (A1 is the nominee).
     ("recognition", "POST",  "/v1/nominations",                                         "-- ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/nominations",                                         "ok ok ok ok ok ok"),
-    ("recognition", "POST",  "/v1/nominations/{nomination_id}/approve",                 "rl rl rl rl ok ok"),
-    ("recognition", "POST",  "/v1/nominations/{nomination_id}/reject",                  "rl rl rl rl ok ok"),
+    ("recognition", "POST",  "/v1/nominations/{nomination_id}/approve",                 "rl rl rl rl ok 409"),
+    ("recognition", "POST",  "/v1/nominations/{nomination_id}/reject",                  "rl rl rl rl ok 409"),
     ("recognition", "GET",   "/v1/honor-wall",                                          "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/grants/{grant_id}",                                   "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/pools",                                               "rl rl ok rl ok ok"),
@@ -175,28 +179,28 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "PATCH", "/v1/track-rules/{rule_id}",                               "-- -- -- -- ok ok"),
     ("recognition", "GET",   "/v1/reports/recognition-share",                           "-- -- ok ok ok ok"),
     ("recognition", "GET",   "/v1/praise/values",                                       "ok ok ok ok ok ok"),
-    ("recognition", "POST",  "/v1/praise",                                              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/praise",                                              "422 ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/praise/allowance",                                    "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/points/{employee_id}",                                "ok -- ok -- ok ok"),
     ("recognition", "GET",   "/v1/praise/leaderboard",                                  "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/praise/reciprocity-flags",                            "-- -- -- -- ok ok"),
-    ("recognition", "POST",  "/v1/praise/reciprocity-flags/{flag_id}/review",           "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/praise/reciprocity-flags/{flag_id}/review",           "-- -- -- -- ok 409"),
     ("recognition", "GET",   "/v1/rewards",                                             "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/rewards",                                             "-- -- -- -- ok ok"),
     ("recognition", "POST",  "/v1/rewards/{reward_id}/restock",                         "-- -- -- -- ok ok"),
-    ("recognition", "POST",  "/v1/redemptions",                                         "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/redemptions",                                         "ok 409 409 409 409 409"),
     ("recognition", "GET",   "/v1/redemptions",                                         "ok ok ok ok ok ok"),
-    ("recognition", "POST",  "/v1/redemptions/{redemption_id}/{action}",                "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/redemptions/{redemption_id}/{action}",                "-- -- -- -- ok 409"),
     ("recognition", "GET",   "/v1/teams/{team_id}/praise-coverage",                     "-- -- ok -- ok ok"),
     ("recognition", "POST",  "/v1/competitions",                                        "-- -- -- -- ok ok"),
     ("recognition", "GET",   "/v1/competitions/{competition_id}",                       "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/competitions/{competition_id}/judges",                "-- -- -- -- ok ok"),
-    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants",              "ok ok ok ok ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants",              "409 ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/competitions/{competition_id}/scores",                "-- -- ok -- -- --"),
-    ("recognition", "POST",  "/v1/competitions/{competition_id}/advance",               "-- -- -- -- ok ok"),
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/advance",               "-- -- -- -- ok 422"),
     # The category winner (A1) or an organiser (L3+) files the training follow-up (REC-7).
     ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-plan", "ok -- -- -- ok ok"),  # noqa: E501
-    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions", "ok -- -- -- ok ok"),  # noqa: E501
+    ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants/{entrant_id}/training-sessions", "422 -- -- -- 422 422"),  # noqa: E501
     ("recognition", "GET",   "/v1/teams/{team_id}/birthdays",                           "ok -- ok -- ok ok"),
     ("recognition", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
@@ -214,23 +218,23 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("escalation",  "POST",  "/v1/cases/{case_id}/acknowledge",                         "-- -- ok -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/escalate",                            "ok -- -- -- -- --"),
     # The current handler or a superior above them in the chain (ESC-5 needs a resolution).
-    ("escalation",  "POST",  "/v1/cases/{case_id}/resolve",                             "ok -- ok -- ok ok"),
-    ("escalation",  "POST",  "/v1/cases/{case_id}/reopen",                              "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/resolve",                             "ok -- 409 -- 409 409"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reopen",                              "ok -- 409 -- 409 409"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/emergency-report",                    "ok -- -- -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/reply",                               "ok -- -- -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/instructions",                        "-- -- ok -- ok ok"),
     ("escalation",  "GET",   "/v1/cases/{case_id}/instructions",                        "ok -- ok -- ok ok"),
-    # ESC-10 refusals (422): A1/A2 are not the duty chief or GM; L3/L5 name L4, not in another department.
-    ("escalation",  "POST",  "/v1/cases/{case_id}/department",                          "ok -- ok -- ok ok"),
+    # ESC-10: A1/A2 are not the duty chief or GM (rule); L3/L5 may, but name L4, not in another department (422).
+    ("escalation",  "POST",  "/v1/cases/{case_id}/department",                          "rl -- rl -- 422 422"),
     # Only the handler named for the other department reports (ESC-10): the chain gets 422, team B 403.
-    ("escalation",  "POST",  "/v1/cases/{case_id}/department-result",                   "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/department-result",                   "rl -- rl -- rl rl"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/callbacks",                           "ok -- ok -- ok ok"),
     # ESC-1: the owner may not shirk: A1 gets 422 (recorded, case.shirked published); others 403.
-    ("escalation",  "POST",  "/v1/cases/{case_id}/handoff",                             "ok -- -- -- -- --"),
-    ("escalation",  "POST",  "/v1/cases/{case_id}/reject",                              "ok -- -- -- -- --"),
-    ("escalation",  "POST",  "/v1/cases/{case_id}/attribution",                         "-- -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/handoff",                             "rl -- -- -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/reject",                              "rl -- -- -- -- --"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/attribution",                         "-- -- ok -- 409 409"),
     ("escalation",  "GET",   "/v1/categories",                                          "ok ok ok ok ok ok"),
-    ("escalation",  "POST",  "/v1/categories",                                          "-- -- -- -- ok ok"),
+    ("escalation",  "POST",  "/v1/categories",                                          "-- -- -- -- ok 409"),
     ("escalation",  "GET",   "/v1/categories/{category_id}",                            "ok ok ok ok ok ok"),
     ("escalation",  "PATCH", "/v1/categories/{category_id}",                            "-- -- -- -- ok ok"),
     ("escalation",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
@@ -837,6 +841,37 @@ def fill(path: str, params: dict[str, Any]) -> str:
 DISCOVER = os.environ.get("ACCESS_DISCOVER") == "1"
 
 
+def cell_holds(cell: str, status: int, body: Any) -> bool:
+    """Whether a persona's answer is the one its cell expects, exactly (see the module's docstring)."""
+    if status >= 500:
+        return False
+    if cell == "ok":
+        return 200 <= status < 300
+    if cell == "--":
+        return status in (401, 403)
+    if cell == "nf":
+        return status == 404
+    if cell == "rl":
+        return status == 422 and isinstance(body, dict) and "rule" in body
+    return status == int(cell)
+
+
+def test_a_route_that_refuses_everyone_or_fails_validation_breaks_its_allowed_cells() -> None:
+    assert not cell_holds("ok", 403, None)
+    assert not cell_holds("ok", 422, {"errors": []})
+    assert not cell_holds("409", 422, None)
+    assert not cell_holds("rl", 422, {"title": "Unprocessable"})
+    assert not cell_holds("--", 200, [])
+    assert cell_holds("ok", 201, {})
+    assert cell_holds("409", 409, {})
+    assert cell_holds("rl", 422, {"rule": "ESC-1"})
+
+
+def allowed(cell: str) -> bool:
+    """`ok` or an exact status the allowed persona gets; `--`, `nf` and `rl` are denials."""
+    return cell == "ok" or cell.isdigit()
+
+
 @pytest.mark.parametrize("service", list(BUILDERS))
 async def test_access_matrix(world: World, service: str) -> None:
     rows = [r for r in MATRIX if r[0] == service]
@@ -874,7 +909,7 @@ async def test_access_matrix(world: World, service: str) -> None:
                     f"{method} {path} as service account {client}: expected {'ok' if client in systems else '--'},"
                     f" got {response.status_code} {response.text[:200]}"
                 )
-        order = sorted(PERSONAS, key=lambda p: expected[p] == "ok")  # the denied call first
+        order = sorted(PERSONAS, key=lambda p: allowed(expected[p]))  # the denied call first
         got: dict[str, int] = {}
         for persona in order:
             response = await world.call(service, method, url, persona, body)
@@ -882,13 +917,8 @@ async def test_access_matrix(world: World, service: str) -> None:
             status = response.status_code
             if DISCOVER and 400 <= status < 500 and status not in (401, 403):
                 print(f"{method} {path} {persona} {status} {response.text[:160]}")
-            wrong = {
-                "ok": status in (401, 403),
-                "--": status not in (401, 403),
-                "nf": status != 404,
-                "rl": status != 422 or "rule" not in response.json(),
-            }
-            if status >= 500 or wrong[expected[persona]]:
+            body_json = response.json() if "json" in response.headers.get("content-type", "") else None
+            if not cell_holds(expected[persona], status, body_json):
                 failures.append(
                     f"{method} {path} as {persona}: expected {expected[persona]}, got {response.status_code}"
                     f" {response.text[:200]}"
