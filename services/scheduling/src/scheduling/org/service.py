@@ -14,12 +14,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from callcenter_shared import outbox
 from callcenter_shared.auth import Caller, Principal
 from callcenter_shared.concurrency import Precondition, check
-from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
+from callcenter_shared.contracts.scheduling import EmployeeLeftV1, EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import InvalidInput, RuleViolation
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
 from callcenter_shared.paging import paginate
 from scheduling import access
+from scheduling.org import leavers, succession
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import (
     EmployeeCreate,
@@ -119,11 +120,31 @@ async def update_team(
         if value is None:
             raise InvalidInput(f"{field} cannot be null.")
         setattr(team, field, value)
+    if not team.active:
+        await _refuse_closing_a_staffed_team(session, team)
     team.version += 1
     team.updated_at = now
     await session.flush()
     await publish_team(session, team, now)
     return team
+
+
+async def _refuse_closing_a_staffed_team(session: AsyncSession, team: Team) -> None:
+    """A team is closed only once nobody active is in it: its people would be left without a team (ORG-6)."""
+    members = (
+        await session.scalars(
+            select(Employee)
+            .where(Employee.team_id == team.id, Employee.active.is_(True))
+            .order_by(Employee.id)
+            .with_for_update()
+        )
+    ).all()
+    if members:
+        raise succession.ReportsWouldBeStranded(
+            f"{team.name} still has {len(members)} active members: move them to another team (with their new "
+            "leader) before closing it.",
+            affected=succession.named(members),
+        )
 
 
 async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Team], int]:
@@ -232,6 +253,9 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
             raise TeamRuleBroken(f"The team already has a team leader ({other.name}); a team has exactly one.")
     if is_agent(employee) and employee.team_id is not None:
         leader = await leader_of(session, employee.team_id)
+        if leader is None and employee.active:
+            # A team without a leader may exist only while it has no agents (ORG-2, docs/rules.md).
+            raise TeamRuleBroken("This team has no team leader: place its leader first, then its agents.")
         if leader is not None and employee.superior_id != leader.id:
             raise TeamRuleBroken(f"An agent's direct superior is their team's leader ({leader.name}).")
     if employee.agent_number and not employee.certified:
@@ -329,27 +353,99 @@ async def update_employee(
     """Change, transfer, promote, certify or deactivate an employee."""
     access.require_directory_admin(principal)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    successor_id: uuid.UUID | None = changes.pop("successor_id", None)
     for required in ("name", "level", "certified", "active"):
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required} cannot be null.")
-    # Locked, so concurrent changes apply one after another and each version is published once.
+    # Locked, so concurrent changes apply one after another and each version is published once;
+    # the person and their successor in id order, so two changes naming each other cannot deadlock.
+    await lock_rows(session, Employee.id, {employee_id, *([successor_id] if successor_id else [])})
     employee = await get_employee(session, employee_id, lock=True)
     check(if_match, employee.version, f"Employee {employee.name}")
+    successor = await _successor(session, successor_id)
+    was_active = employee.active
     led_before = _led_team(employee.level, employee.team_id, employee.active)
     led_after = _led_team(
         changes.get("level", employee.level),
         changes.get("team_id", employee.team_id),
         changes.get("active", employee.active),
     )
-    await _lock_teams(session, {led_before, led_after})
+    succeeded_team = successor.team_id if successor is not None else None
+    await _lock_teams(session, {led_before, led_after, succeeded_team})
     for field, value in changes.items():
         setattr(employee, field, value)
     await _check(session, employee)
+    stranded = await succession.stranded_reports(session, employee)
+    if stranded and successor is None:
+        raise succession.refuse_stranded(employee, stranded, "This change")
+    if successor is not None and not stranded and not (was_active and not employee.active):
+        raise InvalidInput(
+            "successor_id names who takes over someone's reports or open work: this change leaves neither.",
+            errors=[{"path": "body.successor_id", "message": "nothing to take over", "type": "unexpected"}],
+        )
     employee.version += 1
     employee.updated_at = now
     await session.flush()
     await _publish(session, employee, now, led_before=led_before)
+    if stranded and successor is not None:
+        await _hand_over_reports(session, employee, successor, stranded, now)
+    if was_active and not employee.active:
+        await _hand_over_work(session, employee, successor, now)
     return employee
+
+
+async def _successor(session: AsyncSession, successor_id: uuid.UUID | None) -> Employee | None:
+    if successor_id is None:
+        return None
+    successor = await session.get(Employee, successor_id, populate_existing=True)
+    if successor is None:
+        raise InvalidInput(
+            f"The successor {successor_id} does not exist.",
+            errors=[{"path": "body.successor_id", "message": "unknown employee", "type": "unknown_reference"}],
+        )
+    return successor
+
+
+async def _hand_over_reports(
+    session: AsyncSession, employee: Employee, successor: Employee, reports: list[Employee], now: datetime
+) -> None:
+    """The successor takes over the reports (ORG-6) and, for agents, leads their team (ORG-2)."""
+    succession.check_successor_for_reports(successor, employee, reports)
+    team_id = succession.team_to_lead(reports)
+    if team_id is not None and successor.team_id != team_id:
+        led_before = _led_team(successor.level, successor.team_id, successor.active)
+        await _lock_teams(session, {team_id})
+        successor.team_id = team_id
+        left_behind = await succession.stranded_reports(session, successor)
+        if left_behind:
+            raise succession.refuse_stranded(successor, left_behind, f"Moving {successor.name} to lead this team")
+        await _check(session, successor)
+        successor.version += 1
+        successor.updated_at = now
+        await session.flush()
+        await _publish(session, successor, now, led_before=led_before)
+    for report in reports:
+        report.superior_id = successor.id
+        await _check(session, report)
+        report.version += 1
+        report.updated_at = now
+    await session.flush()
+    for report in reports:
+        await _publish(session, report, now, led_before=_led_team(report.level, report.team_id, report.active))
+
+
+async def _hand_over_work(session: AsyncSession, leaver: Employee, named: Employee | None, now: datetime) -> None:
+    """A leaver's open work passes to the successor (ORG-7): here at once, elsewhere by `employee.left`."""
+    superior = await session.get(Employee, leaver.superior_id) if leaver.superior_id else None
+    successor = succession.work_successor(leaver, named, superior)
+    await leavers.hand_over_open_work(
+        session, leaver_id=leaver.id, leaver_name=leaver.name, successor_id=successor.id, now=now
+    )
+    await outbox.add(
+        session,
+        EmployeeLeftV1(employee_id=leaver.id, successor_id=successor.id, version=leaver.version, left_at=now),
+        at=now,
+    )
 
 
 async def import_employees(
