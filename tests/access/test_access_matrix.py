@@ -102,6 +102,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/org/freshness",                                       "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
@@ -150,6 +151,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/org/freshness",                                       "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok ok"),
     # Nobody nominates themselves (A1 is the nominee).
@@ -192,6 +194,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/org/freshness",                                       "ok ok ok ok ok ok"),
     ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
@@ -242,6 +245,10 @@ CLIENTS = (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)
 # Every service account may ask who it is.
 SYSTEMS |= {
     (service, "GET", "/v1/me"): set(CLIENTS) for service in ("scheduling", "performance", "recognition", "escalation")
+}
+# How current a consumer's org copy is: integrators ask with their service accounts (ORG-5).
+SYSTEMS |= {
+    (service, "GET", "/v1/org/freshness"): set(CLIENTS) for service in ("performance", "recognition", "escalation")
 }
 
 

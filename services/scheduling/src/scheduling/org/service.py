@@ -16,7 +16,7 @@ from callcenter_shared.auth import Caller, Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.scheduling import EmployeeLeftV1, EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import get_or_404, lock_rows
-from callcenter_shared.errors import InvalidInput, RuleViolation
+from callcenter_shared.errors import InvalidInput, NotFound, RuleViolation
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
 from callcenter_shared.paging import paginate
 from scheduling import access
@@ -67,6 +67,14 @@ async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = Fa
 def _led_team(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
     """The team this person leads (ORG-2: a team's active level 2 member), if any."""
     return team_id if level == Level.TEAM_LEADER and active else None
+
+
+def _team_locked_for(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
+    """The team whose leader a change to this person depends on: the one they lead, or join as an agent.
+
+    Locked, an agent placed in a team and its leader leaving apply one after another (ORG-2, ORG-6).
+    """
+    return team_id if active and level in (Level.AGENT, Level.TEAM_LEADER) else None
 
 
 async def _lock_teams(session: AsyncSession, team_ids: set[uuid.UUID | None]) -> None:
@@ -121,30 +129,12 @@ async def update_team(
             raise InvalidInput(f"{field} cannot be null.")
         setattr(team, field, value)
     if not team.active:
-        await _refuse_closing_a_staffed_team(session, team)
+        await succession.refuse_closing_a_staffed_team(session, team)
     team.version += 1
     team.updated_at = now
     await session.flush()
     await publish_team(session, team, now)
     return team
-
-
-async def _refuse_closing_a_staffed_team(session: AsyncSession, team: Team) -> None:
-    """A team is closed only once nobody active is in it: its people would be left without a team (ORG-6)."""
-    members = (
-        await session.scalars(
-            select(Employee)
-            .where(Employee.team_id == team.id, Employee.active.is_(True))
-            .order_by(Employee.id)
-            .with_for_update()
-        )
-    ).all()
-    if members:
-        raise succession.ReportsWouldBeStranded(
-            f"{team.name} still has {len(members)} active members: move them to another team (with their new "
-            "leader) before closing it.",
-            affected=succession.named(members),
-        )
 
 
 async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Team], int]:
@@ -154,11 +144,26 @@ async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple
 # Employees
 
 
+# A directory change locks people FOR NO KEY UPDATE: it never changes an id, so a row that merely
+# points at them (a new agent's superior_id, a leave's employee_id) is not held up behind it, and a
+# leader leaving while an agent joins the team cannot deadlock on the agent's reference to the leader.
+_NO_KEY_UPDATE = {"key_share": True}
+
+
 async def get_employee(session: AsyncSession, employee_id: uuid.UUID, *, lock: bool = False) -> Employee:
     """The employee; with `lock`, the row stays locked until commit (see `get_team`)."""
-    return await get_or_404(
-        session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.", lock=lock
-    )
+    if not lock:
+        return await get_or_404(session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.")
+    employee = await session.get(Employee, employee_id, with_for_update=_NO_KEY_UPDATE, populate_existing=True)
+    if employee is None:
+        raise NotFound(f"Employee {employee_id} does not exist.")
+    return employee
+
+
+async def _lock_people(session: AsyncSession, employee_ids: set[uuid.UUID]) -> None:
+    """Lock these people in id order, so two changes naming each other cannot deadlock."""
+    query = select(Employee.id).where(Employee.id.in_(sorted(employee_ids))).order_by(Employee.id)
+    await session.execute(query.with_for_update(key_share=True))
 
 
 async def read_employee(session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID) -> EmployeeRead:
@@ -327,7 +332,7 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
         created_at=now,
         updated_at=now,
     )
-    await _lock_teams(session, {_led_team(employee.level, employee.team_id, employee.active)})
+    await _lock_teams(session, {_team_locked_for(employee.level, employee.team_id, employee.active)})
     await _check(session, employee)
     session.add(employee)
     await session.flush()
@@ -359,7 +364,7 @@ async def update_employee(
             raise InvalidInput(f"{required} cannot be null.")
     # Locked, so concurrent changes apply one after another and each version is published once;
     # the person and their successor in id order, so two changes naming each other cannot deadlock.
-    await lock_rows(session, Employee.id, {employee_id, *([successor_id] if successor_id else [])})
+    await _lock_people(session, {employee_id, *([successor_id] if successor_id else [])})
     employee = await get_employee(session, employee_id, lock=True)
     check(if_match, employee.version, f"Employee {employee.name}")
     successor = await _successor(session, successor_id)
@@ -371,7 +376,10 @@ async def update_employee(
         changes.get("active", employee.active),
     )
     succeeded_team = successor.team_id if successor is not None else None
-    await _lock_teams(session, {led_before, led_after, succeeded_team})
+    joined = _team_locked_for(
+        changes.get("level", employee.level), changes.get("team_id", employee.team_id), employee.active
+    )
+    await _lock_teams(session, {led_before, led_after, succeeded_team, joined})
     for field, value in changes.items():
         setattr(employee, field, value)
     await _check(session, employee)
@@ -454,7 +462,7 @@ async def import_employees(
     """All-or-nothing bulk import; superiors may be earlier or later rows of the same file."""
     access.require_directory_admin(principal)
     # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
-    await _lock_teams(session, {_led_team(row.level, row.team_id, True) for row in rows})
+    await _lock_teams(session, {_team_locked_for(row.level, row.team_id, True) for row in rows})
     errors: list[dict[str, Any]] = []
     created: list[Employee] = []
     # Highest level first, so that each superior exists before the people reporting to them.

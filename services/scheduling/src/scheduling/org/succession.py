@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
 from callcenter_shared.levels import is_agent, is_one_level_up, is_top, next_level_up
-from scheduling.org.models import Employee
+from scheduling.org.models import Employee, Team
 
 
 class ReportsWouldBeStranded(RuleViolation):
@@ -45,7 +45,7 @@ async def direct_reports(session: AsyncSession, employee_id: uuid.UUID) -> list[
         select(Employee)
         .where(Employee.superior_id == employee_id, Employee.active.is_(True))
         .order_by(Employee.id)
-        .with_for_update()
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE, as every directory change (org/service.py)
         .execution_options(populate_existing=True)
     )
     return list((await session.scalars(query)).all())
@@ -110,3 +110,21 @@ def work_successor(leaver: Employee, named_successor: Employee | None, superior:
             f"employee: the successor is at level {leaver.level} or {next_level_up(leaver.level)}."
         )
     return successor
+
+
+async def refuse_closing_a_staffed_team(session: AsyncSession, team: Team) -> None:
+    """A team is closed only once nobody active is in it: its people would be left without a team (ORG-6)."""
+    members = (
+        await session.scalars(
+            select(Employee)
+            .where(Employee.team_id == team.id, Employee.active.is_(True))
+            .order_by(Employee.id)
+            .with_for_update(key_share=True)
+        )
+    ).all()
+    if members:
+        raise ReportsWouldBeStranded(
+            f"{team.name} still has {len(members)} active members: move them to another team (with their new "
+            "leader) before closing it.",
+            affected=named(members),
+        )
