@@ -24,7 +24,12 @@ async def test_a_leavers_open_case_and_coaching_pass_to_the_successor_over_nats_
     async with http_client(stack.apps["escalation"]) as escalation, http_client(stack.apps["performance"]) as perf:
         opened = await escalation.post(
             "/v1/cases",
-            json={"category": "inquiry", "channel": "phone", "customer_contact": "Ms. Li", "description": "Billing question."},
+            json={
+                "category": "inquiry",
+                "channel": "phone",
+                "customer_contact": "Ms. Li",
+                "description": "Billing question.",
+            },
             headers=org.leader.headers(stack, "escalation"),
         )
         assert opened.status_code == 201, opened.text
