@@ -289,3 +289,28 @@ async def test_a_leader_leaving_while_an_agent_joins_never_strands_the_agent_ORG
             assert left.json()["rule"] == "ORG-6"
         else:
             assert joined.json()["rule"] == "ORG-2"
+
+
+async def test_a_leaving_leaders_swap_signature_passes_to_the_successor_in_the_swaps_history_ORG_7(
+    floor: Any, client: httpx.AsyncClient
+) -> None:
+    _, mine = await floor.on_shift(floor.a1, datetime(2026, 11, 5, 8, tzinfo=SHANGHAI))
+    _, theirs = await floor.on_shift(floor.b1, datetime(2026, 11, 6, 8, tzinfo=SHANGHAI))
+    body = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs)}
+    swap = (await client.post("/v1/swaps", json=body, headers=floor.a1.headers)).json()
+    accepted = await client.post(f"/v1/swaps/{swap['id']}/accept", headers=floor.b1.headers)
+    assert accepted.status_code == 200, accepted.text
+    successor = await floor.org.employee(level=2, superior_id=floor.org.deputy.id)
+
+    left = await client.patch(
+        f"/v1/employees/{floor.leader_b.id}",
+        json={"active": False, "successor_id": str(successor.id)},
+        headers=floor.org.admin.headers,
+    )
+
+    assert left.status_code == 200, left.text
+    now = (await client.get(f"/v1/swaps/{swap['id']}", headers=floor.org.admin.headers)).json()
+    assert set(now["awaiting"]["employee_ids"]) == {str(floor.leader_a.id), str(successor.id)}
+    assert [(s["action"], s["actor_id"]) for s in now["history"]][-1] == ("moved_to_successor", str(floor.leader_b.id))
+    signed = await client.post(f"/v1/swaps/{swap['id']}/sign", headers=successor.headers)
+    assert signed.status_code == 200, signed.text
