@@ -113,6 +113,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
+    ("performance", "GET",   "/v1/org/freshness",                                       "ok ok ok ok ok ok"),
     ("performance", "POST",  "/v1/qa/scorecards",                                       "-- -- ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards",                                       "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/qa/scorecards/{scorecard_id}",                        "ok ok ok ok ok ok"),
@@ -163,6 +164,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("performance", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("performance", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
+    ("recognition", "GET",   "/v1/org/freshness",                                       "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/awards",                                              "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/awards",                                              "-- -- -- -- ok 409"),
     # Nobody nominates themselves (A1 is the nominee).
@@ -205,6 +207,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "GET",   "/v1/tasks/mine",                                        "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/tasks/mine/stream",                                 "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/me",                                                   "ok ok ok ok ok ok"),
+    ("escalation",  "GET",   "/v1/org/freshness",                                       "ok ok ok ok ok ok"),
     ("escalation",  "POST",  "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases",                                               "ok ok ok ok ok ok"),
     ("escalation",  "GET",   "/v1/cases/mine",                                          "ok ok ok ok ok ok"),
@@ -258,6 +261,10 @@ CLIENTS = (HR_SYSTEM, PHONE_SYSTEM, METRICS_FEED)
 # Every service account may ask who it is.
 SYSTEMS |= {
     (service, "GET", "/v1/me"): set(CLIENTS) for service in ("scheduling", "performance", "recognition", "escalation")
+}
+# How current a consumer's org copy is: integrators ask with their service accounts (ORG-5).
+SYSTEMS |= {
+    (service, "GET", "/v1/org/freshness"): set(CLIENTS) for service in ("performance", "recognition", "escalation")
 }
 
 

@@ -33,10 +33,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
-from callcenter_shared.db import dialect_insert, new_metadata
+from callcenter_shared.db import UtcDateTime, dialect_insert, new_metadata
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import NotFound
 from callcenter_shared.inbox import Subscriptions
+from callcenter_shared.tables import inbox
 
 _org = new_metadata()
 
@@ -78,10 +79,39 @@ org_team = Table(
 )
 
 
+# A row per kind of directory record (employee, team): up to which change the copy is current,
+# for integrators (`GET /v1/org/freshness`, callcenter_shared.org_freshness).
+org_freshness = Table(
+    "org_freshness",
+    _org,
+    Column("kind", String(16), primary_key=True),
+    # The time of the newest change of this kind applied (the event's `time`: the moment of the change).
+    Column("current_to", UtcDateTime, nullable=False),
+    Column("event_id", String(64), nullable=False),
+    # When this service applied that event (its inbox's receipt time).
+    Column("applied_at", UtcDateTime, nullable=True),
+)
+
+
 def include_org_tables(metadata: MetaData) -> None:
     """Add the org read-copy tables to a consuming service's metadata."""
     org_employee.to_metadata(metadata)
     org_team.to_metadata(metadata)
+    org_freshness.to_metadata(metadata)
+
+
+async def mark_current(session: AsyncSession, kind: str, envelope: Envelope) -> None:
+    """Record that the copy's `kind` records are current up to this change, unless a newer one is in."""
+    applied_at = await session.scalar(select(inbox.c.received_at).where(inbox.c.event_id == envelope.id))
+    values = {"kind": kind, "current_to": envelope.time, "event_id": envelope.id, "applied_at": applied_at}
+    statement = dialect_insert(session)(org_freshness).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind"],
+            set_={key: statement.excluded[key] for key in values if key != "kind"},
+            where=org_freshness.c.current_to <= statement.excluded.current_to,
+        )
+    )
 
 
 def _upsert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Any:
@@ -94,7 +124,8 @@ def _upsert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Any:
     )
 
 
-async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1, _envelope: Envelope) -> None:
+async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1, envelope: Envelope) -> None:
+    await mark_current(session, "employee", envelope)
     values = event.model_dump(exclude={"employee_id"})
     values["id"] = event.employee_id
     if event.external_id is not None:
@@ -110,7 +141,8 @@ async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1,
     await session.execute(_upsert(session, org_employee, values))
 
 
-async def on_team_upserted(session: AsyncSession, event: TeamUpsertedV1, _envelope: Envelope) -> None:
+async def on_team_upserted(session: AsyncSession, event: TeamUpsertedV1, envelope: Envelope) -> None:
+    await mark_current(session, "team", envelope)
     values = event.model_dump(exclude={"team_id"})
     values["id"] = event.team_id
     await session.execute(_upsert(session, org_team, values))

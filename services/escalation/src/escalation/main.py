@@ -7,6 +7,7 @@ from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
+from callcenter_shared.org_freshness import router as org_freshness_router
 from escalation import models  # noqa: F401  (maps every table before first use)
 from escalation.capabilities import CAPABILITIES
 from escalation.case.router import router as case_router
@@ -25,7 +26,7 @@ def create_app(
         settings or Settings(),
         title="Call center: escalation",
         description="Cases and the five-level escalation chain with deadlines, ownership and no concealment.",
-        routers=[case_router, category_router, tasks_router],
+        routers=[case_router, category_router, tasks_router, org_freshness_router],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
@@ -37,5 +38,6 @@ def create_app(
             {"name": "categories", "description": "Case categories and their escalation policy"},
             {"name": "tasks", "description": "What waits for the caller here, listed and live"},
             {"name": "spreadsheets", "description": "CSV and XLSX exports and all-or-none imports"},
+            {"name": "org directory", "description": "How current this service's copy of the directory is"},
         ],
     )

@@ -9,6 +9,7 @@ from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
+from callcenter_shared.org_freshness import router as org_freshness_router
 from performance import models  # noqa: F401  (maps every table before first use)
 from performance.capabilities import CAPABILITIES
 from performance.coaching.router import router as coaching_router
@@ -30,7 +31,7 @@ def create_app(
         settings,
         title="Call center: performance",
         description="QA scorecards and evaluations, KPIs and period scorecards, bonus, coaching, bottom-rank review.",
-        routers=[qa_router, kpi_router, coaching_router, review_router, tasks_router],
+        routers=[qa_router, kpi_router, coaching_router, review_router, tasks_router, org_freshness_router],
         subscriptions=subscriptions(settings),
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
@@ -47,5 +48,6 @@ def create_app(
             {"name": "review", "description": "Bottom-rank review (PRF-7)"},
             {"name": "tasks", "description": "What waits for the caller here, listed and live"},
             {"name": "spreadsheets", "description": "CSV and XLSX exports and all-or-none imports"},
+            {"name": "org directory", "description": "How current this service's copy of the directory is"},
         ],
     )

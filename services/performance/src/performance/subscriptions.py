@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from callcenter_shared.contracts.escalation import ComplaintAttributedV1
 from callcenter_shared.contracts.ingest import MetricBatchSubmittedV1
-from callcenter_shared.contracts.scheduling import HandoverLateV1
+from callcenter_shared.contracts.scheduling import EmployeeLeftV1, HandoverLateV1
 from callcenter_shared.inbox import Subscriptions
 from callcenter_shared.org import ORG_SUBSCRIPTIONS
+from performance.coaching.handlers import on_employee_left
 from performance.kpi.handlers import on_metric_batch_submitted
 from performance.review.handlers import complaint_handler, handover_late_handler
 from performance.settings import Settings
@@ -19,4 +20,5 @@ def subscriptions(settings: Settings) -> Subscriptions:
         ComplaintAttributedV1: complaint_handler(settings),  # PRF-7a
         HandoverLateV1: handover_late_handler(settings),  # PRF-7d
         MetricBatchSubmittedV1: on_metric_batch_submitted,  # PRF-2
+        EmployeeLeftV1: on_employee_left,  # ORG-7
     }

@@ -7,6 +7,7 @@ from opentelemetry.trace import TracerProvider
 
 from callcenter_shared.app import build_app
 from callcenter_shared.clock import Clock
+from callcenter_shared.org_freshness import router as org_freshness_router
 from recognition import models  # noqa: F401  (maps every table before first use)
 from recognition.award.router import router as award_router
 from recognition.birthday.router import router as birthday_router
@@ -29,7 +30,15 @@ def create_app(
         settings,
         title="Call center: recognition",
         description="Awards, nominations, the honor wall, peer praise, competitions and letters of praise.",
-        routers=[award_router, track_router, praise_router, competition_router, birthday_router, tasks_router],
+        routers=[
+            award_router,
+            track_router,
+            praise_router,
+            competition_router,
+            birthday_router,
+            tasks_router,
+            org_freshness_router,
+        ],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=deadline_handlers(settings),
         daily_deadlines=daily_deadlines(settings),
@@ -44,5 +53,6 @@ def create_app(
             {"name": "competitions", "description": "Skill competitions, judges, rounds and follow-ups (REC-7)"},
             {"name": "birthdays", "description": "Team birthdays"},
             {"name": "tasks", "description": "What waits for the caller here, listed and live"},
+            {"name": "org directory", "description": "How current this service's copy of the directory is"},
         ],
     )

@@ -51,6 +51,24 @@ class EmployeeUpsertedV1(Event):
         return str(self.employee_id)
 
 
+class EmployeeLeftV1(Event):
+    """Published when an employee leaves (is deactivated): their open work passes to the successor (ORG-7).
+
+    A fact to act on once, next to the `employee.upserted` that records the new state: each service
+    that holds work waiting on the leaver moves it to `successor_id` and records the move.
+    """
+
+    subject = "callcenter.scheduling.employee.left.v1"
+
+    employee_id: uuid.UUID
+    successor_id: uuid.UUID = Field(description="Who takes over the leaver's open work (ORG-7)")
+    version: int = Field(ge=1, description="The leaver's directory version that records the departure")
+    left_at: datetime
+
+    def key(self) -> str:
+        return str(self.employee_id)
+
+
 class SwapApprovedV1(Event):
     """Published when a department manager approves a swap and the roster has changed."""
 

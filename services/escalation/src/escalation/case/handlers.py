@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequestedV1
+from callcenter_shared.contracts.scheduling import EmployeeLeftV1, HandoverItemEscalationRequestedV1
 from callcenter_shared.envelope import Envelope
-from escalation.case import opening
+from escalation.case import leavers, opening
 
 
 async def on_handover_item_escalation_requested(
@@ -23,4 +23,11 @@ async def on_handover_item_escalation_requested(
         contacts=event.contacts,
         reason=event.reason,
         now=envelope.time,
+    )
+
+
+async def on_employee_left(session: AsyncSession, event: EmployeeLeftV1, _envelope: Envelope) -> None:
+    """A leaver's open cases pass to the successor named in the directory change (ORG-7)."""
+    await leavers.hand_over_cases(
+        session, leaver_id=event.employee_id, successor_id=event.successor_id, now=event.left_at
     )

@@ -68,7 +68,8 @@ async def get_team(
     response_model=TeamRead,
     responses=IF_MATCH_RESPONSES,
     description=f"Rename or deactivate a team. {DIRECTORY_WRITERS} (ORG-5: the change reaches every service as "
-    "`team.upserted` with the new version). Send `If-Match` with the `ETag` you read to refuse with 412 a change "
+    "`team.upserted` with the new version). A team with active members cannot be deactivated (422, ORG-6, "
+    "listing them in `affected`). Send `If-Match` with the `ETag` you read to refuse with 412 a change "
     "made by someone else in the meantime.",
 )
 async def update_team(
@@ -228,7 +229,12 @@ async def get_employee(
     "still satisfy ORG-1..ORG-3, and the change reaches every service as `employee.upserted` (ORG-5), with "
     "`team.upserted` when a team gets another leader. Concurrent changes apply one after another, each with the "
     "next version. Send `If-Match` with the `ETag` you read to refuse with 412 a change made by someone else in "
-    "the meantime. A promotion, transfer or leave takes effect on the caller's next request.",
+    "the meantime. A promotion, transfer or leave takes effect on the caller's next request. ORG-6: a change "
+    "that would leave the person's direct reports without a valid superior is refused (422) listing them in "
+    "`affected`, unless `successor_id` names their new superior (for agents, the team's new leader): then they "
+    "all move in the same transaction. ORG-7: a leaver's open work passes to `successor_id`, by default their "
+    "superior, here at once and in the other services through `employee.left`. ORG-2: an agent joins only a "
+    "team that has a leader.",
 )
 async def update_employee(
     employee_id: uuid.UUID,

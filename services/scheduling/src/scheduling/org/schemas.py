@@ -91,6 +91,15 @@ class EmployeeUpdate(RequestModel):
     hire_date: Day | None = None
     active: StrictBool | None = None
     external_id: Login | None = None
+    successor_id: Id | None = Field(
+        default=None,
+        description=(
+            "Who takes over, in the same change: the new superior of this person's direct reports when the "
+            "change would leave them without a valid one (ORG-6; for agents, their team's new leader), and a "
+            "leaver's open work (ORG-7; by default their superior). Required when the person has reports "
+            "the change strands; refused when the change leaves nothing to take over."
+        ),
+    )
 
 
 # What an agent does not see of her teammates' entries: they read as null, with `private_fields_hidden`.

@@ -14,12 +14,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from callcenter_shared import outbox
 from callcenter_shared.auth import Caller, Principal
 from callcenter_shared.concurrency import Precondition, check
-from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpsertedV1
+from callcenter_shared.contracts.scheduling import EmployeeLeftV1, EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import get_or_404, lock_rows
-from callcenter_shared.errors import InvalidInput, RuleViolation
+from callcenter_shared.errors import InvalidInput, NotFound, RuleViolation
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
 from callcenter_shared.paging import paginate
 from scheduling import access
+from scheduling.org import leavers, succession
 from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import (
     EmployeeCreate,
@@ -66,6 +67,14 @@ async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = Fa
 def _led_team(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
     """The team this person leads (ORG-2: a team's active level 2 member), if any."""
     return team_id if level == Level.TEAM_LEADER and active else None
+
+
+def _team_locked_for(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
+    """The team whose leader a change to this person depends on: the one they lead, or join as an agent.
+
+    Locked, an agent placed in a team and its leader leaving apply one after another (ORG-2, ORG-6).
+    """
+    return team_id if active and level in (Level.AGENT, Level.TEAM_LEADER) else None
 
 
 async def _lock_teams(session: AsyncSession, team_ids: set[uuid.UUID | None]) -> None:
@@ -119,6 +128,8 @@ async def update_team(
         if value is None:
             raise InvalidInput(f"{field} cannot be null.")
         setattr(team, field, value)
+    if not team.active:
+        await succession.refuse_closing_a_staffed_team(session, team)
     team.version += 1
     team.updated_at = now
     await session.flush()
@@ -133,11 +144,26 @@ async def list_teams(session: AsyncSession, *, limit: int, offset: int) -> tuple
 # Employees
 
 
+# A directory change locks people FOR NO KEY UPDATE: it never changes an id, so a row that merely
+# points at them (a new agent's superior_id, a leave's employee_id) is not held up behind it, and a
+# leader leaving while an agent joins the team cannot deadlock on the agent's reference to the leader.
+_NO_KEY_UPDATE = {"key_share": True}
+
+
 async def get_employee(session: AsyncSession, employee_id: uuid.UUID, *, lock: bool = False) -> Employee:
     """The employee; with `lock`, the row stays locked until commit (see `get_team`)."""
-    return await get_or_404(
-        session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.", lock=lock
-    )
+    if not lock:
+        return await get_or_404(session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.")
+    employee = await session.get(Employee, employee_id, with_for_update=_NO_KEY_UPDATE, populate_existing=True)
+    if employee is None:
+        raise NotFound(f"Employee {employee_id} does not exist.")
+    return employee
+
+
+async def _lock_people(session: AsyncSession, employee_ids: set[uuid.UUID]) -> None:
+    """Lock these people in id order, so two changes naming each other cannot deadlock."""
+    query = select(Employee.id).where(Employee.id.in_(sorted(employee_ids))).order_by(Employee.id)
+    await session.execute(query.with_for_update(key_share=True))
 
 
 async def read_employee(session: AsyncSession, *, principal: Principal, employee_id: uuid.UUID) -> EmployeeRead:
@@ -232,6 +258,9 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
             raise TeamRuleBroken(f"The team already has a team leader ({other.name}); a team has exactly one.")
     if is_agent(employee) and employee.team_id is not None:
         leader = await leader_of(session, employee.team_id)
+        if leader is None and employee.active:
+            # A team without a leader may exist only while it has no agents (ORG-2, docs/rules.md).
+            raise TeamRuleBroken("This team has no team leader: place its leader first, then its agents.")
         if leader is not None and employee.superior_id != leader.id:
             raise TeamRuleBroken(f"An agent's direct superior is their team's leader ({leader.name}).")
     if employee.agent_number and not employee.certified:
@@ -303,7 +332,7 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
         created_at=now,
         updated_at=now,
     )
-    await _lock_teams(session, {_led_team(employee.level, employee.team_id, employee.active)})
+    await _lock_teams(session, {_team_locked_for(employee.level, employee.team_id, employee.active)})
     await _check(session, employee)
     session.add(employee)
     await session.flush()
@@ -329,26 +358,47 @@ async def update_employee(
     """Change, transfer, promote, certify or deactivate an employee."""
     access.require_directory_admin(principal)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    successor_id: uuid.UUID | None = changes.pop("successor_id", None)
     for required in ("name", "level", "certified", "active"):
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required} cannot be null.")
-    # Locked, so concurrent changes apply one after another and each version is published once.
+    # Locked, so concurrent changes apply one after another and each version is published once;
+    # the person and their successor in id order, so two changes naming each other cannot deadlock.
+    await _lock_people(session, {employee_id, *([successor_id] if successor_id else [])})
     employee = await get_employee(session, employee_id, lock=True)
     check(if_match, employee.version, f"Employee {employee.name}")
+    successor = await _successor(session, successor_id)
+    was_active = employee.active
     led_before = _led_team(employee.level, employee.team_id, employee.active)
     led_after = _led_team(
         changes.get("level", employee.level),
         changes.get("team_id", employee.team_id),
         changes.get("active", employee.active),
     )
-    await _lock_teams(session, {led_before, led_after})
+    succeeded_team = successor.team_id if successor is not None else None
+    joined = _team_locked_for(
+        changes.get("level", employee.level), changes.get("team_id", employee.team_id), employee.active
+    )
+    await _lock_teams(session, {led_before, led_after, succeeded_team, joined})
     for field, value in changes.items():
         setattr(employee, field, value)
     await _check(session, employee)
+    stranded = await succession.stranded_reports(session, employee)
+    if stranded and successor is None:
+        raise succession.refuse_stranded(employee, stranded, "This change")
+    if successor is not None and not stranded and not (was_active and not employee.active):
+        raise InvalidInput(
+            "successor_id names who takes over someone's reports or open work: this change leaves neither.",
+            errors=[{"path": "body.successor_id", "message": "nothing to take over", "type": "unexpected"}],
+        )
     employee.version += 1
     employee.updated_at = now
     await session.flush()
     await _publish(session, employee, now, led_before=led_before)
+    if stranded and successor is not None:
+        await _hand_over_reports(session, employee, successor, stranded, now)
+    if was_active and not employee.active:
+        await _hand_over_work(session, employee, successor, now)
     return employee
 
 
@@ -359,7 +409,7 @@ async def add_in_order(
     them; the added employees and, by row index, the refusals. Call it inside a transaction that rolls
     back when anything was refused: a refused row fails its checks before it is added, so no savepoint."""
     # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
-    await _lock_teams(session, {_led_team(row.level, row.team_id, True) for row in rows})
+    await _lock_teams(session, {_team_locked_for(row.level, row.team_id, True) for row in rows})
     refused: dict[int, RuleViolation | InvalidInput] = {}
     created: list[Employee] = []
     for index in sorted(range(len(rows)), key=lambda index: -rows[index].level):
@@ -368,6 +418,60 @@ async def add_in_order(
         except (RuleViolation, InvalidInput) as exc:
             refused[index] = exc
     return created, refused
+
+
+async def _successor(session: AsyncSession, successor_id: uuid.UUID | None) -> Employee | None:
+    if successor_id is None:
+        return None
+    successor = await session.get(Employee, successor_id, populate_existing=True)
+    if successor is None:
+        raise InvalidInput(
+            f"The successor {successor_id} does not exist.",
+            errors=[{"path": "body.successor_id", "message": "unknown employee", "type": "unknown_reference"}],
+        )
+    return successor
+
+
+async def _hand_over_reports(
+    session: AsyncSession, employee: Employee, successor: Employee, reports: list[Employee], now: datetime
+) -> None:
+    """The successor takes over the reports (ORG-6) and, for agents, leads their team (ORG-2)."""
+    succession.check_successor_for_reports(successor, employee, reports)
+    team_id = succession.team_to_lead(reports)
+    if team_id is not None and successor.team_id != team_id:
+        led_before = _led_team(successor.level, successor.team_id, successor.active)
+        await _lock_teams(session, {team_id})
+        successor.team_id = team_id
+        left_behind = await succession.stranded_reports(session, successor)
+        if left_behind:
+            raise succession.refuse_stranded(successor, left_behind, f"Moving {successor.name} to lead this team")
+        await _check(session, successor)
+        successor.version += 1
+        successor.updated_at = now
+        await session.flush()
+        await _publish(session, successor, now, led_before=led_before)
+    for report in reports:
+        report.superior_id = successor.id
+        await _check(session, report)
+        report.version += 1
+        report.updated_at = now
+    await session.flush()
+    for report in reports:
+        await _publish(session, report, now, led_before=_led_team(report.level, report.team_id, report.active))
+
+
+async def _hand_over_work(session: AsyncSession, leaver: Employee, named: Employee | None, now: datetime) -> None:
+    """A leaver's open work passes to the successor (ORG-7): here at once, elsewhere by `employee.left`."""
+    superior = await session.get(Employee, leaver.superior_id) if leaver.superior_id else None
+    successor = succession.work_successor(leaver, named, superior)
+    await leavers.hand_over_open_work(
+        session, leaver_id=leaver.id, leaver_name=leaver.name, successor_id=successor.id, now=now
+    )
+    await outbox.add(
+        session,
+        EmployeeLeftV1(employee_id=leaver.id, successor_id=successor.id, version=leaver.version, left_at=now),
+        at=now,
+    )
 
 
 async def import_employees(
