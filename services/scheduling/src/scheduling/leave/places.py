@@ -98,20 +98,29 @@ async def waitlist(session: AsyncSession, leave: Leave, full: Sequence[uuid.UUID
 
 
 async def positions(session: AsyncSession, leaves: Iterable[Leave]) -> dict[uuid.UUID, int]:
-    """Each waiting request's place in its team's waiting list (1 is next), in order of request."""
-    teams = {leave.team_id for leave in leaves if leave.status == LeaveStatus.waiting and leave.team_id}
-    if not teams:
+    """Each waiting request's place in the waiting list (1 is next): after the waiting requests of its team,
+    asked earlier, that wait for a place in one of the same shifts."""
+    asked = [leave for leave in leaves if leave.status == LeaveStatus.waiting and leave.team_id]
+    if not asked:
         return {}
     rows = await session.execute(
-        select(Leave.id, Leave.team_id)
-        .where(Leave.team_id.in_(teams), Leave.status == LeaveStatus.waiting)
+        select(Leave.id, Leave.team_id, LeavePlace.shift_id)
+        .join(LeavePlace, LeavePlace.leave_id == Leave.id)
+        .where(Leave.team_id.in_({leave.team_id for leave in asked}), Leave.status == LeaveStatus.waiting)
         .order_by(Leave.created_at, Leave.id)
     )
+    order: list[uuid.UUID] = []
+    shifts: dict[uuid.UUID, set[tuple[uuid.UUID | None, uuid.UUID]]] = {}
+    for leave_id, team_id, shift_id in rows.all():
+        if leave_id not in shifts:
+            order.append(leave_id)
+            shifts[leave_id] = set()
+        shifts[leave_id].add((team_id, shift_id))
     found: dict[uuid.UUID, int] = {}
-    counters: dict[uuid.UUID | None, int] = {}
-    for leave_id, team_id in rows.all():
-        counters[team_id] = counters.get(team_id, 0) + 1
-        found[leave_id] = counters[team_id]
+    for leave in asked:
+        if leave.id in shifts:
+            before = order[: order.index(leave.id)]
+            found[leave.id] = 1 + sum(1 for other in before if shifts[other] & shifts[leave.id])
     return found
 
 
