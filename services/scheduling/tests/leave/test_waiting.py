@@ -200,9 +200,7 @@ class TestFreedPlace:
 class TestLastPlaceConcurrently:
     """On PostgreSQL the pool runs the requests side by side; the team's row lock decides one after the other."""
 
-    async def test_two_requests_for_the_last_place_exactly_one_gets_it_LEV_6(
-        self, floor: Any, events: Events
-    ) -> None:
+    async def test_two_requests_for_the_last_place_exactly_one_gets_it_LEV_6(self, floor: Any, events: Events) -> None:
         await set_cap(floor, 1)
         waiting_ids = []
         for day in range(10, 16):  # a race needs a few tries to show

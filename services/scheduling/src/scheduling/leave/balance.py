@@ -64,9 +64,8 @@ def tenure_years(hire_date: date | None, year: int) -> int:
         return 0
     if hire_date.year > year:
         return -1
-    first_of_year = date(year, 1, 1)
-    years = first_of_year.year - hire_date.year
-    if (hire_date.month, hire_date.day) > (1, 1):
+    years = year - hire_date.year
+    if (hire_date.month, hire_date.day) > (1, 1):  # the hire anniversary of the year before is still ahead
         years -= 1
     return max(years, 0)
 
