@@ -89,10 +89,14 @@ MATRIX: list[tuple[str, str, str, str]] = [
     # Everyone may ask for their own leave; refusals here are LEV rules (422) or an overlap (409).
     ("scheduling",  "POST",  "/v1/leave",                                               "409 ok 422 422 ok 422"),
     ("scheduling",  "GET",   "/v1/leave",                                               "ok ok ok ok ok ok"),
+    # LEV-5: one's own balance, the team leader's team's, level 3 and above anyone's (A1's asked for here).
+    ("scheduling",  "GET",   "/v1/leave/balance",                                       "ok -- ok -- ok ok"),
     ("scheduling",  "GET",   "/v1/leave/{leave_id}",                                    "ok -- ok -- ok ok"),
     ("scheduling",  "POST",  "/v1/leave/{leave_id}/approve",                            "-- -- ok -- ok 409"),
     ("scheduling",  "POST",  "/v1/leave/{leave_id}/reject",                             "-- -- ok -- 409 409"),
     ("scheduling",  "POST",  "/v1/leave/{leave_id}/withdraw",                           "ok -- -- -- -- --"),
+    # Approved leave: its requester, or the approver who gave the final approval (L3); 409 once cancelled.
+    ("scheduling",  "POST",  "/v1/leave/{leave_id}/cancel",                             "ok -- -- -- 409 --"),
     ("scheduling",  "POST",  "/v1/handovers",                                           "-- -- 409 -- 409 409"),
     # Everyone lists; each sees the handovers they could read one by one.
     ("scheduling",  "GET",   "/v1/handovers",                                           "ok ok ok ok ok ok"),
@@ -282,7 +286,8 @@ def _sch(w: World) -> dict[str, Any]:
     return w.params["scheduling"]  # type: ignore[no-any-return]
 
 
-QUERY: dict[tuple[str, str], str] = {
+QUERY: dict[tuple[str, str], str | Callable[[World], str]] = {
+    ("GET", "/v1/leave/balance"): lambda w: f"employee_id={w.people['A1'].id}&year=2026",
     ("GET", "/v1/shifts"): "from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z",
     ("GET", "/v1/coverage"): "from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z",
     ("GET", "/v1/holidays"): "from=2026-01-01",
@@ -327,6 +332,7 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
                                       "ends_at": _day(w, 30, 17).isoformat(), "reason": "moving house"},
     ("POST", "/v1/leave/{leave_id}/approve"): lambda w: {},
     ("POST", "/v1/leave/{leave_id}/reject"): lambda w: {"reason": "Peak week"},
+    ("POST", "/v1/leave/{leave_id}/cancel"): lambda w: {"reason": "Plans changed"},
     ("POST", "/v1/handovers"): lambda w: _ids({"team_id": w.teams["A"], "outgoing_shift_id": _sch(w)["shift_id"],
                                                "incoming_shift_id": _sch(w)["shift_2"]}),
     ("PUT", "/v1/handovers/{handover_id}/report"): lambda w: {"instructions": "Watch the billing queue",
@@ -424,8 +430,10 @@ async def fresh_leave(w: World, stage: str = "requested") -> dict[str, Any]:
     start = _day(w, next(_counter) + 40, 9)
     body = {"leave_type": "sick", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}
     leave_id = _id(await w.ok("scheduling", "POST", "/v1/leave", "A1", body))
-    if stage == "first_approved":
+    if stage in ("first_approved", "approved"):
         await w.ok("scheduling", "POST", f"/v1/leave/{leave_id}/approve", "A2", {})
+    if stage == "approved":
+        await w.ok("scheduling", "POST", f"/v1/leave/{leave_id}/approve", "L3", {})
     return {"leave_id": leave_id}
 
 
@@ -468,6 +476,7 @@ FRESH: dict[tuple[str, str, str], Callable[[World], Awaitable[dict[str, Any]]]] 
     ("scheduling", "POST", "/v1/leave/{leave_id}/approve"): _fresh(fresh_leave, "requested"),
     ("scheduling", "POST", "/v1/leave/{leave_id}/reject"): _fresh(fresh_leave, "requested"),
     ("scheduling", "POST", "/v1/leave/{leave_id}/withdraw"): _fresh(fresh_leave, "requested"),
+    ("scheduling", "POST", "/v1/leave/{leave_id}/cancel"): _fresh(fresh_leave, "approved"),
     ("scheduling", "POST", "/v1/staffing-changes/{change_id}/approve"): _fresh(fresh_change),
     ("scheduling", "POST", "/v1/staffing-changes/{change_id}/reject"): _fresh(fresh_change),
     ("scheduling", "PUT", "/v1/handovers/{handover_id}/report"): _fresh(fresh_handover),
@@ -897,7 +906,8 @@ async def test_access_matrix(world: World, service: str) -> None:
         world.params["row"] = params
         url = fill(path, params)
         if (method, path) in QUERY:
-            url += "?" + fill(QUERY[(method, path)], params)
+            query = QUERY[(method, path)]
+            url += "?" + fill(query if isinstance(query, str) else query(world), params)
         body_of = BODIES.get((method, path))
         body = body_of(world) if body_of else ({} if method in ("POST", "PUT", "PATCH") else None)
         for label, headers in (

@@ -29,7 +29,7 @@ SHANGHAI = timezone(timedelta(hours=8))
 ROUNDS = 30
 DAYS = range(5, 15)  # shifts on 2026-11-05 .. 14; the clock starts on the 2nd
 SWAP_STATES = {"requested", "accepted", "signed", "approved", "rejected", "cancelled", "expired"}
-LEAVE_STATES = {"requested", "approved", "rejected", "cancelled"}
+LEAVE_STATES = {"waiting", "requested", "approved", "rejected", "cancelled"}
 REFUSALS = {403, 404, 409, 422}
 
 

@@ -9,7 +9,7 @@ from scheduling.handover.models import (
     Interaction,
 )
 from scheduling.holiday.models import CenterHoliday
-from scheduling.leave.models import Leave
+from scheduling.leave.models import Leave, LeavePlace
 from scheduling.org.models import Employee, Team
 from scheduling.roster.models import Assignment, Shift, StaffingChange
 from scheduling.swap.models import Swap, SwapStep
@@ -25,6 +25,7 @@ __all__ = [
     "HandoverRelease",
     "Interaction",
     "Leave",
+    "LeavePlace",
     "Shift",
     "StaffingChange",
     "Swap",

@@ -25,6 +25,19 @@ class Settings(ServiceSettings):
     leave_head_level: int = Field(default=3, ge=2, le=5, description="LEV-1: the department head's level")
     leave_notice_hours: float = Field(default=24, ge=0, description="LEV-2: ordinary leave")
     sick_leave_notice_hours: float = Field(default=1, ge=0, description="LEV-2: sick leave, before the shift")
+    annual_leave_hours_by_tenure: dict[int, float] = Field(
+        default={0: 40, 10: 80, 20: 120},
+        description=(
+            "LEV-5: annual-leave hours a year from each number of completed years of service, as JSON "
+            '(\'{"0": 40, "10": 80, "20": 120}\': 5, 10 and 15 days of 8 h); below the lowest key, none'
+        ),
+    )
+    annual_leave_max_carry_hours: float = Field(
+        default=0, ge=0, description="LEV-5: unused annual-leave hours carried into the next year (none by default)"
+    )
+    leave_cap_per_shift: int = Field(
+        default=2, ge=1, description="LEV-6: how many of a team may be on leave in one shift (a team may set its own)"
+    )
     checkin_before_minutes: int = Field(default=15, ge=0, description="HND-1")
     handover_max_carry: int = Field(default=2, ge=0, description="HND-8: carries allowed before escalation")
     # Spreadsheet imports (employees, shifts); REQUEST_BODY_LIMIT_BYTES also applies, whichever is smaller.

@@ -286,13 +286,53 @@ class LeaveRejectedV1(Event):
 
 
 class LeaveCancelledV1(Event):
-    """Published when the requester withdraws a leave request before it is decided."""
+    """Published when the requester withdraws a leave request, or approved leave is cancelled before it starts."""
 
     subject = "callcenter.scheduling.leave.cancelled.v1"
 
     leave_id: uuid.UUID
     employee_id: uuid.UUID
     cancelled_at: datetime
+    cancelled_by: uuid.UUID | None = None
+    reason: str | None = None
+    hours_restored: float | None = Field(
+        default=None,
+        ge=0,
+        description="Of approved leave: the hours `leave.approved` counted, no longer missed (payroll reverses them; "
+        "annual leave goes back to the balance, LEV-5)",
+    )
+
+    def key(self) -> str:
+        return str(self.leave_id)
+
+
+class LeaveWaitlistedV1(Event):
+    """Published when a leave request finds the team's cap reached in a shift and joins the waiting list (LEV-6)."""
+
+    subject = "callcenter.scheduling.leave.waitlisted.v1"
+
+    leave_id: uuid.UUID
+    employee_id: uuid.UUID
+    team_id: uuid.UUID
+    position: int = Field(ge=1, description="Place in the team's waiting list, in order of request")
+    full_shift_ids: list[uuid.UUID] = Field(description="The shifts where the team's places are taken")
+    waitlisted_at: datetime
+
+    def key(self) -> str:
+        return str(self.leave_id)
+
+
+class LeavePromotedV1(Event):
+    """Published when a place freed under the team's cap takes a waiting leave request to approval (LEV-6)."""
+
+    subject = "callcenter.scheduling.leave.promoted.v1"
+
+    leave_id: uuid.UUID
+    employee_id: uuid.UUID
+    team_id: uuid.UUID
+    freed_by_leave_id: uuid.UUID = Field(description="The request whose rejection, withdrawal or cancellation freed it")
+    awaiting: uuid.UUID = Field(description="The approver the request now waits for (LEV-1)")
+    promoted_at: datetime
 
     def key(self) -> str:
         return str(self.leave_id)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
@@ -12,16 +12,21 @@ from scheduling.db import Base
 
 
 class LeaveStatus(StrEnum):
-    """Where a leave request stands (LEV-1..4)."""
+    """Where a leave request stands (LEV-1..6)."""
 
+    waiting = "waiting"  # beyond the team's cap: waits in order of request for a place (LEV-6)
     requested = "requested"
     approved = "approved"
     rejected = "rejected"
     cancelled = "cancelled"
 
 
+# The requests that hold a place under a team's cap (LEV-6): undecided or approved.
+HOLDING = (LeaveStatus.requested, LeaveStatus.approved)
+
+
 class Leave(Base):
-    """A leave request and its level-by-level approval (LEV-1..4)."""
+    """A leave request and its level-by-level approval (LEV-1..6)."""
 
     __tablename__ = "leave"
 
@@ -42,5 +47,28 @@ class Leave(Base):
     decided_by: Mapped[uuid.UUID | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The requester's team when asking: the team whose cap the request counts against (LEV-6).
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team.id"), index=True)
+    # The hours the request would deduct, as the shifts stood when asked; annual leave reserves them (LEV-5).
+    hours_requested: Mapped[float] = mapped_column(Float, default=0.0)
+    # The year whose annual-leave balance the leave is charged to: the year it starts in (LEV-5).
+    balance_year: Mapped[int] = mapped_column(Integer)
+    promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # left the waiting list (LEV-6)
+    cancelled_by: Mapped[uuid.UUID | None] = mapped_column()  # withdrawn, or approved leave cancelled
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LeavePlace(Base):
+    """A shift a leave request takes a place in: the shifts the person worked in its period when asking (LEV-6).
+
+    Counted against the team's cap while the request holds its place (`HOLDING`).
+    """
+
+    __tablename__ = "leave_place"
+    __table_args__ = (UniqueConstraint("leave_id", "shift_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    leave_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leave.id"), index=True)
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id"), index=True)

@@ -9,13 +9,25 @@ from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.leave import service
 from scheduling.leave.models import Leave
-from scheduling.leave.schemas import LeaveApproval, LeaveCreate, LeaveRead, LeaveRefusal, ShiftGap
+from scheduling.leave.schemas import (
+    LeaveApproval,
+    LeaveBalanceRead,
+    LeaveCancellation,
+    LeaveCreate,
+    LeaveRead,
+    LeaveRefusal,
+    ShiftGap,
+)
 from scheduling.settings import AppSettings
 
 router = APIRouter(prefix="/v1/leave", tags=["leave"])
 
 
-def _read(leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRead:
+async def _read(session: DbSession, leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRead:
+    return _shown(leave, await service.waiting_positions(session, [leave]), gaps)
+
+
+def _shown(leave: Leave, positions: dict[uuid.UUID, int], gaps: list[dict[str, object]] | None = None) -> LeaveRead:
     return LeaveRead(
         id=leave.id,
         employee_id=leave.employee_id,
@@ -35,15 +47,28 @@ def _read(leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRea
         decided_by=leave.decided_by,
         decided_at=leave.decided_at,
         decision_reason=leave.decision_reason,
+        team_id=leave.team_id,
+        hours_requested=leave.hours_requested,
+        balance_year=leave.balance_year,
+        waiting_position=positions.get(leave.id),
+        promoted_at=leave.promoted_at,
+        cancelled_by=leave.cancelled_by,
+        cancel_reason=leave.cancel_reason,
         coverage_gaps=[ShiftGap.model_validate(g) for g in gaps or []],
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=LeaveRead, summary="Request leave (LEV-1, 2, 4)")
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=LeaveRead, summary="Request leave (LEV-1, 2, 4, 5, 6)"
+)
 async def request_leave(
     data: LeaveCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> LeaveRead:
-    return _read(await service.request(session, principal=principal, data=data, settings=settings, now=now))
+    """Any employee asks for their own leave. Annual leave beyond the balance is refused (LEV-5, 422); a request
+    that finds the team's cap reached in one of its shifts is created `waiting`, with its `waiting_position` (LEV-6)."""
+    return await _read(
+        session, await service.request(session, principal=principal, data=data, settings=settings, now=now)
+    )
 
 
 @router.get("", response_model=Page[LeaveRead])
@@ -56,18 +81,48 @@ async def list_leave(
     rows, total = await service.list_leave(
         session, principal=principal, status=status_filter, limit=paging.limit, offset=paging.offset
     )
-    return Page(items=[_read(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+    positions = await service.waiting_positions(session, rows)
+    return Page(items=[_shown(r, positions) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+
+
+@router.get("/balance", response_model=LeaveBalanceRead, summary="A person's annual-leave balance (LEV-5)")
+async def leave_balance(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+    employee_id: Annotated[uuid.UUID | None, Query(description="Whose balance; the caller's own by default")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="The year; the current one by default")] = None,
+) -> LeaveBalanceRead:
+    """The yearly entitlement by tenure, the hours carried over, taken and reserved, and what is left (LEV-5).
+
+    The person sees their own; a team leader their team's and everyone below them; level 3 and above anyone's.
+    """
+    found = await service.balance_for(
+        session, principal=principal, employee_id=employee_id, year=year, settings=settings, now=now
+    )
+    return LeaveBalanceRead(
+        employee_id=found.employee_id,
+        year=found.year,
+        tenure_years=found.tenure_years,
+        entitlement_hours=found.entitlement_hours,
+        carried_over_hours=found.carried_over_hours,
+        taken_hours=found.taken_hours,
+        reserved_hours=found.reserved_hours,
+        remaining_hours=found.remaining_hours,
+        available_hours=found.available_hours,
+    )
 
 
 @router.get("/{leave_id}", response_model=LeaveRead)
 async def get_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> LeaveRead:
-    return _read(await service.read(session, principal=principal, leave_id=leave_id))
+    return await _read(session, await service.read(session, principal=principal, leave_id=leave_id))
 
 
 @router.post(
     "/{leave_id}/approve",
     response_model=LeaveRead,
-    summary="Approve at one's step; the final approval frees the shifts and reports the gaps (LEV-3)",
+    summary="Approve at one's step; the final approval frees the shifts and reports the gaps (LEV-3, 5, 6)",
 )
 async def approve_leave(
     leave_id: uuid.UUID,
@@ -85,16 +140,51 @@ async def approve_leave(
         settings=settings,
         now=now,
     )
-    return _read(leave, gaps)
+    return await _read(session, leave, gaps)
 
 
 @router.post("/{leave_id}/reject", response_model=LeaveRead)
 async def reject_leave(
-    leave_id: uuid.UUID, data: LeaveRefusal, principal: CurrentPrincipal, session: DbSession, now: Now
+    leave_id: uuid.UUID,
+    data: LeaveRefusal,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
 ) -> LeaveRead:
-    return _read(await service.reject(session, principal=principal, leave_id=leave_id, reason=data.reason, now=now))
+    """The approver whose turn it is refuses, with a reason; the places it held go to the first waiting (LEV-6)."""
+    leave = await service.reject(
+        session, principal=principal, leave_id=leave_id, reason=data.reason, settings=settings, now=now
+    )
+    return await _read(session, leave)
 
 
 @router.post("/{leave_id}/withdraw", response_model=LeaveRead)
-async def withdraw_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> LeaveRead:
-    return _read(await service.withdraw(session, principal=principal, leave_id=leave_id, now=now))
+async def withdraw_leave(
+    leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> LeaveRead:
+    """The requester withdraws an undecided or waiting request; the places it held go to the first waiting (LEV-6)."""
+    leave = await service.withdraw(session, principal=principal, leave_id=leave_id, settings=settings, now=now)
+    return await _read(session, leave)
+
+
+@router.post(
+    "/{leave_id}/cancel", response_model=LeaveRead, summary="Cancel approved leave before it starts (LEV-5, LEV-6)"
+)
+async def cancel_leave(
+    leave_id: uuid.UUID,
+    data: LeaveCancellation,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> LeaveRead:
+    """The requester, or the approver who gave the final approval, cancels approved leave that has not started,
+    with a reason. Annual leave's hours go back to the balance (LEV-5); its places under the team's cap go to
+    the first waiting request (LEV-6); `leave.cancelled` carries `hours_restored` for payroll. The person is not
+    put back on the shifts the leave freed: the team leader re-rosters them (ROS-4). Anyone else: 403; leave that
+    is not approved, or has begun: 409."""
+    leave = await service.cancel(
+        session, principal=principal, leave_id=leave_id, reason=data.reason, settings=settings, now=now
+    )
+    return await _read(session, leave)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from callcenter_shared.inputs import Id, Moment, RequestModel
 
@@ -54,6 +54,44 @@ class LeaveRefusal(RequestModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
+class LeaveCancellation(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "The family trip is off"}]})
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class LeaveBalanceRead(BaseModel):
+    """A person's annual leave in one year, in hours (LEV-5)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "employee_id": "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                    "year": 2026,
+                    "tenure_years": 3,
+                    "entitlement_hours": 40,
+                    "carried_over_hours": 0,
+                    "taken_hours": 16,
+                    "reserved_hours": 8,
+                    "remaining_hours": 24,
+                    "available_hours": 16,
+                }
+            ]
+        }
+    )
+
+    employee_id: uuid.UUID
+    year: int
+    tenure_years: int = Field(description="Completed years of service on 1 January (0 when the hire date is unknown)")
+    entitlement_hours: float = Field(description="The policy's hours for that tenure (ANNUAL_LEAVE_HOURS_BY_TENURE)")
+    carried_over_hours: float = Field(description="Unused hours of the year before, up to ANNUAL_LEAVE_MAX_CARRY_HOURS")
+    taken_hours: float = Field(description="Hours missed (LEV-3) by the year's approved annual leave")
+    reserved_hours: float = Field(description="Hours asked for by annual requests not yet decided or waiting")
+    remaining_hours: float = Field(description="Entitlement + carried over - taken")
+    available_hours: float = Field(description="What a new annual request may take: remaining - reserved")
+
+
 class ShiftGap(BaseModel):
     shift_id: uuid.UUID
     name: str
@@ -82,4 +120,13 @@ class LeaveRead(BaseModel):
     decided_by: uuid.UUID | None
     decided_at: datetime | None
     decision_reason: str | None
+    team_id: uuid.UUID | None = Field(description="The team whose cap on leave in a shift the request counts against")
+    hours_requested: float = Field(description="The hours the request would deduct, as the shifts stood when asked")
+    balance_year: int = Field(description="The year whose annual-leave balance it is charged to (LEV-5)")
+    waiting_position: int | None = Field(
+        description="While `waiting`: its place in the team's waiting list, 1 next (LEV-6)"
+    )
+    promoted_at: datetime | None = Field(description="When a freed place took it off the waiting list (LEV-6)")
+    cancelled_by: uuid.UUID | None
+    cancel_reason: str | None
     coverage_gaps: list[ShiftGap] = []

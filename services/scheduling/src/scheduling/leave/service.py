@@ -1,4 +1,4 @@
-"""Leave: level-by-level approval, notice, probation, hours missed (LEV-1..4, ROS-3)."""
+"""Leave: level-by-level approval, notice, probation, hours missed, balances, caps (LEV-1..6, ROS-3)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from callcenter_shared.levels import below, is_agent
 from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
-from scheduling.leave.models import Leave, LeaveStatus
+from scheduling.leave import balance, places
+from scheduling.leave.models import HOLDING, Leave, LeaveStatus
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.roster import service as roster
 from scheduling.roster.models import Assignment, Shift
@@ -157,6 +158,14 @@ async def request(
     )
     if overlapping is not None:
         raise Conflict(f"This period overlaps the leave request {overlapping}.")
+    shifts = await affected(session, person.id, starts_at, ends_at)  # again, now that no swap can move them
+    hours = hours_missed([s for _, s in shifts], starts_at, ends_at)
+    year = balance.year_of(starts_at, settings)
+    if data.leave_type == balance.ANNUAL:
+        await balance.require_available(session, person, year, hours, settings)
+    await places.lock_team(session, person.team_id)
+    shift_ids = [shift.id for _, shift in shifts]
+    full = await places.full_shifts(session, person.team_id, shift_ids, settings) if person.team_id else []
     leave = Leave(
         id=uuid.uuid4(),
         employee_id=person.id,
@@ -169,11 +178,17 @@ async def request(
         final_approver_id=final.id,
         deputy_id=deputy,
         on_holiday=await _on_holiday(session, settings, starts_at, ends_at),
+        team_id=person.team_id,
+        hours_requested=hours,
+        balance_year=year,
         created_at=now,
         updated_at=now,
     )
     session.add(leave)
     await session.flush()
+    places.take(session, leave, shift_ids)
+    if full:
+        await places.waitlist(session, leave, full, now)
     await outbox.add(
         session,
         LeaveRequestedV1(
@@ -201,10 +216,12 @@ async def approve(
     """The next approver in the chain approves; the last one takes the person off the affected shifts."""
     # A swap approved meanwhile would move the person's shifts after `affected` read them:
     # the person's lock first, as swap approval takes it, then the request.
-    await swaps.lock_people(session, [(await get(session, leave_id)).employee_id])
+    # Then the team's, as the leave places change under it (LEV-6).
+    unlocked = await get(session, leave_id)
+    await swaps.lock_people(session, [unlocked.employee_id])
+    await places.lock_team(session, unlocked.team_id)
     leave = await get(session, leave_id, lock=True)
-    if leave.status != OPEN:
-        raise Conflict(f"The leave request is already {leave.status}.")
+    _require_open(leave)
     turn = awaiting(leave)
     if principal.employee_id != turn:
         if principal.employee_id in (leave.first_approver_id, leave.final_approver_id):
@@ -221,7 +238,12 @@ async def approve(
             "The leave touches a public holiday: the department head may allow it only with a reason (holiday_reason)."
         )
     shifts = await affected(session, leave.employee_id, leave.starts_at, leave.ends_at)
-    leave.hours_missed = hours_missed([s for _, s in shifts], leave.starts_at, leave.ends_at)
+    hours = hours_missed([s for _, s in shifts], leave.starts_at, leave.ends_at)
+    await places.take_new(session, leave, [s.id for _, s in shifts], settings)
+    if leave.leave_type == balance.ANNUAL:
+        person = await access.employee(session, leave.employee_id)
+        await balance.require_available(session, person, leave.balance_year, hours, settings, deciding=leave.id)
+    leave.hours_missed = hours
     for assignment, _ in shifts:
         await roster.remove_assignment(session, assignment, reason=f"On {leave.leave_type} leave", now=now)
     leave.status = LeaveStatus.approved
@@ -246,12 +268,26 @@ async def approve(
     return leave, await roster.shift_gaps(session, [s.id for _, s in shifts])
 
 
-async def reject(
-    session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, reason: str, now: datetime
-) -> Leave:
-    leave = await get(session, leave_id, lock=True)
+def _require_open(leave: Leave) -> None:
+    if leave.status == LeaveStatus.waiting:
+        raise Conflict(
+            "The leave request waits for a place under the team's cap (LEV-6): it is decided once it has one."
+        )
     if leave.status != OPEN:
         raise Conflict(f"The leave request is already {leave.status}.")
+
+
+async def _locked(session: AsyncSession, leave_id: uuid.UUID) -> Leave:
+    """The request locked after its team, in the order approval locks them (LEV-6)."""
+    await places.lock_team(session, (await get(session, leave_id)).team_id)
+    return await get(session, leave_id, lock=True)
+
+
+async def reject(
+    session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, reason: str, settings: Settings, now: datetime
+) -> Leave:
+    leave = await _locked(session, leave_id)
+    _require_open(leave)
     if principal.employee_id != awaiting(leave):
         raise Forbidden("Only the approver whose turn it is may decide this leave.")
     leave.status = LeaveStatus.rejected
@@ -271,22 +307,87 @@ async def reject(
         ),
         at=now,
     )
+    await places.give_away(session, leave, settings, now)
     return leave
 
 
-async def withdraw(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, now: datetime) -> Leave:
-    leave = await get(session, leave_id, lock=True)
+async def withdraw(
+    session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, settings: Settings, now: datetime
+) -> Leave:
+    """The requester withdraws an undecided or waiting request; a place it held goes to the first waiting (LEV-6)."""
+    leave = await _locked(session, leave_id)
     if principal.employee_id != leave.employee_id:
         raise Forbidden("Only the requester may withdraw a leave request.")
-    if leave.status != OPEN:
+    if leave.status not in (OPEN, LeaveStatus.waiting):
         raise Conflict(f"Only an undecided request can be withdrawn; this one is {leave.status}.")
+    held = leave.status in HOLDING
     leave.status = LeaveStatus.cancelled
+    leave.cancelled_by = principal.employee_id
     leave.updated_at = now
     await session.flush()
     await outbox.add(
-        session, LeaveCancelledV1(leave_id=leave.id, employee_id=leave.employee_id, cancelled_at=now), at=now
+        session,
+        LeaveCancelledV1(
+            leave_id=leave.id, employee_id=leave.employee_id, cancelled_at=now, cancelled_by=principal.employee_id
+        ),
+        at=now,
     )
+    if held:
+        await places.give_away(session, leave, settings, now)
     return leave
+
+
+async def cancel(
+    session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, reason: str, settings: Settings, now: datetime
+) -> Leave:
+    """Approved leave cancelled before it starts, by its requester or its approver: annual hours go back to the
+    balance (LEV-5), its places to the first waiting (LEV-6). The shifts it freed stay open for the roster."""
+    leave = await _locked(session, leave_id)
+    if principal.employee_id not in (leave.employee_id, leave.decided_by):
+        raise Forbidden("Only the requester or the approver who approved it may cancel approved leave.")
+    if leave.status != LeaveStatus.approved:
+        raise Conflict(f"Only approved leave is cancelled (withdraw an undecided request); this one is {leave.status}.")
+    if leave.starts_at <= now:
+        raise Conflict("The leave has begun: only leave that has not started can be cancelled.")
+    leave.status = LeaveStatus.cancelled
+    leave.cancelled_by = principal.employee_id
+    leave.cancel_reason = reason
+    leave.updated_at = now
+    await session.flush()
+    await outbox.add(
+        session,
+        LeaveCancelledV1(
+            leave_id=leave.id,
+            employee_id=leave.employee_id,
+            cancelled_at=now,
+            cancelled_by=principal.employee_id,
+            reason=reason,
+            hours_restored=leave.hours_missed or 0.0,
+        ),
+        at=now,
+    )
+    await places.give_away(session, leave, settings, now)
+    return leave
+
+
+async def waiting_positions(session: AsyncSession, leaves: Sequence[Leave]) -> dict[uuid.UUID, int]:
+    """Each waiting request's place in its team's waiting list (LEV-6)."""
+    return await places.positions(session, leaves)
+
+
+async def balance_for(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    employee_id: uuid.UUID | None,
+    year: int | None,
+    settings: Settings,
+    now: datetime,
+) -> balance.Balance:
+    """A person's annual-leave balance, for them and those who see their records (LEV-5)."""
+    person = await access.employee(session, employee_id or principal.employee_id)
+    await access.require_visible(session, principal, person.id)
+    return await balance.balance_of(session, person, year or balance.year_of(now, settings), settings)
 
 
 async def read(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID) -> Leave:

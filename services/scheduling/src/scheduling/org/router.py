@@ -36,7 +36,12 @@ DIRECTORY_WRITERS = (
 async def _team_read(session: DbSession, team: Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
     return TeamRead(
-        id=team.id, name=team.name, leader_id=leader.id if leader else None, active=team.active, version=team.version
+        id=team.id,
+        name=team.name,
+        leader_id=leader.id if leader else None,
+        active=team.active,
+        leave_cap=team.leave_cap,
+        version=team.version,
     )
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from callcenter_shared.inputs import Day, Id, RequestModel
 
@@ -19,10 +19,19 @@ Level = Annotated[int, Field(ge=1, le=5, description="1 agent, 2 team leader, 3 
 EmployeeSort = Literal["name", "agent_number"]
 
 
+LeaveCap = Annotated[
+    StrictInt | None,
+    Field(ge=1, le=1000, description="LEV-6: how many of the team may be on leave in one shift (null: the center's)"),
+]
+
+
 class TeamCreate(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Hotline A"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Hotline A"}, {"name": "VIP line", "leave_cap": 1}]}
+    )
 
     name: Name
+    leave_cap: LeaveCap = None
 
 
 class TeamUpdate(RequestModel):
@@ -30,6 +39,7 @@ class TeamUpdate(RequestModel):
 
     name: Name | None = None
     active: StrictBool | None = None
+    leave_cap: LeaveCap = None
 
 
 class TeamRead(BaseModel):
@@ -39,6 +49,9 @@ class TeamRead(BaseModel):
     name: str
     leader_id: uuid.UUID | None
     active: bool
+    leave_cap: int | None = Field(
+        default=None, description="How many of the team may be on leave in the same shift; null: the center's (LEV-6)"
+    )
     version: int
 
 

@@ -104,7 +104,15 @@ async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None
 async def create_team(session: AsyncSession, *, principal: Caller, data: TeamCreate, now: datetime) -> Team:
     """Create a team; its leader is the L2 employee later placed in it."""
     access.require_directory_admin(principal)
-    team = Team(id=uuid.uuid4(), name=data.name, active=True, version=1, created_at=now, updated_at=now)
+    team = Team(
+        id=uuid.uuid4(),
+        name=data.name,
+        active=True,
+        leave_cap=data.leave_cap,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(team)
     await session.flush()
     await publish_team(session, team, now)
@@ -120,12 +128,12 @@ async def update_team(
     now: datetime,
     if_match: Precondition | None = None,
 ) -> Team:
-    """Rename or deactivate a team."""
+    """Rename or deactivate a team, or set its cap on leave in a shift (LEV-6)."""
     access.require_directory_admin(principal)
     team = await get_team(session, team_id, lock=True)
     check(if_match, team.version, f"Team {team.name}")
     for field, value in data.model_dump(exclude_unset=True).items():
-        if value is None:
+        if value is None and field != "leave_cap":  # a null cap: the center's again
             raise InvalidInput(f"{field} cannot be null.")
         setattr(team, field, value)
     if not team.active:

@@ -9,6 +9,8 @@ KINDS: dict[str, str] = {
     "swap.sign": "a swap of your team member waits for your signature as team leader (SWP-3)",
     "swap.approve": "a signed swap waits for your approval as the named manager (SWP-3)",
     "leave.approve": "a leave request waits for your decision, at your step of the chain (LEV-1); due when it starts",
+    "leave.promoted": "a freed place under the team's leave cap took your waiting request to approval (LEV-6): "
+    "withdraw it if you no longer need it; listed until it is decided",
     "staffing_change.decide": "a staffing reduction waits for you as the shift's duty manager (ROS-2); link: the shift",
     "handover.acknowledge": "an open handover item names you as receiver: read it back (HND-6); due at its due time",
     "handover.answer": "an incoming colleague's handover question waits for an answer from the outgoing shift (HND-4)",

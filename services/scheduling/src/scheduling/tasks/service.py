@@ -106,10 +106,37 @@ async def _leave(session: AsyncSession, principal: Principal, now: datetime) -> 
             requested_by=requester(leave.employee_id, names),
             since=leave.first_approved_at
             if me != leave.first_approver_id and leave.first_approved_at
-            else leave.created_at,
+            else leave.promoted_at or leave.created_at,
             due_at=leave.starts_at,
         )
         for leave in waiting
+    ] + await _leave_promoted(session, principal)
+
+
+async def _leave_promoted(session: AsyncSession, principal: Principal) -> list[Task]:
+    """The caller's waiting requests that a freed place took to approval (LEV-6): told until decided."""
+    promoted = (
+        await session.scalars(
+            select(Leave).where(
+                Leave.employee_id == principal.employee_id,
+                Leave.status == leave_service.OPEN,
+                Leave.promoted_at.is_not(None),
+            )
+        )
+    ).all()
+    return [
+        _task(
+            kind="leave.promoted",
+            object_id=leave.id,
+            link=f"/v1/leave/{leave.id}",
+            title=(
+                f"A place under your team's leave cap freed: your {leave.leave_type} leave now waits for approval "
+                "(withdraw it if you no longer need it)"
+            ),
+            since=leave.promoted_at or leave.updated_at,
+            due_at=leave.starts_at,
+        )
+        for leave in promoted
     ]
 
 
