@@ -6,16 +6,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Moment
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.leave import service
 from scheduling.leave.models import Leave
-from scheduling.leave.schemas import LeaveApproval, LeaveCreate, LeaveRead, LeaveRefusal, ShiftGap
+from scheduling.leave.schemas import LeaveApproval, LeaveCreate, LeaveRead, LeaveRefusal, LeaveSort, ShiftGap
+from scheduling.org.names import with_names
 from scheduling.settings import AppSettings
 
 router = APIRouter(prefix="/v1/leave", tags=["leave"])
 
 
-def _read(leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRead:
+async def _read(session: DbSession, leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRead:
+    return await with_names(session, _view(leave, gaps))
+
+
+def _view(leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRead:
     return LeaveRead(
         id=leave.id,
         employee_id=leave.employee_id,
@@ -43,7 +50,9 @@ def _read(leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRea
 async def request_leave(
     data: LeaveCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> LeaveRead:
-    return _read(await service.request(session, principal=principal, data=data, settings=settings, now=now))
+    return await _read(
+        session, await service.request(session, principal=principal, data=data, settings=settings, now=now)
+    )
 
 
 @router.get("", response_model=Page[LeaveRead])
@@ -52,16 +61,31 @@ async def list_leave(
     session: DbSession,
     paging: Paging,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
+    employee_id: Annotated[uuid.UUID | None, Query(description="Whose leave")] = None,
+    team_id: Annotated[uuid.UUID | None, Query(description="Leave of this team's members")] = None,
+    starts_from: Annotated[Moment | None, Query(alias="from", description="Leave that ends after this moment")] = None,
+    starts_before: Annotated[Moment | None, Query(alias="to", description="Leave that starts before this")] = None,
+    sort: Annotated[LeaveSort | None, Query(description=sort_description("-starts_at"))] = None,
 ) -> Page[LeaveRead]:
     rows, total = await service.list_leave(
-        session, principal=principal, status=status_filter, limit=paging.limit, offset=paging.offset
+        session,
+        principal=principal,
+        status=status_filter,
+        employee_id=employee_id,
+        team_id=team_id,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return Page(items=[_read(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+    page: Page[LeaveRead] = Page(items=[_view(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+    return await with_names(session, page)
 
 
 @router.get("/{leave_id}", response_model=LeaveRead)
 async def get_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> LeaveRead:
-    return _read(await service.read(session, principal=principal, leave_id=leave_id))
+    return await _read(session, await service.read(session, principal=principal, leave_id=leave_id))
 
 
 @router.post(
@@ -85,16 +109,18 @@ async def approve_leave(
         settings=settings,
         now=now,
     )
-    return _read(leave, gaps)
+    return await _read(session, leave, gaps)
 
 
 @router.post("/{leave_id}/reject", response_model=LeaveRead)
 async def reject_leave(
     leave_id: uuid.UUID, data: LeaveRefusal, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> LeaveRead:
-    return _read(await service.reject(session, principal=principal, leave_id=leave_id, reason=data.reason, now=now))
+    return await _read(
+        session, await service.reject(session, principal=principal, leave_id=leave_id, reason=data.reason, now=now)
+    )
 
 
 @router.post("/{leave_id}/withdraw", response_model=LeaveRead)
 async def withdraw_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> LeaveRead:
-    return _read(await service.withdraw(session, principal=principal, leave_id=leave_id, now=now))
+    return await _read(session, await service.withdraw(session, principal=principal, leave_id=leave_id, now=now))

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from callcenter_shared.inputs import Id, Moment, RequestModel
+from callcenter_shared.names import PersonName
 
 LeaveType = Literal["personal", "sick", "annual", "marriage", "bereavement", "maternity", "other"]
 
@@ -66,20 +67,29 @@ class ShiftGap(BaseModel):
 class LeaveRead(BaseModel):
     id: uuid.UUID
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     leave_type: str
     starts_at: datetime
     ends_at: datetime
     reason: str
     status: str
     first_approver_id: uuid.UUID | None
+    first_approver_name: PersonName = None
     first_approved_at: datetime | None
     final_approver_id: uuid.UUID
+    final_approver_name: PersonName = None
     deputy_id: uuid.UUID | None
+    deputy_name: PersonName = None
     awaiting: uuid.UUID | None
+    awaiting_name: PersonName = None
     on_holiday: bool
     holiday_reason: str | None
     hours_missed: float | None
     decided_by: uuid.UUID | None
+    decided_by_name: PersonName = None
     decided_at: datetime | None
     decision_reason: str | None
     coverage_gaps: list[ShiftGap] = []
+
+
+LeaveSort = Literal["starts_at", "-starts_at", "created_at", "-created_at"]
