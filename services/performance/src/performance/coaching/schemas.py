@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
