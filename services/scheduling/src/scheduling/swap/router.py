@@ -12,7 +12,7 @@ from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org.names import with_names
 from scheduling.settings import AppSettings
-from scheduling.swap import service
+from scheduling.swap import lists, service
 from scheduling.swap.models import Swap, SwapStep
 from scheduling.swap.schemas import (
     Awaiting,
@@ -91,7 +91,7 @@ async def list_swaps(
     created_before: Annotated[Moment | None, Query(alias="to", description="Requested before")] = None,
     sort: Annotated[SwapSort | None, Query(description=sort_description("-created_at"))] = None,
 ) -> Page[SwapRead]:
-    rows, total = await service.list_swaps(
+    rows, total = await lists.list_swaps(
         session,
         principal=principal,
         status=status_filter,
@@ -102,7 +102,7 @@ async def list_swaps(
         limit=paging.limit,
         offset=paging.offset,
     )
-    steps = await service.histories(session, [r.id for r in rows])
+    steps = await lists.histories(session, [r.id for r in rows])
     page: Page[SwapRead] = Page(
         items=[_view(r, steps[r.id]) for r in rows], limit=paging.limit, offset=paging.offset, total=total
     )

@@ -25,13 +25,12 @@ from callcenter_shared.contracts.scheduling import (
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.paging import paginate
-from callcenter_shared.sorting import order_by
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
+from scheduling.swap import lists
 from scheduling.swap.eligibility import check_rules
 from scheduling.swap.models import PENDING, Swap, SwapStatus, SwapStep
 from scheduling.swap.schemas import SwapCreate
@@ -97,17 +96,7 @@ def awaiting(swap: Swap) -> tuple[str | None, list[uuid.UUID]]:
 
 
 async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapStep]:
-    return (await histories(session, [swap_id]))[swap_id]
-
-
-async def histories(session: AsyncSession, swap_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[SwapStep]]:
-    """Each swap's steps, oldest first, for a whole page in one statement."""
-    steps: dict[uuid.UUID, list[SwapStep]] = {swap_id: [] for swap_id in swap_ids}
-    if swap_ids:
-        query = select(SwapStep).where(SwapStep.swap_id.in_(swap_ids)).order_by(SwapStep.at)
-        for step in (await session.scalars(query)).all():
-            steps[step.swap_id].append(step)
-    return steps
+    return (await lists.histories(session, [swap_id]))[swap_id]
 
 
 def _step(
@@ -479,42 +468,3 @@ async def reverse(
     )
     await session.flush()
     return swap
-
-
-_SORTABLE = {"created_at": Swap.created_at, "expires_at": Swap.earliest_start}
-
-
-async def list_swaps(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    status: str | None,
-    employee_id: uuid.UUID | None = None,
-    created_from: datetime | None = None,
-    created_before: datetime | None = None,
-    sort: str | None = None,
-    limit: int,
-    offset: int,
-) -> tuple[Sequence[Swap], int]:
-    query = select(Swap)
-    visible = await access.visible_ids(session, principal)
-    if visible is not None:
-        me = principal.employee_id
-        query = query.where(
-            or_(
-                Swap.requester_id.in_(visible),
-                Swap.counterpart_id.in_(visible),
-                Swap.requester_leader_id == me,
-                Swap.counterpart_leader_id == me,
-            )
-        )
-    if status is not None:
-        query = query.where(Swap.status == status)
-    if employee_id is not None:
-        query = query.where(or_(Swap.requester_id == employee_id, Swap.counterpart_id == employee_id))
-    if created_from is not None:
-        query = query.where(Swap.created_at >= created_from)
-    if created_before is not None:
-        query = query.where(Swap.created_at < created_before)
-    order = order_by(sort, _SORTABLE, "-created_at", Swap.id)
-    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
