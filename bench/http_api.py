@@ -98,7 +98,7 @@ def seed_cases(url: str, ids: dict[str, str], tokens: dict[str, str]) -> None:
 
 def seed_award(url: str, ids: dict[str, str], tokens: dict[str, str]) -> None:
     """An individual award from the seeded catalog to nominate for."""
-    awards = _get(url, "/v1/awards", tokens["L1"])
+    awards = _get(url, "/v1/awards", tokens["L1"])["items"]
     ids["award"] = next(str(a["id"]) for a in awards if a["scope"] == "individual" and not a["material"])
 
 

@@ -69,6 +69,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/shifts/{shift_id}/assignments",                       "-- -- ok -- 409 409"),
     ("scheduling",  "GET",   "/v1/assignments",                                         "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/shifts/{shift_id}/staffing-changes",                  "-- -- ok -- ok ok"),
+    # Team leaders see their team's reductions, level 3 and above all; agents are refused.
+    ("scheduling",  "GET",   "/v1/staffing-changes",                                    "-- -- ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/approve",                "-- -- -- -- ok 409"),
     ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/reject",                 "-- -- -- -- ok 409"),
     ("scheduling",  "GET",   "/v1/coverage",                                            "ok ok ok ok ok ok"),
@@ -174,6 +176,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     # Nobody nominates themselves (A1 is the nominee).
     ("recognition", "POST",  "/v1/nominations",                                         "-- ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/nominations",                                         "ok ok ok ok ok ok"),
+    # A2's nomination of A1: the nominator, the nominee and those who see A1.
+    ("recognition", "GET",   "/v1/nominations/{nomination_id}",                         "ok -- ok -- ok ok"),
     ("recognition", "POST",  "/v1/nominations/{nomination_id}/approve",                 "rl rl rl rl ok 409"),
     ("recognition", "POST",  "/v1/nominations/{nomination_id}/reject",                  "rl rl rl rl ok 409"),
     ("recognition", "GET",   "/v1/honor-wall",                                          "ok ok ok ok ok ok"),
@@ -196,6 +200,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "POST",  "/v1/rewards/{reward_id}/restock",                         "-- -- -- -- ok ok"),
     ("recognition", "POST",  "/v1/redemptions",                                         "ok 409 409 409 409 409"),
     ("recognition", "GET",   "/v1/redemptions",                                         "ok ok ok ok ok ok"),
+    # A1's redemption: A1 and the rewards administrators (level 3 and above).
+    ("recognition", "GET",   "/v1/redemptions/{redemption_id}",                         "ok -- -- -- ok ok"),
     ("recognition", "POST",  "/v1/redemptions/{redemption_id}/{action}",                "-- -- -- -- ok 409"),
     ("recognition", "GET",   "/v1/teams/{team_id}/praise-coverage",                     "-- -- ok -- ok ok"),
     ("recognition", "POST",  "/v1/competitions",                                        "-- -- -- -- ok ok"),
@@ -713,7 +719,7 @@ async def build_recognition(w: World) -> None:
     p = w.params["recognition"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id, "action": "approve"}
     async with w.apps["recognition"].state.session_factory() as session, session.begin():
         await seed_catalog(session, now=w.clock.now())  # as the service's migrate step does
-    awards = {a["code"]: a["id"] for a in await w.ok("recognition", "GET", "/v1/awards", "A1")}
+    awards = {a["code"]: a["id"] for a in (await w.ok("recognition", "GET", "/v1/awards", "A1"))["items"]}
     p["award"], p["bonus_award"] = awards["customer_satisfaction"], awards["team_performance_bonus"]
     p["track_award"] = awards["most_improved"]
     p.update(await fresh_nomination(w))
@@ -727,7 +733,7 @@ async def build_recognition(w: World) -> None:
             body = {"receiver_id": str(w.people[receiver].id), "points": 5, "message": "Thanks for the help",
                     "value": "teamwork"}  # fmt: skip
             await w.ok("recognition", "POST", "/v1/praise", giver, body)
-    (flag,) = await w.ok("recognition", "GET", "/v1/praise/reciprocity-flags", "L5")
+    (flag,) = (await w.ok("recognition", "GET", "/v1/praise/reciprocity-flags", "L5"))["items"]
     p["flag_id"] = flag["id"]
     reward = await w.ok("recognition", "POST", "/v1/rewards", "L3", BODIES[("POST", "/v1/rewards")](w))
     p["reward_id"] = _id(reward)

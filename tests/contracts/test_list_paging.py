@@ -5,6 +5,8 @@ past the end (an empty page) and a page size of one (one item, the same one the 
 starts with, and the next one at offset 1). Enough data is created that the lists named in
 PROVEN_WITH_DATA hold at least two items, so those checks cannot pass on empty lists.
 A collection GET (an array or a page) without paging parameters fails the second test.
+The third holds every list to one shape: no GET answers a bare JSON array, and every GET that
+pages answers `{items, limit, offset, total}`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ SERVICES = ["scheduling", "performance", "recognition", "escalation"]
 # Collection GETs that legitimately have no paging.
 UNPAGED = {
     ("recognition", "/v1/praise/values"): "the handful of company values from the settings, not rows",
+}
+
+# Paged GETs whose body is not a page itself, with the reason.
+NOT_A_PAGE = {
+    ("recognition", "/v1/points/{employee_id}"): "a person's balance, with their ledger as a page inside it",
 }
 
 # Lists the walk must see with two or more items (data created below or seeded by migrations).
@@ -184,3 +191,32 @@ async def test_every_collection_get_has_paging_parameters(service: str, test_dat
     assert not unpaged, f"collection GETs without limit/offset: {sorted(unpaged)}"
     stale = {path for (owner, path) in UNPAGED if owner == service} - {path for path, _ in get_operations(app)}
     assert not stale, f"allow-listed routes that no longer exist: {sorted(stale)}"
+
+
+def response_schema(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    """The 200 JSON schema of an operation, its `$ref` resolved."""
+    schema: dict[str, Any] = (
+        operation["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    )
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        resolved: dict[str, Any] = document["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        return resolved
+    return schema
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_every_list_answers_a_page_and_none_a_bare_array(service: str, test_databases: TestDatabases) -> None:
+    app = await make_app(service, test_databases)
+    document = app.openapi()
+    await app.state.engine.dispose()
+    arrays, not_pages = [], []
+    for path, operation in get_operations(app):
+        schema = response_schema(document, operation)
+        if schema.get("type") == "array":
+            arrays.append(path)
+        paged = {"limit", "offset"} <= parameter_names(operation) and (service, path) not in NOT_A_PAGE
+        if paged and not {"items", "limit", "offset", "total"} <= set(schema.get("properties", {})):
+            not_pages.append(path)
+    assert not arrays, f"GETs answering a bare JSON array (answer a Page): {arrays}"
+    assert not not_pages, f"paged GETs whose body lacks items/limit/offset/total: {not_pages}"

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared.web import Page
+
 Entity = TypeVar("Entity")
 
 
@@ -36,3 +38,8 @@ async def paginate_rows(
     total = await count_rows(session, query)
     rows = (await session.execute(query.limit(limit).offset(offset))).all()
     return rows, total
+
+
+def page_of_list(items: Sequence[Entity], *, limit: int, offset: int) -> Page[Entity]:
+    """A page cut from a list already in memory (a calendar merged from two sources, a computed report)."""
+    return Page(items=list(items[offset : offset + limit]), limit=limit, offset=offset, total=len(items))

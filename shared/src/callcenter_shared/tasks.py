@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
+from callcenter_shared.names import names_of as names_of  # where the task sources import it from
 from callcenter_shared.web import Page
 
 # The latest time there is: sorts a task without a deadline after every task with one.
@@ -82,15 +82,6 @@ def requester(person_id: uuid.UUID | None, names: dict[uuid.UUID, str]) -> Reque
     if person_id is None:
         return None
     return Requester(id=person_id, name=names.get(person_id))
-
-
-async def names_of(session: AsyncSession, person_ids: Iterable[uuid.UUID | None], table: Table) -> dict[uuid.UUID, str]:
-    """Names by id from a directory table (the owner's or a read copy), in one statement."""
-    wanted = {i for i in person_ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.execute(select(table.c.id, table.c.name).where(table.c.id.in_(wanted)))
-    return {row.id: row.name for row in rows}
 
 
 def describe_kinds(kinds: dict[str, str]) -> str:

@@ -60,7 +60,7 @@ class TestAutomaticEscalation:
             (str(org.leader.id), str(org.deputy.id)),
         ]
 
-        stints = (await client.get(f"/v1/cases/{case['id']}/stints", headers=org.agent.headers)).json()
+        stints = (await client.get(f"/v1/cases/{case['id']}/stints", headers=org.agent.headers)).json()["items"]
         assert [(s["level"], s["handler_id"], s["outcome"]) for s in stints] == [
             (1, str(org.agent.id), "escalated_on_timeout"),
             (2, str(org.leader.id), "escalated_on_timeout"),
@@ -169,7 +169,7 @@ class TestTimeOutsFiredTogether:
         for case, leader in zip(climbing, [org.leader, org.leader, org.other_leader], strict=True):
             after = (await client.get(f"/v1/cases/{case['id']}", headers=org.deputy.headers)).json()
             assert (after["level"], after["handler_id"]) == (2, str(leader.id))
-            stints = (await client.get(f"/v1/cases/{case['id']}/stints", headers=org.deputy.headers)).json()
+            stints = (await client.get(f"/v1/cases/{case['id']}/stints", headers=org.deputy.headers)).json()["items"]
             assert [(st["level"], st["outcome"]) for st in stints] == [(1, "escalated_on_timeout"), (2, None)]
         overdue = await published("callcenter.escalation.case.overdue.v1")
         assert sorted((o["case_id"], o["level"]) for o in overdue) == sorted([(at_top["id"], 5), (blocked["id"], 1)])

@@ -371,7 +371,7 @@ class TestDefinitions:
         self, client: httpx.AsyncClient, month: Month
     ) -> None:
         response = await client.get("/v1/kpis", headers=month.a1.headers)
-        codes = {k["code"]: k for k in response.json()}
+        codes = {k["code"]: k for k in response.json()["items"]}
         assert set(codes) == {"csat", "fcr", "aht", "service_level", "adherence", "qa_average", "complaints"}
         assert codes["aht"]["direction"] == "lower"
         assert codes["csat"]["direction"] == "higher"
@@ -385,7 +385,7 @@ class TestDefinitions:
         assert changed.status_code == 200
         assert changed.json()["target"] == 100
         frozen = await client.get(f"/v1/periods/{period_id}/kpis", headers=month.a1.headers)
-        assert next(k for k in frozen.json() if k["code"] == "fcr")["target"] == 80
+        assert next(k for k in frozen.json()["items"] if k["code"] == "fcr")["target"] == 80
         await send(client, org, month.batch())
         await client.post(f"/v1/periods/{period_id}/close", headers=org.deputy.headers)
         cards = await scorecards(client, org, period_id)
@@ -454,21 +454,21 @@ class TestNewHires:
         old_hire = await org.agent(month.team_b, hire_date=date(2026, 8, 1))
         response = await client.get("/v1/new-hires?as_of=2026-10-31", headers=org.deputy.headers)
         assert response.status_code == 200, response.text
-        [hire] = response.json()
+        [hire] = response.json()["items"]
         assert hire["agent_id"] == str(month.c.id)
         assert hire["days_since_hire"] == 30
         assert hire["tracked_until"] == "2026-11-29"
         fcr = next(k for k in hire["kpis"] if k["kpi_code"] == "fcr")
         assert (fcr["value"], fcr["new_hire_target"], fcr["veteran_target"]) == (70, 70, 80)
         assert fcr["attainment"] == pytest.approx(1.0)
-        assert str(old_hire.id) not in {h["agent_id"] for h in response.json()}
+        assert str(old_hire.id) not in {h["agent_id"] for h in response.json()["items"]}
         after = await client.get("/v1/new-hires?as_of=2026-11-30", headers=org.deputy.headers)
-        assert after.json() == []
+        assert after.json()["items"] == []
 
     async def test_agents_see_only_themselves_among_new_hires_PRF_8(
         self, client: httpx.AsyncClient, month: Month
     ) -> None:
         own = await client.get("/v1/new-hires?as_of=2026-10-31", headers=month.c.headers)
-        assert [h["agent_id"] for h in own.json()] == [str(month.c.id)]
+        assert [h["agent_id"] for h in own.json()["items"]] == [str(month.c.id)]
         other = await client.get("/v1/new-hires?as_of=2026-10-31", headers=month.a1.headers)
-        assert other.json() == []
+        assert other.json()["items"] == []

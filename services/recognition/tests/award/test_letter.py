@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 
 async def granted(client: httpx.AsyncClient, org: Any) -> str:
-    awards = (await client.get("/v1/awards", headers=org.team.leader.headers)).json()
+    awards = (await client.get("/v1/awards", headers=org.team.leader.headers)).json()["items"]
     patience = next(a["id"] for a in awards if a["code"] == "patience")
     nomination = await client.post(
         "/v1/nominations",

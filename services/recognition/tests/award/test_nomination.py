@@ -12,7 +12,7 @@ import httpx
 async def award_id(client: httpx.AsyncClient, headers: dict[str, str], code: str) -> str:
     response = await client.get("/v1/awards", headers=headers)
     assert response.status_code == 200, response.text
-    return next(a["id"] for a in response.json() if a["code"] == code)
+    return next(a["id"] for a in response.json()["items"] if a["code"] == code)
 
 
 async def nominate(client: httpx.AsyncClient, org: Any, code: str, by: Any, nominee: Any, **extra: Any) -> str:
@@ -36,7 +36,7 @@ class TestCatalog:
         self, client: httpx.AsyncClient, org: Any
     ) -> None:
         response = await client.get("/v1/awards", headers=org.team.agents[0].headers)
-        awards = {a["code"]: a for a in response.json()}
+        awards = {a["code"]: a for a in response.json()["items"]}
         assert {"best_customer_service", "customer_satisfaction", "excellent_team", "complaint_expert"} <= set(awards)
         assert {"most_improved", "patience"} <= set(awards)
         assert awards["excellent_team"]["scope"] == "team"

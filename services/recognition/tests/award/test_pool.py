@@ -8,7 +8,7 @@ import httpx
 
 
 async def bonus_award(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
-    awards = (await client.get("/v1/awards", headers=headers)).json()
+    awards = (await client.get("/v1/awards", headers=headers)).json()["items"]
     return next(a["id"] for a in awards if a["code"] == "team_performance_bonus")
 
 

@@ -24,13 +24,13 @@ class TestBirthdays:
             f"/v1/teams/{org.team.id}/birthdays", params={"days": 14}, headers=org.team.leader.headers
         )
         assert response.status_code == 200, response.text
-        rows = response.json()
+        rows = response.json()["items"]
         assert [r["name"] for r in rows] == ["生日今天", "生日下周"]
         assert rows[0]["in_days"] == 0
         assert rows[1]["next_birthday"] == "2026-11-09"
         assert rows[1]["turning"] == 36
         longer = await client.get(f"/v1/teams/{org.team.id}/birthdays", params={"days": 70}, headers=org.deputy.headers)
-        assert [r["name"] for r in longer.json()][-1] == "生日明年"
+        assert [r["name"] for r in longer.json()["items"]][-1] == "生日明年"
 
     async def test_other_teams_birthdays_are_not_listed_for_a_leader_REC_9(
         self, client: httpx.AsyncClient, org: Any

@@ -77,7 +77,7 @@ class TestGive:
 
     async def test_praise_names_a_company_value_REC_5(self, client: httpx.AsyncClient, org: Any) -> None:
         a, b, _ = org.team.agents
-        values = (await client.get("/v1/praise/values", headers=a.headers)).json()
+        values = (await client.get("/v1/praise/values", headers=a.headers)).json()["items"]
         assert "teamwork" in values
         response = await praise(client, a, b, 5, value="being nice")
         assert response.status_code == 422
@@ -114,7 +114,7 @@ class TestRedemption:
         redemption = await client.post("/v1/redemptions", json={"reward_id": reward["id"]}, headers=c.headers)
         assert redemption.status_code == 201, redemption.text
         assert (await client.get(f"/v1/points/{c.id}", headers=c.headers)).json()["balance"] == 10
-        assert (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"] == 0
+        assert (await client.get("/v1/rewards", headers=c.headers)).json()["items"][0]["stock"] == 0
         rid = redemption.json()["id"]
         assert (await client.post(f"/v1/redemptions/{rid}/approve", headers=c.headers)).status_code == 403
         assert (await client.post(f"/v1/redemptions/{rid}/fulfil", headers=org.deputy.headers)).status_code == 409
@@ -136,7 +136,9 @@ class TestRedemption:
         poor = await client.post("/v1/redemptions", json={"reward_id": reward["id"]}, headers=c.headers)
         assert poor.status_code == 409
         assert "you have earned 40" in poor.json()["detail"]
-        assert (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"] == 3  # nothing half-written
+        assert (await client.get("/v1/rewards", headers=c.headers)).json()["items"][0][
+            "stock"
+        ] == 3  # nothing half-written
 
     async def test_rejected_redemption_gives_points_and_item_back(self, client: httpx.AsyncClient, org: Any) -> None:
         a, _, c = org.team.agents
@@ -153,7 +155,7 @@ class TestRedemption:
         points = (await client.get(f"/v1/points/{c.id}", headers=c.headers)).json()
         assert points["balance"] == 50
         assert {e["kind"] for e in points["ledger"]["items"]} == {"praise_received", "redemption", "redemption_refund"}
-        assert (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"] == 1
+        assert (await client.get("/v1/rewards", headers=c.headers)).json()["items"][0]["stock"] == 1
 
 
 class TestReciprocity:
@@ -167,7 +169,7 @@ class TestReciprocity:
         await praise(client, a, c, 5)  # a little praise elsewhere does not hide the pattern
         flags = (
             await client.get("/v1/praise/reciprocity-flags", params={"status": "open"}, headers=org.deputy.headers)
-        ).json()
+        ).json()["items"]
         assert len(flags) == 1
         assert {flags[0]["employee_a"], flags[0]["employee_b"]} == {str(a.id), str(b.id)}
         assert flags[0]["mutual_points"] == 120
@@ -189,7 +191,7 @@ class TestReciprocity:
             await praise(client, b, a, 5)
             await praise(client, a, others[0], 10)
             await praise(client, b, c, 10)
-        flags = (await client.get("/v1/praise/reciprocity-flags", headers=org.deputy.headers)).json()
+        flags = (await client.get("/v1/praise/reciprocity-flags", headers=org.deputy.headers)).json()["items"]
         assert flags == []
 
 
@@ -205,9 +207,12 @@ class TestLeaderboard:
         board = await client.get(
             "/v1/praise/leaderboard", params={"month": "2026-11", "team_id": str(org.team.id)}, headers=a.headers
         )
-        assert [(r["name"], r["points"], r["praises"]) for r in board.json()] == [("刘洋", 60, 2), ("张伟", 20, 1)]
+        assert [(r["name"], r["points"], r["praises"]) for r in board.json()["items"]] == [
+            ("刘洋", 60, 2),
+            ("张伟", 20, 1),
+        ]
         empty = await client.get("/v1/praise/leaderboard", params={"month": "2026-10"}, headers=a.headers)
-        assert empty.json() == []
+        assert empty.json()["items"] == []
 
 
 class TestLeaderCoverage:
@@ -297,7 +302,7 @@ class TestRedemptionRaces:
             assert sorted(answer.status_code for answer in answers) == [200, 409], [a.text for a in answers]
             points = (await client.get(f"/v1/points/{c.id}", headers=c.headers)).json()
             assert points["balance"] == 50
-            stock = (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"]
+            stock = (await client.get("/v1/rewards", headers=c.headers)).json()["items"][0]["stock"]
             assert stock == ROUNDS
 
     async def test_two_redemptions_of_the_last_item_at_once_take_it_once_REC_5(
@@ -315,6 +320,6 @@ class TestRedemptionRaces:
             *(client.post("/v1/redemptions", json={"reward_id": reward["id"]}, headers=p.headers) for p in (b, c))
         )
         assert sorted(answer.status_code for answer in answers) == [201, 409], [a.text for a in answers]
-        assert (await client.get("/v1/rewards", headers=c.headers)).json()[0]["stock"] == 0
+        assert (await client.get("/v1/rewards", headers=c.headers)).json()["items"][0]["stock"] == 0
         balances = [(await client.get(f"/v1/points/{p.id}", headers=p.headers)).json()["balance"] for p in (b, c)]
         assert sorted(balances) == [40, 50]

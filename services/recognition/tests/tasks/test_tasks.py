@@ -14,7 +14,7 @@ async def kinds(client: httpx.AsyncClient, who: Any) -> list[tuple[str, str]]:
 
 
 async def nominate(client: httpx.AsyncClient, code: str, by: Any, nominee: Any) -> str:
-    awards = (await client.get("/v1/awards", headers=by.headers)).json()
+    awards = (await client.get("/v1/awards", headers=by.headers)).json()["items"]
     award = next(a for a in (awards["items"] if isinstance(awards, dict) else awards) if a["code"] == code)
     response = await client.post(
         "/v1/nominations",

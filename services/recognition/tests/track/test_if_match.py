@@ -10,7 +10,7 @@ import httpx
 async def test_track_rule_patch_with_a_stale_if_match_is_412_and_changes_nothing_REC_3(
     client: httpx.AsyncClient, org: Any
 ) -> None:
-    rule = (await client.get("/v1/track-rules", headers=org.deputy.headers)).json()[0]
+    rule = (await client.get("/v1/track-rules", headers=org.deputy.headers)).json()["items"][0]
     url = f"/v1/track-rules/{rule['id']}"
     tag = f'"{rule["version"]}"'
 
@@ -23,6 +23,8 @@ async def test_track_rule_patch_with_a_stale_if_match_is_412_and_changes_nothing
     assert stale.headers["content-type"] == "application/problem+json"
 
     now = next(
-        r for r in (await client.get("/v1/track-rules", headers=org.deputy.headers)).json() if r["id"] == rule["id"]
+        r
+        for r in (await client.get("/v1/track-rules", headers=org.deputy.headers)).json()["items"]
+        if r["id"] == rule["id"]
     )
     assert (now["min_agents"], now["version"]) == (7, rule["version"] + 1)

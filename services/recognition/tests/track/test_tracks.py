@@ -144,7 +144,7 @@ class TestTracks:
         assert qa_stars[0].evidence["qa_average"] == 91.0
 
     async def test_disabled_track_grants_nothing_REC_3(self, client: httpx.AsyncClient, app: FastAPI, org: Any) -> None:
-        rules = (await client.get("/v1/track-rules", headers=org.deputy.headers)).json()
+        rules = (await client.get("/v1/track-rules", headers=org.deputy.headers)).json()["items"]
         for rule in rules:
             if rule["track"] == "kpi_most_improved":
                 refused = await client.patch(
@@ -192,7 +192,7 @@ class TestRecognitionShare:
             "/v1/reports/recognition-share", params={"year": 2026, "quarter": 4}, headers=org.deputy.headers
         )
         assert response.status_code == 200, response.text
-        rows = {r["team_name"]: r for r in response.json()}
+        rows = {r["team_name"]: r for r in response.json()["items"]}
         # 王芳 (KPI star) and 刘洋 (most improved) were recognised in Q4; 张伟 was not
         assert rows["热线一组"]["agents"] == 3
         assert rows["热线一组"]["recognised"] == 2
@@ -201,7 +201,7 @@ class TestRecognitionShare:
         mine = await client.get(
             "/v1/reports/recognition-share", params={"year": 2026, "quarter": 4}, headers=org.team.leader.headers
         )
-        assert [r["team_name"] for r in mine.json()] == ["热线一组"]
+        assert [r["team_name"] for r in mine.json()["items"]] == ["热线一组"]
         refused = await client.get(
             "/v1/reports/recognition-share", params={"year": 2026, "quarter": 4}, headers=org.team.agents[0].headers
         )

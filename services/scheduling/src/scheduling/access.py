@@ -187,6 +187,20 @@ def require_staffing_decider(principal: Principal, approver_id: uuid.UUID | None
         raise Forbidden("The shift names no duty manager: a level 3 (or higher) manager decides.")
 
 
+def staffing_changes_clause(
+    principal: Principal,
+    team_id: ColumnElement[Any] | QueryableAttribute[Any],
+    approver_id: ColumnElement[Any] | QueryableAttribute[Any],
+) -> ColumnElement[bool] | None:
+    """Which staffing reductions the caller may list (ROS-2): level 3 and above all of them, a team leader
+    those of their team's shifts and those waiting for them; an agent none (refused). None means all."""
+    if is_manager(principal):
+        return None
+    if is_agent(principal):
+        raise Forbidden("Staffing changes are listed for team leaders and managers.")
+    return (team_id == principal.team_id) | (approver_id == principal.employee_id)
+
+
 def decides_staffing_change(principal: Principal, approver_id: uuid.UUID | None) -> bool:
     """Whether a staffing reduction waits for the caller: its duty manager, else any level 3 manager (ROS-2)."""
     return principal.employee_id == approver_id if approver_id is not None else is_manager(principal)

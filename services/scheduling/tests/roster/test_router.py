@@ -223,6 +223,6 @@ class TestHolidays:
         calendar = await floor.client.get(
             "/v1/holidays", params={"from": "2026-12-01", "to": "2027-01-02"}, headers=floor.a1.headers
         )
-        days = {(h["day"], h["source"]) for h in calendar.json()}
+        days = {(h["day"], h["source"]) for h in calendar.json()["items"]}
         assert ("2026-12-24", "center") in days
         assert ("2027-01-01", "public") in days

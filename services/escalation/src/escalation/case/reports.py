@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.paging import paginate, paginate_rows
+from callcenter_shared.sorting import order_by
 from escalation.access import read, require_reports_reader, visible_ids
 from escalation.case.models import Case, CaseHistory, CaseInstruction, CaseStatus, CaseStint
 
@@ -29,6 +30,11 @@ async def list_cases(
     level: int | None,
     category: str | None,
     overdue: bool,
+    handler_id: uuid.UUID | None = None,
+    owner_id: uuid.UUID | None = None,
+    opened_from: datetime | None = None,
+    opened_before: datetime | None = None,
+    sort: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[Sequence[Case], int]:
@@ -60,11 +66,18 @@ async def list_cases(
         conditions.append(
             and_(Case.status == CaseStatus.open, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now))
         )
+    if handler_id is not None:
+        conditions.append(Case.handler_id == handler_id)
+    if owner_id is not None:
+        conditions.append(Case.owner_id == owner_id)
+    if opened_from is not None:
+        conditions.append(Case.opened_at >= opened_from)
+    if opened_before is not None:
+        conditions.append(Case.opened_at < opened_before)
     if conditions:
         query = query.where(*conditions)
-    return await paginate(
-        session, query.order_by(Case.opened_at.desc(), Case.number.desc()), limit=limit, offset=offset
-    )
+    order = order_by(sort, {"opened_at": Case.opened_at, "level_due_at": Case.level_due_at}, "-opened_at", Case.number)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
 
 
 async def history(
@@ -78,11 +91,11 @@ async def history(
 
 async def stints(
     session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, limit: int, offset: int
-) -> Sequence[CaseStint]:
+) -> tuple[Sequence[CaseStint], int]:
     """Who held the case at which level, and for how long."""
     case = await read(session, principal=principal, case_id=case_id)
     query = select(CaseStint).where(CaseStint.case_id == case.id).order_by(CaseStint.id)
-    return (await session.scalars(query.limit(limit).offset(offset))).all()
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def instructions(

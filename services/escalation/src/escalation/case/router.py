@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse
 from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal, Principal
 from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
-from callcenter_shared.inputs import Flag
+from callcenter_shared.inputs import Flag, Moment
+from callcenter_shared.names import with_names
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation import access
@@ -23,6 +25,7 @@ from escalation.case.schemas import (
     CallbackCreate,
     CaseCreate,
     CaseRead,
+    CaseSort,
     DepartmentAssign,
     EscalateRequest,
     HandoffRequest,
@@ -89,7 +92,7 @@ def _read(case: Case, *, show_contact: bool) -> CaseRead:
 
 
 async def _one(session: DbSession, principal: Principal, case: Case) -> CaseRead:
-    return _read(case, show_contact=await access.in_chain(session, principal, case))
+    return await with_names(session, _read(case, show_contact=await access.in_chain(session, principal, case)))
 
 
 async def _page(
@@ -97,14 +100,14 @@ async def _page(
 ) -> Page[CaseRead]:
     shown = await access.contact_visible_ids(session, principal, cases)
     items = [_read(c, show_contact=c.id in shown) for c in cases]
-    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseRead, responses=REFUSAL)
 async def open_case(data: CaseCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
     """Open a case as its first receiver and owner (ESC-1); the category decides the first level (ESC-2)."""
     case = await opening.open_case(session, principal=principal, data=data, now=now)
-    return _read(case, show_contact=True)
+    return await with_names(session, _read(case, show_contact=True))
 
 
 @router.get("/cases", response_model=Page[CaseRead])
@@ -117,11 +120,17 @@ async def list_cases(
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
     overdue: Annotated[Flag, Query(description="Open cases past their level's deadline")] = False,
+    handler_id: Annotated[uuid.UUID | None, Query(description="The case's current handler")] = None,
+    owner_id: Annotated[uuid.UUID | None, Query(description="The first receiver, who owns the case")] = None,
+    opened_from: Annotated[Moment | None, Query(alias="from", description="Opened at or after")] = None,
+    opened_before: Annotated[Moment | None, Query(alias="to", description="Opened before")] = None,
+    sort: Annotated[CaseSort | None, Query(description=sort_description("-opened_at"))] = None,
 ) -> Page[CaseRead]:
     """The cases the caller may see: their own, their span's, and those they were named on."""
     cases, total = await reports.list_cases(
         session, principal=principal, now=now, mine=False, status=status_, level=level, category=category,
-        overdue=overdue, limit=paging.limit, offset=paging.offset,
+        overdue=overdue, handler_id=handler_id, owner_id=owner_id, opened_from=opened_from,
+        opened_before=opened_before, sort=sort, limit=paging.limit, offset=paging.offset,
     )  # fmt: skip
     return await _page(session, principal, cases, total, paging)
 
@@ -217,18 +226,20 @@ async def case_history(
     rows, total = await reports.history(
         session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
     )
-    return Page(
-        items=[HistoryRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
-    )
+    items = [HistoryRead.model_validate(r) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
-@router.get("/cases/{case_id}/stints", response_model=list[StintRead])
+@router.get("/cases/{case_id}/stints", response_model=Page[StintRead])
 async def case_stints(
     case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
-) -> list[StintRead]:
+) -> Page[StintRead]:
     """Who held the case at each level (at most one row per level climbed, plus reopenings)."""
-    rows = await reports.stints(session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset)
-    return [StintRead.model_validate(s) for s in rows]
+    rows, total = await reports.stints(
+        session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
+    )
+    items = [StintRead.model_validate(s) for s in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/cases/{case_id}/acknowledge", response_model=CaseRead)
@@ -289,7 +300,7 @@ async def give_instruction(
 ) -> InstructionRead:
     """A superior's instruction, recorded in detail (ESC-7)."""
     instruction = await service.give_instruction(session, principal=principal, case_id=case_id, text=data.text, now=now)
-    return InstructionRead.model_validate(instruction)
+    return await with_names(session, InstructionRead.model_validate(instruction))
 
 
 @router.get("/cases/{case_id}/instructions", response_model=Page[InstructionRead])
@@ -299,9 +310,8 @@ async def list_instructions(
     rows, total = await reports.instructions(
         session, principal=principal, case_id=case_id, limit=paging.limit, offset=paging.offset
     )
-    return Page(
-        items=[InstructionRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
-    )
+    items = [InstructionRead.model_validate(r) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/cases/{case_id}/department", response_model=CaseRead, responses=REFUSAL)

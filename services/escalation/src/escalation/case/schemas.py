@@ -3,10 +3,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.inputs import Id, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class Channel(StrEnum):
@@ -77,9 +79,12 @@ class CaseRead(BaseModel):
     customer_contact: str | None = Field(description="Only for people in the case's chain; null otherwise")
     description: str
     named_agent_id: uuid.UUID | None
+    named_agent_name: PersonName = None
     emergency: bool
     owner_id: uuid.UUID
+    owner_name: PersonName = None
     handler_id: uuid.UUID
+    handler_name: PersonName = None
     level: int
     status: str
     allowances_minutes: list[int]
@@ -93,15 +98,18 @@ class CaseRead(BaseModel):
     emergency_report_due_at: datetime | None
     emergency_reported_at: datetime | None
     department_handler_id: uuid.UUID | None
+    department_handler_name: PersonName = None
     department_result: str | None
     handover_item_id: uuid.UUID | None
     resolution: str | None
     resolved_by: uuid.UUID | None
+    resolved_by_name: PersonName = None
     resolved_at: datetime | None
     callback_at: datetime | None
     callback_reached: bool | None
     callback_satisfied: bool | None
     attributed_agent_id: uuid.UUID | None
+    attributed_agent_name: PersonName = None
     opened_at: datetime
 
 
@@ -111,6 +119,7 @@ class HistoryRead(BaseModel):
     seq: int
     at: datetime
     actor_id: uuid.UUID | None
+    actor_name: PersonName = None
     actor_level: int | None
     case_level: int
     action: str
@@ -122,6 +131,7 @@ class StintRead(BaseModel):
 
     level: int
     handler_id: uuid.UUID
+    handler_name: PersonName = None
     started_at: datetime
     ended_at: datetime | None
     outcome: str | None
@@ -132,6 +142,7 @@ class InstructionRead(BaseModel):
 
     id: uuid.UUID
     given_by: uuid.UUID
+    given_by_name: PersonName = None
     given_by_level: int
     text: str
     given_at: datetime
@@ -152,3 +163,6 @@ class BreachCountRead(BaseModel):
     reply_breaches: int
     missing_emergency_reports: int
     total: int
+
+
+CaseSort = Literal["opened_at", "-opened_at", "level_due_at", "-level_due_at"]

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.inputs import Day, Id, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class CoachingCreate(RequestModel):
@@ -26,6 +28,7 @@ class FollowUpRead(BaseModel):
     id: uuid.UUID
     note: str
     by: uuid.UUID
+    by_name: PersonName = None
     at: datetime
     next_due: date | None
 
@@ -33,7 +36,9 @@ class FollowUpRead(BaseModel):
 class CoachingRead(BaseModel):
     id: uuid.UUID
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     leader_id: uuid.UUID | None
+    leader_name: PersonName = None
     origin: str
     status: str
     goals: list[str]
@@ -43,3 +48,6 @@ class CoachingRead(BaseModel):
     created_at: datetime
     completed_at: datetime | None
     follow_ups: list[FollowUpRead]
+
+
+CoachingSort = Literal["created_at", "-created_at", "follow_up_due", "-follow_up_due"]

@@ -17,6 +17,7 @@ from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.org import get_person, org_employee, org_team
 from callcenter_shared.paging import paginate
+from callcenter_shared.sorting import order_by
 from performance import access
 from performance.coaching.models import Coaching, CoachingFollowUp, CoachingStatus
 from performance.coaching.schemas import CoachingCreate, CoachingRead, FollowUpCreate, FollowUpRead
@@ -117,6 +118,11 @@ async def list_items(
     agent_id: uuid.UUID | None,
     due_by: date | None,
     status: str | None,
+    leader_id: uuid.UUID | None = None,
+    team_id: uuid.UUID | None = None,
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
+    sort: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[Sequence[Coaching], int]:
@@ -130,7 +136,17 @@ async def list_items(
         query = query.where(Coaching.status == status)
     if due_by is not None:
         query = query.where(Coaching.status == CoachingStatus.open, Coaching.follow_up_due <= due_by)
-    return await paginate(session, query.order_by(Coaching.created_at.desc(), Coaching.id), limit=limit, offset=offset)
+    if leader_id is not None:
+        query = query.where(Coaching.leader_id == leader_id)
+    if team_id is not None:
+        query = query.where(Coaching.agent_id.in_(select(org_employee.c.id).where(org_employee.c.team_id == team_id)))
+    if created_from is not None:
+        query = query.where(Coaching.created_at >= created_from)
+    if created_before is not None:
+        query = query.where(Coaching.created_at < created_before)
+    sortable = {"created_at": Coaching.created_at, "follow_up_due": Coaching.follow_up_due}
+    order = order_by(sort, sortable, "-created_at", Coaching.id)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
 
 
 async def open_for_falling_trends(session: AsyncSession, *, period: KpiPeriod, now: datetime, periods: int) -> int:

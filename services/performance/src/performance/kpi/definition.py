@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.errors import Conflict, NotFound
+from callcenter_shared.paging import paginate
 from performance import access
 from performance.kpi.models import KpiDefinition
 from performance.kpi.schemas import KpiCreate, KpiUpdate
@@ -41,6 +42,16 @@ async def list_definitions(
     if active_only:
         query = query.where(KpiDefinition.active.is_(True))
     return (await session.scalars(query)).all()
+
+
+async def page_of_definitions(
+    session: AsyncSession, *, active_only: bool, limit: int, offset: int
+) -> tuple[Sequence[KpiDefinition], int]:
+    """One page of the definitions by code, and how many there are."""
+    query = select(KpiDefinition).order_by(KpiDefinition.code)
+    if active_only:
+        query = query.where(KpiDefinition.active.is_(True))
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def create_definition(

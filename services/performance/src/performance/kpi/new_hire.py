@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.levels import Level
 from callcenter_shared.org import org_employee
+from callcenter_shared.paging import count_rows
 from performance import access
 from performance.kpi.attainment import capped_attainment
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
@@ -22,7 +23,7 @@ from performance.policy import Policy
 
 async def new_hires(
     session: AsyncSession, *, principal: Principal, as_of: date, policy: Policy, limit: int, offset: int
-) -> list[NewHireRead]:
+) -> tuple[list[NewHireRead], int]:
     """Agents within their first days (PRF-8), with this month's KPIs so far against new-hire targets."""
     e = org_employee.c
     query = (
@@ -35,15 +36,14 @@ async def new_hires(
             e.hire_date > as_of - timedelta(days=policy.new_hire_days),
         )
         .order_by(e.hire_date.desc(), e.name, e.id)
-        .limit(limit)
-        .offset(offset)
     )
     visible = await access.visible_ids(session, principal)
     if visible is not None:
         query = query.where(e.id.in_(visible))
-    people = (await session.execute(query)).all()
+    total = await count_rows(session, query)
+    people = (await session.execute(query.limit(limit).offset(offset))).all()
     if not people:
-        return []
+        return [], total
     ids = [p.id for p in people]
     month_start = as_of.replace(day=1)
     values: dict[tuple[uuid.UUID, str], float | None] = {}
@@ -82,4 +82,4 @@ async def new_hires(
                 kpis=kpis,
             )
         )
-    return result
+    return result, total

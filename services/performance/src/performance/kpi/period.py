@@ -90,10 +90,10 @@ async def list_periods(session: AsyncSession, *, limit: int, offset: int) -> tup
 
 async def period_definitions(
     session: AsyncSession, period_id: uuid.UUID, *, limit: int, offset: int
-) -> Sequence[PeriodKpi]:
+) -> tuple[Sequence[PeriodKpi], int]:
     await get_period(session, period_id)
     query = select(PeriodKpi).where(PeriodKpi.period_id == period_id).order_by(PeriodKpi.code)
-    return (await session.scalars(query.limit(limit).offset(offset))).all()
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 def kpi_values(kpi: PeriodKpi, start: date, end: date) -> Select[Any]:

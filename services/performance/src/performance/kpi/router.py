@@ -10,6 +10,7 @@ from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccou
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.inputs import Day, Flag, Month
+from callcenter_shared.names import with_names
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.kpi import bonus_point, ingest, new_hire, service, sheets
@@ -43,16 +44,17 @@ router = APIRouter(prefix="/v1", tags=["kpi"])
 
 @router.get(
     "/kpis",
-    response_model=list[KpiDefinitionRead],
+    response_model=Page[KpiDefinitionRead],
     summary="The KPI definitions every agent is told in advance (PRF-1)",
 )
 async def list_definitions(
     _principal: CurrentPrincipal, session: DbSession, paging: Paging, include_inactive: Flag = False
-) -> list[KpiDefinitionRead]:
-    rows = await definitions.list_definitions(
+) -> Page[KpiDefinitionRead]:
+    rows, total = await definitions.page_of_definitions(
         session, active_only=not include_inactive, limit=paging.limit, offset=paging.offset
     )
-    return [KpiDefinitionRead.model_validate(d) for d in rows]
+    items = [KpiDefinitionRead.model_validate(d) for d in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiDefinitionRead)
@@ -127,11 +129,14 @@ async def list_metrics(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[MetricRead.model_validate(r) for r in rows],
-        limit=paging.limit,
-        offset=paging.offset,
-        total=total,
+    return await with_names(
+        session,
+        Page(
+            items=[MetricRead.model_validate(r) for r in rows],
+            limit=paging.limit,
+            offset=paging.offset,
+            total=total,
+        ),
     )
 
 
@@ -143,8 +148,9 @@ async def open_period(data: PeriodCreate, principal: CurrentPrincipal, session: 
 @router.get("/periods", response_model=Page[PeriodRead])
 async def list_periods(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[PeriodRead]:
     rows, total = await periods.list_periods(session, limit=paging.limit, offset=paging.offset)
-    return Page(
-        items=[PeriodRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    return await with_names(
+        session,
+        Page(items=[PeriodRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total),
     )
 
 
@@ -153,12 +159,13 @@ async def get_period(period_id: uuid.UUID, _principal: CurrentPrincipal, session
     return PeriodRead.model_validate(await periods.get_period(session, period_id))
 
 
-@router.get("/periods/{period_id}/kpis", response_model=list[KpiRead], summary="The definitions frozen for the period")
+@router.get("/periods/{period_id}/kpis", response_model=Page[KpiRead], summary="The definitions frozen for the period")
 async def period_definitions(
     period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, paging: Paging
-) -> list[KpiRead]:
-    rows = await periods.period_definitions(session, period_id, limit=paging.limit, offset=paging.offset)
-    return [KpiRead.model_validate(d) for d in rows]
+) -> Page[KpiRead]:
+    rows, total = await periods.period_definitions(session, period_id, limit=paging.limit, offset=paging.offset)
+    items = [KpiRead.model_validate(d) for d in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/periods/{period_id}/close", response_model=PeriodRead, summary="Close the period (PRF-3)")
@@ -189,15 +196,18 @@ async def list_period_scorecards(
         offset=paging.offset,
         policy=settings.policy,
     )
-    return Page(items=rows, limit=paging.limit, offset=paging.offset, total=total)
+    return await with_names(session, Page(items=rows, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get("/periods/{period_id}/scorecards/{agent_id}", response_model=AgentScorecardRead)
 async def read_scorecard(
     period_id: uuid.UUID, agent_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
 ) -> AgentScorecardRead:
-    return await service.read_scorecard(
-        session, principal=principal, period_id=period_id, agent_id=agent_id, policy=settings.policy
+    return await with_names(
+        session,
+        await service.read_scorecard(
+            session, principal=principal, period_id=period_id, agent_id=agent_id, policy=settings.policy
+        ),
     )
 
 
@@ -217,7 +227,7 @@ async def adjust(
     adjustment = await service.adjust(
         session, principal=principal, period_id=period_id, agent_id=agent_id, data=data, now=now
     )
-    return AdjustmentRead.model_validate(adjustment)
+    return await with_names(session, AdjustmentRead.model_validate(adjustment))
 
 
 @router.post("/bonus-points", status_code=status.HTTP_201_CREATED, response_model=BonusPointRead)
@@ -227,7 +237,7 @@ async def give_bonus_points(
     point = await bonus_point.give_bonus_points(
         session, principal=principal, data=data, now=now, policy=settings.policy
     )
-    return BonusPointRead.model_validate(point)
+    return await with_names(session, BonusPointRead.model_validate(point))
 
 
 @router.get("/teams/{team_id}/bonus-points", response_model=TeamBonusPoints)
@@ -237,12 +247,14 @@ async def team_bonus_points(
     session: DbSession,
     month: Annotated[Month, Query()],
 ) -> TeamBonusPoints:
-    return await bonus_point.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
+    return await with_names(
+        session, await bonus_point.team_bonus_points(session, principal=principal, team_id=team_id, month=month)
+    )
 
 
 @router.get(
     "/new-hires",
-    response_model=list[NewHireRead],
+    response_model=Page[NewHireRead],
     summary="Agents in their first days, this month's KPIs against new-hire targets (PRF-8)",
 )
 async def new_hires(
@@ -252,8 +264,8 @@ async def new_hires(
     settings: AppSettings,
     paging: Paging,
     as_of: Annotated[Day | None, Query(description="Default: today")] = None,
-) -> list[NewHireRead]:
-    return await new_hire.new_hires(
+) -> Page[NewHireRead]:
+    items, total = await new_hire.new_hires(
         session,
         principal=principal,
         as_of=as_of or now.date(),
@@ -261,6 +273,7 @@ async def new_hires(
         limit=paging.limit,
         offset=paging.offset,
     )
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get(

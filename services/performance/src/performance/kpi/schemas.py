@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callcenter_shared.contracts.ingest import AgentDailyMetric
 from callcenter_shared.inputs import Day, Id, Month, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class KpiFormula(RequestModel):
@@ -110,6 +111,7 @@ class MetricRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     day: date
     metric: str
     value: float
@@ -165,6 +167,7 @@ class AdjustmentRead(BaseModel):
     composite_delta: float
     reason: str
     created_by: uuid.UUID
+    created_by_name: PersonName = None
     created_at: datetime
 
 
@@ -182,6 +185,7 @@ class BonusComputation(BaseModel):
 class AgentScorecardRead(BaseModel):
     period_id: uuid.UUID
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     team_id: uuid.UUID | None
     new_hire: bool
     composite: float
@@ -205,11 +209,13 @@ class BonusPointRead(BaseModel):
 
     id: uuid.UUID
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     team_id: uuid.UUID
     month: date
     points: float
     reason: str
     given_by: uuid.UUID
+    given_by_name: PersonName = None
     given_at: datetime
 
 

@@ -7,7 +7,9 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal
-from callcenter_shared.inputs import Day
+from callcenter_shared.inputs import Day, Moment
+from callcenter_shared.names import with_names
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from performance.policy import Policy
@@ -27,6 +29,7 @@ from performance.qa.schemas import (
     DisputeResolve,
     EvaluationCreate,
     EvaluationRead,
+    EvaluationSort,
     ScorecardCreate,
     ScorecardRead,
     ScorecardUpdate,
@@ -100,22 +103,30 @@ async def _read(session: DbSession, evaluation: Evaluation, policy: Policy) -> E
 async def create_scorecard(
     data: ScorecardCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
-    return ScorecardRead.model_validate(
-        await scorecards.create_scorecard(session, principal=principal, data=data, now=now)
+    return await with_names(
+        session,
+        ScorecardRead.model_validate(
+            await scorecards.create_scorecard(session, principal=principal, data=data, now=now)
+        ),
     )
 
 
 @router.get("/scorecards", response_model=Page[ScorecardRead])
 async def list_scorecards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[ScorecardRead]:
     rows, total = await scorecards.list_scorecards(session, limit=paging.limit, offset=paging.offset)
-    return Page(
-        items=[ScorecardRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    return await with_names(
+        session,
+        Page(
+            items=[ScorecardRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+        ),
     )
 
 
 @router.get("/scorecards/{scorecard_id}", response_model=ScorecardRead, summary="Criteria are known in advance (QA-6)")
 async def get_scorecard(scorecard_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> ScorecardRead:
-    return ScorecardRead.model_validate(await scorecards.get_scorecard(session, scorecard_id))
+    return await with_names(
+        session, ScorecardRead.model_validate(await scorecards.get_scorecard(session, scorecard_id))
+    )
 
 
 @router.patch("/scorecards/{scorecard_id}", response_model=ScorecardRead)
@@ -123,7 +134,7 @@ async def update_scorecard(
     scorecard_id: uuid.UUID, data: ScorecardUpdate, principal: CurrentPrincipal, session: DbSession
 ) -> ScorecardRead:
     scorecard = await scorecards.update_scorecard(session, principal=principal, scorecard_id=scorecard_id, data=data)
-    return ScorecardRead.model_validate(scorecard)
+    return await with_names(session, ScorecardRead.model_validate(scorecard))
 
 
 @router.post("/scorecards/{scorecard_id}/publish", response_model=ScorecardRead)
@@ -131,7 +142,7 @@ async def publish_scorecard(
     scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
     scorecard = await scorecards.publish_scorecard(session, principal=principal, scorecard_id=scorecard_id, now=now)
-    return ScorecardRead.model_validate(scorecard)
+    return await with_names(session, ScorecardRead.model_validate(scorecard))
 
 
 @router.post(
@@ -144,7 +155,7 @@ async def new_version(
     scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
     scorecard = await scorecards.new_version(session, principal=principal, scorecard_id=scorecard_id, now=now)
-    return ScorecardRead.model_validate(scorecard)
+    return await with_names(session, ScorecardRead.model_validate(scorecard))
 
 
 @router.post("/evaluations", status_code=status.HTTP_201_CREATED, response_model=EvaluationRead)
@@ -152,7 +163,7 @@ async def create_evaluation(
     data: EvaluationCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> EvaluationRead:
     evaluation = await service.create_evaluation(session, principal=principal, data=data, now=now)
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.get("/evaluations", response_model=Page[EvaluationRead])
@@ -163,16 +174,27 @@ async def list_evaluations(
     settings: AppSettings,
     agent_id: Annotated[uuid.UUID | None, Query()] = None,
     status: Annotated[Literal["draft", "released", "disputed", "final"] | None, Query()] = None,
+    evaluator_id: Annotated[uuid.UUID | None, Query()] = None,
+    team_id: Annotated[uuid.UUID | None, Query(description="Evaluations of this team's agents")] = None,
+    created_from: Annotated[Moment | None, Query(alias="from", description="Created at or after")] = None,
+    created_before: Annotated[Moment | None, Query(alias="to", description="Created before")] = None,
+    sort: Annotated[EvaluationSort | None, Query(description=sort_description("-created_at"))] = None,
 ) -> Page[EvaluationRead]:
     rows, total = await service.list_evaluations(
-        session, principal=principal, agent_id=agent_id, status=status, limit=paging.limit, offset=paging.offset
-    )
-    return Page(
-        items=[await _read(session, r, settings.policy) for r in rows],
+        session,
+        principal=principal,
+        agent_id=agent_id,
+        status=status,
+        evaluator_id=evaluator_id,
+        team_id=team_id,
+        created_from=created_from,
+        created_before=created_before,
+        sort=sort,
         limit=paging.limit,
         offset=paging.offset,
-        total=total,
     )
+    items = [await _read(session, r, settings.policy) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=EvaluationRead)
@@ -180,7 +202,7 @@ async def get_evaluation(
     evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
 ) -> EvaluationRead:
     evaluation = await service.read_evaluation(session, principal=principal, evaluation_id=evaluation_id)
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.put("/evaluations/{evaluation_id}/answers", response_model=EvaluationRead)
@@ -195,7 +217,7 @@ async def update_answers(
     evaluation = await service.update_answers(
         session, principal=principal, evaluation_id=evaluation_id, answers=data.answers, now=now
     )
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.post("/evaluations/{evaluation_id}/release", response_model=EvaluationRead)
@@ -205,7 +227,7 @@ async def release(
     evaluation = await service.release(
         session, principal=principal, evaluation_id=evaluation_id, now=now, policy=settings.policy
     )
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.post("/evaluations/{evaluation_id}/dispute", response_model=EvaluationRead)
@@ -220,7 +242,7 @@ async def dispute(
     evaluation = await service.dispute(
         session, principal=principal, evaluation_id=evaluation_id, reason=data.reason, now=now, policy=settings.policy
     )
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.post("/evaluations/{evaluation_id}/resolution", response_model=EvaluationRead)
@@ -241,7 +263,7 @@ async def resolve(
         answers=data.answers,
         now=now,
     )
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.post("/calibrations", status_code=status.HTTP_201_CREATED, response_model=CalibrationRead)
@@ -249,7 +271,7 @@ async def create_calibration(
     data: CalibrationCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CalibrationRead:
     calibration = await calibrations.create_calibration(session, principal=principal, data=data, now=now)
-    return CalibrationRead.model_validate(calibration)
+    return await with_names(session, CalibrationRead.model_validate(calibration))
 
 
 @router.post(
@@ -266,14 +288,16 @@ async def score_calibration(
     evaluation = await calibrations.score_calibration(
         session, principal=principal, calibration_id=calibration_id, answers=data.answers, now=now
     )
-    return await _read(session, evaluation, settings.policy)
+    return await with_names(session, await _read(session, evaluation, settings.policy))
 
 
 @router.get("/calibrations/{calibration_id}/report", response_model=CalibrationReport)
 async def calibration_report(
     calibration_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CalibrationReport:
-    return await calibrations.calibration_report(session, principal=principal, calibration_id=calibration_id)
+    return await with_names(
+        session, await calibrations.calibration_report(session, principal=principal, calibration_id=calibration_id)
+    )
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.inputs import Day, Id, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class ItemIn(RequestModel):
@@ -71,6 +72,7 @@ class ScorecardRead(BaseModel):
     name: str
     status: str
     created_by: uuid.UUID
+    created_by_name: PersonName = None
     created_at: datetime
     published_at: datetime | None
     sections: list[SectionRead]
@@ -131,9 +133,11 @@ class DisputeRead(BaseModel):
 
     id: uuid.UUID
     raised_by: uuid.UUID
+    raised_by_name: PersonName = None
     reason: str
     raised_at: datetime
     reviewer_id: uuid.UUID | None
+    reviewer_name: PersonName = None
     outcome: str | None
     resolution_note: str | None
     score_before: float
@@ -148,7 +152,9 @@ class EvaluationRead(BaseModel):
     calibration_id: uuid.UUID | None
     interaction_id: str
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     evaluator_id: uuid.UUID
+    evaluator_name: PersonName = None
     channel: str
     interaction_date: date
     status: str
@@ -179,9 +185,11 @@ class CalibrationRead(BaseModel):
     scorecard_id: uuid.UUID
     interaction_id: str
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     channel: str
     interaction_date: date
     created_by: uuid.UUID
+    created_by_name: PersonName = None
     created_at: datetime
 
 
@@ -195,6 +203,7 @@ class ItemSpread(BaseModel):
 
 class EvaluatorDeviation(BaseModel):
     evaluator_id: uuid.UUID
+    evaluator_name: PersonName = None
     score: float
     deviation_from_median: float
 
@@ -206,3 +215,6 @@ class CalibrationReport(BaseModel):
     score_spread: float | None
     items: list[ItemSpread]
     evaluators: list[EvaluatorDeviation]
+
+
+EvaluationSort = Literal["created_at", "-created_at", "released_at", "-released_at"]

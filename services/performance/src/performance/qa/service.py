@@ -20,8 +20,9 @@ from callcenter_shared.contracts.performance import (
 from callcenter_shared.db import get_or_404
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.org import get_person
+from callcenter_shared.org import get_person, org_employee
 from callcenter_shared.paging import paginate
+from callcenter_shared.sorting import order_by
 from performance import access
 from performance.kpi import ingest
 from performance.policy import Policy
@@ -129,6 +130,11 @@ async def list_evaluations(
     principal: Principal,
     agent_id: uuid.UUID | None,
     status: str | None,
+    evaluator_id: uuid.UUID | None = None,
+    team_id: uuid.UUID | None = None,
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
+    sort: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[Sequence[Evaluation], int]:
@@ -142,9 +148,17 @@ async def list_evaluations(
         query = query.where(Evaluation.agent_id == agent_id)
     if status is not None:
         query = query.where(Evaluation.status == status)
-    return await paginate(
-        session, query.order_by(Evaluation.created_at.desc(), Evaluation.id), limit=limit, offset=offset
-    )
+    if evaluator_id is not None:
+        query = query.where(Evaluation.evaluator_id == evaluator_id)
+    if team_id is not None:
+        query = query.where(Evaluation.agent_id.in_(select(org_employee.c.id).where(org_employee.c.team_id == team_id)))
+    if created_from is not None:
+        query = query.where(Evaluation.created_at >= created_from)
+    if created_before is not None:
+        query = query.where(Evaluation.created_at < created_before)
+    sortable = {"created_at": Evaluation.created_at, "released_at": Evaluation.released_at}
+    order = order_by(sort, sortable, "-created_at", Evaluation.id)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
 
 
 def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:

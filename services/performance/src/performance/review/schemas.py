@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.inputs import Day, Id, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class TrainingResultCreate(RequestModel):
@@ -22,11 +23,13 @@ class TrainingResultRead(BaseModel):
 
     id: uuid.UUID
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     course: str
     kind: str
     outcome: str
     taken_on: date
     recorded_by: uuid.UUID
+    recorded_by_name: PersonName = None
     recorded_at: datetime
 
 
@@ -42,6 +45,7 @@ class ViolationRead(BaseModel):
 
     id: uuid.UUID
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     kind: str
     occurred_on: date
     reference: str
@@ -62,6 +66,7 @@ class StepRead(BaseModel):
 
     step: str
     by: uuid.UUID | None
+    by_name: PersonName = None
     note: str
     at: datetime
 
@@ -71,6 +76,7 @@ class ReviewRead(BaseModel):
 
     id: uuid.UUID
     agent_id: uuid.UUID
+    agent_name: PersonName = None
     rule: str
     evidence: str
     status: str

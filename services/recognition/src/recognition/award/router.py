@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
-from callcenter_shared.inputs import Day
+from callcenter_shared.inputs import Day, Moment
+from callcenter_shared.names import with_names
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from recognition.award import letter, service
 from recognition.award.schemas import (
@@ -19,6 +21,7 @@ from recognition.award.schemas import (
     NominationCreate,
     NominationDecision,
     NominationRead,
+    NominationSort,
     PoolCreate,
     PoolRead,
 )
@@ -27,10 +30,11 @@ from recognition.settings import AppSettings
 router = APIRouter(prefix="/v1", tags=["awards"])
 
 
-@router.get("/awards", response_model=list[AwardRead], summary="The award catalog (REC-1)")
-async def list_awards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[AwardRead]:
-    rows = await service.list_awards(session, limit=paging.limit, offset=paging.offset)
-    return [AwardRead.model_validate(a) for a in rows]
+@router.get("/awards", response_model=Page[AwardRead], summary="The award catalog (REC-1)")
+async def list_awards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[AwardRead]:
+    rows, total = await service.list_awards(session, limit=paging.limit, offset=paging.offset)
+    items = [AwardRead.model_validate(a) for a in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/awards", status_code=status.HTTP_201_CREATED, response_model=AwardRead)
@@ -45,22 +49,58 @@ async def create_award(data: AwardCreate, principal: CurrentPrincipal, session: 
     summary="Nominate a colleague or a team for an award (REC-2)",
 )
 async def nominate(data: NominationCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> NominationRead:
-    return NominationRead.model_validate(await service.nominate(session, principal=principal, data=data, now=now))
+    return await with_names(
+        session, NominationRead.model_validate(await service.nominate(session, principal=principal, data=data, now=now))
+    )
 
 
-@router.get("/nominations", response_model=Page[NominationRead])
+@router.get(
+    "/nominations",
+    response_model=Page[NominationRead],
+    summary="Nominations the caller may see",
+    description="Those the caller made, and those about people (or the team) the caller may see; newest first "
+    "unless `sort` says otherwise. Filter by `status`, `award_id`, `nominee_id`, `team_id` and the creation "
+    "time (`from`/`to`).",
+)
 async def list_nominations(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
     status_: Annotated[Literal["pending", "approved", "rejected"] | None, Query(alias="status")] = None,
+    award_id: Annotated[uuid.UUID | None, Query()] = None,
+    nominee_id: Annotated[uuid.UUID | None, Query()] = None,
+    team_id: Annotated[uuid.UUID | None, Query(description="Nominations of this team (a team award)")] = None,
+    created_from: Annotated[Moment | None, Query(alias="from", description="Made at or after")] = None,
+    created_before: Annotated[Moment | None, Query(alias="to", description="Made before")] = None,
+    sort: Annotated[NominationSort | None, Query(description=sort_description("-created_at"))] = None,
 ) -> Page[NominationRead]:
     rows, total = await service.list_nominations(
-        session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
+        session,
+        principal=principal,
+        status=status_,
+        award_id=award_id,
+        nominee_id=nominee_id,
+        team_id=team_id,
+        created_from=created_from,
+        created_before=created_before,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return Page(
-        items=[NominationRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
-    )
+    items = [NominationRead.model_validate(r) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
+
+
+@router.get(
+    "/nominations/{nomination_id}",
+    response_model=NominationRead,
+    summary="One nomination",
+    description="Shown to whoever sees it in `GET /v1/nominations`: its nominator, and those who see the nominee "
+    "or lead the team; anyone else gets 403.",
+)
+async def get_nomination(nomination_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> NominationRead:
+    nomination = await service.read_nomination(session, principal=principal, nomination_id=nomination_id)
+    return await with_names(session, NominationRead.model_validate(nomination))
 
 
 @router.post(
@@ -74,7 +114,7 @@ async def approve(
     nomination = await service.approve(
         session, principal=principal, nomination_id=nomination_id, note=data.note, amount=data.amount, now=now
     )
-    return NominationRead.model_validate(nomination)
+    return await with_names(session, NominationRead.model_validate(nomination))
 
 
 @router.post("/nominations/{nomination_id}/reject", response_model=NominationRead)
@@ -84,7 +124,7 @@ async def reject(
     nomination = await service.reject(
         session, principal=principal, nomination_id=nomination_id, note=data.note, now=now
     )
-    return NominationRead.model_validate(nomination)
+    return await with_names(session, NominationRead.model_validate(nomination))
 
 
 @router.get(
@@ -111,12 +151,13 @@ async def honor_wall(
         offset=paging.offset,
     )
     items = await service.grant_views(session, principal, grants)
-    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get("/grants/{grant_id}", response_model=GrantRead)
 async def get_grant(grant_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> GrantRead:
-    return (await service.grant_views(session, principal, [await service.get_grant(session, grant_id)]))[0]
+    [view] = await service.grant_views(session, principal, [await service.get_grant(session, grant_id)])
+    return await with_names(session, view)
 
 
 @router.post(
@@ -127,13 +168,16 @@ async def get_grant(grant_id: uuid.UUID, principal: CurrentPrincipal, session: D
 )
 async def split_pool(data: PoolCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> PoolRead:
     pool, grants = await service.split_pool(session, principal=principal, data=data, now=now)
-    return PoolRead(
-        id=pool.id,
-        award_id=pool.award_id,
-        team_id=pool.team_id,
-        total_amount=pool.total_amount,
-        basis=pool.basis,
-        grants=await service.grant_views(session, principal, grants),
+    return await with_names(
+        session,
+        PoolRead(
+            id=pool.id,
+            award_id=pool.award_id,
+            team_id=pool.team_id,
+            total_amount=pool.total_amount,
+            basis=pool.basis,
+            grants=await service.grant_views(session, principal, grants),
+        ),
     )
 
 

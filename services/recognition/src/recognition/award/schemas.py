@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from callcenter_shared.inputs import Amount, Id, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class AwardCreate(RequestModel):
@@ -70,12 +71,15 @@ class NominationRead(BaseModel):
     id: uuid.UUID
     award_id: uuid.UUID
     nominee_id: uuid.UUID | None
+    nominee_name: PersonName = None
     team_id: uuid.UUID | None
     nominated_by: uuid.UUID
+    nominated_by_name: PersonName = None
     reason: str
     evidence_links: list[str]
     status: str
     decided_by: uuid.UUID | None
+    decided_by_name: PersonName = None
     decided_at: datetime | None
     decision_note: str | None
     grant_id: uuid.UUID | None
@@ -99,6 +103,7 @@ class GrantRead(BaseModel):
     period_start: date | None
     period_end: date | None
     granted_by: uuid.UUID | None
+    granted_by_name: PersonName = None
     granted_at: datetime
 
 
@@ -129,3 +134,6 @@ class PoolRead(BaseModel):
 class LetterRequest(RequestModel):
     signer_id: Id = Field(description="A senior manager (L4 or L5) who signs the letter")
     achievement: str | None = Field(None, max_length=2000, description="Defaults to the grant's reason")
+
+
+NominationSort = Literal["created_at", "-created_at"]

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
@@ -20,6 +20,7 @@ from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callcenter_shared.levels import is_agent
 from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members
 from callcenter_shared.paging import paginate
+from callcenter_shared.sorting import order_by
 from recognition import access
 from recognition.access import decides_at_level, sees_private
 from recognition.award.models import Award, Grant, MaterialPool, Nomination, NominationStatus
@@ -41,9 +42,9 @@ async def get_award(session: AsyncSession, award_id: uuid.UUID) -> Award:
     return await get_or_404(session, Award, award_id, missing=f"Award {award_id} does not exist.")
 
 
-async def list_awards(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Award]:
+async def list_awards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Award], int]:
     query = select(Award).where(Award.active.is_(True)).order_by(Award.name, Award.id)
-    return (await session.scalars(query.limit(limit).offset(offset))).all()
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def create_award(session: AsyncSession, *, principal: Principal, data: AwardCreate, now: datetime) -> Award:
@@ -308,9 +309,7 @@ async def reject(
     return nomination
 
 
-async def list_nominations(
-    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
-) -> tuple[Sequence[Nomination], int]:
+async def _nominations_seen_by(session: AsyncSession, principal: Principal) -> Select[Nomination]:
     """Nominations the caller made, or about people they may see (their span)."""
     query = select(Nomination)
     visible = await access.visible_ids(session, principal)
@@ -319,9 +318,50 @@ async def list_nominations(
         if access.leads_people(principal) and principal.team_id is not None:
             seen.append(Nomination.team_id == principal.team_id)
         query = query.where(or_(*seen))
+    return query
+
+
+async def read_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
+    """One nomination, for those who see it in their list."""
+    nomination = await get_or_404(
+        session, Nomination, nomination_id, missing=f"Nomination {nomination_id} does not exist."
+    )
+    query = await _nominations_seen_by(session, principal)
+    if await session.scalar(query.with_only_columns(Nomination.id).where(Nomination.id == nomination_id)) is None:
+        raise Forbidden("A nomination is shown to its nominator and to those who see the nominee or the team.")
+    return nomination
+
+
+async def list_nominations(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    status: str | None,
+    award_id: uuid.UUID | None = None,
+    nominee_id: uuid.UUID | None = None,
+    team_id: uuid.UUID | None = None,
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
+    sort: str | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Nomination], int]:
+    """Nominations the caller made, or about people they may see (their span), filtered."""
+    query = await _nominations_seen_by(session, principal)
     if status is not None:
         query = query.where(Nomination.status == status)
-    return await paginate(session, query.order_by(Nomination.created_at.desc()), limit=limit, offset=offset)
+    if award_id is not None:
+        query = query.where(Nomination.award_id == award_id)
+    if nominee_id is not None:
+        query = query.where(Nomination.nominee_id == nominee_id)
+    if team_id is not None:
+        query = query.where(Nomination.team_id == team_id)
+    if created_from is not None:
+        query = query.where(Nomination.created_at >= created_from)
+    if created_before is not None:
+        query = query.where(Nomination.created_at < created_before)
+    order = order_by(sort, {"created_at": Nomination.created_at}, "-created_at", Nomination.id)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
 
 
 # Material pools (REC-4)

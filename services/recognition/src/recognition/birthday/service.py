@@ -37,7 +37,7 @@ def next_birthday(born: date, today: date) -> date:
 
 async def upcoming(
     session: AsyncSession, *, principal: Principal, team_id: uuid.UUID, days: int, today: date, limit: int, offset: int
-) -> list[Birthday]:
+) -> tuple[list[Birthday], int]:
     """Team members whose birthday falls within the next `days` days (today included), soonest first."""
     chain = await chain_of(session, employee_id=None, team_id=team_id)
     if principal.team_id != team_id and all(p.id != principal.employee_id for p in chain):
@@ -56,4 +56,5 @@ async def upcoming(
                 )
             )  # fmt: skip
     # Ordered by the coming birthday, which SQL cannot index; one team's members are few.
-    return sorted(found, key=lambda b: (b.in_days, b.name, b.employee_id))[offset : offset + limit]
+    ordered = sorted(found, key=lambda b: (b.in_days, b.name, b.employee_id))
+    return ordered[offset : offset + limit], len(ordered)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.names import with_names
 from callcenter_shared.web import DbSession, Now
 from recognition.competition import service
 from recognition.competition.schemas import (
@@ -24,7 +25,9 @@ router = APIRouter(prefix="/v1/competitions", tags=["competitions"])
 
 
 async def _read(session: DbSession, competition_id: uuid.UUID) -> CompetitionRead:
-    return CompetitionRead.model_validate(await service.read(session, await service.get(session, competition_id)))
+    return await with_names(
+        session, CompetitionRead.model_validate(await service.read(session, await service.get(session, competition_id)))
+    )
 
 
 @router.post(
@@ -32,12 +35,12 @@ async def _read(session: DbSession, competition_id: uuid.UUID) -> CompetitionRea
 )
 async def create(data: CompetitionCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CompetitionRead:
     competition = await service.create(session, principal=principal, data=data, now=now)
-    return await _read(session, competition.id)
+    return await with_names(session, await _read(session, competition.id))
 
 
 @router.get("/{competition_id}", response_model=CompetitionRead, summary="Results, winners and training follow-up")
 async def get(competition_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> CompetitionRead:
-    return await _read(session, competition_id)
+    return await with_names(session, await _read(session, competition_id))
 
 
 @router.post("/{competition_id}/judges", response_model=CompetitionRead)
@@ -45,7 +48,7 @@ async def add_judges(
     competition_id: uuid.UUID, data: JudgesAdd, principal: CurrentPrincipal, session: DbSession
 ) -> CompetitionRead:
     await service.add_judges(session, principal=principal, competition_id=competition_id, judge_ids=data.judge_ids)
-    return await _read(session, competition_id)
+    return await with_names(session, await _read(session, competition_id))
 
 
 @router.post("/{competition_id}/entrants", status_code=status.HTTP_201_CREATED, response_model=EntrantRead)
@@ -60,16 +63,19 @@ async def register(
         employee_id=data.employee_id,
         now=now,
     )
-    return EntrantRead(
-        id=entrant.id,
-        employee_id=entrant.employee_id,
-        category_code=data.category_code,
-        finalist=False,
-        winner=False,
-        preliminary_total=None,
-        final_total=None,
-        sessions_planned=None,
-        sessions_held=0,
+    return await with_names(
+        session,
+        EntrantRead(
+            id=entrant.id,
+            employee_id=entrant.employee_id,
+            category_code=data.category_code,
+            finalist=False,
+            winner=False,
+            preliminary_total=None,
+            final_total=None,
+            sessions_planned=None,
+            sessions_held=0,
+        ),
     )
 
 
@@ -78,7 +84,7 @@ async def score(
     competition_id: uuid.UUID, data: ScoreSheet, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CompetitionRead:
     await service.score(session, principal=principal, competition_id=competition_id, sheet=data, now=now)
-    return await _read(session, competition_id)
+    return await with_names(session, await _read(session, competition_id))
 
 
 @router.post(
@@ -90,7 +96,7 @@ async def advance(
     competition_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CompetitionRead:
     await service.advance(session, principal=principal, competition_id=competition_id, now=now)
-    return await _read(session, competition_id)
+    return await with_names(session, await _read(session, competition_id))
 
 
 @router.post("/{competition_id}/entrants/{entrant_id}/training-plan", response_model=CompetitionRead)
@@ -111,7 +117,7 @@ async def training_plan(
         sessions_planned=data.sessions_planned,
         now=now,
     )
-    return await _read(session, competition_id)
+    return await with_names(session, await _read(session, competition_id))
 
 
 @router.post(
@@ -140,4 +146,4 @@ async def training_session(
         today=today,
         now=now,
     )
-    return await _read(session, competition_id)
+    return await with_names(session, await _read(session, competition_id))

@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callcenter_shared.inputs import Day, Id, RequestModel
+from callcenter_shared.names import PersonName
 
 
 class CategoryIn(RequestModel):
@@ -65,6 +66,7 @@ class TrainingSessionCreate(RequestModel):
 class EntrantRead(BaseModel):
     id: uuid.UUID
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     category_code: str
     finalist: bool
     winner: bool

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.inputs import Month
+from callcenter_shared.names import with_names
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from recognition.praise import daily_praise, service, shop
 from recognition.praise.schemas import (
@@ -31,9 +32,15 @@ from recognition.settings import AppSettings
 router = APIRouter(prefix="/v1", tags=["peer praise"])
 
 
-@router.get("/praise/values", response_model=list[str], summary="The company values a praise may name")
-async def values(_principal: CurrentPrincipal, settings: AppSettings) -> list[str]:
-    return list(settings.company_values)
+@router.get(
+    "/praise/values",
+    response_model=Page[str],
+    summary="The company values a praise may name",
+    description="The handful of company values from the settings, all on one page (`limit` is their number).",
+)
+async def values(_principal: CurrentPrincipal, settings: AppSettings) -> Page[str]:
+    values = list(settings.company_values)
+    return Page(items=values, limit=len(values), offset=0, total=len(values))
 
 
 @router.post(
@@ -55,7 +62,7 @@ async def give(
         settings=settings,
         now=now,
     )
-    return PraiseRead.model_validate(praise)
+    return await with_names(session, PraiseRead.model_validate(praise))
 
 
 @router.get("/praise/allowance", response_model=AllowanceRead, summary="Your giving allowance this month")
@@ -72,36 +79,43 @@ async def points(employee_id: uuid.UUID, principal: CurrentPrincipal, session: D
         session, principal=principal, employee_id=employee_id, limit=paging.limit, offset=paging.offset
     )
     entries = [LedgerEntry.model_validate(r) for r in rows]
-    return PointsRead(
-        employee_id=employee_id,
-        balance=balance,
-        ledger=Page(items=entries, limit=paging.limit, offset=paging.offset, total=total),
+    return await with_names(
+        session,
+        PointsRead(
+            employee_id=employee_id,
+            balance=balance,
+            ledger=Page(items=entries, limit=paging.limit, offset=paging.offset, total=total),
+        ),
     )
 
 
-@router.get("/praise/leaderboard", response_model=list[LeaderboardRow], summary="Received points by month (REC-5)")
+@router.get("/praise/leaderboard", response_model=Page[LeaderboardRow], summary="Received points by month (REC-5)")
 async def leaderboard(
     _principal: CurrentPrincipal,
     session: DbSession,
     month: Annotated[Month, Query()],
     paging: Paging,
     team_id: uuid.UUID | None = None,
-) -> list[LeaderboardRow]:
-    rows = await service.leaderboard(session, team_id=team_id, month=month, limit=paging.limit, offset=paging.offset)
-    return [LeaderboardRow(employee_id=r[0], name=r[1], points=r[2], praises=r[3]) for r in rows]
+) -> Page[LeaderboardRow]:
+    rows, total = await service.leaderboard(
+        session, team_id=team_id, month=month, limit=paging.limit, offset=paging.offset
+    )
+    items = [LeaderboardRow(employee_id=r[0], name=r[1], points=r[2], praises=r[3]) for r in rows]
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 
-@router.get("/praise/reciprocity-flags", response_model=list[FlagRead], summary="Pairs who mostly praise each other")
+@router.get("/praise/reciprocity-flags", response_model=Page[FlagRead], summary="Pairs who mostly praise each other")
 async def flags(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
     status_: Annotated[Literal["open", "cleared", "confirmed"] | None, Query(alias="status")] = None,
-) -> list[FlagRead]:
-    rows = await service.list_flags(
+) -> Page[FlagRead]:
+    rows, total = await service.list_flags(
         session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
     )
-    return [FlagRead.model_validate(f) for f in rows]
+    items = [FlagRead.model_validate(f) for f in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/praise/reciprocity-flags/{flag_id}/review", response_model=FlagRead)
@@ -109,13 +123,14 @@ async def review_flag(
     flag_id: uuid.UUID, data: FlagReview, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> FlagRead:
     flag = await service.review_flag(session, principal=principal, flag_id=flag_id, outcome=data.outcome, now=now)
-    return FlagRead.model_validate(flag)
+    return await with_names(session, FlagRead.model_validate(flag))
 
 
-@router.get("/rewards", response_model=list[RewardRead], summary="The reward catalog for earned points")
-async def rewards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[RewardRead]:
-    rows = await shop.list_rewards(session, limit=paging.limit, offset=paging.offset)
-    return [RewardRead.model_validate(r) for r in rows]
+@router.get("/rewards", response_model=Page[RewardRead], summary="The reward catalog for earned points")
+async def rewards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[RewardRead]:
+    rows, total = await shop.list_rewards(session, limit=paging.limit, offset=paging.offset)
+    items = [RewardRead.model_validate(r) for r in rows]
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.post("/rewards", status_code=status.HTTP_201_CREATED, response_model=RewardRead)
@@ -136,20 +151,37 @@ async def restock(reward_id: uuid.UUID, data: Restock, principal: CurrentPrincip
 @router.post("/redemptions", status_code=status.HTTP_201_CREATED, response_model=RedemptionRead)
 async def redeem(data: RedemptionCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> RedemptionRead:
     redemption = await shop.request_redemption(session, principal=principal, reward_id=data.reward_id, now=now)
-    return RedemptionRead.model_validate(redemption)
+    return await with_names(session, RedemptionRead.model_validate(redemption))
 
 
-@router.get("/redemptions", response_model=list[RedemptionRead])
+@router.get(
+    "/redemptions",
+    response_model=Page[RedemptionRead],
+    summary="Reward redemptions",
+    description="An employee sees her own; the rewards administrators see everyone's. Newest first.",
+)
 async def list_redemptions(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
     status_: Annotated[Literal["requested", "approved", "fulfilled", "rejected"] | None, Query(alias="status")] = None,
-) -> list[RedemptionRead]:
-    rows = await shop.list_redemptions(
+) -> Page[RedemptionRead]:
+    rows, total = await shop.list_redemptions(
         session, principal=principal, status=status_, limit=paging.limit, offset=paging.offset
     )
-    return [RedemptionRead.model_validate(r) for r in rows]
+    items = [RedemptionRead.model_validate(r) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
+
+
+@router.get(
+    "/redemptions/{redemption_id}",
+    response_model=RedemptionRead,
+    summary="One redemption",
+    description="The employee who redeemed and the rewards administrators; anyone else gets 403.",
+)
+async def get_redemption(redemption_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> RedemptionRead:
+    redemption = await shop.read_redemption(session, principal=principal, redemption_id=redemption_id)
+    return await with_names(session, RedemptionRead.model_validate(redemption))
 
 
 @router.post("/redemptions/{redemption_id}/{action}", response_model=RedemptionRead)
@@ -163,7 +195,7 @@ async def decide(
     redemption = await shop.decide_redemption(
         session, principal=principal, redemption_id=redemption_id, action=action, now=now
     )
-    return RedemptionRead.model_validate(redemption)
+    return await with_names(session, RedemptionRead.model_validate(redemption))
 
 
 @router.get(
@@ -184,13 +216,16 @@ async def coverage(
         session, principal=principal, team_id=team_id, days=window, now=now
     )
     members = [CoverageRow(**vars(r)) for r in rows]
-    return CoverageRead(
-        team_id=team_id,
-        leader_id=leader_id,
-        days=window,
-        praised_in_last_24h=praised,
-        covered=sum(1 for m in members if not m.due),
-        members=len(members),
-        not_praised=[m for m in members if m.due],
-        all_members=members,
+    return await with_names(
+        session,
+        CoverageRead(
+            team_id=team_id,
+            leader_id=leader_id,
+            days=window,
+            praised_in_last_24h=praised,
+            covered=sum(1 for m in members if not m.due),
+            members=len(members),
+            not_praised=[m for m in members if m.due],
+            all_members=members,
+        ),
     )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter_shared.inputs import Id, RequestModel
+from callcenter_shared.names import PersonName
 from callcenter_shared.web import Page
 
 
@@ -24,7 +25,9 @@ class PraiseRead(BaseModel):
 
     id: uuid.UUID
     giver_id: uuid.UUID
+    giver_name: PersonName = None
     receiver_id: uuid.UUID
+    receiver_name: PersonName = None
     points: int
     message: str
     value: str
@@ -51,6 +54,7 @@ class LedgerEntry(BaseModel):
 
 class PointsRead(BaseModel):
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     balance: int = Field(description="Earned points: they never expire")
     ledger: Page[LedgerEntry]
 
@@ -90,11 +94,13 @@ class RedemptionRead(BaseModel):
 
     id: uuid.UUID
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     reward_id: uuid.UUID
     points: int
     status: str
     requested_at: datetime
     decided_by: uuid.UUID | None
+    decided_by_name: PersonName = None
     decided_at: datetime | None
     fulfilled_at: datetime | None
 
@@ -104,12 +110,15 @@ class FlagRead(BaseModel):
 
     id: uuid.UUID
     employee_a: uuid.UUID
+    employee_a_name: PersonName = None
     employee_b: uuid.UUID
+    employee_b_name: PersonName = None
     mutual_points: int
     details: str
     status: str
     detected_at: datetime
     reviewed_by: uuid.UUID | None
+    reviewed_by_name: PersonName = None
     reviewed_at: datetime | None
 
 
@@ -127,6 +136,7 @@ class CoverageRow(BaseModel):
 class CoverageRead(BaseModel):
     team_id: uuid.UUID
     leader_id: uuid.UUID | None
+    leader_name: PersonName = None
     days: int
     praised_in_last_24h: bool = Field(description="The daily reminder: has the leader praised anyone today?")
     covered: int

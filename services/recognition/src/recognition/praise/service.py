@@ -17,7 +17,7 @@ from callcenter_shared.contracts.recognition import PraiseGivenV1
 from callcenter_shared.db import dialect_insert, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.org import get_person, org_employee
-from callcenter_shared.paging import paginate
+from callcenter_shared.paging import paginate, paginate_rows
 from recognition import access
 from recognition.praise.models import FlagStatus, PointsBalance, PointsLedger, Praise, PraiseAllowance, ReciprocityFlag
 from recognition.settings import Settings
@@ -205,13 +205,13 @@ async def detect_reciprocity(
 
 async def list_flags(
     session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
-) -> Sequence[ReciprocityFlag]:
+) -> tuple[Sequence[ReciprocityFlag], int]:
     access.require_rewards_admin(principal)
     query = select(ReciprocityFlag)
     if status is not None:
         query = query.where(ReciprocityFlag.status == status)
-    query = query.order_by(ReciprocityFlag.detected_at.desc(), ReciprocityFlag.id).limit(limit).offset(offset)
-    return (await session.scalars(query)).all()
+    query = query.order_by(ReciprocityFlag.detected_at.desc(), ReciprocityFlag.id)
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def review_flag(
@@ -233,7 +233,7 @@ async def review_flag(
 
 async def leaderboard(
     session: AsyncSession, *, team_id: uuid.UUID | None, month: str, limit: int, offset: int
-) -> list[tuple[uuid.UUID, str, int, int]]:
+) -> tuple[list[tuple[uuid.UUID, str, int, int]], int]:
     """Received points per person for a month, highest first: (employee, name, points, praises)."""
     query = (
         select(
@@ -246,9 +246,8 @@ async def leaderboard(
         .where(Praise.month == month)
         .group_by(Praise.receiver_id, org_employee.c.name)
         .order_by(func.sum(Praise.points).desc(), org_employee.c.name, Praise.receiver_id)
-        .limit(limit)
-        .offset(offset)
     )
     if team_id is not None:
         query = query.where(Praise.receiver_team_id == team_id)
-    return [(row[0], row[1], int(row[2]), int(row[3])) for row in (await session.execute(query)).all()]
+    rows, total = await paginate_rows(session, query, limit=limit, offset=offset)
+    return [(row.receiver_id, row.name, int(row.points), int(row.praises)) for row in rows], total

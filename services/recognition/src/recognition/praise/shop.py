@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.db import get_for_update
-from callcenter_shared.errors import Conflict, NotFound
+from callcenter_shared.db import get_for_update, get_or_404
+from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.paging import paginate
 from recognition import access
 from recognition.praise.models import PointsBalance, PointsLedger, Redemption, RedemptionStatus, Reward
 from recognition.praise.service import balance, credit
@@ -47,9 +48,9 @@ async def _reward(session: AsyncSession, reward_id: uuid.UUID, *, fresh: bool = 
     return reward
 
 
-async def list_rewards(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Reward]:
-    query = select(Reward).order_by(Reward.cost_points, Reward.name, Reward.id).limit(limit).offset(offset)
-    return (await session.scalars(query)).all()
+async def list_rewards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Reward], int]:
+    query = select(Reward).order_by(Reward.cost_points, Reward.name, Reward.id)
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def request_redemption(
@@ -146,13 +147,23 @@ async def decide_redemption(
     return redemption
 
 
+async def read_redemption(session: AsyncSession, *, principal: Principal, redemption_id: uuid.UUID) -> Redemption:
+    """One redemption, for the employee who redeemed and the rewards administrators."""
+    redemption = await get_or_404(
+        session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
+    )
+    if redemption.employee_id != principal.employee_id and not access.sees_every_redemption(principal):
+        raise Forbidden("A redemption is shown to the employee who redeemed and to the rewards administrators.")
+    return redemption
+
+
 async def list_redemptions(
     session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
-) -> Sequence[Redemption]:
+) -> tuple[Sequence[Redemption], int]:
     query = select(Redemption)
     if not access.sees_every_redemption(principal):
         query = query.where(Redemption.employee_id == principal.employee_id)
     if status is not None:
         query = query.where(Redemption.status == status)
-    query = query.order_by(Redemption.requested_at.desc(), Redemption.id).limit(limit).offset(offset)
-    return (await session.scalars(query)).all()
+    query = query.order_by(Redemption.requested_at.desc(), Redemption.id)
+    return await paginate(session, query, limit=limit, offset=offset)

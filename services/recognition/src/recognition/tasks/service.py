@@ -58,7 +58,7 @@ async def _nominations(session: AsyncSession, principal: Principal) -> list[Task
         _task(
             kind="nomination.approve",
             object_id=nomination.id,
-            link="/v1/nominations",  # no single-nomination resource: the list holds it
+            link=f"/v1/nominations/{nomination.id}",
             title=(
                 f"Approve or reject the nomination of "
                 f"{names.get(nomination.nominee_id, 'a colleague') if nomination.nominee_id else 'a team'} "
@@ -86,7 +86,7 @@ async def _redemptions(session: AsyncSession, principal: Principal) -> list[Task
         _task(
             kind="redemption.approve" if redemption.status == RedemptionStatus.requested else "redemption.fulfil",
             object_id=redemption.id,
-            link="/v1/redemptions",
+            link=f"/v1/redemptions/{redemption.id}",
             title=(
                 f"Approve or reject {names.get(redemption.employee_id, 'a colleague')}'s redemption of {reward.name}"
                 if redemption.status == RedemptionStatus.requested

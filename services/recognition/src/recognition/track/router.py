@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
-from callcenter_shared.web import DbSession, Paging
+from callcenter_shared.web import DbSession, Page, Paging
 from recognition.settings import AppSettings
 from recognition.track import service
 from recognition.track.schemas import TeamShareRead, TrackRuleCreate, TrackRuleRead, TrackRuleUpdate
@@ -16,10 +16,11 @@ from recognition.track.schemas import TeamShareRead, TrackRuleCreate, TrackRuleR
 router = APIRouter(prefix="/v1", tags=["tracks"])
 
 
-@router.get("/track-rules", response_model=list[TrackRuleRead], summary="Which track grants which award (REC-3)")
-async def list_rules(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> list[TrackRuleRead]:
-    rows = await service.list_rules(session, limit=paging.limit, offset=paging.offset)
-    return [TrackRuleRead.model_validate(r) for r in rows]
+@router.get("/track-rules", response_model=Page[TrackRuleRead], summary="Which track grants which award (REC-3)")
+async def list_rules(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[TrackRuleRead]:
+    rows, total = await service.list_rules(session, limit=paging.limit, offset=paging.offset)
+    items = [TrackRuleRead.model_validate(r) for r in rows]
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.post("/track-rules", status_code=status.HTTP_201_CREATED, response_model=TrackRuleRead)
@@ -52,7 +53,7 @@ async def change_rule(
 
 @router.get(
     "/reports/recognition-share",
-    response_model=list[TeamShareRead],
+    response_model=Page[TeamShareRead],
     summary="Per team, the share of agents recognised at least once in the quarter (REC-3)",
 )
 async def recognition_share(
@@ -62,9 +63,10 @@ async def recognition_share(
     year: Annotated[int, Query(ge=2000, le=2100)],
     quarter: Annotated[int, Query(ge=1, le=4)],
     paging: Paging,
-) -> list[TeamShareRead]:
+) -> Page[TeamShareRead]:
     zone = ZoneInfo(settings.timezone)
-    rows = await service.recognition_share(
+    rows, total = await service.recognition_share(
         session, principal=principal, year=year, quarter=quarter, zone=zone, limit=paging.limit, offset=paging.offset
     )
-    return [TeamShareRead(**vars(row)) for row in rows]
+    items = [TeamShareRead(**vars(row)) for row in rows]
+    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)

@@ -30,6 +30,7 @@ from callcenter_shared.db import dialect_insert, get_for_update
 from callcenter_shared.errors import InvalidInput
 from callcenter_shared.levels import Level
 from callcenter_shared.org import org_employee, org_team
+from callcenter_shared.paging import paginate, paginate_rows
 from recognition import access
 from recognition.award.models import Award, Grant
 from recognition.award.service import get_award, record_grant
@@ -331,9 +332,9 @@ def _reason(track: str, scope: str, code: str, candidate: _Candidate, start: dat
 # Track configuration
 
 
-async def list_rules(session: AsyncSession, *, limit: int, offset: int) -> Sequence[TrackRule]:
+async def list_rules(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[TrackRule], int]:
     query = select(TrackRule).order_by(TrackRule.track, TrackRule.scope, TrackRule.id)
-    return (await session.scalars(query.limit(limit).offset(offset))).all()
+    return await paginate(session, query, limit=limit, offset=offset)
 
 
 async def add_rule(session: AsyncSession, *, principal: Principal, values: dict[str, Any]) -> TrackRule:
@@ -389,7 +390,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 async def recognition_share(
     session: AsyncSession, *, principal: Principal, year: int, quarter: int, zone: Any, limit: int, offset: int
-) -> list[TeamShare]:
+) -> tuple[list[TeamShare], int]:
     """Per team: the share of its agents recognised (any grant) at least once in the quarter."""
     access.require_share_reader(principal)
     first, after = quarter_bounds(year, quarter)
@@ -398,7 +399,9 @@ async def recognition_share(
     query = select(org_team.c.id, org_team.c.name).where(org_team.c.active.is_(True))
     if access.share_of_own_team_only(principal):
         query = query.where(org_team.c.id == principal.team_id)
-    teams = (await session.execute(query.order_by(org_team.c.name, org_team.c.id).limit(limit).offset(offset))).all()
+    teams, total = await paginate_rows(
+        session, query.order_by(org_team.c.name, org_team.c.id), limit=limit, offset=offset
+    )
     recognised_ids = set(
         (
             await session.scalars(
@@ -424,4 +427,4 @@ async def recognition_share(
         recognised = len(agents & recognised_ids)
         share = round(recognised / len(agents), 4) if agents else 0.0
         report.append(TeamShare(team.id, team.name, len(agents), recognised, share))
-    return report
+    return report, total

@@ -30,6 +30,7 @@ from scheduling.handover.schemas import (
     ReportPublish,
     Resolution,
 )
+from scheduling.org.names import with_names
 from scheduling.settings import AppSettings, Settings
 from scheduling.zone import local
 
@@ -38,26 +39,29 @@ router = APIRouter(prefix="/v1", tags=["handover"])
 
 async def _read(session: DbSession, handover: Handover, settings: Settings) -> HandoverRead:
     outgoing, incoming, items, questions, starts_at = await service.details(session, handover)
-    return HandoverRead(
-        id=handover.id,
-        team_id=handover.team_id,
-        outgoing_shift_id=handover.outgoing_shift_id,
-        incoming_shift_id=handover.incoming_shift_id,
-        status=handover.status,
-        check_in_deadline=starts_at - timedelta(minutes=settings.checkin_before_minutes),
-        instructions=handover.instructions,
-        major_events=handover.major_events,
-        equipment_ok=handover.equipment_ok,
-        equipment_damage=handover.equipment_damage,
-        reusable_resolutions=handover.reusable_resolutions,
-        report_published_by=handover.report_published_by,
-        report_published_at=handover.report_published_at,
-        signed_off_by=handover.signed_off_by,
-        completed_at=handover.completed_at,
-        outgoing=[OutgoingRead.model_validate(o) for o in outgoing],
-        incoming=[IncomingRead.model_validate(i) for i in incoming],
-        items=[ItemRead.model_validate(i) for i in items],
-        questions=[QuestionRead.model_validate(q) for q in questions],
+    return await with_names(
+        session,
+        HandoverRead(
+            id=handover.id,
+            team_id=handover.team_id,
+            outgoing_shift_id=handover.outgoing_shift_id,
+            incoming_shift_id=handover.incoming_shift_id,
+            status=handover.status,
+            check_in_deadline=starts_at - timedelta(minutes=settings.checkin_before_minutes),
+            instructions=handover.instructions,
+            major_events=handover.major_events,
+            equipment_ok=handover.equipment_ok,
+            equipment_damage=handover.equipment_damage,
+            reusable_resolutions=handover.reusable_resolutions,
+            report_published_by=handover.report_published_by,
+            report_published_at=handover.report_published_at,
+            signed_off_by=handover.signed_off_by,
+            completed_at=handover.completed_at,
+            outgoing=[OutgoingRead.model_validate(o) for o in outgoing],
+            incoming=[IncomingRead.model_validate(i) for i in incoming],
+            items=[ItemRead.model_validate(i) for i in items],
+            questions=[QuestionRead.model_validate(q) for q in questions],
+        ),
     )
 
 
@@ -157,7 +161,7 @@ async def add_item(
     )
     if escalated:
         response.status_code = status.HTTP_202_ACCEPTED
-    return ItemRead.model_validate(item)
+    return await with_names(session, ItemRead.model_validate(item))
 
 
 @router.post(
@@ -182,8 +186,11 @@ async def check_in(
 async def ask(
     handover_id: uuid.UUID, data: QuestionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> QuestionRead:
-    return QuestionRead.model_validate(
-        await service.ask(session, principal=principal, handover_id=handover_id, data=data, now=now)
+    return await with_names(
+        session,
+        QuestionRead.model_validate(
+            await service.ask(session, principal=principal, handover_id=handover_id, data=data, now=now)
+        ),
     )
 
 
@@ -191,8 +198,11 @@ async def ask(
 async def answer(
     question_id: uuid.UUID, data: AnswerCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> QuestionRead:
-    return QuestionRead.model_validate(
-        await service.answer(session, principal=principal, question_id=question_id, text=data.answer, now=now)
+    return await with_names(
+        session,
+        QuestionRead.model_validate(
+            await service.answer(session, principal=principal, question_id=question_id, text=data.answer, now=now)
+        ),
     )
 
 
@@ -204,8 +214,11 @@ async def answer(
 async def acknowledge(
     item_id: uuid.UUID, data: Acknowledgement, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ItemRead:
-    return ItemRead.model_validate(
-        await items.acknowledge(session, principal=principal, item_id=item_id, read_back=data.read_back, now=now)
+    return await with_names(
+        session,
+        ItemRead.model_validate(
+            await items.acknowledge(session, principal=principal, item_id=item_id, read_back=data.read_back, now=now)
+        ),
     )
 
 
@@ -213,8 +226,11 @@ async def acknowledge(
 async def resolve(
     item_id: uuid.UUID, data: Resolution, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ItemRead:
-    return ItemRead.model_validate(
-        await items.resolve_item(session, principal=principal, item_id=item_id, resolution=data.resolution, now=now)
+    return await with_names(
+        session,
+        ItemRead.model_validate(
+            await items.resolve_item(session, principal=principal, item_id=item_id, resolution=data.resolution, now=now)
+        ),
     )
 
 
@@ -252,4 +268,4 @@ async def report_interaction(
         state=data.state,
         now=now,
     )
-    return InteractionRead.model_validate(interaction)
+    return await with_names(session, InteractionRead.model_validate(interaction))

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from callcenter_shared.inputs import Id, Moment, RequestModel
+from callcenter_shared.names import PersonName
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
@@ -138,6 +139,7 @@ class InteractionRead(BaseModel):
     id: uuid.UUID
     external_id: str
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     started_at: datetime
     ended_at: datetime | None
 
@@ -153,8 +155,11 @@ class ItemRead(BaseModel):
     contacts: str
     due_at: datetime | None
     handed_by: uuid.UUID
+    handed_by_name: PersonName = None
     receiver_id: uuid.UUID
+    receiver_name: PersonName = None
     owner_id: uuid.UUID
+    owner_name: PersonName = None
     carry_count: int
     carried_from_id: uuid.UUID | None
     status: str
@@ -164,6 +169,7 @@ class ItemRead(BaseModel):
     escalation_reason: str | None
     resolution: str | None
     resolved_by: uuid.UUID | None
+    resolved_by_name: PersonName = None
     resolved_case_id: uuid.UUID | None
     resolved_at: datetime | None
 
@@ -174,15 +180,18 @@ class QuestionRead(BaseModel):
     id: uuid.UUID
     item_id: uuid.UUID | None
     asked_by: uuid.UUID
+    asked_by_name: PersonName = None
     question: str
     answer: str | None
     answered_by: uuid.UUID | None
+    answered_by_name: PersonName = None
     asked_at: datetime
     answered_at: datetime | None
 
 
 class OutgoingRead(BaseModel):
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     interaction_in_progress: bool
     released_at: datetime | None
     on_duty: bool
@@ -190,6 +199,7 @@ class OutgoingRead(BaseModel):
 
 class IncomingRead(BaseModel):
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     checked_in_at: datetime | None
     minutes_late: int | None
 
@@ -207,8 +217,10 @@ class HandoverRead(BaseModel):
     equipment_damage: str | None
     reusable_resolutions: str | None
     report_published_by: uuid.UUID | None
+    report_published_by_name: PersonName = None
     report_published_at: datetime | None
     signed_off_by: uuid.UUID | None
+    signed_off_by_name: PersonName = None
     completed_at: datetime | None
     outgoing: list[OutgoingRead]
     incoming: list[IncomingRead]

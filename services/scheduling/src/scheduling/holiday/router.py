@@ -10,7 +10,8 @@ from fastapi import APIRouter, Body, Query, status
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.errors import InvalidInput
 from callcenter_shared.inputs import Day
-from callcenter_shared.web import DbSession, Now, Paging
+from callcenter_shared.paging import page_of_list
+from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.holiday import service
 from scheduling.holiday.schemas import HolidayCreate, HolidayRead
 from scheduling.settings import AppSettings
@@ -18,7 +19,7 @@ from scheduling.settings import AppSettings
 router = APIRouter(prefix="/v1", tags=["holidays"])
 
 
-@router.get("/holidays", response_model=list[HolidayRead], summary="Holiday calendar (ROS-3)")
+@router.get("/holidays", response_model=Page[HolidayRead], summary="Holiday calendar (ROS-3)")
 async def list_holidays(
     _principal: CurrentPrincipal,
     session: DbSession,
@@ -26,14 +27,15 @@ async def list_holidays(
     start: Annotated[Day, Query(alias="from")],
     paging: Paging,
     end: Annotated[Day | None, Query(alias="to")] = None,
-) -> list[HolidayRead]:
+) -> Page[HolidayRead]:
     last = end or start + timedelta(days=365)
     if last < start or (last - start).days > 366 * 2:
         raise InvalidInput("Ask for at most two years, with `to` on or after `from`.")
     # The public holidays come from a library, merged with the center's rows: at most two
     # years of days, so the page is cut after the merge.
-    rows = (await service.calendar(session, settings, start=start, end=last))[paging.offset :][: paging.limit]
-    return [HolidayRead(day=d, name=n, source=s) for d, n, s in rows]
+    rows = await service.calendar(session, settings, start=start, end=last)
+    days = [HolidayRead(day=d, name=n, source=s) for d, n, s in rows]
+    return page_of_list(days, limit=paging.limit, offset=paging.offset)
 
 
 @router.post(

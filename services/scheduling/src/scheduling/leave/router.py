@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Moment
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.leave import service
 from scheduling.leave.models import Leave
@@ -16,15 +18,17 @@ from scheduling.leave.schemas import (
     LeaveCreate,
     LeaveRead,
     LeaveRefusal,
+    LeaveSort,
     ShiftGap,
 )
+from scheduling.org.names import with_names
 from scheduling.settings import AppSettings
 
 router = APIRouter(prefix="/v1/leave", tags=["leave"])
 
 
 async def _read(session: DbSession, leave: Leave, gaps: list[dict[str, object]] | None = None) -> LeaveRead:
-    return _shown(leave, await service.waiting_positions(session, [leave]), gaps)
+    return await with_names(session, _shown(leave, await service.waiting_positions(session, [leave]), gaps))
 
 
 def _shown(leave: Leave, positions: dict[uuid.UUID, int], gaps: list[dict[str, object]] | None = None) -> LeaveRead:
@@ -77,12 +81,29 @@ async def list_leave(
     session: DbSession,
     paging: Paging,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
+    employee_id: Annotated[uuid.UUID | None, Query(description="Whose leave")] = None,
+    team_id: Annotated[uuid.UUID | None, Query(description="Leave of this team's members")] = None,
+    starts_from: Annotated[Moment | None, Query(alias="from", description="Leave that ends after this moment")] = None,
+    starts_before: Annotated[Moment | None, Query(alias="to", description="Leave that starts before this")] = None,
+    sort: Annotated[LeaveSort | None, Query(description=sort_description("-starts_at"))] = None,
 ) -> Page[LeaveRead]:
     rows, total = await service.list_leave(
-        session, principal=principal, status=status_filter, limit=paging.limit, offset=paging.offset
+        session,
+        principal=principal,
+        status=status_filter,
+        employee_id=employee_id,
+        team_id=team_id,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     positions = await service.waiting_positions(session, rows)
-    return Page(items=[_shown(r, positions) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+    page: Page[LeaveRead] = Page(
+        items=[_shown(r, positions) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+    return await with_names(session, page)
 
 
 @router.get("/balance", response_model=LeaveBalanceRead, summary="A person's annual-leave balance (LEV-5)")
@@ -101,7 +122,7 @@ async def leave_balance(
     found = await service.balance_for(
         session, principal=principal, employee_id=employee_id, year=year, settings=settings, now=now
     )
-    return LeaveBalanceRead(
+    balance = LeaveBalanceRead(
         employee_id=found.employee_id,
         year=found.year,
         tenure_years=found.tenure_years,
@@ -112,6 +133,7 @@ async def leave_balance(
         remaining_hours=found.remaining_hours,
         available_hours=found.available_hours,
     )
+    return await with_names(session, balance)
 
 
 @router.get("/{leave_id}", response_model=LeaveRead)

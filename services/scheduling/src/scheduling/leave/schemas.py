@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from callcenter_shared.inputs import Id, Moment, RequestModel
+from callcenter_shared.names import PersonName
 
 LeaveType = Literal["personal", "sick", "annual", "marriage", "bereavement", "maternity", "other"]
 
@@ -82,6 +83,7 @@ class LeaveBalanceRead(BaseModel):
     )
 
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     year: int
     tenure_years: int = Field(description="Completed years of service on 1 January (0 when the hire date is unknown)")
     entitlement_hours: float = Field(description="The policy's hours for that tenure (ANNUAL_LEAVE_HOURS_BY_TENURE)")
@@ -104,20 +106,26 @@ class ShiftGap(BaseModel):
 class LeaveRead(BaseModel):
     id: uuid.UUID
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     leave_type: str
     starts_at: datetime
     ends_at: datetime
     reason: str
     status: str
     first_approver_id: uuid.UUID | None
+    first_approver_name: PersonName = None
     first_approved_at: datetime | None
     final_approver_id: uuid.UUID
+    final_approver_name: PersonName = None
     deputy_id: uuid.UUID | None
+    deputy_name: PersonName = None
     awaiting: uuid.UUID | None
+    awaiting_name: PersonName = None
     on_holiday: bool
     holiday_reason: str | None
     hours_missed: float | None
     decided_by: uuid.UUID | None
+    decided_by_name: PersonName = None
     decided_at: datetime | None
     decision_reason: str | None
     team_id: uuid.UUID | None = Field(description="The team whose cap on leave in a shift the request counts against")
@@ -128,5 +136,9 @@ class LeaveRead(BaseModel):
     )
     promoted_at: datetime | None = Field(description="When a freed place took it off the waiting list (LEV-6)")
     cancelled_by: uuid.UUID | None
+    cancelled_by_name: PersonName = None
     cancel_reason: str | None
     coverage_gaps: list[ShiftGap] = []
+
+
+LeaveSort = Literal["starts_at", "-starts_at", "created_at", "-created_at"]

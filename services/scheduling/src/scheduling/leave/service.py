@@ -17,11 +17,13 @@ from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.levels import below, is_agent
 from callcenter_shared.paging import paginate
+from callcenter_shared.sorting import order_by
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.leave import balance, places
 from scheduling.leave.models import HOLDING, Leave, LeaveStatus
 from scheduling.leave.schemas import LeaveCreate
+from scheduling.org.models import Employee
 from scheduling.roster import service as roster
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
@@ -397,8 +399,21 @@ async def read(session: AsyncSession, *, principal: Principal, leave_id: uuid.UU
     return leave
 
 
+_SORTABLE = {"starts_at": Leave.starts_at, "created_at": Leave.created_at}
+
+
 async def list_leave(
-    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    status: str | None,
+    employee_id: uuid.UUID | None = None,
+    team_id: uuid.UUID | None = None,
+    starts_from: datetime | None = None,
+    starts_before: datetime | None = None,
+    sort: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[Sequence[Leave], int]:
     query = select(Leave)
     visible = await access.visible_ids(session, principal)
@@ -410,4 +425,13 @@ async def list_leave(
         )
     if status is not None:
         query = query.where(Leave.status == status)
-    return await paginate(session, query.order_by(Leave.starts_at.desc(), Leave.id), limit=limit, offset=offset)
+    if employee_id is not None:
+        query = query.where(Leave.employee_id == employee_id)
+    if team_id is not None:
+        query = query.where(Leave.employee_id.in_(select(Employee.id).where(Employee.team_id == team_id)))
+    if starts_from is not None:
+        query = query.where(Leave.ends_at > starts_from)
+    if starts_before is not None:
+        query = query.where(Leave.starts_at < starts_before)
+    order = order_by(sort, _SORTABLE, "-starts_at", Leave.id)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)

@@ -13,6 +13,7 @@ from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org import service, sheets
 from scheduling.org.models import Team
+from scheduling.org.names import with_names
 from scheduling.org.schemas import (
     EmployeeCreate,
     EmployeeRead,
@@ -35,13 +36,16 @@ DIRECTORY_WRITERS = (
 
 async def _team_read(session: DbSession, team: Team) -> TeamRead:
     leader = await service.leader_of(session, team.id)
-    return TeamRead(
-        id=team.id,
-        name=team.name,
-        leader_id=leader.id if leader else None,
-        active=team.active,
-        leave_cap=team.leave_cap,
-        version=team.version,
+    return await with_names(
+        session,
+        TeamRead(
+            id=team.id,
+            name=team.name,
+            leader_id=leader.id if leader else None,
+            active=team.active,
+            leave_cap=team.leave_cap,
+            version=team.version,
+        ),
     )
 
 
@@ -54,8 +58,11 @@ async def create_team(data: TeamCreate, principal: CurrentCaller, session: DbSes
 @router.get("/teams", response_model=Page[TeamRead])
 async def list_teams(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[TeamRead]:
     teams, total = await service.list_teams(session, limit=paging.limit, offset=paging.offset)
-    return Page(
-        items=[await _team_read(session, t) for t in teams], limit=paging.limit, offset=paging.offset, total=total
+    return await with_names(
+        session,
+        Page(
+            items=[await _team_read(session, t) for t in teams], limit=paging.limit, offset=paging.offset, total=total
+        ),
     )
 
 
@@ -101,7 +108,7 @@ async def update_team(
 )
 async def create_employee(data: EmployeeCreate, principal: CurrentCaller, session: DbSession, now: Now) -> EmployeeRead:
     employee = await service.create_employee(session, principal=principal, data=data, now=now)
-    return EmployeeRead.model_validate(employee)
+    return await with_names(session, EmployeeRead.model_validate(employee))
 
 
 @router.post(
@@ -118,7 +125,9 @@ async def import_employees(
     now: Now,
 ) -> ImportResult:
     created = await service.import_employees(session, principal=principal, rows=rows, now=now)
-    return ImportResult(imported=len(created), employees=[EmployeeRead.model_validate(e) for e in created])
+    return await with_names(
+        session, ImportResult(imported=len(created), employees=[EmployeeRead.model_validate(e) for e in created])
+    )
 
 
 DIRECTORY_READERS = (
@@ -212,7 +221,7 @@ async def list_employees(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get(
@@ -223,7 +232,7 @@ async def get_employee(
 ) -> EmployeeRead:
     employee = await service.read_employee(session, principal=principal, employee_id=employee_id)
     set_etag(response, employee.version)
-    return employee
+    return await with_names(session, employee)
 
 
 @router.patch(
@@ -254,4 +263,4 @@ async def update_employee(
         session, principal=principal, employee_id=employee_id, data=data, now=now, if_match=if_match
     )
     set_etag(response, employee.version)
-    return EmployeeRead.model_validate(employee)
+    return await with_names(session, EmployeeRead.model_validate(employee))

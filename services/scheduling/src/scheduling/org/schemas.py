@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from callcenter_shared.inputs import Day, Id, RequestModel
+from callcenter_shared.names import PersonName
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 AgentNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,32}$")]
@@ -48,6 +49,7 @@ class TeamRead(BaseModel):
     id: uuid.UUID
     name: str
     leader_id: uuid.UUID | None
+    leader_name: PersonName = None
     active: bool
     leave_cap: int | None = Field(
         default=None, description="How many of the team may be on leave in the same shift; null: the center's (LEV-6)"
@@ -126,6 +128,7 @@ class EmployeeRead(BaseModel):
     name: str
     level: int
     superior_id: uuid.UUID | None
+    superior_name: PersonName = None
     team_id: uuid.UUID | None
     agent_number: str | None
     certified: bool | None = Field(description="null when `private_fields_hidden`")

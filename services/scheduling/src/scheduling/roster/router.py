@@ -9,13 +9,16 @@ from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.inputs import Day, Flag, Moment
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from scheduling.roster import service, sheets
+from scheduling.org.names import with_names
+from scheduling.roster import lists, service, sheets
 from scheduling.roster.models import Shift
 from scheduling.roster.schemas import (
     AssignmentCreate,
     AssignmentRead,
+    AssignmentSort,
     Coverage,
     CoverageGap,
     Decision,
@@ -23,9 +26,11 @@ from scheduling.roster.schemas import (
     ShiftCreate,
     ShiftImportResult,
     ShiftRead,
+    ShiftSort,
     ShiftUpdate,
     StaffingChangeCreate,
     StaffingChangeRead,
+    StaffingChangeSort,
 )
 from scheduling.settings import AppSettings, Settings
 from scheduling.zone import local
@@ -34,6 +39,11 @@ router = APIRouter(prefix="/v1", tags=["roster"])
 
 
 async def _shift(session: DbSession, shift: Shift, settings: Settings) -> ShiftRead:
+    staffed = await lists.staffed_counts(session, [shift.id])
+    return await with_names(session, _shift_view(shift, settings, staffed[shift.id]))
+
+
+def _shift_view(shift: Shift, settings: Settings, staffed: int) -> ShiftRead:
     return ShiftRead(
         id=shift.id,
         team_id=shift.team_id,
@@ -45,7 +55,7 @@ async def _shift(session: DbSession, shift: Shift, settings: Settings) -> ShiftR
         required_headcount=shift.required_headcount,
         required_skills=service.skills(shift),
         duty_manager_id=shift.duty_manager_id,
-        staffed=await service.staffed(session, shift.id),
+        staffed=staffed,
         version=shift.version,
     )
 
@@ -58,7 +68,13 @@ async def create_shift(
     return await _shift(session, shift, settings)
 
 
-@router.get("/shifts", response_model=Page[ShiftRead])
+@router.get(
+    "/shifts",
+    response_model=Page[ShiftRead],
+    summary="Shifts in a time window",
+    description="Every employee may read the roster's shifts. `from`/`to` bound the window (a shift that overlaps "
+    "it counts); `team_id` and `duty_manager_id` narrow it. Earliest first unless `sort` says otherwise.",
+)
 async def list_shifts(
     _principal: CurrentPrincipal,
     session: DbSession,
@@ -67,18 +83,22 @@ async def list_shifts(
     starts_from: Annotated[Moment, Query(alias="from")],
     starts_before: Annotated[Moment, Query(alias="to")],
     team_id: Annotated[uuid.UUID | None, Query()] = None,
+    duty_manager_id: Annotated[uuid.UUID | None, Query(description="Shifts this duty manager covers (ROS-2)")] = None,
+    sort: Annotated[ShiftSort | None, Query(description=sort_description("starts_at"))] = None,
 ) -> Page[ShiftRead]:
-    rows, total = await service.list_shifts(
+    rows, total = await lists.list_shifts(
         session,
         starts_from=starts_from,
         starts_before=starts_before,
         team_id=team_id,
+        duty_manager_id=duty_manager_id,
+        sort=sort,
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[await _shift(session, r, settings) for r in rows], limit=paging.limit, offset=paging.offset, total=total
-    )
+    staffed = await lists.staffed_counts(session, [r.id for r in rows])
+    items = [_shift_view(r, settings, staffed[r.id]) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get("/shifts/{shift_id}", response_model=ShiftRead, responses=ETAG_RESPONSES)
@@ -128,7 +148,7 @@ async def assign(
     assignment = await service.assign(
         session, principal=principal, shift_id=shift_id, employee_id=data.employee_id, now=now
     )
-    return AssignmentRead.model_validate(assignment)
+    return await with_names(session, AssignmentRead.model_validate(assignment))
 
 
 @router.get(
@@ -147,19 +167,26 @@ async def list_assignments(
     employee_id: Annotated[uuid.UUID | None, Query()] = None,
     shift_id: Annotated[uuid.UUID | None, Query()] = None,
     include_removed: Annotated[Flag, Query()] = False,
+    team_id: Annotated[uuid.UUID | None, Query(description="Assignments on this team's shifts")] = None,
+    starts_from: Annotated[Moment | None, Query(alias="from", description="Shifts that end after this moment")] = None,
+    starts_before: Annotated[Moment | None, Query(alias="to", description="Shifts that start before this")] = None,
+    sort: Annotated[AssignmentSort | None, Query(description=sort_description("starts_at"))] = None,
 ) -> Page[AssignmentRead]:
-    rows, total = await service.list_assignments(
+    rows, total = await lists.list_assignments(
         session,
         principal=principal,
         employee_id=employee_id,
         shift_id=shift_id,
         include_removed=include_removed,
+        team_id=team_id,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        sort=sort,
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[AssignmentRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
-    )
+    items = [AssignmentRead.model_validate(r) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post(
@@ -172,7 +199,38 @@ async def request_staffing_change(
     shift_id: uuid.UUID, data: StaffingChangeCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> StaffingChangeRead:
     change = await service.request_staffing_change(session, principal=principal, shift_id=shift_id, data=data, now=now)
-    return StaffingChangeRead.model_validate(change)
+    return await with_names(session, StaffingChangeRead.model_validate(change))
+
+
+@router.get(
+    "/staffing-changes",
+    response_model=Page[StaffingChangeRead],
+    summary="Staffing reductions (ROS-2)",
+    description="Level 3 and above see every request; a team leader those on their team's shifts and those waiting "
+    "for them as duty manager; an agent is refused (403). Filter by `status` (`requested`, `approved`, "
+    "`rejected`), `shift_id` or `team_id`; newest first unless `sort` says otherwise.",
+)
+async def list_staffing_changes(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    status_filter: Annotated[str | None, Query(alias="status")] = None,
+    shift_id: Annotated[uuid.UUID | None, Query()] = None,
+    team_id: Annotated[uuid.UUID | None, Query()] = None,
+    sort: Annotated[StaffingChangeSort | None, Query(description=sort_description("-created_at"))] = None,
+) -> Page[StaffingChangeRead]:
+    rows, total = await lists.list_staffing_changes(
+        session,
+        principal=principal,
+        status=status_filter,
+        shift_id=shift_id,
+        team_id=team_id,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    items = [StaffingChangeRead.model_validate(r) for r in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.post("/staffing-changes/{change_id}/approve", response_model=StaffingChangeRead)
@@ -182,7 +240,7 @@ async def approve_staffing_change(
     change = await service.approve_staffing_change(
         session, principal=principal, change_id=change_id, note=data.note, now=now
     )
-    return StaffingChangeRead.model_validate(change)
+    return await with_names(session, StaffingChangeRead.model_validate(change))
 
 
 @router.post("/staffing-changes/{change_id}/reject", response_model=StaffingChangeRead)
@@ -192,7 +250,7 @@ async def reject_staffing_change(
     change = await service.reject_staffing_change(
         session, principal=principal, change_id=change_id, reason=data.reason, now=now
     )
-    return StaffingChangeRead.model_validate(change)
+    return await with_names(session, StaffingChangeRead.model_validate(change))
 
 
 @router.get("/coverage", response_model=Coverage, summary="Hours below head-count or without a certified agent")

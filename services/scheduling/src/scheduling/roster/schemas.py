@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from callcenter_shared.inputs import Day, Id, Moment, RequestModel, TimeOfDay
+from callcenter_shared.names import PersonName
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -82,6 +83,7 @@ class ShiftRead(BaseModel):
     required_headcount: int
     required_skills: list[str]
     duty_manager_id: uuid.UUID | None
+    duty_manager_name: PersonName = None
     staffed: int
     version: int
 
@@ -98,6 +100,7 @@ class AssignmentRead(BaseModel):
     id: uuid.UUID
     shift_id: uuid.UUID
     employee_id: uuid.UUID
+    employee_name: PersonName = None
     active: bool
     removed_at: datetime | None
     removed_reason: str | None
@@ -155,10 +158,14 @@ class StaffingChangeRead(BaseModel):
     reason: str
     status: str
     requested_by: uuid.UUID
+    requested_by_name: PersonName = None
     approver_id: uuid.UUID | None
+    approver_name: PersonName = None
     decided_by: uuid.UUID | None
+    decided_by_name: PersonName = None
     decided_at: datetime | None
     decision_note: str | None
+    created_at: datetime
 
 
 class CoverageGap(BaseModel):
@@ -182,3 +189,8 @@ class Coverage(BaseModel):
 class ShiftImportResult(BaseModel):
     imported: int
     shift_ids: list[uuid.UUID] = Field(description="The new shifts, in the file's row order")
+
+
+ShiftSort = Literal["starts_at", "-starts_at"]
+AssignmentSort = Literal["starts_at", "-starts_at", "created_at", "-created_at"]
+StaffingChangeSort = Literal["created_at", "-created_at"]

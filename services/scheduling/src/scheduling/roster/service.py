@@ -17,7 +17,6 @@ from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.levels import is_agent
-from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.org.models import Employee, Team
 from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
@@ -170,21 +169,6 @@ async def update_shift(
     return shift
 
 
-async def list_shifts(
-    session: AsyncSession,
-    *,
-    starts_from: datetime,
-    starts_before: datetime,
-    team_id: uuid.UUID | None,
-    limit: int,
-    offset: int,
-) -> tuple[Sequence[Shift], int]:
-    query = select(Shift).where(Shift.ends_at > starts_from, Shift.starts_at < starts_before)
-    if team_id is not None:
-        query = query.where(Shift.team_id == team_id)
-    return await paginate(session, query.order_by(Shift.starts_at, Shift.id), limit=limit, offset=offset)
-
-
 async def active_assignments_of(
     session: AsyncSession, employee_id: uuid.UUID, *, exclude: Sequence[uuid.UUID] = ()
 ) -> list[tuple[Assignment, Shift]]:
@@ -248,29 +232,6 @@ async def remove_assignment(session: AsyncSession, assignment: Assignment, *, re
     assignment.updated_at = now
     await session.flush()
     await swaps.cancel_for_assignments(session, assignment_ids=[assignment.id], reason=reason, now=now)
-
-
-async def list_assignments(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    employee_id: uuid.UUID | None,
-    shift_id: uuid.UUID | None,
-    include_removed: bool,
-    limit: int,
-    offset: int,
-) -> tuple[Sequence[Assignment], int]:
-    query = select(Assignment).join(Shift, Shift.id == Assignment.shift_id)
-    visible = access.team_roster_clause(principal, Assignment.employee_id, Assignment.active)
-    if visible is not None:
-        query = query.where(visible)
-    if employee_id is not None:
-        query = query.where(Assignment.employee_id == employee_id)
-    if shift_id is not None:
-        query = query.where(Assignment.shift_id == shift_id)
-    if not include_removed:
-        query = query.where(Assignment.active.is_(True))
-    return await paginate(session, query.order_by(Shift.starts_at, Assignment.id), limit=limit, offset=offset)
 
 
 # Staffing reductions (ROS-2)

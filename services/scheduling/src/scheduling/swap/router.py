@@ -1,21 +1,37 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
+from callcenter_shared.inputs import Moment
+from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
+from scheduling.org.names import with_names
 from scheduling.settings import AppSettings
-from scheduling.swap import service
-from scheduling.swap.models import Swap
-from scheduling.swap.schemas import Awaiting, SwapApproval, SwapCreate, SwapRead, SwapRefusal, SwapStepRead
+from scheduling.swap import lists, service
+from scheduling.swap.models import Swap, SwapStep
+from scheduling.swap.schemas import (
+    Awaiting,
+    SwapApproval,
+    SwapCreate,
+    SwapRead,
+    SwapRefusal,
+    SwapSort,
+    SwapStepRead,
+)
 
 router = APIRouter(prefix="/v1/swaps", tags=["swaps"])
 
 
 async def _read(session: DbSession, swap: Swap) -> SwapRead:
+    return await with_names(session, _view(swap, await service.history(session, swap.id)))
+
+
+def _view(swap: Swap, steps: Sequence[SwapStep]) -> SwapRead:
     step, ids = service.awaiting(swap)
     return SwapRead(
         id=swap.id,
@@ -42,7 +58,7 @@ async def _read(session: DbSession, swap: Swap) -> SwapRead:
         reversed_at=swap.reversed_at,
         reversal_reason=swap.reversal_reason,
         awaiting=Awaiting(step=step, employee_ids=ids),
-        history=[SwapStepRead.model_validate(s) for s in await service.history(session, swap.id)],
+        history=[SwapStepRead.model_validate(s) for s in steps],
         created_at=swap.created_at,
     )
 
@@ -56,17 +72,41 @@ async def request_swap(
     )
 
 
-@router.get("", response_model=Page[SwapRead])
+@router.get(
+    "",
+    response_model=Page[SwapRead],
+    summary="Swaps the caller may see",
+    description="The caller's own swaps and those of the people they may see (ORG-2), and those waiting for their "
+    "signature as a team leader; newest first unless `sort` says otherwise. `employee_id` keeps the swaps where "
+    "that person is the requester or the counterpart; `from`/`to` bound the request time. Each person id comes "
+    "with its `_name`.",
+)
 async def list_swaps(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
+    employee_id: Annotated[uuid.UUID | None, Query(description="Requester or counterpart")] = None,
+    created_from: Annotated[Moment | None, Query(alias="from", description="Requested at or after")] = None,
+    created_before: Annotated[Moment | None, Query(alias="to", description="Requested before")] = None,
+    sort: Annotated[SwapSort | None, Query(description=sort_description("-created_at"))] = None,
 ) -> Page[SwapRead]:
-    rows, total = await service.list_swaps(
-        session, principal=principal, status=status_filter, limit=paging.limit, offset=paging.offset
+    rows, total = await lists.list_swaps(
+        session,
+        principal=principal,
+        status=status_filter,
+        employee_id=employee_id,
+        created_from=created_from,
+        created_before=created_before,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return Page(items=[await _read(session, r) for r in rows], limit=paging.limit, offset=paging.offset, total=total)
+    steps = await lists.histories(session, [r.id for r in rows])
+    page: Page[SwapRead] = Page(
+        items=[_view(r, steps[r.id]) for r in rows], limit=paging.limit, offset=paging.offset, total=total
+    )
+    return await with_names(session, page)
 
 
 @router.get("/{swap_id}", response_model=SwapRead)

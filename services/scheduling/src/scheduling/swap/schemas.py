@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from callcenter_shared.inputs import Id, RequestModel
+from callcenter_shared.names import PersonName
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -57,6 +58,7 @@ class SwapStepRead(BaseModel):
 
     action: str
     actor_id: uuid.UUID | None
+    actor_name: PersonName = None
     reason: str | None
     at: datetime
 
@@ -65,14 +67,19 @@ class SwapRead(BaseModel):
     id: uuid.UUID
     status: str
     requester_id: uuid.UUID
+    requester_name: PersonName = None
     counterpart_id: uuid.UUID
+    counterpart_name: PersonName = None
     requester_assignment_id: uuid.UUID
     counterpart_assignment_id: uuid.UUID
     requester_leader_id: uuid.UUID | None
+    requester_leader_name: PersonName = None
     counterpart_leader_id: uuid.UUID | None
+    counterpart_leader_name: PersonName = None
     requester_leader_signed_at: datetime | None
     counterpart_leader_signed_at: datetime | None
     approver_id: uuid.UUID | None
+    approver_name: PersonName = None
     accepted_at: datetime | None
     approved_at: datetime | None
     expires_at: datetime
@@ -80,11 +87,16 @@ class SwapRead(BaseModel):
     holiday_reason: str | None
     note: str
     closed_by: uuid.UUID | None
+    closed_by_name: PersonName = None
     closed_at: datetime | None
     close_reason: str | None
     reversed_by: uuid.UUID | None
+    reversed_by_name: PersonName = None
     reversed_at: datetime | None
     reversal_reason: str | None
     awaiting: Awaiting
     history: list[SwapStepRead]
     created_at: datetime
+
+
+SwapSort = Literal["created_at", "-created_at", "expires_at", "-expires_at"]

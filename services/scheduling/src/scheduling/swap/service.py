@@ -25,12 +25,12 @@ from callcenter_shared.contracts.scheduling import (
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
+from scheduling.swap import lists
 from scheduling.swap.eligibility import check_rules
 from scheduling.swap.models import PENDING, Swap, SwapStatus, SwapStep
 from scheduling.swap.schemas import SwapCreate
@@ -96,7 +96,7 @@ def awaiting(swap: Swap) -> tuple[str | None, list[uuid.UUID]]:
 
 
 async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapStep]:
-    return (await session.scalars(select(SwapStep).where(SwapStep.swap_id == swap_id).order_by(SwapStep.at))).all()
+    return (await lists.histories(session, [swap_id]))[swap_id]
 
 
 def _step(
@@ -468,23 +468,3 @@ async def reverse(
     )
     await session.flush()
     return swap
-
-
-async def list_swaps(
-    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
-) -> tuple[Sequence[Swap], int]:
-    query = select(Swap)
-    visible = await access.visible_ids(session, principal)
-    if visible is not None:
-        me = principal.employee_id
-        query = query.where(
-            or_(
-                Swap.requester_id.in_(visible),
-                Swap.counterpart_id.in_(visible),
-                Swap.requester_leader_id == me,
-                Swap.counterpart_leader_id == me,
-            )
-        )
-    if status is not None:
-        query = query.where(Swap.status == status)
-    return await paginate(session, query.order_by(Swap.created_at.desc(), Swap.id), limit=limit, offset=offset)
