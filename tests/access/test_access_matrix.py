@@ -89,6 +89,8 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "GET",   "/v1/handovers/{handover_id}",                             "ok -- ok -- ok ok"),
     ("scheduling",  "PUT",   "/v1/handovers/{handover_id}/report",                      "-- -- ok -- -- --"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/items",                       "ok -- ok -- -- --"),
+    # The duty manager the damage went to; the shift names none, so any level 3 manager (409: no damage here).
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/damage-report/acknowledge",   "-- -- -- -- ok ok"),
     # Check-ins and questions are the incoming shift's (A3), acknowledgement the receiver's (A3).
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/check-ins",                   "-- -- -- -- -- --"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/questions",                   "-- -- -- -- -- --"),

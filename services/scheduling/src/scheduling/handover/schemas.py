@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from callcenter_shared.inputs import Id, Moment, RequestModel
 
@@ -205,7 +205,12 @@ class HandoverRead(BaseModel):
     major_events: str | None
     equipment_ok: bool | None
     equipment_damage: str | None
-    reusable_resolutions: str | None
+    reusable_resolutions: str | None = Field(description="HND-7: the shift's resolutions worth reusing")
+    damage_reported_to: uuid.UUID | None = Field(
+        description="HND-10: the duty manager the damage went to; null with damage: any level 3 manager"
+    )
+    damage_acknowledged_by: uuid.UUID | None
+    damage_acknowledged_at: datetime | None
     report_published_by: uuid.UUID | None
     report_published_at: datetime | None
     signed_off_by: uuid.UUID | None
