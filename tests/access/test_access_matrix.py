@@ -105,6 +105,9 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "GET",   "/v1/handovers/{handover_id}",                             "ok -- ok -- ok ok"),
     ("scheduling",  "PUT",   "/v1/handovers/{handover_id}/report",                      "-- -- ok -- -- --"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/items",                       "ok -- ok -- -- --"),
+    # The duty manager the damage went to; the shift names none, so any level 3 manager (409: no damage here).
+    # The duty manager or, with none named, level 3 and above; this report records no damage (409).
+    ("scheduling",  "POST",  "/v1/handovers/{handover_id}/damage-report/acknowledge",   "-- -- -- -- 409 409"),
     # Check-ins and questions are the incoming shift's (A3), acknowledgement the receiver's (A3).
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/check-ins",                   "-- -- -- -- -- --"),
     ("scheduling",  "POST",  "/v1/handovers/{handover_id}/questions",                   "-- -- -- -- -- --"),
@@ -472,7 +475,17 @@ def _fresh(make: Callable[..., Awaitable[dict[str, Any]]], *args: Any) -> Callab
     return lambda w: make(w, *args)
 
 
+_empty_shift_days = iter(range(150, 170))  # clear of the days the fresh swaps and leave take
+
+
+async def fresh_empty_shift(w: World) -> dict[str, Any]:
+    """A team A shift on a day of its own, nobody on it yet: A3 fits it under every ROS-4 limit."""
+    shift_id, _ = await _shift(w, "A", next(_empty_shift_days))
+    return {"shift_id": shift_id}
+
+
 FRESH: dict[tuple[str, str, str], Callable[[World], Awaitable[dict[str, Any]]]] = {
+    ("scheduling", "POST", "/v1/shifts/{shift_id}/assignments"): fresh_empty_shift,
     ("scheduling", "POST", "/v1/swaps/{swap_id}/accept"): _fresh(fresh_swap, "requested"),
     ("scheduling", "POST", "/v1/swaps/{swap_id}/sign"): _fresh(fresh_swap, "accepted"),
     ("scheduling", "POST", "/v1/swaps/{swap_id}/approve"): _fresh(fresh_swap, "signed"),

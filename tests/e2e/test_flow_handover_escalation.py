@@ -29,7 +29,8 @@ async def test_item_carried_too_often_is_escalated_and_closed_by_the_case_resolu
             return await client.post(path, json=body, headers=person.headers(stack, "scheduling"))
 
         # Five consecutive 8-hour shifts of the team, a1 and a2 alternating; a handover at each boundary.
-        start = datetime(2026, 10, 5, 0, 0, tzinfo=SHANGHAI)
+        # From tomorrow's midnight in the center: a shift is never created in the past (ROS-4).
+        start = (datetime.now(SHANGHAI) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         shifts = []
         for i, person in enumerate((a1, a2, a1, a2, a1)):
             begins = start + timedelta(hours=8 * i)

@@ -169,6 +169,16 @@ def require_roster_editor(principal: Principal) -> None:
         raise Forbidden("Only team leaders (for their own team) and level 3 and above may add shifts.")
 
 
+def may_lend_across_teams(principal: Principal) -> bool:
+    """Rostering someone on another team's shift is lending them: the department head, level 3 and above (ROS-4)."""
+    return is_manager(principal)
+
+
+def may_overstaff(principal: Principal, duty_manager_id: uuid.UUID | None) -> bool:
+    """Above a shift's head-count only with its duty manager's approval: the duty manager themself (ROS-4)."""
+    return duty_manager_id is not None and principal.employee_id == duty_manager_id
+
+
 def leads_team(principal: Principal, team_id: uuid.UUID) -> bool:
     """Whether the caller is the team's leader."""
     return is_team_leader(principal) and principal.team_id == team_id
@@ -204,6 +214,18 @@ def staffing_changes_clause(
 def decides_staffing_change(principal: Principal, approver_id: uuid.UUID | None) -> bool:
     """Whether a staffing reduction waits for the caller: its duty manager, else any level 3 manager (ROS-2)."""
     return principal.employee_id == approver_id if approver_id is not None else is_manager(principal)
+
+
+def receives_damage_report(principal: Principal, duty_manager_id: uuid.UUID | None) -> bool:
+    """An equipment damage report goes to the shift's duty manager, else to any level 3 manager (HND-10)."""
+    return principal.employee_id == duty_manager_id if duty_manager_id is not None else is_manager(principal)
+
+
+def require_damage_report_receiver(principal: Principal, duty_manager_id: uuid.UUID | None) -> None:
+    if not receives_damage_report(principal, duty_manager_id):
+        raise Forbidden(
+            "Only the duty manager the damage was reported to (or, if none, a level 3 manager) takes it in."
+        )
 
 
 def require_swap_reverser(principal: Principal, approver_level: int) -> None:

@@ -8,12 +8,20 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
+from callcenter_shared.clock import FrozenClock
 from callcenter_shared.spreadsheets import XLSX_MEDIA_TYPE
 
 SHANGHAI = timezone(timedelta(hours=8))
 CSV_HEADERS = {"Content-Type": "text/csv"}
+
+
+@pytest.fixture(autouse=True)
+def before_the_week(clock: FrozenClock) -> None:
+    """The week of 2 November is still ahead: no shift is created in the past (ROS-4)."""
+    clock.set(datetime(2026, 11, 1, 0, tzinfo=SHANGHAI))
 
 
 def at(day: int, hour: int) -> datetime:

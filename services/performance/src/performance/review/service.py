@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
-from callcenter_shared.contracts.escalation import ComplaintAttributedV1
+from callcenter_shared.contracts.escalation import CaseShirkedV1, ComplaintAttributedV1
 from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReassessedV1, ReviewTrainingStartedV1
 from callcenter_shared.contracts.scheduling import HandoverLateV1
 from callcenter_shared.db import get_or_404
@@ -228,6 +228,23 @@ async def record_late_handover(
         reference=f"handover:{event.handover_id}:{event.employee_id}",
         detail=f"checked in {event.minutes_late} min late for the shift starting "
         f"{event.shift_starts_at:%Y-%m-%d %H:%M} UTC",
+        recorded_at=now,
+    )
+    await record_violation(session, violation, now=now, policy=policy)
+
+
+async def record_shirk(
+    session: AsyncSession, event: CaseShirkedV1, *, now: datetime, policy: Policy, timezone: str
+) -> None:
+    """A case handed off or refused against first-contact ownership (ESC-1) is a discipline violation on its
+    local day (PRF-10), counted toward PRF-7d; each attempt once, however often told."""
+    attempt = "handed off" if event.attempt == "handoff" else "refused"
+    violation = Violation(
+        employee_id=event.employee_id,
+        kind="case_shirked",
+        occurred_on=event.shirked_at.astimezone(ZoneInfo(timezone)).date(),
+        reference=f"shirk:{event.case_id}:{event.shirked_at.astimezone(UTC):%Y%m%dT%H%M%S%f}",
+        detail=f"{attempt} case {event.number} (ESC-1): {event.reason}",
         recorded_at=now,
     )
     await record_violation(session, violation, now=now, policy=policy)

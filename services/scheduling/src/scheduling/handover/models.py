@@ -44,6 +44,10 @@ class Handover(Base):
     equipment_ok: Mapped[bool | None] = mapped_column(Boolean)
     equipment_damage: Mapped[str | None] = mapped_column(Text)
     reusable_resolutions: Mapped[str | None] = mapped_column(Text)
+    # HND-10: the duty manager the damage report went to (none named: any level 3 manager), and who took it in.
+    damage_reported_to: Mapped[uuid.UUID | None] = mapped_column()
+    damage_acknowledged_by: Mapped[uuid.UUID | None] = mapped_column()
+    damage_acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     report_published_by: Mapped[uuid.UUID | None] = mapped_column()
     report_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_off_by: Mapped[uuid.UUID | None] = mapped_column()

@@ -53,6 +53,9 @@ async def _read(session: DbSession, handover: Handover, settings: Settings) -> H
             equipment_ok=handover.equipment_ok,
             equipment_damage=handover.equipment_damage,
             reusable_resolutions=handover.reusable_resolutions,
+            damage_reported_to=handover.damage_reported_to,
+            damage_acknowledged_by=handover.damage_acknowledged_by,
+            damage_acknowledged_at=handover.damage_acknowledged_at,
             report_published_by=handover.report_published_by,
             report_published_at=handover.report_published_at,
             signed_off_by=handover.signed_off_by,
@@ -175,6 +178,22 @@ async def check_in(
 ) -> HandoverRead:
     await service.check_in(session, principal=principal, handover_id=handover_id, settings=settings, now=now)
     return await _read(session, await service.get(session, handover_id), settings)
+
+
+@router.post(
+    "/handovers/{handover_id}/damage-report/acknowledge",
+    response_model=HandoverRead,
+    summary="The duty manager takes in the equipment damage report (HND-10)",
+    description="The duty manager the report's damage went to (`damage_reported_to`: the outgoing shift's duty "
+    "manager, else the incoming one's); when neither shift names one, any level 3 manager. Until then the report "
+    "waits in their `GET /v1/tasks/mine` as `handover.damage_acknowledge`. 409 when the report records no damage "
+    "or was already taken in.",
+)
+async def acknowledge_damage(
+    handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> HandoverRead:
+    handover = await service.acknowledge_damage(session, principal=principal, handover_id=handover_id, now=now)
+    return await _read(session, handover, settings)
 
 
 @router.post(

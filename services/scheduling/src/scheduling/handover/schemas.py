@@ -215,7 +215,14 @@ class HandoverRead(BaseModel):
     major_events: str | None
     equipment_ok: bool | None
     equipment_damage: str | None
-    reusable_resolutions: str | None
+    reusable_resolutions: str | None = Field(description="HND-7: the shift's resolutions worth reusing")
+    damage_reported_to: uuid.UUID | None = Field(
+        description="HND-10: the duty manager the damage went to; null with damage: any level 3 manager"
+    )
+    damage_reported_to_name: PersonName = None
+    damage_acknowledged_by: uuid.UUID | None
+    damage_acknowledged_by_name: PersonName = None
+    damage_acknowledged_at: datetime | None
     report_published_by: uuid.UUID | None
     report_published_by_name: PersonName = None
     report_published_at: datetime | None

@@ -191,6 +191,8 @@ async def publish_report(
     handover.reusable_resolutions = data.reusable_resolutions
     handover.report_published_by = principal.employee_id
     handover.report_published_at = now
+    # A report published again states the equipment afresh: a new damage report is taken in anew (HND-10).
+    handover.damage_reported_to = handover.damage_acknowledged_by = handover.damage_acknowledged_at = None
     await session.flush()
     if not data.equipment_ok:
         incoming = await session.get(Shift, handover.incoming_shift_id)
@@ -198,6 +200,7 @@ async def publish_report(
         duty_manager = (outgoing.duty_manager_id if outgoing else None) or (
             incoming.duty_manager_id if incoming else None
         )
+        handover.damage_reported_to = duty_manager
         await outbox.add(
             session,
             HandoverEquipmentDamagedV1(
@@ -210,6 +213,24 @@ async def publish_report(
             ),
             at=now,
         )
+    return handover
+
+
+async def acknowledge_damage(
+    session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, now: datetime
+) -> Handover:
+    """The duty manager the damage was reported to takes the report in (HND-10); it leaves their task list."""
+    handover = await get(session, handover_id, lock=True)
+    access.require_damage_report_receiver(principal, handover.damage_reported_to)
+    if handover.report_published_at is None or handover.equipment_ok is not False:
+        raise Conflict("This handover's report records no equipment damage.")
+    if handover.damage_acknowledged_at is not None:
+        raise Conflict(
+            f"The damage report was already taken in at {handover.damage_acknowledged_at:%Y-%m-%d %H:%M} UTC."
+        )
+    handover.damage_acknowledged_by = principal.employee_id
+    handover.damage_acknowledged_at = now
+    await session.flush()
     return handover
 
 

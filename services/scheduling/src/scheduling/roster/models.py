@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
@@ -32,6 +32,8 @@ class Shift(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     required_headcount: Mapped[int] = mapped_column(Integer)
     required_skills: Mapped[str] = mapped_column(Text, default="")
+    # Agents on a call-taking shift take calls: they need an agent number (ORG-3) and must be on post (PRF-9).
+    call_taking: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     duty_manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employee.id"))
     created_by: Mapped[uuid.UUID] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -73,3 +75,32 @@ class StaffingChange(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OffPostPeriod(Base):
+    """An agent taken off post for training by a bottom-rank review (PRF-7), from performance's events;
+    open (`ended_at` empty) until the re-assessment puts them back on post (PRF-9)."""
+
+    __tablename__ = "off_post_period"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    employee_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    review_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    end_outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReleasedAssignment(Base):
+    """An assignment released because its agent went off post (PRF-9): the gap it leaves is reported to the
+    team's leader until the shift is staffed again or starts."""
+
+    __tablename__ = "released_assignment"
+
+    assignment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assignment.id"), primary_key=True)
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id"), index=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("team.id"), index=True)
+    employee_id: Mapped[uuid.UUID] = mapped_column()
+    review_id: Mapped[uuid.UUID] = mapped_column()
+    released_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -54,13 +54,21 @@ def _shift_view(shift: Shift, settings: Settings, staffed: int) -> ShiftRead:
         ends_at_local=local(shift.ends_at, settings.timezone),
         required_headcount=shift.required_headcount,
         required_skills=service.skills(shift),
+        call_taking=shift.call_taking,
         duty_manager_id=shift.duty_manager_id,
         staffed=staffed,
         version=shift.version,
     )
 
 
-@router.post("/shifts", status_code=status.HTTP_201_CREATED, response_model=ShiftRead, summary="Add a shift (ROS-1)")
+@router.post(
+    "/shifts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ShiftRead,
+    summary="Add a shift (ROS-1, ROS-4)",
+    description="The team's leader or level 3 and above. Refused with ROS-4 when the shift starts in the past, or "
+    "when its start equals its end without `full_day: true` (a 24-hour shift is said explicitly).",
+)
 async def create_shift(
     data: ShiftCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> ShiftRead:
@@ -140,13 +148,23 @@ async def update_shift(
     "/shifts/{shift_id}/assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=AssignmentRead,
-    summary="Roster an employee on a shift (ORG-3)",
+    summary="Roster an employee on a shift (ROS-4, ORG-3, PRF-9)",
+    description="The shift's team leader or level 3 and above. A direct assignment obeys what a swap obeys "
+    "(ROS-4): the person is active; an agent is certified and, on a call-taking shift, holds an agent number "
+    "(ORG-3) and is not off post for training (PRF-9); no overlapping shift and the minimum rest between shifts; "
+    "a member of the shift's team unless a level 3 manager lends them; the shift has not ended; and no more "
+    "people than its head-count unless its duty manager adds them. Each refusal is 422 naming the rule.",
 )
 async def assign(
-    shift_id: uuid.UUID, data: AssignmentCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+    shift_id: uuid.UUID,
+    data: AssignmentCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
 ) -> AssignmentRead:
     assignment = await service.assign(
-        session, principal=principal, shift_id=shift_id, employee_id=data.employee_id, now=now
+        session, principal=principal, shift_id=shift_id, employee_id=data.employee_id, settings=settings, now=now
     )
     return await with_names(session, AssignmentRead.model_validate(assignment))
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from callcenter_shared.inputs import Day, Id, Moment, RequestModel, TimeOfDay
 from callcenter_shared.names import PersonName
@@ -51,6 +51,16 @@ class ShiftCreate(RequestModel):
         Field(default_factory=list)
     )
     duty_manager_id: Id | None = Field(default=None, description="ROS-2: the duty manager on this shift")
+    call_taking: StrictBool = Field(
+        default=True,
+        description="Agents on it take calls: each needs an agent number (ORG-3) and must be on post (PRF-9). "
+        "False for a training or back-office shift.",
+    )
+    full_day: StrictBool = Field(
+        default=False,
+        description="ROS-4: a 24-hour shift, given with its end equal to its start. A start equal to the end "
+        "without it is refused.",
+    )
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ShiftCreate:
@@ -58,6 +68,9 @@ class ShiftCreate(RequestModel):
         local = self.day is not None and self.start_time is not None and self.end_time is not None
         if absolute == local:
             raise ValueError("give either starts_at and ends_at, or day, start_time and end_time")
+        same = self.start_time == self.end_time if local else self.starts_at == self.ends_at
+        if self.full_day and not same:
+            raise ValueError("full_day means 24 hours: give an end equal to the start")
         return self
 
 
@@ -82,6 +95,7 @@ class ShiftRead(BaseModel):
     ends_at_local: datetime
     required_headcount: int
     required_skills: list[str]
+    call_taking: bool
     duty_manager_id: uuid.UUID | None
     duty_manager_name: PersonName = None
     staffed: int

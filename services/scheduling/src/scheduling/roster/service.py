@@ -1,4 +1,4 @@
-"""The 24-hour roster: shifts, assignments, coverage and staffing reductions (ROS-1, ROS-2, ORG-3)."""
+"""The 24-hour roster: shifts, assignments, coverage and staffing reductions (ROS-1, ROS-2, ROS-4, ORG-3, PRF-9)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.levels import is_agent
 from scheduling import access
 from scheduling.org.models import Employee, Team
+from scheduling.roster import posts
 from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
 from scheduling.roster.schemas import ShiftCreate, ShiftUpdate, StaffingChangeCreate
 from scheduling.settings import Settings
+from scheduling.swap import eligibility
 from scheduling.swap import service as swaps
 
 MAX_COVERAGE_DAYS = 31
@@ -33,6 +35,12 @@ class StaffingReductionNeedsApproval(RuleViolation):
 
 class NotCertified(RuleViolation):
     rule = "ORG-3"
+
+
+class RosterLimit(RuleViolation):
+    """A direct assignment obeys what a swap obeys, and a shift is neither in the past nor ambiguous (ROS-4)."""
+
+    rule = "ROS-4"
 
 
 async def get_shift(session: AsyncSession, shift_id: uuid.UUID, *, lock: bool = False) -> Shift:
@@ -56,16 +64,27 @@ async def staffed(session: AsyncSession, shift_id: uuid.UUID) -> int:
 
 
 def _times(data: ShiftCreate, settings: Settings) -> tuple[datetime, datetime]:
+    """UTC start and end; a start equal to the end is a 24-hour shift only when `full_day` says so (ROS-4)."""
     if data.starts_at is not None and data.ends_at is not None:
-        return data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
-    assert data.day is not None
-    assert data.start_time is not None
-    assert data.end_time is not None
-    center = ZoneInfo(settings.timezone)
-    start = datetime.combine(data.day, data.start_time, tzinfo=center)
-    end_day = data.day if data.end_time > data.start_time else data.day + timedelta(days=1)
-    end = datetime.combine(end_day, data.end_time, tzinfo=center)
-    return start.astimezone(UTC), end.astimezone(UTC)
+        start, end = data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
+    else:
+        assert data.day is not None
+        assert data.start_time is not None
+        assert data.end_time is not None
+        center = ZoneInfo(settings.timezone)
+        start = datetime.combine(data.day, data.start_time, tzinfo=center)
+        end_day = data.day if data.end_time > data.start_time else data.day + timedelta(days=1)
+        end = datetime.combine(end_day, data.end_time, tzinfo=center)
+        if data.end_time == data.start_time:
+            end = start  # the same time of day: 24 hours only if said explicitly, below
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if start == end:
+        if not data.full_day:
+            raise RosterLimit(
+                "The shift starts when it ends. Send `full_day: true` for a 24-hour shift; otherwise give its real end."
+            )
+        end = start + timedelta(hours=24)
+    return start, end
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -78,6 +97,14 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise InvalidInput(
             "A shift lasts at most 24 hours.",
             errors=[{"path": "body.ends_at", "message": "longer than 24 h", "type": "value_error"}],
+        )
+
+
+def _not_in_the_past(starts_at: datetime, now: datetime) -> None:
+    if starts_at < now:
+        raise RosterLimit(
+            f"A shift cannot start in the past ({starts_at:%Y-%m-%d %H:%M} UTC is before now, "
+            f"{now:%Y-%m-%d %H:%M} UTC)."
         )
 
 
@@ -104,6 +131,7 @@ async def create_shift(
         )
     starts_at, ends_at = _times(data, settings)
     _check_times(starts_at, ends_at)
+    _not_in_the_past(starts_at, now)
     await _check_duty_manager(session, data.duty_manager_id)
     shift = Shift(
         id=uuid.uuid4(),
@@ -113,6 +141,7 @@ async def create_shift(
         ends_at=ends_at,
         required_headcount=data.required_headcount,
         required_skills=json.dumps(sorted(set(data.required_skills))),
+        call_taking=data.call_taking,
         duty_manager_id=data.duty_manager_id,
         created_by=principal.employee_id,
         version=1,
@@ -148,6 +177,8 @@ async def update_shift(
     ends_at = changes["ends_at"].astimezone(UTC) if changes.get("ends_at") else shift.ends_at
     _check_times(starts_at, ends_at)
     moved = (starts_at, ends_at) != (shift.starts_at, shift.ends_at)
+    if moved:
+        _not_in_the_past(starts_at, now)
     if "duty_manager_id" in changes:
         await _check_duty_manager(session, changes["duty_manager_id"])
         shift.duty_manager_id = changes["duty_manager_id"]
@@ -183,21 +214,54 @@ async def active_assignments_of(
 
 
 async def assign(
-    session: AsyncSession, *, principal: Principal, shift_id: uuid.UUID, employee_id: uuid.UUID, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    shift_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    settings: Settings,
+    now: datetime,
 ) -> Assignment:
-    """Put an employee on a shift: active, certified if an agent (ORG-3), not already busy then."""
-    shift = await get_shift(session, shift_id)
+    """Put an employee on a shift under every limit a swap obeys (ROS-4): active, qualified (ORG-3), on post
+    (PRF-9), of the shift's team unless a manager lends them, no overlap, the minimum rest, not past, and not
+    above the head-count unless the shift's duty manager does it."""
+    # The shift's row is locked first (as a shift edit or staffing approval does), so two assignments to its
+    # last place apply one after the other and the second sees the first.
+    shift = await get_shift(session, shift_id, lock=True)
     access.require_team_manager(principal, shift.team_id)
     person = await access.employee(session, employee_id)
     if not person.active:
         raise InvalidInput(f"{person.name} is no longer active.")
-    if is_agent(person) and not person.certified:
-        raise NotCertified(f"{person.name} has not passed training yet and may not be rostered on a shift.")
-    # A swap approved meanwhile could hand the person an overlapping shift after this check.
+    unqualified = eligibility.unqualified_reason(person, shift)
+    if unqualified:
+        raise NotCertified(f"{unqualified}: only a certified agent with an agent number takes calls.")
+    if person.team_id != shift.team_id and not access.may_lend_across_teams(principal):
+        raise RosterLimit(
+            f"{person.name} is not a member of the shift's team: lending someone to another team needs the "
+            "department head (level 3 or above)."
+        )
+    if shift.ends_at <= now:
+        raise RosterLimit(
+            f"The shift {shift.name} ended at {shift.ends_at:%Y-%m-%d %H:%M} UTC: nobody is added to the past."
+        )
+    # A swap approved (or an off-post period begun) meanwhile could change the person's roster after these checks.
     await swaps.lock_people(session, [employee_id])
-    for _, other in await active_assignments_of(session, employee_id):
-        if other.starts_at < shift.ends_at and shift.starts_at < other.ends_at:
-            raise Conflict(f"{person.name} is already on the overlapping shift {other.name}.")
+    await posts.require_on_post(session, person.id, person.name, shift)
+    if await session.scalar(
+        select(Assignment.id).where(
+            Assignment.shift_id == shift.id, Assignment.employee_id == employee_id, Assignment.active.is_(True)
+        )
+    ):
+        raise Conflict(f"{person.name} is already on the shift {shift.name}.")
+    await eligibility.check_overlap_and_rest(
+        session, person, takes=shift, settings=settings, violation=RosterLimit, when="On this shift"
+    )
+    count = await staffed(session, shift.id)
+    if count >= shift.required_headcount and not access.may_overstaff(principal, shift.duty_manager_id):
+        raise RosterLimit(
+            f"The shift {shift.name} already has its head-count of {shift.required_headcount}: raise the head-count "
+            "first, or the shift's duty manager adds the person."
+        )
     assignment = Assignment(
         id=uuid.uuid4(),
         shift_id=shift.id,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.errors import RuleViolation
 from callcenter_shared.levels import is_agent
 from scheduling.org.models import Employee
+from scheduling.roster import posts
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap.models import Swap, SwapStatus
@@ -61,32 +62,70 @@ async def _check_monthly_limit(
             )
 
 
-async def _check_person_after(
-    session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment, settings: Settings
+def unqualified_reason(person: Employee, shift: Shift) -> str | None:
+    """Why the person may not work the shift under ORG-3, or None: an agent must be certified, and on a
+    call-taking shift must hold an agent number (工号)."""
+    if not is_agent(person):
+        return None
+    if not person.certified:
+        return f"{person.name} is not certified (has not passed training yet)"
+    if shift.call_taking and not person.agent_number:
+        return f"{person.name} holds no agent number (工号), so may not take calls on {shift.name}"
+    return None
+
+
+async def check_overlap_and_rest(
+    session: AsyncSession,
+    person: Employee,
+    *,
+    takes: Shift,
+    settings: Settings,
+    violation: type[RuleViolation],
+    when: str,
+    giving_up: uuid.UUID | None = None,
 ) -> None:
-    """The person, once on `takes` instead of `gives_up`, has no overlap and enough rest (SWP-5)."""
-    if not person.active:
-        raise UnsafeRoster(f"{person.name} is no longer active and cannot take a shift.")
-    if is_agent(person) and not person.certified:
-        raise UnsafeRoster(f"{person.name} is not a certified agent, so {takes.name} would lack a qualified agent.")
+    """The person, once on `takes` (and off the assignment `giving_up`), is on no overlapping shift and rests
+    the minimum between shifts (SWP-5; ROS-4 holds a direct assignment to the same). Refuses with `violation`;
+    `when` opens the message ("After the swap")."""
     rest = timedelta(hours=settings.min_rest_hours)
-    others = (
-        await session.execute(
-            select(Shift)
-            .join(Assignment, Assignment.shift_id == Shift.id)
-            .where(Assignment.employee_id == person.id, Assignment.active.is_(True), Assignment.id != gives_up.id)
-        )
-    ).scalars()
-    for other in others:
+    query = (
+        select(Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(Assignment.employee_id == person.id, Assignment.active.is_(True))
+    )
+    if giving_up is not None:
+        query = query.where(Assignment.id != giving_up)
+    for other in (await session.execute(query)).scalars():
         if other.starts_at < takes.ends_at and takes.starts_at < other.ends_at:
-            raise UnsafeRoster(f"After the swap {person.name} would be on two overlapping shifts ({other.name}).")
+            raise violation(f"{when} {person.name} would be on two overlapping shifts ({other.name}).")
         gap = takes.starts_at - other.ends_at if other.ends_at <= takes.starts_at else other.starts_at - takes.ends_at
         if gap < rest:
             hours = gap.total_seconds() / 3600
-            raise UnsafeRoster(
-                f"After the swap {person.name} would rest only {hours:g} h between {other.name} and {takes.name}; "
+            raise violation(
+                f"{when} {person.name} would rest only {hours:g} h between {other.name} and {takes.name}; "
                 f"the minimum is {settings.min_rest_hours:g} h."
             )
+
+
+async def _check_person_after(
+    session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment, settings: Settings
+) -> None:
+    """The person, once on `takes` instead of `gives_up`, is qualified, has no overlap and enough rest (SWP-5)."""
+    if not person.active:
+        raise UnsafeRoster(f"{person.name} is no longer active and cannot take a shift.")
+    unqualified = unqualified_reason(person, takes)
+    if unqualified:
+        raise UnsafeRoster(f"{unqualified}, so {takes.name} would lack a qualified agent (ORG-3).")
+    await posts.require_on_post(session, person.id, person.name, takes)
+    await check_overlap_and_rest(
+        session,
+        person,
+        takes=takes,
+        settings=settings,
+        violation=UnsafeRoster,
+        when="After the swap",
+        giving_up=gives_up.id,
+    )
 
 
 async def check_rules(

@@ -15,6 +15,10 @@ KINDS: dict[str, str] = {
     "handover.acknowledge": "an open handover item names you as receiver: read it back (HND-6); due at its due time",
     "handover.answer": "an incoming colleague's handover question waits for an answer from the outgoing shift (HND-4)",
     "handover.sign_off": "your team's open handover waits for your report and sign-off as its leader (HND-2, HND-4)",
+    "handover.damage_acknowledge": "equipment damage recorded at a handover was reported to you as the shift's duty "
+    "manager (level 3 if none is named): take it in (HND-10); link: the handover",
+    "roster.fill_gap": "a shift of your team is short because an agent went off post for training: roster someone "
+    "(PRF-9); due when the shift starts; link: the shift",
 }
 
 __all__ = ["KINDS", "Task", "TaskPage"]

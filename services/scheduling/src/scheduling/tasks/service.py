@@ -1,4 +1,5 @@
-"""What waits for the caller in scheduling: swaps, leave, staffing changes and handovers."""
+"""What waits for the caller in scheduling: swaps, leave, staffing changes, gaps left by agents off post
+(PRF-9), handovers and damage reports (HND-10)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from scheduling.handover.models import Handover, HandoverItem, HandoverItemStatu
 from scheduling.leave import service as leave_service
 from scheduling.leave.models import Leave
 from scheduling.org.models import Employee
-from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
+from scheduling.roster import service as roster_service
+from scheduling.roster.models import Assignment, ReleasedAssignment, Shift, StaffingChange, StaffingChangeStatus
 from scheduling.swap import service as swap_service
 from scheduling.swap.models import PENDING, Swap
 
@@ -37,6 +39,8 @@ async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -
         *await _handover_items(session, principal),
         *await _handover_questions(session, principal),
         *await _handover_sign_offs(session, principal),
+        *await _released_gaps(session, principal, now),
+        *await _damage_reports(session, principal),
     ]
 
 
@@ -253,4 +257,67 @@ async def _handover_sign_offs(session: AsyncSession, principal: Principal) -> li
             since=handover.report_published_at or handover.created_at,
         )
         for handover in handovers
+    ]
+
+
+async def _released_gaps(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    """Shifts of the caller's team left short by an agent taken off post (PRF-9), until staffed again or begun."""
+    if principal.team_id is None or not access.leads_team(principal, principal.team_id):
+        return []
+    rows = (
+        await session.execute(
+            select(ReleasedAssignment, Shift)
+            .join(Shift, Shift.id == ReleasedAssignment.shift_id)
+            .where(ReleasedAssignment.team_id == principal.team_id, Shift.starts_at > now)
+            .order_by(Shift.starts_at, ReleasedAssignment.released_at)
+        )
+    ).all()
+    released: dict[Any, tuple[Shift, list[ReleasedAssignment]]] = {}
+    for row, shift in rows:
+        released.setdefault(shift.id, (shift, []))[1].append(row)
+    names = await names_of(session, [r.employee_id for _, rs in released.values() for r in rs], _DIRECTORY)
+    tasks = []
+    for shift, rows_of_shift in released.values():
+        missing = shift.required_headcount - await roster_service.staffed(session, shift.id)
+        if missing <= 0:
+            continue
+        who = ", ".join(names.get(r.employee_id, "an agent") for r in rows_of_shift)
+        tasks.append(
+            _task(
+                kind="roster.fill_gap",
+                object_id=shift.id,
+                link=f"/v1/shifts/{shift.id}",
+                title=f"Roster {missing} more on {shift.name}: {who} went off post for training (PRF-9)",
+                since=max(r.released_at for r in rows_of_shift),
+                due_at=shift.starts_at,
+            )
+        )
+    return tasks
+
+
+async def _damage_reports(session: AsyncSession, principal: Principal) -> list[Task]:
+    """Equipment damage recorded at a handover, for the duty manager it was reported to (HND-10)."""
+    if not access.is_manager(principal):
+        return []
+    handovers = (
+        await session.scalars(
+            select(Handover).where(
+                Handover.equipment_ok.is_(False),
+                Handover.report_published_at.is_not(None),
+                Handover.damage_acknowledged_at.is_(None),
+            )
+        )
+    ).all()
+    waiting = [h for h in handovers if access.receives_damage_report(principal, h.damage_reported_to)]
+    names = await names_of(session, [h.report_published_by for h in waiting], _DIRECTORY)
+    return [
+        _task(
+            kind="handover.damage_acknowledge",
+            object_id=handover.id,
+            link=f"/v1/handovers/{handover.id}",
+            title=f"Equipment damage reported at a handover: {(handover.equipment_damage or '')[:80]}",
+            requested_by=requester(handover.report_published_by, names),
+            since=handover.report_published_at or handover.created_at,
+        )
+        for handover in waiting
     ]
