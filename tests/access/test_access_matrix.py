@@ -161,6 +161,11 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "GET",   "/v1/grants/{grant_id}",                                   "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/pools",                                               "rl rl ok rl ok ok"),
     ("recognition", "POST",  "/v1/grants/{grant_id}/letter",                            "ok -- ok -- ok ok"),
+    # A letter naming L5 as its signer: only the signer signs or declines it (REC-11).
+    ("recognition", "GET",   "/v1/letters/{letter_id}",                                 "ok -- ok -- ok ok"),
+    ("recognition", "POST",  "/v1/letters/{letter_id}/sign",                            "-- -- -- -- -- ok"),
+    ("recognition", "POST",  "/v1/letters/{letter_id}/decline",                         "-- -- -- -- -- ok"),
+    ("recognition", "GET",   "/v1/letters/{letter_id}/document",                        "ok -- ok -- ok ok"),
     ("recognition", "GET",   "/v1/track-rules",                                         "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/track-rules",                                         "-- -- -- -- ok ok"),
     ("recognition", "PATCH", "/v1/track-rules/{rule_id}",                               "-- -- -- -- ok ok"),
@@ -615,6 +620,7 @@ BODIES.update({
                                                  {"employee_id": str(w.people["A3"].id), "amount": "600",
                                                   "basis_value": 70}]},
     ("POST", "/v1/grants/{grant_id}/letter"): lambda w: {"signer_id": str(w.people["L4"].id)},
+    ("POST", "/v1/letters/{letter_id}/decline"): lambda w: {"reason": "A team award would fit better."},
     ("POST", "/v1/track-rules"): lambda w: {"track": "qa_top", "scope": "team",
                                             "award_id": str(_rec(w)["track_award"])},
     ("PATCH", "/v1/track-rules/{rule_id}"): lambda w: {"min_agents": 3},
@@ -667,6 +673,13 @@ async def fresh_competition(w: World, stage: str = "registration") -> dict[str, 
     return {"competition_id": _id(competition), "entrant_id": _id(entrant)}
 
 
+async def fresh_letter(w: World) -> dict[str, Any]:
+    """A letter for A1's grant, asked of L5 by A1, awaiting the signature."""
+    grant_id = w.params["recognition"]["grant_id"]
+    body = {"signer_id": str(w.people["L5"].id)}
+    return {"letter_id": _id(await w.ok("recognition", "POST", f"/v1/grants/{grant_id}/letter", "A1", body))}
+
+
 async def build_recognition(w: World) -> None:
     p = w.params["recognition"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id, "action": "approve"}
     async with w.apps["recognition"].state.session_factory() as session, session.begin():
@@ -678,6 +691,7 @@ async def build_recognition(w: World) -> None:
     approved = await w.ok("recognition", "POST", f"/v1/nominations/{p['nomination_id']}/approve", "L3",
                           {"note": "Well deserved", "amount": "500"})  # fmt: skip
     p["grant_id"] = approved["grant_id"]
+    p.update(await fresh_letter(w))
     rule = await w.ok("recognition", "POST", "/v1/track-rules", "L3", BODIES[("POST", "/v1/track-rules")](w))
     p["rule_id"] = _id(rule)
     for _ in range(3):
@@ -696,6 +710,8 @@ async def build_recognition(w: World) -> None:
 FRESH.update(
     {
         ("recognition", "POST", "/v1/nominations/{nomination_id}/approve"): fresh_nomination,
+        ("recognition", "POST", "/v1/letters/{letter_id}/sign"): fresh_letter,
+        ("recognition", "POST", "/v1/letters/{letter_id}/decline"): fresh_letter,
         ("recognition", "POST", "/v1/nominations/{nomination_id}/reject"): fresh_nomination,
         ("recognition", "POST", "/v1/redemptions/{redemption_id}/{action}"): fresh_redemption,
         ("recognition", "POST", "/v1/competitions/{competition_id}/scores"): _fresh(fresh_competition, "preliminary"),
