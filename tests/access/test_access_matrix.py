@@ -210,6 +210,9 @@ MATRIX: list[tuple[str, str, str, str]] = [
     # The current handler or a superior above them in the chain (ESC-5 needs a resolution).
     ("escalation",  "POST",  "/v1/cases/{case_id}/resolve",                             "ok -- ok -- ok ok"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/reopen",                              "ok -- ok -- ok ok"),
+    # The handler (A1) or a superior above them pauses and resumes (ESC-13).
+    ("escalation",  "POST",  "/v1/cases/{case_id}/pause",                               "ok -- ok -- ok ok"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/resume",                              "ok -- ok -- ok ok"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/emergency-report",                    "ok -- -- -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/reply",                               "ok -- -- -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/instructions",                        "-- -- ok -- ok ok"),
@@ -734,6 +737,7 @@ BODIES.update({
     ("POST", "/v1/cases/{case_id}/escalate"): lambda w: {"reason": "Refund above my authority."},
     ("POST", "/v1/cases/{case_id}/resolve"): lambda w: {"resolution": "Refunded the fee."},
     ("POST", "/v1/cases/{case_id}/reopen"): lambda w: {"reason": "The customer called again."},
+    ("POST", "/v1/cases/{case_id}/pause"): lambda w: PAUSE,
     ("POST", "/v1/cases/{case_id}/emergency-report"): lambda w: {"text": "Blocked the card first."},
     ("POST", "/v1/cases/{case_id}/instructions"): lambda w: {"text": "Offer the goodwill credit."},
     ("POST", "/v1/cases/{case_id}/department"): lambda w: {"handler_id": str(w.people["L4"].id), "note": "billing"},
@@ -749,13 +753,18 @@ BODIES.update({
 })  # fmt: skip
 
 
+PAUSE = {"waiting_on": "customer", "reason": "Invoice copy to come."}
+
+
 async def fresh_case(w: World, stage: str = "open", **fields: Any) -> dict[str, Any]:
-    """A case opened by A1, carried to `stage` (open, escalated, resolved)."""
+    """A case opened by A1, carried to `stage` (open, escalated, resolved, paused)."""
     case = await w.ok("escalation", "POST", "/v1/cases", "A1", {**CASE, **fields})
     if stage == "escalated":
         await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/escalate", "A1", {"reason": "Above my authority."})
     if stage == "resolved":
         await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/resolve", "A1", {"resolution": "Answered."})
+    if stage == "paused":
+        await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/pause", "A1", PAUSE)
     return {"case_id": _id(case)}
 
 
@@ -770,6 +779,8 @@ FRESH.update({
     ("escalation", "POST", "/v1/cases/{case_id}/acknowledge"): _fresh(fresh_case, "escalated"),
     ("escalation", "POST", "/v1/cases/{case_id}/escalate"): _fresh(fresh_case, "open"),
     ("escalation", "POST", "/v1/cases/{case_id}/resolve"): _fresh(fresh_case, "open"),
+    ("escalation", "POST", "/v1/cases/{case_id}/pause"): _fresh(fresh_case, "open"),
+    ("escalation", "POST", "/v1/cases/{case_id}/resume"): _fresh(fresh_case, "paused"),
     ("escalation", "POST", "/v1/cases/{case_id}/reopen"): _fresh(fresh_case, "resolved"),
     ("escalation", "POST", "/v1/cases/{case_id}/callbacks"): _fresh(fresh_case, "resolved"),
     ("escalation", "POST", "/v1/cases/{case_id}/emergency-report"): lambda w: fresh_case(w, emergency=True),
