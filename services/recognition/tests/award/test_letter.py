@@ -114,6 +114,8 @@ class TestSigning:
     ) -> None:
         letter = await requested(client, org)
         assert letter["status"] == "awaiting_signature"
+        (asked,) = await events("callcenter.recognition.letter.requested.v1")
+        assert (asked["data"]["letter_id"], asked["data"]["signer_id"]) == (letter["id"], str(org.gm.id))
         assert letter["document"] is None
         before = await client.get(f"/v1/letters/{letter['id']}/document", headers=org.team.agents[0].headers)
         assert before.status_code == 422

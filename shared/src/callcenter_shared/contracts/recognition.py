@@ -78,6 +78,21 @@ class CompetitionCompletedV1(Event):
         return str(self.competition_id)
 
 
+class LetterRequestedV1(Event):
+    """Published when a letter of praise is asked for: it now waits for the signer it names (REC-11)."""
+
+    subject = "callcenter.recognition.letter.requested.v1"
+
+    letter_id: uuid.UUID
+    grant_id: uuid.UUID
+    signer_id: uuid.UUID
+    requested_by: uuid.UUID
+    requested_at: datetime
+
+    def key(self) -> str:
+        return str(self.letter_id)
+
+
 class LetterSignedV1(Event):
     """Published when the senior manager a letter of praise names signs it: the PDF exists from now on (REC-11)."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
-from callcenter_shared.contracts.recognition import LetterDeclinedV1, LetterSignedV1
+from callcenter_shared.contracts.recognition import LetterDeclinedV1, LetterRequestedV1, LetterSignedV1
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import InvalidInput, RuleViolation
 from callcenter_shared.levels import Level
@@ -74,6 +74,14 @@ async def request_letter(
     )
     session.add(letter)
     await session.flush()
+    await outbox.add(
+        session,
+        LetterRequestedV1(
+            letter_id=letter.id, grant_id=grant.id, signer_id=signer_id, requested_by=principal.employee_id,
+            requested_at=now,
+        ),
+        at=now,
+    )  # fmt: skip
     return letter
 
 
