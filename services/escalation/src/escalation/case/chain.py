@@ -148,7 +148,7 @@ async def end_pause(
                 str(clock["kind"]),
                 case.id,
                 datetime.fromisoformat(str(clock["due_at"])) + paused_for,
-                dict(clock["payload"]),  # type: ignore[call-overload]
+                dict(clock["payload"]),
             )
             for clock in case.paused_clocks
         ],

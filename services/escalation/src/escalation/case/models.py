@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -83,7 +84,7 @@ class Case(Base):
     pause_waiting_on: Mapped[str | None] = mapped_column(String(16))
     pause_reason: Mapped[str | None] = mapped_column(Text)
     pause_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    paused_clocks: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list, server_default="[]")
+    paused_clocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
