@@ -68,6 +68,15 @@ ENV SERVICE=${SERVICE} \
     WEB_CONCURRENCY=2 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 
+# Letters of praise (recognition) embed WenQuanYi Micro Hei, a TrueType CJK font (Apache-2.0), so
+# they read the same everywhere (REC-11); the other services do not need it. Pinned to the base
+# image's Debian release (bookworm), so every image carries the same glyphs.
+RUN if [ "${SERVICE}" = "recognition" ]; then \
+        apt-get update \
+        && apt-get install -y --no-install-recommends fonts-wqy-microhei=0.2.0-beta-3.1 \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
+
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid 10001 --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin app \

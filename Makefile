@@ -14,15 +14,25 @@ $(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shar
 	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt $(PACKAGES)
 	touch $(STAMP)
 
+# Letters of praise embed this CJK font (REC-11): Debian's fonts-wqy-microhei, as the Dockerfile installs it.
+# Elsewhere install WenQuanYi Micro Hei by hand and point LETTER_FONT_PATH at it.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CJK_FONT):
+	@command -v apt-get >/dev/null || { echo "Install the WenQuanYi Micro Hei font (fonts-wqy-microhei) at $@, or set LETTER_FONT_PATH" >&2; exit 1; }
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends fonts-wqy-microhei
+
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(STAMP) ## Create .venv and install everything
+install: $(STAMP) $(CJK_FONT) ## Create .venv and install everything (and the letters' CJK font)
 
-run: $(STAMP) ## NATS + the four services on SQLite (Ctrl-C stops all)
+run: $(STAMP) $(CJK_FONT) ## NATS + the four services on SQLite (Ctrl-C stops all)
 	$(BIN)/python scripts/devstack.py $(if $(SEED),--seed,)
 
-seed: $(STAMP) ## Same as run, loading a demo organization first
+seed: $(STAMP) $(CJK_FONT) ## Same as run, loading a demo organization first
 	$(BIN)/python scripts/devstack.py --seed
 
 # Tests run on every core (pytest-xdist), each worker with its own databases and nats-servers,
@@ -31,13 +41,13 @@ seed: $(STAMP) ## Same as run, loading a demo organization first
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
 
-test: $(STAMP) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
+test: $(STAMP) $(CJK_FONT) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
 	$(PYTEST)
 
-test-fast: $(STAMP) ## The shared library's and services' own tests: no cross-service, fault or deploy tests
+test-fast: $(STAMP) $(CJK_FONT) ## The shared library's and services' own tests: no cross-service, fault or deploy tests
 	$(PYTEST) -m "not slow" shared/tests services tests/architecture
 
-test-postgres: $(STAMP) ## The suite against PostgreSQL on 127.0.0.1:5432
+test-postgres: $(STAMP) $(CJK_FONT) ## The suite against PostgreSQL on 127.0.0.1:5432
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(PYTEST)
 
 lint: $(STAMP) ## ruff and mypy

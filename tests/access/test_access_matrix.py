@@ -187,6 +187,12 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "GET",   "/v1/grants/{grant_id}",                                   "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/pools",                                               "rl rl ok rl ok ok"),
     ("recognition", "POST",  "/v1/grants/{grant_id}/letter",                            "ok -- ok -- ok ok"),
+    # A letter naming L5 as its signer: only the signer signs or declines it (REC-11).
+    ("recognition", "GET",   "/v1/letters/{letter_id}",                                 "ok -- ok -- ok ok"),
+    ("recognition", "POST",  "/v1/letters/{letter_id}/sign",                            "-- -- -- -- -- ok"),
+    ("recognition", "POST",  "/v1/letters/{letter_id}/decline",                         "-- -- -- -- -- ok"),
+    # Not signed yet: REC-11 refuses the document to everyone who may read the letter (422).
+    ("recognition", "GET",   "/v1/letters/{letter_id}/document",                        "422 -- 422 -- 422 422"),
     ("recognition", "GET",   "/v1/track-rules",                                         "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/track-rules",                                         "-- -- -- -- ok ok"),
     ("recognition", "PATCH", "/v1/track-rules/{rule_id}",                               "-- -- -- -- ok ok"),
@@ -236,6 +242,10 @@ MATRIX: list[tuple[str, str, str, str]] = [
     # The current handler or a superior above them in the chain (ESC-5 needs a resolution).
     ("escalation",  "POST",  "/v1/cases/{case_id}/resolve",                             "ok -- 409 -- 409 409"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/reopen",                              "ok -- 409 -- 409 409"),
+    # The handler (A1) or a superior above them pauses and resumes (ESC-13).
+    # A1 pauses (then resumes) first; the others find it already paused (resumed): ESC-13's 422.
+    ("escalation",  "POST",  "/v1/cases/{case_id}/pause",                               "ok -- 422 -- 422 422"),
+    ("escalation",  "POST",  "/v1/cases/{case_id}/resume",                              "ok -- 422 -- 422 422"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/emergency-report",                    "ok -- -- -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/reply",                               "ok -- -- -- -- --"),
     ("escalation",  "POST",  "/v1/cases/{case_id}/instructions",                        "-- -- ok -- ok ok"),
@@ -676,6 +686,7 @@ BODIES.update({
                                                  {"employee_id": str(w.people["A3"].id), "amount": "600",
                                                   "basis_value": 70}]},
     ("POST", "/v1/grants/{grant_id}/letter"): lambda w: {"signer_id": str(w.people["L4"].id)},
+    ("POST", "/v1/letters/{letter_id}/decline"): lambda w: {"reason": "A team award would fit better."},
     ("POST", "/v1/track-rules"): lambda w: {"track": "qa_top", "scope": "team",
                                             "award_id": str(_rec(w)["track_award"])},
     ("PATCH", "/v1/track-rules/{rule_id}"): lambda w: {"min_agents": 3},
@@ -728,6 +739,13 @@ async def fresh_competition(w: World, stage: str = "registration") -> dict[str, 
     return {"competition_id": _id(competition), "entrant_id": _id(entrant)}
 
 
+async def fresh_letter(w: World) -> dict[str, Any]:
+    """A letter for A1's grant, asked of L5 by A1, awaiting the signature."""
+    grant_id = w.params["recognition"]["grant_id"]
+    body = {"signer_id": str(w.people["L5"].id)}
+    return {"letter_id": _id(await w.ok("recognition", "POST", f"/v1/grants/{grant_id}/letter", "A1", body))}
+
+
 async def build_recognition(w: World) -> None:
     p = w.params["recognition"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id, "action": "approve"}
     async with w.apps["recognition"].state.session_factory() as session, session.begin():
@@ -739,6 +757,7 @@ async def build_recognition(w: World) -> None:
     approved = await w.ok("recognition", "POST", f"/v1/nominations/{p['nomination_id']}/approve", "L3",
                           {"note": "Well deserved", "amount": "500"})  # fmt: skip
     p["grant_id"] = approved["grant_id"]
+    p.update(await fresh_letter(w))
     rule = await w.ok("recognition", "POST", "/v1/track-rules", "L3", BODIES[("POST", "/v1/track-rules")](w))
     p["rule_id"] = _id(rule)
     for _ in range(3):
@@ -757,6 +776,8 @@ async def build_recognition(w: World) -> None:
 FRESH.update(
     {
         ("recognition", "POST", "/v1/nominations/{nomination_id}/approve"): fresh_nomination,
+        ("recognition", "POST", "/v1/letters/{letter_id}/sign"): fresh_letter,
+        ("recognition", "POST", "/v1/letters/{letter_id}/decline"): fresh_letter,
         ("recognition", "POST", "/v1/nominations/{nomination_id}/reject"): fresh_nomination,
         ("recognition", "POST", "/v1/redemptions/{redemption_id}/{action}"): fresh_redemption,
         ("recognition", "POST", "/v1/competitions/{competition_id}/scores"): _fresh(fresh_competition, "preliminary"),
@@ -779,6 +800,7 @@ BODIES.update({
     ("POST", "/v1/cases/{case_id}/escalate"): lambda w: {"reason": "Refund above my authority."},
     ("POST", "/v1/cases/{case_id}/resolve"): lambda w: {"resolution": "Refunded the fee."},
     ("POST", "/v1/cases/{case_id}/reopen"): lambda w: {"reason": "The customer called again."},
+    ("POST", "/v1/cases/{case_id}/pause"): lambda w: PAUSE,
     ("POST", "/v1/cases/{case_id}/emergency-report"): lambda w: {"text": "Blocked the card first."},
     ("POST", "/v1/cases/{case_id}/instructions"): lambda w: {"text": "Offer the goodwill credit."},
     ("POST", "/v1/cases/{case_id}/department"): lambda w: {"handler_id": str(w.people["L4"].id), "note": "billing"},
@@ -794,13 +816,18 @@ BODIES.update({
 })  # fmt: skip
 
 
+PAUSE = {"waiting_on": "customer", "reason": "Invoice copy to come."}
+
+
 async def fresh_case(w: World, stage: str = "open", **fields: Any) -> dict[str, Any]:
-    """A case opened by A1, carried to `stage` (open, escalated, resolved)."""
+    """A case opened by A1, carried to `stage` (open, escalated, resolved, paused)."""
     case = await w.ok("escalation", "POST", "/v1/cases", "A1", {**CASE, **fields})
     if stage == "escalated":
         await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/escalate", "A1", {"reason": "Above my authority."})
     if stage == "resolved":
         await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/resolve", "A1", {"resolution": "Answered."})
+    if stage == "paused":
+        await w.ok("escalation", "POST", f"/v1/cases/{case['id']}/pause", "A1", PAUSE)
     return {"case_id": _id(case)}
 
 
@@ -815,6 +842,8 @@ FRESH.update({
     ("escalation", "POST", "/v1/cases/{case_id}/acknowledge"): _fresh(fresh_case, "escalated"),
     ("escalation", "POST", "/v1/cases/{case_id}/escalate"): _fresh(fresh_case, "open"),
     ("escalation", "POST", "/v1/cases/{case_id}/resolve"): _fresh(fresh_case, "open"),
+    ("escalation", "POST", "/v1/cases/{case_id}/pause"): _fresh(fresh_case, "open"),
+    ("escalation", "POST", "/v1/cases/{case_id}/resume"): _fresh(fresh_case, "paused"),
     ("escalation", "POST", "/v1/cases/{case_id}/reopen"): _fresh(fresh_case, "resolved"),
     ("escalation", "POST", "/v1/cases/{case_id}/callbacks"): _fresh(fresh_case, "resolved"),
     ("escalation", "POST", "/v1/cases/{case_id}/emergency-report"): lambda w: fresh_case(w, emergency=True),

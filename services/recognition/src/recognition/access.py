@@ -197,3 +197,9 @@ def require_training_recorder(principal: Principal, winner_id: uuid.UUID) -> Non
 def may_sign_letters(signer: Person) -> bool:
     """Senior management, still with the company (REC-8)."""
     return signer.active and at_least(signer, SENIOR)
+
+
+def require_letter_signer(principal: Principal, *, signer_id: uuid.UUID) -> None:
+    """Only the senior manager a letter names signs or declines it (REC-11)."""
+    if principal.employee_id != signer_id:
+        raise Forbidden("Only the senior manager this letter names may sign or decline it.")

@@ -26,6 +26,10 @@ class Settings(ServiceSettings):
         default=0.6, gt=0, le=1, description="Flag when each gives at least this share of their points to the other"
     )
     praise_coverage_days: int = Field(default=7, ge=1, description="REC-6: leaders praise each member within N days")
+    letter_font_path: str = Field(
+        default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        description="REC-11: the TrueType CJK font embedded in letters of praise (Debian fonts-wqy-microhei)",
+    )
     praise_reminder_time: time = Field(
         default=time(16, 0), description="REC-6: when leaders who have praised nobody today are reminded (center time)"
     )

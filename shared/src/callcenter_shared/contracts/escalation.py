@@ -256,3 +256,45 @@ class CaseShirkedV1(Event):
 
     def key(self) -> str:
         return str(self.employee_id)
+
+
+class CasePausedV1(Event):
+    """Published when a case waiting on the customer or a third party is paused: its clocks stop (ESC-13)."""
+
+    subject = "callcenter.escalation.case.paused.v1"
+
+    case_id: uuid.UUID
+    number: str
+    level: int = Field(ge=1, le=5)
+    handler_id: uuid.UUID
+    paused_by: uuid.UUID
+    waiting_on: str = Field(description="customer or third_party")
+    reason: str
+    paused_at: datetime
+    resumes_by: datetime = Field(description="When the clocks resume by themselves at the latest (the maximum pause)")
+
+    def key(self) -> str:
+        return str(self.case_id)
+
+
+class CaseResumedV1(Event):
+    """Published when a paused case's clocks run again with the time they had left (ESC-13).
+
+    `resumed_by` is null when the maximum pause ran out and the case resumed by itself.
+    """
+
+    subject = "callcenter.escalation.case.resumed.v1"
+
+    case_id: uuid.UUID
+    number: str
+    level: int = Field(ge=1, le=5)
+    handler_id: uuid.UUID
+    resumed_by: uuid.UUID | None = None
+    automatic: bool
+    paused_at: datetime
+    resumed_at: datetime
+    paused_seconds: int = Field(ge=0, description="How long this pause lasted")
+    level_due_at: datetime = Field(description="The level's new deadline: the time that was left, from now")
+
+    def key(self) -> str:
+        return str(self.case_id)

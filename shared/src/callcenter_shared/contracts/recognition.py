@@ -76,3 +76,51 @@ class CompetitionCompletedV1(Event):
 
     def key(self) -> str:
         return str(self.competition_id)
+
+
+class LetterRequestedV1(Event):
+    """Published when a letter of praise is asked for: it now waits for the signer it names (REC-11)."""
+
+    subject = "callcenter.recognition.letter.requested.v1"
+
+    letter_id: uuid.UUID
+    grant_id: uuid.UUID
+    signer_id: uuid.UUID
+    requested_by: uuid.UUID
+    requested_at: datetime
+
+    def key(self) -> str:
+        return str(self.letter_id)
+
+
+class LetterSignedV1(Event):
+    """Published when the senior manager a letter of praise names signs it: the PDF exists from now on (REC-11)."""
+
+    subject = "callcenter.recognition.letter.signed.v1"
+
+    letter_id: uuid.UUID
+    grant_id: uuid.UUID
+    recipient_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    signer_id: uuid.UUID
+    issued_on: date = Field(description="The date printed on the letter (center time)")
+    signed_at: datetime
+
+    def key(self) -> str:
+        return str(self.letter_id)
+
+
+class LetterDeclinedV1(Event):
+    """Published when the named signer declines to sign a letter of praise, with the reason (REC-11)."""
+
+    subject = "callcenter.recognition.letter.declined.v1"
+
+    letter_id: uuid.UUID
+    grant_id: uuid.UUID
+    signer_id: uuid.UUID
+    requested_by: uuid.UUID
+    reason: str
+    declined_at: datetime
+
+    def key(self) -> str:
+        return str(self.letter_id)

@@ -1,4 +1,5 @@
-"""The chain of direct superiors: who handles a case at which level, its stints and clocks, moving it up."""
+"""The chain of direct superiors: who handles a case at which level, its stints and clocks (and their
+pauses, ESC-13), moving it up."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
-from callcenter_shared.contracts.escalation import CaseEscalatedV1, CaseReopenedV1
+from callcenter_shared.contracts.escalation import CaseEscalatedV1, CaseReopenedV1, CaseResumedV1
 from callcenter_shared.levels import is_one_level_up
 from callcenter_shared.org import Person, find_person, get_person, superior_chain
+from callcenter_shared.tables import deadline
 from escalation.case.history import record
 from escalation.case.models import Case, CaseStatus, CaseStint
 from escalation.case.rules import CategoryChainIncomplete, LevelSkipped
@@ -21,6 +23,7 @@ from escalation.case.rules import CategoryChainIncomplete, LevelSkipped
 LEVEL_TIMEOUT = "case.level_timeout"
 LEVEL_WARNING = "case.level_warning"
 LEVEL_CLOCKS = (LEVEL_TIMEOUT, LEVEL_WARNING)
+PAUSE_ENDS = "case.pause_ends"  # the maximum pause ran out: the clocks resume by themselves (ESC-13)
 
 
 async def handler_at(session: AsyncSession, owner: Person, level: int) -> Person:
@@ -105,6 +108,77 @@ def no_superior_above(handler: Person | None, level: int) -> str:
     )
 
 
+async def cancel_unclaimed(session: AsyncSession, case: Case, kinds: Sequence[str], now: datetime) -> None:
+    """Cancel the case's pending deadlines of `kinds`, skipping any a deadline worker holds right now.
+
+    A worker holds the deadline row and then waits for the case row, which the caller holds: waiting
+    for the deadline row here would be a deadlock. A skipped deadline fires once the caller commits,
+    and its handler then finds the case changed (paused, resumed) and does nothing.
+    """
+    claimable = await session.scalars(
+        select(deadline.c.id)
+        .where(
+            deadline.c.ref_id == str(case.id),
+            deadline.c.kind.in_(kinds),
+            deadline.c.fired_at.is_(None),
+            deadline.c.cancelled_at.is_(None),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(claimable)
+    if ids:
+        await session.execute(update(deadline).where(deadline.c.id.in_(ids)).values(cancelled_at=now))
+
+
+async def end_pause(
+    session: AsyncSession, case: Case, now: datetime, *, actor: Principal | None, why: str
+) -> CaseResumedV1:
+    """Run the paused clocks again, each with the time it had left (ESC-13), and say so in the history.
+
+    Every clock stopped by the pause is scheduled anew, later by exactly the length of the pause; the
+    pause's own end is cancelled. The caller holds the case's row lock.
+    """
+    paused_at = case.paused_at
+    assert paused_at is not None, "end_pause on a case that is not paused"
+    paused_for = now - paused_at
+    await deadlines.schedule_many(
+        session,
+        [
+            deadlines.NewDeadline(
+                str(clock["kind"]),
+                case.id,
+                datetime.fromisoformat(str(clock["due_at"])) + paused_for,
+                dict(clock["payload"]),
+            )
+            for clock in case.paused_clocks
+        ],
+        now=now,
+    )
+    await cancel_unclaimed(session, case, [PAUSE_ENDS], now)
+    seconds = int(paused_for.total_seconds())
+    stint = await _current_stint(session, case)
+    if stint is not None:
+        stint.paused_seconds = (stint.paused_seconds or 0) + seconds
+    case.level_due_at += paused_for
+    if case.reply_due_at is not None and case.replied_at is None and not case.reply_breached:
+        case.reply_due_at += paused_for
+    case.paused_seconds = (case.paused_seconds or 0) + seconds
+    case.paused_at = case.pause_waiting_on = case.pause_reason = case.pause_ends_at = None
+    case.paused_clocks = []
+    case.updated_at = now
+    await record(
+        session, case, action="resumed", at=now, actor=actor, why=why, paused_at=paused_at, paused_seconds=seconds,
+        level_due_at=case.level_due_at,
+    )  # fmt: skip
+    event = CaseResumedV1(
+        case_id=case.id, number=case.number, level=case.level, handler_id=case.handler_id,
+        resumed_by=actor.employee_id if actor else None, automatic=actor is None, paused_at=paused_at,
+        resumed_at=now, paused_seconds=seconds, level_due_at=case.level_due_at,
+    )  # fmt: skip
+    await outbox.add(session, event, at=now)
+    return event
+
+
 async def move_up(
     session: AsyncSession,
     case: Case,
@@ -120,6 +194,8 @@ async def move_up(
     superior = await find_person(session, handler.superior_id) if handler.superior_id else None
     if superior is None or not is_one_level_up(superior, case.level):
         raise LevelSkipped(no_superior_above(handler, case.level))
+    if case.paused_at is not None:  # moving on ends the wait: the pause closes with the level it stopped
+        await end_pause(session, case, now, actor=actor, why="escalated")
     climb = Climb(case, superior, reason, await _current_stint(session, case))
     await move_up_many(session, [climb], now, actor=actor, automatic=automatic, action=action)
     return superior

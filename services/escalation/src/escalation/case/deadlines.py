@@ -54,6 +54,7 @@ async def _live_many(
         if (
             case is not None
             and case.status == CaseStatus.open
+            and case.paused_at is None  # paused: the clock stopped; the pause kept its time left (ESC-13)
             and stint is not None
             and stint.id == due.payload.get("stint_id")
         ):
@@ -144,8 +145,8 @@ async def on_reply_due(session: AsyncSession, due: deadlines.Due, now: datetime)
     case = await session.scalar(
         select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
     )
-    if case is None or case.replied_at is not None or case.reply_breached:
-        return
+    if case is None or case.replied_at is not None or case.reply_breached or case.paused_at is not None:
+        return  # paused: the reply clock stopped and resumes with the time it had left (ESC-13)
     case.reply_breached = True
     case.updated_at = now
     await record(session, case, action="reply_breached", at=now, actor=None, due_at=due.due_at)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -78,6 +79,13 @@ class Case(Base):
     callback_note: Mapped[str | None] = mapped_column(Text)
     attributed_agent_id: Mapped[uuid.UUID | None] = mapped_column()
     attributed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # ESC-13: while paused the clocks are stopped; `paused_clocks` holds what they had left to run.
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    pause_waiting_on: Mapped[str | None] = mapped_column(String(16))
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    pause_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_clocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -94,6 +102,7 @@ class CaseStint(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     seconds: Mapped[int | None] = mapped_column(Integer)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of `seconds` (ESC-13)
     outcome: Mapped[str | None] = mapped_column(String(32))
 
 

@@ -64,7 +64,10 @@ async def list_cases(
         conditions.append(Case.category_code == category)
     if overdue:
         conditions.append(
-            and_(Case.status == CaseStatus.open, or_(Case.overdue_at.is_not(None), Case.level_due_at <= now))
+            and_(
+                Case.status == CaseStatus.open,
+                or_(Case.overdue_at.is_not(None), and_(Case.paused_at.is_(None), Case.level_due_at <= now)),
+            )
         )
     if handler_id is not None:
         conditions.append(Case.handler_id == handler_id)
@@ -109,14 +112,20 @@ async def instructions(
 async def time_per_level(
     session: AsyncSession, *, principal: Principal, category: str | None, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """How long cases stayed at each level before they were resolved or moved on."""
+    """How long cases stayed at each level before they were resolved or moved on.
+
+    Level time is the time the clock ran; paused time (ESC-13) is counted apart.
+    """
     require_reports_reader(principal)
+    running = CaseStint.seconds - CaseStint.paused_seconds
     query = select(
         CaseStint.level,
         func.count().label("stints"),
         func.sum(sql_case((CaseStint.outcome == "resolved", 1), else_=0)).label("resolved_here"),
-        func.avg(CaseStint.seconds).label("average"),
-        func.max(CaseStint.seconds).label("longest"),
+        func.avg(running).label("average"),
+        func.max(running).label("longest"),
+        func.sum(sql_case((CaseStint.paused_seconds > 0, 1), else_=0)).label("paused_stints"),
+        func.sum(CaseStint.paused_seconds).label("paused"),
     ).where(CaseStint.seconds.is_not(None))
     if category is not None:
         query = query.join(Case, Case.id == CaseStint.case_id).where(Case.category_code == category)
@@ -129,6 +138,8 @@ async def time_per_level(
             "resolved_here": int(row.resolved_here or 0),
             "average_minutes": round(float(row.average or 0) / 60, 2),
             "longest_minutes": round(float(row.longest or 0) / 60, 2),
+            "paused_stints": int(row.paused_stints or 0),
+            "paused_minutes": round(float(row.paused or 0) / 60, 2),
         }
         for row in rows
     ]

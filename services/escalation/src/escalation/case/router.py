@@ -17,7 +17,7 @@ from callcenter_shared.sorting import sort_description
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from escalation import access
-from escalation.case import opening, reports, service, sheets
+from escalation.case import opening, pause, reports, service, sheets
 from escalation.case.models import Case
 from escalation.case.schemas import (
     AttributionCreate,
@@ -32,6 +32,7 @@ from escalation.case.schemas import (
     HistoryRead,
     InstructionRead,
     LevelTimeRead,
+    PauseRequest,
     ReasonRequest,
     ResolveRequest,
     StintRead,
@@ -87,6 +88,11 @@ def _read(case: Case, *, show_contact: bool) -> CaseRead:
         callback_reached=case.callback_reached,
         callback_satisfied=case.callback_satisfied,
         attributed_agent_id=case.attributed_agent_id,
+        paused_at=case.paused_at,
+        pause_waiting_on=case.pause_waiting_on,
+        pause_reason=case.pause_reason,
+        pause_ends_at=case.pause_ends_at,
+        paused_minutes=round((case.paused_seconds or 0) / 60, 2),
         opened_at=case.opened_at,
     )
 
@@ -267,6 +273,50 @@ async def resolve(
 ) -> CaseRead:
     """Close the case; a resolution is required (ESC-5). There is no delete."""
     case = await service.resolve(session, principal=principal, case_id=case_id, resolution=data.resolution, now=now)
+    return await _one(session, principal, case)
+
+
+@router.post(
+    "/cases/{case_id}/pause",
+    response_model=CaseRead,
+    responses=REFUSAL,
+    summary="Pause a case waiting on the customer or a third party: its clocks stop (ESC-13)",
+    description=(
+        "For the current handler, or a superior above them in the chain. The level's time limit, the warning "
+        "before it and the customer reply limit stop, keeping the time they had left; `case.paused` is "
+        "published. The pause lasts at most the category's `max_pause_minutes` (else `CASE_MAX_PAUSE_MINUTES`), "
+        "then the clocks resume by themselves. Refused with ESC-13 when the case is already paused or `minutes` "
+        "is longer than the maximum; a resolved case is a 409."
+    ),
+)
+async def pause_case(
+    case_id: uuid.UUID,
+    data: PauseRequest,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+) -> CaseRead:
+    case = await pause.pause(
+        session, principal=principal, case_id=case_id, waiting_on=data.waiting_on.value, reason=data.reason,
+        minutes=data.minutes, default_max_minutes=settings.case_max_pause_minutes, now=now,
+    )  # fmt: skip
+    return await _one(session, principal, case)
+
+
+@router.post(
+    "/cases/{case_id}/resume",
+    response_model=CaseRead,
+    responses=REFUSAL,
+    summary="Resume a paused case: each clock runs again with the time it had left (ESC-13)",
+    description=(
+        "For the current handler, or a superior above them in the chain. Publishes `case.resumed`; the pause and "
+        "its length are in the history and in the reports apart from level time. Refused with ESC-13 when the "
+        "case is not paused."
+    ),
+)
+async def resume_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
+    case = await pause.resume(session, principal=principal, case_id=case_id, now=now)
     return await _one(session, principal, case)
 
 

@@ -46,3 +46,7 @@ class CallbackBeforeResolution(RuleViolation):
 
 class NotAttributable(RuleViolation):
     rule = "ESC-12"
+
+
+class PauseRefused(RuleViolation):
+    rule = "ESC-13"

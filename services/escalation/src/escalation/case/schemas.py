@@ -50,6 +50,20 @@ class TextRequest(RequestModel):
     text: str = Field(min_length=1, max_length=10_000)
 
 
+class WaitingOn(StrEnum):
+    customer = "customer"
+    third_party = "third_party"
+
+
+class PauseRequest(RequestModel):
+    waiting_on: WaitingOn = Field(strict=False, description="Whom the case waits on (ESC-13)", examples=["customer"])
+    reason: str = Field(min_length=1, max_length=2000, examples=["Customer will send the invoice copy."])
+    minutes: int | None = Field(
+        None, ge=1, le=60 * 24 * 30,
+        description="Resume by itself after this long; at most the category's maximum pause, which is the default",
+    )  # fmt: skip
+
+
 class HandoffRequest(RequestModel):
     to_employee_id: Id
     reason: str = Field(min_length=1, max_length=2000)
@@ -110,6 +124,11 @@ class CaseRead(BaseModel):
     callback_satisfied: bool | None
     attributed_agent_id: uuid.UUID | None
     attributed_agent_name: PersonName = None
+    paused_at: datetime | None = Field(description="Set while the case is paused: its clocks are stopped (ESC-13)")
+    pause_waiting_on: str | None
+    pause_reason: str | None
+    pause_ends_at: datetime | None = Field(description="When the clocks resume by themselves at the latest")
+    paused_minutes: float = Field(description="Time spent paused so far (finished pauses), kept out of level time")
     opened_at: datetime
 
 
@@ -134,6 +153,7 @@ class StintRead(BaseModel):
     handler_name: PersonName = None
     started_at: datetime
     ended_at: datetime | None
+    paused_seconds: int = Field(description="Of the stint, the time the case was paused (ESC-13)")
     outcome: str | None
 
 
@@ -152,8 +172,10 @@ class LevelTimeRead(BaseModel):
     level: int
     stints: int
     resolved_here: int
-    average_minutes: float
+    average_minutes: float = Field(description="Time at the level with the clock running; paused time left out")
     longest_minutes: float
+    paused_stints: int = Field(description="Stints with a pause (ESC-13)")
+    paused_minutes: float = Field(description="Total time paused at the level, shown apart (ESC-13)")
 
 
 class BreachCountRead(BaseModel):

@@ -102,6 +102,8 @@ async def resolve(
     await require_holder(session, principal, case, "resolve it")
     if not resolution.strip():
         raise SilentClose("A case cannot be closed without a resolution: say what was done for the customer.")
+    if case.paused_at is not None:  # resolving ends the wait; the history shows the pause closing first
+        await chain.end_pause(session, case, now, actor=principal, why="resolved")
     await chain.end_level(session, case, now, "resolved")
     case.status = CaseStatus.resolved
     case.resolution = resolution.strip()

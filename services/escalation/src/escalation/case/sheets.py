@@ -12,7 +12,15 @@ from callcenter_shared.spreadsheets import Sheet
 from escalation.case import reports
 
 PAGE = 500
-TIME_PER_LEVEL = ("level", "stints", "resolved_here", "average_minutes", "longest_minutes")
+TIME_PER_LEVEL = (
+    "level",
+    "stints",
+    "resolved_here",
+    "average_minutes",
+    "longest_minutes",
+    "paused_stints",
+    "paused_minutes",
+)
 BREACHES = ("category", "level_timeouts", "overdue_at_top", "reply_breaches", "missing_emergency_reports", "total")
 
 

@@ -24,6 +24,8 @@ class Category(Base):
     reply_limit_minutes: Mapped[int] = mapped_column(Integer)
     warning_minutes: Mapped[int] = mapped_column(Integer)
     emergency_report_minutes: Mapped[int] = mapped_column(Integer)
+    # The longest a case may be paused before its clocks resume by themselves (ESC-13); None: the setting.
+    max_pause_minutes: Mapped[int | None] = mapped_column(Integer)
     must_report: Mapped[bool] = mapped_column(Boolean, default=False)
     attributable: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

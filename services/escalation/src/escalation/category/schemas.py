@@ -25,6 +25,9 @@ class CategoryCreate(RequestModel):
     reply_limit_minutes: int = Field(480, ge=1, le=60 * 24 * 30, description="Customer reply limit (ESC-9)")
     warning_minutes: int = Field(15, ge=0, le=24 * 60, description="Warn the handler this long before a deadline")
     emergency_report_minutes: int = Field(60, ge=1, le=24 * 60, description="Emergency report due (ESC-6)")
+    max_pause_minutes: Minutes | None = Field(
+        None, description="Longest pause before the clocks resume by themselves (ESC-13); null: CASE_MAX_PAUSE_MINUTES"
+    )
     must_report: bool = Field(False, description="Starts at L2 or above and notifies the chain (ESC-8)")
     attributable: bool = Field(False, description="A complaint that can be attributed to an agent (ESC-12)")
 
@@ -36,6 +39,7 @@ class CategoryUpdate(RequestModel):
     reply_limit_minutes: int | None = Field(None, ge=1, le=60 * 24 * 30)
     warning_minutes: int | None = Field(None, ge=0, le=24 * 60)
     emergency_report_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    max_pause_minutes: Minutes | None = Field(None, description="ESC-13; null: back to CASE_MAX_PAUSE_MINUTES")
     must_report: bool | None = None
     attributable: bool | None = None
     active: bool | None = None
@@ -52,6 +56,7 @@ class CategoryRead(BaseModel):
     reply_limit_minutes: int
     warning_minutes: int
     emergency_report_minutes: int
+    max_pause_minutes: int | None
     must_report: bool
     attributable: bool
     active: bool

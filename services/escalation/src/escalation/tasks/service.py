@@ -58,7 +58,7 @@ async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -
                 title=f"Case {case.number} ({case.category_code}) is at your desk at level {case.level}",
                 requested_by=requester(case.owner_id, names) if case.owner_id != me else None,
                 since=case.level_started_at,
-                due_at=case.level_due_at,
+                due_at=case.level_due_at if case.paused_at is None else None,  # a paused clock is due nowhere
             )
             for case in at_desk
         ),

@@ -1,94 +1,121 @@
-"""Letters of praise as PDF documents, signed by senior management (REC-8).
+"""Letters of praise: requested naming a senior signer, signed by that signer, only then a document
+(REC-8, REC-11).
 
-Chinese text uses reportlab's built-in CID font STSong-Light: PDF readers supply the
-glyphs (Adobe-GB1), so no font file has to ship with the service.
+A request names the grant and a senior manager (L4/L5); the letter waits for that signer (a
+`letter.sign` task). The signer signs, which renders the PDF once and keeps it as signed, or
+declines with a reason. Before it is signed no document exists.
 """
 
 from __future__ import annotations
 
-import io
 import uuid
-from datetime import date
-from xml.sax.saxutils import escape
+from datetime import date, datetime
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
+from callcenter_shared.contracts.recognition import LetterDeclinedV1, LetterRequestedV1, LetterSignedV1
+from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import InvalidInput, RuleViolation
 from callcenter_shared.levels import Level
-from callcenter_shared.org import get_person, org_team
+from callcenter_shared.org import Person, get_person, org_team
 from recognition import access
+from recognition.award.letter_pdf import render_letter
+from recognition.award.models import Grant, Letter, LetterStatus
 from recognition.award.service import get_award, get_grant
-
-FONT = "STSong-Light"
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 class SignerNotSenior(RuleViolation):
     rule = "REC-8"
 
 
-def render_letter(
-    *, recipient: str, award: str, achievement: str, signer_name: str, signer_title: str, issued_on: date
-) -> bytes:
-    """A one-page letter of praise (表扬信) as PDF bytes."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=30 * mm, bottomMargin=25 * mm,
-        title=f"表扬信 Letter of praise: {recipient}", author=signer_name,
-    )  # fmt: skip
-    title = ParagraphStyle("title", fontName=FONT, fontSize=24, leading=32, alignment=1)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=13, leading=22, wordWrap="CJK")
-    right = ParagraphStyle("right", parent=body, alignment=2)
-    document.build(
-        [
-            Paragraph("表扬信", title),
-            Paragraph("Letter of Praise", title),
-            Spacer(1, 12 * mm),
-            Paragraph(f"{escape(recipient)} 同志：", body),
-            Spacer(1, 4 * mm),
-            Paragraph(f"你荣获「{escape(award)}」。", body),
-            Paragraph(escape(achievement), body),
-            Spacer(1, 4 * mm),
-            Paragraph("特发此信，以资表扬。谢谢你的付出！", body),
-            Spacer(1, 16 * mm),
-            Paragraph(escape(signer_name), right),
-            Paragraph(escape(signer_title), right),
-            Paragraph(f"{issued_on.year}年{issued_on.month}月{issued_on.day}日 ({issued_on.isoformat()})", right),
-        ]
+class LetterNotSigned(RuleViolation):
+    rule = "REC-11"
+
+
+def _require_senior(signer: Person) -> None:
+    if not access.may_sign_letters(signer):
+        raise SignerNotSenior(
+            "Letters of praise are signed by senior management "
+            f"(level {int(access.SENIOR)} or {int(Level.EXECUTIVE_IN_CHARGE)}, still with the company); "
+            f"{signer.name} is level {signer.level}{'' if signer.active else ' and has left'}."
+        )
+
+
+async def _require_reader(session: AsyncSession, principal: Principal, grant: Grant) -> None:
+    await access.require_letter_reader(
+        session, principal, employee_id=grant.recipient_id, team_id=grant.team_id if not grant.recipient_id else None
     )
-    return buffer.getvalue()
 
 
-async def letter_for_grant(
+async def request_letter(
     session: AsyncSession,
     *,
     principal: Principal,
     grant_id: uuid.UUID,
     signer_id: uuid.UUID,
     achievement: str | None,
-    today: date,
-) -> tuple[bytes, str]:
-    """Generate the letter for a grant: for the recipient, their chain, or level 3 and above."""
+    now: datetime,
+) -> Letter:
+    """Ask `signer_id` to sign a letter for a grant: for the recipient, their chain, or level 3 and above."""
     grant = await get_grant(session, grant_id)
-    await access.require_letter_reader(
-        session, principal, employee_id=grant.recipient_id, team_id=grant.team_id if not grant.recipient_id else None
+    await _require_reader(session, principal, grant)
+    _require_senior(await get_person(session, signer_id))
+    letter = Letter(
+        id=uuid.uuid4(),
+        grant_id=grant.id,
+        signer_id=signer_id,
+        requested_by=principal.employee_id,
+        achievement=achievement or grant.reason,
+        status=LetterStatus.awaiting_signature,
+        requested_at=now,
     )
-    signer = await get_person(session, signer_id)
-    if not access.may_sign_letters(signer):
-        raise SignerNotSenior(
-            "Letters of praise are signed by senior management "
-            f"(level {int(access.SENIOR)} or {int(Level.EXECUTIVE_IN_CHARGE)}); "
-            f"{signer.name} is level {signer.level}."
-        )
+    session.add(letter)
+    await session.flush()
+    await outbox.add(
+        session,
+        LetterRequestedV1(
+            letter_id=letter.id, grant_id=grant.id, signer_id=signer_id, requested_by=principal.employee_id,
+            requested_at=now,
+        ),
+        at=now,
+    )  # fmt: skip
+    return letter
+
+
+async def get_letter(session: AsyncSession, *, principal: Principal, letter_id: uuid.UUID) -> Letter:
+    """A letter, for its signer and for whoever may request it (REC-8's readers)."""
+    letter = await get_or_404(session, Letter, letter_id, missing=f"Letter {letter_id} does not exist.")
+    if principal.employee_id != letter.signer_id:
+        await _require_reader(session, principal, await get_grant(session, letter.grant_id))
+    return letter
+
+
+async def _awaiting_for_signer(session: AsyncSession, principal: Principal, letter_id: uuid.UUID) -> Letter:
+    """The letter, locked, when it waits for the caller's signature."""
+    letter = await get_for_update(session, Letter, letter_id, missing=f"Letter {letter_id} does not exist.")
+    access.require_letter_signer(principal, signer_id=letter.signer_id)
+    if letter.status != LetterStatus.awaiting_signature:
+        raise LetterNotSigned(f"This letter was already {letter.status}; only a letter awaiting signature is decided.")
+    return letter
+
+
+async def sign_letter(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    letter_id: uuid.UUID,
+    now: datetime,
+    today: date,
+    font_path: str,
+) -> Letter:
+    """The named signer signs: the PDF is rendered now, dated today, and kept (REC-11)."""
+    letter = await _awaiting_for_signer(session, principal, letter_id)
+    signer = await get_person(session, letter.signer_id)
+    _require_senior(signer)  # they may have left or moved since the request
+    grant = await get_grant(session, letter.grant_id)
     award = await get_award(session, grant.award_id)
     if grant.recipient_id is not None:
         recipient = (await get_person(session, grant.recipient_id)).name
@@ -96,12 +123,62 @@ async def letter_for_grant(
         recipient = str(await session.scalar(select(org_team.c.name).where(org_team.c.id == grant.team_id)) or "")
     if not recipient:
         raise InvalidInput("The grant's recipient is not known here (yet).")
-    pdf = render_letter(
+    letter.pdf = render_letter(
         recipient=recipient,
         award=award.name,
-        achievement=achievement or grant.reason,
+        achievement=letter.achievement,
         signer_name=signer.name,
         signer_title=Level(signer.level).title,
         issued_on=today,
+        font_path=font_path,
     )
-    return pdf, f"letter-of-praise-{grant.id}.pdf"
+    letter.status, letter.decided_at, letter.issued_on = LetterStatus.signed, now, today
+    await outbox.add(
+        session,
+        LetterSignedV1(
+            letter_id=letter.id,
+            grant_id=grant.id,
+            recipient_id=grant.recipient_id,
+            team_id=grant.team_id,
+            signer_id=signer.id,
+            issued_on=today,
+            signed_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+    return letter
+
+
+async def decline_letter(
+    session: AsyncSession, *, principal: Principal, letter_id: uuid.UUID, reason: str, now: datetime
+) -> Letter:
+    """The named signer declines, saying why: no document is ever made from this request (REC-11)."""
+    letter = await _awaiting_for_signer(session, principal, letter_id)
+    letter.status, letter.decided_at, letter.decline_reason = LetterStatus.declined, now, reason
+    await outbox.add(
+        session,
+        LetterDeclinedV1(
+            letter_id=letter.id,
+            grant_id=letter.grant_id,
+            signer_id=letter.signer_id,
+            requested_by=letter.requested_by,
+            reason=reason,
+            declined_at=now,
+        ),
+        at=now,
+    )
+    await session.flush()
+    return letter
+
+
+async def letter_document(session: AsyncSession, *, principal: Principal, letter_id: uuid.UUID) -> tuple[bytes, str]:
+    """The signed letter's PDF, as it was signed; refused while it is unsigned or declined (REC-11)."""
+    letter = await get_letter(session, principal=principal, letter_id=letter_id)
+    pdf = await session.scalar(select(Letter.pdf).where(Letter.id == letter.id))
+    if letter.status != LetterStatus.signed or pdf is None:
+        raise LetterNotSigned(
+            "A letter of praise exists only once its signer has signed it; "
+            + ("it was declined." if letter.status == LetterStatus.declined else "it is still awaiting the signature.")
+        )
+    return pdf, f"letter-of-praise-{letter.grant_id}.pdf"

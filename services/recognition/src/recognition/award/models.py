@@ -1,4 +1,5 @@
-"""Award catalog, nominations, grants (the honor wall) and material award pools (REC-1, REC-2, REC-4, REC-10)."""
+"""Award catalog, nominations, grants (the honor wall), material award pools and letters of praise
+(REC-1, REC-2, REC-4, REC-10, REC-11)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
@@ -21,6 +22,14 @@ class NominationStatus(StrEnum):
     pending = "pending"
     approved = "approved"
     rejected = "rejected"
+
+
+class LetterStatus(StrEnum):
+    """Where a letter of praise stands: it waits for its signer, who signs or declines it (REC-11)."""
+
+    awaiting_signature = "awaiting_signature"
+    signed = "signed"
+    declined = "declined"
 
 
 class Award(Base):
@@ -91,3 +100,24 @@ class MaterialPool(Base):
     basis: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[uuid.UUID]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Letter(Base):
+    """A letter of praise for a grant: requested naming a senior signer, a document only once signed (REC-11).
+
+    The PDF is rendered once, when the signer signs, and kept as it was signed (the archive copy).
+    """
+
+    __tablename__ = "praise_letter"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    grant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("award_grant.id"), index=True)
+    signer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    requested_by: Mapped[uuid.UUID]
+    achievement: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24), default=LetterStatus.awaiting_signature, index=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -17,6 +17,8 @@ from recognition.award.schemas import (
     AwardCreate,
     AwardRead,
     GrantRead,
+    LetterDecline,
+    LetterRead,
     LetterRequest,
     NominationCreate,
     NominationDecision,
@@ -183,27 +185,86 @@ async def split_pool(data: PoolCreate, principal: CurrentPrincipal, session: DbS
 
 @router.post(
     "/grants/{grant_id}/letter",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "The letter of praise as PDF"}},
-    summary="Generate a letter of praise for a grant, signed by senior management (REC-8)",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LetterRead,
+    summary="Ask a senior manager to sign a letter of praise for a grant (REC-8, REC-11)",
+    description=(
+        "For the recipient, their chain of superiors and level 3 and above. The signer must be an L4 or L5 "
+        "still with the company (REC-8). The letter then waits for the signer (a `letter.sign` task in "
+        "`GET /v1/tasks/mine`); no document exists until they sign it (REC-11). Honours `Idempotency-Key`."
+    ),
 )
-async def letter_of_praise(
-    grant_id: uuid.UUID,
-    data: LetterRequest,
-    principal: CurrentPrincipal,
-    session: DbSession,
-    now: Now,
-    settings: AppSettings,
-) -> Response:
-    today = now.astimezone(ZoneInfo(settings.timezone)).date()
-    pdf, filename = await letter.letter_for_grant(
+async def request_letter(
+    grant_id: uuid.UUID, data: LetterRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> LetterRead:
+    requested = await letter.request_letter(
+        session, principal=principal, grant_id=grant_id, signer_id=data.signer_id, achievement=data.achievement, now=now
+    )
+    return await with_names(session, LetterRead.model_validate(requested))
+
+
+@router.get(
+    "/letters/{letter_id}",
+    response_model=LetterRead,
+    summary="A letter of praise and where it stands (REC-11)",
+    description="For its signer, the recipient, their chain of superiors and level 3 and above.",
+)
+async def get_letter(letter_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> LetterRead:
+    return await with_names(
+        session, LetterRead.model_validate(await letter.get_letter(session, principal=principal, letter_id=letter_id))
+    )
+
+
+@router.post(
+    "/letters/{letter_id}/sign",
+    response_model=LetterRead,
+    summary="The named signer signs the letter: its PDF is made now, dated today (REC-11)",
+    description=(
+        "Only the senior manager the letter names (403 for anyone else). Refused (REC-11) unless the letter "
+        "awaits signature, and (REC-8) when the signer is no longer senior management."
+    ),
+)
+async def sign_letter(
+    letter_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
+) -> LetterRead:
+    signed = await letter.sign_letter(
         session,
         principal=principal,
-        grant_id=grant_id,
-        signer_id=data.signer_id,
-        achievement=data.achievement,
-        today=today,
+        letter_id=letter_id,
+        now=now,
+        today=now.astimezone(ZoneInfo(settings.timezone)).date(),
+        font_path=settings.letter_font_path,
     )
+    return await with_names(session, LetterRead.model_validate(signed))
+
+
+@router.post(
+    "/letters/{letter_id}/decline",
+    response_model=LetterRead,
+    summary="The named signer declines to sign the letter, with a reason (REC-11)",
+    description="Only the senior manager the letter names; refused (REC-11) unless the letter awaits signature.",
+)
+async def decline_letter(
+    letter_id: uuid.UUID, data: LetterDecline, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> LetterRead:
+    declined = await letter.decline_letter(
+        session, principal=principal, letter_id=letter_id, reason=data.reason, now=now
+    )
+    return await with_names(session, LetterRead.model_validate(declined))
+
+
+@router.get(
+    "/letters/{letter_id}/document",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The signed letter of praise as PDF"}},
+    summary="The signed letter as PDF, fonts embedded (REC-8, REC-11)",
+    description=(
+        "For its signer, the recipient, their chain of superiors and level 3 and above. Refused (REC-11) "
+        "while the letter awaits signature or after it was declined."
+    ),
+)
+async def letter_document(letter_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> Response:
+    pdf, filename = await letter.letter_document(session, principal=principal, letter_id=letter_id)
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": f"attachment; filename={quote(filename)}"}
     )

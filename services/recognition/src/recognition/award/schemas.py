@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from callcenter_shared.inputs import Amount, Id, RequestModel
 from callcenter_shared.names import PersonName
+from recognition.award.models import LetterStatus
 
 
 class AwardCreate(RequestModel):
@@ -132,8 +133,38 @@ class PoolRead(BaseModel):
 
 
 class LetterRequest(RequestModel):
-    signer_id: Id = Field(description="A senior manager (L4 or L5) who signs the letter")
+    signer_id: Id = Field(description="A senior manager (L4 or L5) who is asked to sign the letter")
     achievement: str | None = Field(None, max_length=2000, description="Defaults to the grant's reason")
 
 
 NominationSort = Literal["created_at", "-created_at"]
+
+
+class LetterDecline(RequestModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Why the signer will not sign this letter")
+
+
+class LetterRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    grant_id: uuid.UUID
+    signer_id: uuid.UUID
+    signer_name: PersonName = None
+    requested_by: uuid.UUID
+    requested_by_name: PersonName = None
+    achievement: str
+    status: LetterStatus = Field(description="awaiting_signature, then signed or declined by the signer (REC-11)")
+    requested_at: datetime
+    decided_at: datetime | None
+    decline_reason: str | None
+    issued_on: date | None = Field(description="The date printed on the letter: the day it was signed")
+    document: str | None = Field(
+        default=None, description="Where the signed PDF is (GET); null until the signer has signed"
+    )
+
+    @model_validator(mode="after")
+    def _link_signed_document(self) -> LetterRead:
+        if self.status == LetterStatus.signed:
+            self.document = f"/v1/letters/{self.id}/document"
+        return self

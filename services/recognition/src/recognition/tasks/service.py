@@ -1,6 +1,5 @@
-"""What waits for the caller in recognition: nominations to decide and redemptions to approve or fulfil.
-
-Letters of praise have no signing step yet (REC-11 is not enforced), so none waits for a signature.
+"""What waits for the caller in recognition: nominations to decide, redemptions to approve or fulfil,
+and letters of praise to sign (REC-11).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.org import org_employee
 from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
 from recognition import access
-from recognition.award.models import Award, Nomination, NominationStatus
+from recognition.award.models import Award, Grant, Letter, LetterStatus, Nomination, NominationStatus
 from recognition.praise.models import Redemption, RedemptionStatus, Reward
 
 SERVICE = "recognition"
@@ -27,7 +26,11 @@ async def my_tasks(session: AsyncSession, *, principal: Principal, now: datetime
 
 async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
     """Every step of a recognition workflow that waits for `principal` now."""
-    return [*await _nominations(session, principal), *await _redemptions(session, principal)]
+    return [
+        *await _nominations(session, principal),
+        *await _redemptions(session, principal),
+        *await _letters_to_sign(session, principal),
+    ]
 
 
 def _task(**fields: Any) -> Task:
@@ -96,4 +99,31 @@ async def _redemptions(session: AsyncSession, principal: Principal) -> list[Task
             since=redemption.requested_at if redemption.status == RedemptionStatus.requested else redemption.decided_at,
         )
         for redemption, reward in rows
+    ]
+
+
+async def _letters_to_sign(session: AsyncSession, principal: Principal) -> list[Task]:
+    """Letters of praise that name the caller as signer and wait for them (REC-11)."""
+    rows = (
+        await session.execute(
+            select(Letter.id, Letter.requested_by, Letter.requested_at, Grant.recipient_id, Award.name)
+            .join(Grant, Grant.id == Letter.grant_id)
+            .join(Award, Award.id == Grant.award_id)
+            .where(Letter.signer_id == principal.employee_id, Letter.status == LetterStatus.awaiting_signature)
+        )
+    ).all()
+    names = await names_of(session, [p for row in rows for p in (row.requested_by, row.recipient_id)], org_employee)
+    return [
+        _task(
+            kind="letter.sign",
+            object_id=row.id,
+            link=f"/v1/letters/{row.id}",
+            title=(
+                f"Sign or decline the letter of praise for "
+                f"{names.get(row.recipient_id, 'a colleague') if row.recipient_id else 'a team'} ({row.name})"
+            ),
+            requested_by=requester(row.requested_by, names),
+            since=row.requested_at,
+        )
+        for row in rows
     ]
