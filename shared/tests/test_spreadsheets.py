@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from urllib.parse import quote
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -18,6 +19,7 @@ from callcenter_shared.spreadsheets import (
     SheetFormat,
     SpreadsheetTooLarge,
     UnsupportedMediaType,
+    attachment,
     export_format,
     formula_errors,
     import_format,
@@ -143,3 +145,11 @@ def test_the_format_is_the_query_then_the_header() -> None:
     assert import_format(SheetFormat.xlsx, "text/csv") is SheetFormat.xlsx
     with pytest.raises(UnsupportedMediaType):
         import_format(None, "application/json")
+
+
+def test_a_file_named_after_a_callers_text_still_makes_a_header_a_client_can_read() -> None:
+    title = "case-time-per-level-投诉\U0003733f"
+    header = attachment(title, "csv")
+    header.encode("latin-1")  # what an HTTP header must be
+    assert 'filename="case-time-per-level.csv"' in header
+    assert header.endswith("filename*=UTF-8''" + quote(title, safe="") + ".csv")

@@ -26,7 +26,7 @@ from callcenter_shared.clock import FrozenClock
 from callcenter_testing import HR_SYSTEM, bearer, service_bearer
 
 SHANGHAI = timezone(timedelta(hours=8))
-ROUNDS = 30
+ROUNDS = 40  # enough for each seed to reach an approved swap and approved leave
 DAYS = range(5, 15)  # shifts on 2026-11-05 .. 14; the clock starts on the 2nd
 SWAP_STATES = {"requested", "accepted", "signed", "approved", "rejected", "cancelled", "expired"}
 LEAVE_STATES = {"waiting", "requested", "approved", "rejected", "cancelled"}

@@ -31,6 +31,7 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from anyio import to_thread
 from fastapi import Response
@@ -182,12 +183,20 @@ def import_body(csv_example: str) -> dict[str, Any]:
     }
 
 
+def attachment(title: str, extension: str) -> str:
+    """A Content-Disposition for a file named after `title`, which may hold a caller's text (a category, a
+    Chinese team name): an ASCII `filename` with anything else replaced, and the exact name in
+    `filename*` (RFC 6266), so the header always encodes."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-") or "export"
+    return f"attachment; filename=\"{ascii_name}.{extension}\"; filename*=UTF-8''{quote(title, safe='')}.{extension}"
+
+
 async def download(sheet: Sheet, format_: SheetFormat) -> Response:
-    """The sheet as an attachment named after its title (ASCII: ids, dates and words the code chose)."""
+    """The sheet as an attachment named after its title."""
     return Response(
         await render(sheet, format_),
         media_type=format_.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{sheet.title}.{format_.value}"'},
+        headers={"Content-Disposition": attachment(sheet.title, format_.value)},
     )
 
 
