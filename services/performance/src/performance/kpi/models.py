@@ -18,6 +18,15 @@ class PeriodStatus(StrEnum):
     closed = "closed"
 
 
+class KpiKind(StrEnum):
+    """How a KPI is computed from the raw metrics (PRF-1)."""
+
+    ratio = "ratio"
+    average = "average"
+    threshold = "threshold"
+    sum = "sum"
+
+
 class KpiFormulaColumns:
     """What a KPI is computed from (PRF-1): a formula kind from a fixed set and its metric codes."""
 

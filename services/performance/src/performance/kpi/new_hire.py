@@ -15,7 +15,7 @@ from callcenter_shared.paging import count_rows
 from performance import access
 from performance.kpi.attainment import capped_attainment
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
-from performance.kpi.models import PeriodKpi
+from performance.kpi.models import KpiKind, PeriodKpi
 from performance.kpi.period import RAW, kpi_values
 from performance.kpi.schemas import NewHireKpi, NewHireRead
 from performance.policy import Policy
@@ -57,7 +57,7 @@ async def new_hires(
     for person in people:
         kpis = []
         for d in definitions:
-            value = values.get((person.id, d.code), 0.0 if d.kind == "sum" else None)
+            value = values.get((person.id, d.code), 0.0 if d.kind == KpiKind.sum else None)
             target = d.new_hire_target if d.new_hire_target is not None else d.target
             kpis.append(
                 NewHireKpi(

@@ -25,7 +25,15 @@ from performance import access
 from performance.coaching import service as coaching
 from performance.kpi.attainment import capped_attainment_sql
 from performance.kpi.definition import FORMULA_FIELDS, list_definitions
-from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, KpiPeriod, PeriodKpi, PeriodStatus, RawMetric
+from performance.kpi.models import (
+    AgentPeriodKpi,
+    AgentPeriodResult,
+    KpiKind,
+    KpiPeriod,
+    PeriodKpi,
+    PeriodStatus,
+    RawMetric,
+)
 from performance.kpi.schemas import PeriodCreate
 from performance.policy import Policy
 
@@ -101,15 +109,15 @@ def kpi_values(kpi: PeriodKpi, start: date, end: date) -> Select[Any]:
     m = RAW.c
     in_period = m.day.between(start, end)
     scale = literal(kpi.scale, Float)
-    if kpi.kind == "ratio":
+    if kpi.kind == KpiKind.ratio:
         numerator = func.sum(case((m.metric == kpi.metric, m.value), else_=literal(0.0)))
         denominator = func.sum(case((m.metric == kpi.denominator_metric, m.value), else_=literal(0.0)))
         value: Any = scale * numerator / func.nullif(denominator, 0)
         metrics = [kpi.metric, kpi.denominator_metric]
-    elif kpi.kind == "average":
+    elif kpi.kind == KpiKind.average:
         value = scale * func.avg(m.value)
         metrics = [kpi.metric]
-    elif kpi.kind == "threshold":
+    elif kpi.kind == KpiKind.threshold:
         meets = m.value <= kpi.threshold if kpi.threshold_op == "le" else m.value >= kpi.threshold
         value = scale * func.sum(case((meets, literal(1.0)), else_=literal(0.0))) / func.count()
         metrics = [kpi.metric]
@@ -147,7 +155,7 @@ async def close_period(
             else_=literal(kpi.target, Float),
         )
         value: Any = values.c.value
-        if kpi.kind == "sum":  # no row means none happened: 0
+        if kpi.kind == KpiKind.sum:  # no row means none happened: 0
             value = func.coalesce(values.c.value, literal(0.0))
         # Every agent of the period gets a row per KPI: a value of None says "no data".
         source = (

@@ -20,6 +20,18 @@ class ReviewStatus(StrEnum):
     referred_to_hr = "referred_to_hr"
 
 
+class TrainingKind(StrEnum):
+    assessment = "assessment"
+    resit = "resit"
+    mandatory = "mandatory"
+
+
+class TrainingOutcome(StrEnum):
+    passed = "passed"
+    failed = "failed"
+    missed = "missed"
+
+
 class Complaint(Base):
     """A verified complaint attributed to an agent (ESC-12), kept as evidence for PRF-7a."""
 

@@ -23,7 +23,16 @@ from performance import access
 from performance.kpi import ingest
 from performance.policy import Policy
 from performance.qa.models import Evaluation, EvaluationAnswer, EvaluationStatus
-from performance.review.models import Complaint, Review, ReviewStatus, ReviewStep, TrainingResult, Violation
+from performance.review.models import (
+    Complaint,
+    Review,
+    ReviewStatus,
+    ReviewStep,
+    TrainingKind,
+    TrainingOutcome,
+    TrainingResult,
+    Violation,
+)
 from performance.review.schemas import TrainingResultCreate, ViolationCreate
 
 OPEN = (ReviewStatus.flagged, ReviewStatus.in_training)
@@ -174,19 +183,19 @@ async def record_training(
     result = TrainingResult(id=uuid.uuid4(), recorded_by=principal.employee_id, recorded_at=now, **data.model_dump())
     session.add(result)
     await session.flush()
-    if data.kind == "resit" and data.outcome == "failed":
+    if data.kind == TrainingKind.resit and data.outcome == TrainingOutcome.failed:
         first = await session.scalar(
             select(TrainingResult).where(
                 TrainingResult.agent_id == data.agent_id,
                 TrainingResult.course == data.course,
-                TrainingResult.kind == "assessment",
-                TrainingResult.outcome == "failed",
+                TrainingResult.kind == TrainingKind.assessment,
+                TrainingResult.outcome == TrainingOutcome.failed,
             )
         )
         if first is not None:
             evidence = f"Failed the assessment of '{data.course}' on {first.taken_on} and the resit on {data.taken_on}"
             await flag(session, agent_id=data.agent_id, rule="PRF-7c", evidence=evidence, now=now)
-    if data.kind == "mandatory" and data.outcome in ("missed", "failed"):
+    if data.kind == TrainingKind.mandatory and data.outcome in (TrainingOutcome.missed, TrainingOutcome.failed):
         evidence = f"Mandatory training for new business '{data.course}' {data.outcome} on {data.taken_on}"
         await flag(session, agent_id=data.agent_id, rule="PRF-7e", evidence=evidence, now=now)
     return result

@@ -32,6 +32,11 @@ class LetterStatus(StrEnum):
     declined = "declined"
 
 
+class AwardScope(StrEnum):
+    individual = "individual"
+    team = "team"
+
+
 class Award(Base):
     __tablename__ = "award"
 

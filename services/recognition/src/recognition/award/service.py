@@ -23,7 +23,7 @@ from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
 from recognition import access
 from recognition.access import decides_at_level, sees_private
-from recognition.award.models import Award, Grant, MaterialPool, Nomination, NominationStatus
+from recognition.award.models import Award, AwardScope, Grant, MaterialPool, Nomination, NominationStatus
 from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
 
 
@@ -198,9 +198,9 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
         raise InvalidInput(f"The award {award.name} is no longer given.")
     if award.automatic:
         raise InvalidInput(f"{award.name} is granted automatically by its track; it cannot be nominated for.")
-    if award.scope == "individual" and data.nominee_id is None:
+    if award.scope == AwardScope.individual and data.nominee_id is None:
         raise InvalidInput(f"{award.name} is an individual award: name a nominee_id.")
-    if award.scope == "team" and data.team_id is None:
+    if award.scope == AwardScope.team and data.team_id is None:
         raise InvalidInput(f"{award.name} is a team award: name a team_id.")
     if data.nominee_id is not None:
         nominee = await get_person(session, data.nominee_id)

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
-from scheduling.leave.models import Leave, LeaveStatus
+from scheduling.leave.models import Leave, LeaveStatus, LeaveType
 from scheduling.org.models import Employee
 from scheduling.settings import Settings
 
-ANNUAL = "annual"
+ANNUAL = LeaveType.annual
 RESERVING = (LeaveStatus.requested, LeaveStatus.waiting)
 
 

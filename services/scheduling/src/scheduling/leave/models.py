@@ -25,6 +25,18 @@ class LeaveStatus(StrEnum):
 HOLDING = (LeaveStatus.requested, LeaveStatus.approved)
 
 
+class LeaveType(StrEnum):
+    """The kinds of leave (LEV-2: personal leave waits for probation; LEV-5: annual leave has a balance)."""
+
+    personal = "personal"
+    sick = "sick"
+    annual = "annual"
+    marriage = "marriage"
+    bereavement = "bereavement"
+    maternity = "maternity"
+    other = "other"
+
+
 class Leave(Base):
     """A leave request and its level-by-level approval (LEV-1..6)."""
 

@@ -21,7 +21,7 @@ from callcenter_shared.sorting import order_by
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.leave import balance, places
-from scheduling.leave.models import HOLDING, Leave, LeaveStatus
+from scheduling.leave.models import HOLDING, Leave, LeaveStatus, LeaveType
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.org.models import Employee
 from scheduling.roster import service as roster
@@ -111,13 +111,17 @@ async def request(
         raise InvalidInput("One request covers at most 180 days.")
     center = ZoneInfo(settings.timezone)
     today = now.astimezone(center).date()
-    if data.leave_type == "personal" and person.probation_end_date is not None and today <= person.probation_end_date:
+    if (
+        data.leave_type == LeaveType.personal
+        and person.probation_end_date is not None
+        and today <= person.probation_end_date
+    ):
         raise ProbationNoPersonalLeave(
             f"{person.name} is on probation until {person.probation_end_date.isoformat()}: "
             "no personal leave during probation."
         )
     shifts = await affected(session, person.id, starts_at, ends_at)
-    if data.leave_type == "sick":
+    if data.leave_type == LeaveType.sick:
         reference = shifts[0][1].starts_at if shifts else starts_at
         notice = timedelta(hours=settings.sick_leave_notice_hours)
         if now > reference - notice:

@@ -19,6 +19,13 @@ class StaffingChangeStatus(StrEnum):
     rejected = "rejected"
 
 
+class StaffingChangeKind(StrEnum):
+    """What a staffing change asks for (ROS-2)."""
+
+    reduce_headcount = "reduce_headcount"
+    remove_assignment = "remove_assignment"
+
+
 class Shift(Base):
     """A shift of one team (ROS-1): times in UTC, shown in the center's zone."""
 

@@ -20,7 +20,7 @@ from callcenter_shared.levels import is_agent
 from scheduling import access
 from scheduling.org.models import Employee, Team
 from scheduling.roster import posts
-from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeStatus
+from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeKind, StaffingChangeStatus
 from scheduling.roster.schemas import ShiftCreate, ShiftUpdate, StaffingChangeCreate
 from scheduling.settings import Settings
 from scheduling.swap import eligibility
@@ -307,7 +307,7 @@ async def request_staffing_change(
     """Ask the duty manager to reduce a shift's staffing (ROS-2)."""
     shift = await get_shift(session, shift_id)
     access.require_team_manager(principal, shift.team_id)
-    if data.kind == "remove_assignment":
+    if data.kind == StaffingChangeKind.remove_assignment:
         assert data.assignment_id is not None
         assignment = await get_assignment(session, data.assignment_id)
         if assignment.shift_id != shift.id or not assignment.active:
@@ -347,7 +347,7 @@ async def approve_staffing_change(
     """The duty manager approves; the reduction applies at once (ROS-2)."""
     change = await _pending_change(session, principal, change_id)
     shift = await get_shift(session, change.shift_id, lock=True)
-    if change.kind == "reduce_headcount":
+    if change.kind == StaffingChangeKind.reduce_headcount:
         assert change.new_headcount is not None
         shift.required_headcount = change.new_headcount
         shift.version += 1

@@ -17,7 +17,14 @@ from scheduling.leave import service as leave_service
 from scheduling.leave.models import Leave
 from scheduling.org.models import Employee
 from scheduling.roster import service as roster_service
-from scheduling.roster.models import Assignment, ReleasedAssignment, Shift, StaffingChange, StaffingChangeStatus
+from scheduling.roster.models import (
+    Assignment,
+    ReleasedAssignment,
+    Shift,
+    StaffingChange,
+    StaffingChangeKind,
+    StaffingChangeStatus,
+)
 from scheduling.swap import service as swap_service
 from scheduling.swap.models import PENDING, Swap
 
@@ -161,7 +168,7 @@ async def _staffing_changes(session: AsyncSession, principal: Principal, now: da
             link=f"/v1/shifts/{shift.id}",
             title=(
                 f"Decide the staffing reduction of the shift {shift.name}: "
-                + ("a lower head-count" if change.kind == "reduce_headcount" else "someone taken off")
+                + ("a lower head-count" if change.kind == StaffingChangeKind.reduce_headcount else "someone taken off")
             ),
             requested_by=requester(change.requested_by, names),
             since=change.created_at,
