@@ -24,6 +24,11 @@ EMERGENCY_REPORT = "case.emergency_report"
 REPLY_DUE = "case.reply_due"
 
 
+async def case_of(session: AsyncSession, due: deadlines.Due) -> Case | None:
+    """The case a deadline row is about, locked and read afresh (None if it is gone)."""
+    return await session.get(Case, uuid.UUID(due.ref_id), with_for_update=True, populate_existing=True)
+
+
 async def _live_many(
     session: AsyncSession, dues: Sequence[deadlines.Due]
 ) -> list[tuple[deadlines.Due, Case, CaseStint]]:
@@ -115,9 +120,7 @@ async def on_level_warning(session: AsyncSession, due: deadlines.Due, now: datet
 
 async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
     """No report after an emergency: the missing report is itself escalated (ESC-6)."""
-    case = await session.scalar(
-        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
-    )
+    case = await case_of(session, due)
     if case is None or case.emergency_reported_at is not None:
         return
     await record(session, case, action="emergency_report_missing", at=now, actor=None, due_at=due.due_at)
@@ -142,9 +145,7 @@ async def on_emergency_report_due(session: AsyncSession, due: deadlines.Due, now
 
 async def on_reply_due(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
     """The customer was not answered in time: count the breach (ESC-9)."""
-    case = await session.scalar(
-        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
-    )
+    case = await case_of(session, due)
     if case is None or case.replied_at is not None or case.reply_breached or case.paused_at is not None:
         return  # paused: the reply clock stopped and resumes with the time it had left (ESC-13)
     case.reply_breached = True

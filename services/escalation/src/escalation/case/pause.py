@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -24,7 +23,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CasePausedV1
 from escalation.access import read, require_holder, require_open
 from escalation.case import chain
-from escalation.case.deadlines import REPLY_DUE
+from escalation.case.deadlines import REPLY_DUE, case_of
 from escalation.case.history import record
 from escalation.case.models import Case
 from escalation.case.rules import PauseRefused
@@ -104,9 +103,7 @@ async def resume(session: AsyncSession, *, principal: Principal, case_id: uuid.U
 
 async def on_pause_ends(session: AsyncSession, due: deadlines.Due, now: datetime) -> None:
     """The maximum pause ran out: the case resumes by itself, unless that pause already ended."""
-    case = await session.scalar(
-        select(Case).where(Case.id == uuid.UUID(due.ref_id)).with_for_update().execution_options(populate_existing=True)
-    )
+    case = await case_of(session, due)
     if case is None or case.paused_at is None:
         return
     if case.paused_at != datetime.fromisoformat(str(due.payload.get("paused_at"))):
