@@ -19,6 +19,7 @@ from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import InvalidInput, NotFound, RuleViolation
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
 from callcenter_shared.paging import paginate
+from callcenter_shared.spreadsheets import ImportRefused
 from scheduling import access
 from scheduling.org import leavers, succession
 from scheduling.org.models import Employee, Team
@@ -42,10 +43,6 @@ class TeamRuleBroken(RuleViolation):
 
 class AgentNumberWithoutTraining(RuleViolation):
     rule = "ORG-3"
-
-
-class ImportRejected(InvalidInput):
-    """The bulk import changed nothing; `errors` lists every failing row."""
 
 
 # Teams
@@ -489,7 +486,7 @@ async def import_employees(
     access.require_directory_admin(principal)
     created, refused = await add_in_order(session, rows, now)
     if refused:
-        raise ImportRejected(
+        raise ImportRefused(
             f"{len(refused)} of {len(rows)} rows were refused; nothing was imported.",
             errors=[
                 {"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail}
