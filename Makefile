@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := -e shared -e testsupport -e services/scheduling -e services/performance -e services/recognition -e services/escalation
 SERVICES := scheduling performance recognition escalation
 
-.PHONY: help install run seed test test-fast test-postgres lint format token asyncapi bench images clean
+.PHONY: help install run seed test test-fast test-postgres lint format token asyncapi messages bench images clean
 
 $(STAMP): requirements-dev.txt deploy/requirements-test.txt constraints.txt shared/pyproject.toml testsupport/pyproject.toml $(wildcard services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,23 @@ token: $(STAMP) ## make token EMPLOYEE=<employee id or login>, or CLIENT=<servic
 asyncapi: $(STAMP) ## Regenerate docs/events.asyncapi.yaml from the event models
 	$(BIN)/python -m callcenter_shared.contracts.asyncapi > docs/events.asyncapi.yaml.new
 	mv docs/events.asyncapi.yaml.new docs/events.asyncapi.yaml
+
+MESSAGE_PACKAGES := shared/src/callcenter_shared $(foreach s,scheduling performance recognition escalation,services/$(s)/src/$(s))
+
+messages: $(STAMP) ## Extract the t("...") messages into each package's Chinese catalog (then translate the new ones)
+	@for package in $(MESSAGE_PACKAGES); do \
+	  catalog=$$package/locale/zh_CN/LC_MESSAGES/messages.po; template=$$(mktemp); \
+	  mkdir -p $$(dirname $$catalog); \
+	  $(BIN)/pybabel -q extract --no-default-keywords -k t --add-location=file --sort-by-file \
+	    --project=callcenter --ignore-dirs=migrations -o $$template $$package || exit 1; \
+	  if [ -f $$catalog ]; then \
+	    $(BIN)/pybabel -q update --ignore-obsolete --no-fuzzy-matching --omit-header -l zh_CN \
+	      -i $$template -o $$catalog || exit 1; \
+	  else \
+	    $(BIN)/pybabel -q init -l zh_CN -i $$template -o $$catalog || exit 1; \
+	  fi; \
+	  rm $$template; \
+	done
 
 bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes docs/performance.md
 	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt

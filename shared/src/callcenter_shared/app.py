@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.trace import TracerProvider
 from sqlalchemy import Table
 
-from callcenter_shared import __version__, metrics
+from callcenter_shared import __version__, i18n, metrics
 from callcenter_shared.auth import TokenVerifier
 from callcenter_shared.broker import Broker, connect_options
 from callcenter_shared.clock import Clock, SystemClock
@@ -63,6 +63,7 @@ def build_app(
     `GET /v1/me` reports the caller may do.
     """
     service = settings.service_name
+    i18n.use_catalog(service)  # the service's package holds its Chinese messages
     if settings.env is not Environment.test:  # the test runner keeps its own log capture
         configure_logging(settings.log_level, settings.log_format)
     clock = clock or SystemClock()

@@ -29,6 +29,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import Forbidden, Unauthorized
+from callcenter_shared.i18n import t
 from callcenter_shared.jwks import KeySet
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.web import DbSession
@@ -74,7 +75,9 @@ class ServiceAccount:
 
     def require(self, scope: str) -> None:
         if scope not in self.scopes:
-            raise Forbidden(f"The service account {self.client_id!r} lacks the scope {scope!r}.")
+            raise Forbidden(
+                t("The service account {client_id!r} lacks the scope {scope!r}.", client_id=self.client_id, scope=scope)
+            )
 
 
 Caller = Principal | ServiceAccount
@@ -124,15 +127,22 @@ class TokenVerifier:
                 options={"require": ["exp", "aud", "iss"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthorized("The token has expired.") from exc
+            raise Unauthorized(t("The token has expired.")) from exc
         except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
-            raise Unauthorized(f"The token is not valid: {exc}") from exc
+            raise Unauthorized(t("The token is not valid: {exc}", exc=exc)) from exc
         subject = claims.get(self._employee_claim)
         client = next((claims[name] for name in CLIENT_CLAIMS if isinstance(claims.get(name), str)), None)
         if subject is not None and not isinstance(subject, str):
-            raise Unauthorized(f"The token's {self._employee_claim!r} claim is not a string.")
+            raise Unauthorized(
+                t("The token's {employee_claim!r} claim is not a string.", employee_claim=self._employee_claim)
+            )
         if not subject and not client:
-            raise Unauthorized(f"The token names nobody: it has no {self._employee_claim!r} claim and no client id.")
+            raise Unauthorized(
+                t(
+                    "The token names nobody: it has no {employee_claim!r} claim and no client id.",
+                    employee_claim=self._employee_claim,
+                )
+            )
         return Identity(subject or None, client, self._development)
 
 
@@ -153,7 +163,7 @@ def _service_account(settings: ServiceSettings, identity: Identity) -> ServiceAc
 async def find_principal(session: AsyncSession, directory: Table, identity: Identity) -> Principal:
     """The directory's entry for the identity: one indexed query; 403 if unknown or inactive."""
     if identity.subject is None:
-        raise Forbidden("The token names a client that is not a configured service account, and no employee.")
+        raise Forbidden(t("The token names a client that is not a configured service account, and no employee."))
     columns = select(
         directory.c.id, directory.c.level, directory.c.team_id, directory.c.superior_id, directory.c.active
     )
@@ -161,9 +171,14 @@ async def find_principal(session: AsyncSession, directory: Table, identity: Iden
     where = directory.c.id == by_id if by_id is not None else directory.c.external_id == identity.subject
     row = (await session.execute(columns.where(where))).first()
     if row is None:
-        raise Forbidden(f"Signed in as {identity.subject!r}, but the org directory has no employee with that login.")
+        raise Forbidden(
+            t(
+                "Signed in as {subject!r}, but the org directory has no employee with that login.",
+                subject=identity.subject,
+            )
+        )
     if not row.active:
-        raise Forbidden(f"Signed in as {identity.subject!r}, but that employee is no longer active.")
+        raise Forbidden(t("Signed in as {subject!r}, but that employee is no longer active.", subject=identity.subject))
     return Principal(row.id, row.level, row.team_id, row.superior_id)
 
 
@@ -192,7 +207,7 @@ async def current_caller(
     """FastAPI dependency: the verified caller, an employee or a service account (401/403 otherwise)."""
     token = bearer_token(request.headers.get("authorization", ""))
     if token is None:
-        raise Unauthorized("A bearer token is required.")
+        raise Unauthorized(t("A bearer token is required."))
     state = request.app.state
     verifier: TokenVerifier = state.verifier
     identity = await verifier.verify(token)
@@ -205,7 +220,9 @@ async def current_caller(
 async def current_principal(caller: Annotated[Caller, Depends(current_caller)]) -> Principal:
     """FastAPI dependency: the calling employee; service accounts are refused (403)."""
     if isinstance(caller, ServiceAccount):
-        raise Forbidden(f"The service account {caller.client_id!r} may not call this: it is for employees.")
+        raise Forbidden(
+            t("The service account {client_id!r} may not call this: it is for employees.", client_id=caller.client_id)
+        )
     return caller
 
 

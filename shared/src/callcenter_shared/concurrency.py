@@ -18,13 +18,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Response
 
 from callcenter_shared.errors import DomainError, problem_response_doc
+from callcenter_shared.i18n import Message, t
 
 _ENTITY_TAG = re.compile(r'(W/)?"(\d{1,18})"')
 
 
 class MalformedIfMatch(DomainError):
     status = 400
-    title = "Malformed If-Match"
+    title = t("Malformed If-Match")
     slug = "malformed-if-match"
 
 
@@ -32,7 +33,7 @@ class PreconditionFailed(DomainError):
     """The client's If-Match names a version that is no longer current; nothing was changed."""
 
     status = 412
-    title = "Precondition failed"
+    title = t("Precondition failed")
     slug = "precondition-failed"
 
 
@@ -42,14 +43,19 @@ class Precondition:
 
     versions: frozenset[int] | None
 
-    def check(self, version: int, what: str) -> None:
+    def check(self, version: int, what: Message) -> None:
         """Refuse with 412 unless `version` (of the locked row) is one the client named."""
         if self.versions is None or version in self.versions:
             return
         named = ", ".join(str(v) for v in sorted(self.versions)) or "only weak tags"
         raise PreconditionFailed(
-            f"{what} is at version {version}, not {named}: it changed since you read it. "
-            "Read it again and re-apply your change.",
+            t(
+                "{what} is at version {version}, not {named}: it changed since you read it. Read it again "
+                "and re-apply your change.",
+                what=what,
+                version=version,
+                named=named,
+            ),
             current_version=version,
         )
 
@@ -63,7 +69,10 @@ def parse_if_match(value: str) -> Precondition:
         match = _ENTITY_TAG.fullmatch(part.strip())
         if match is None:
             raise MalformedIfMatch(
-                f'If-Match must be * or entity tags as sent in ETag, e.g. If-Match: "3"; got {value[:100]!r}.'
+                t(
+                    'If-Match must be * or entity tags as sent in ETag, e.g. If-Match: "3"; got {value!r}.',
+                    value=value[:100],
+                )
             )
         # If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches.
         if match.group(1) is None:
@@ -88,7 +97,7 @@ async def if_match_header(
 IfMatch = Annotated[Precondition | None, Depends(if_match_header)]
 
 
-def check(precondition: Precondition | None, version: int, what: str) -> None:
+def check(precondition: Precondition | None, version: int, what: Message) -> None:
     """Apply the client's If-Match, if any, to the locked row's version."""
     if precondition is not None:
         precondition.check(version, what)

@@ -21,6 +21,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from callcenter_shared.errors import NotFound
+from callcenter_shared.i18n import Message
 from callcenter_shared.sqlite_inline import inline_creator
 
 Row = TypeVar("Row")
@@ -66,7 +67,7 @@ def dialect_insert(session: AsyncSession) -> Callable[[Any], Any]:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-async def get_for_update(session: AsyncSession, model: type[Row], key: Any, *, missing: str) -> Row:
+async def get_for_update(session: AsyncSession, model: type[Row], key: Any, *, missing: Message) -> Row:
     """The row, locked until commit and read afresh, or `NotFound(missing)`.
 
     Check a status or a balance only on a row read this way: two requests that read it
@@ -79,7 +80,7 @@ async def get_for_update(session: AsyncSession, model: type[Row], key: Any, *, m
     return row
 
 
-async def get_or_404(session: AsyncSession, model: type[Row], key: Any, *, missing: str, lock: bool = False) -> Row:
+async def get_or_404(session: AsyncSession, model: type[Row], key: Any, *, missing: Message, lock: bool = False) -> Row:
     """The row, or `NotFound(missing)`; with `lock`, locked until commit and read afresh (`get_for_update`)."""
     if lock:
         return await get_for_update(session, model, key, missing=missing)

@@ -6,6 +6,7 @@ A rule refusal carries the rule's ID (`"rule": "SWP-4"`) and says why in plain w
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from typing import Any, ClassVar
@@ -17,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import Scope, Send
+
+from callcenter_shared.i18n import ENGLISH, Message, language_of_scope, localized, t
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 class DomainError(Exception):
     status: ClassVar[int] = 400
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[str] = t("Bad request")
     slug: ClassVar[str] = "bad-request"
 
     def __init__(self, detail: str, **extensions: Any) -> None:
@@ -73,31 +77,31 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status = 404
-    title = "Not found"
+    title = t("Not found")
     slug = "not-found"
 
 
 class Conflict(DomainError):
     status = 409
-    title = "Conflict"
+    title = t("Conflict")
     slug = "conflict"
 
 
 class Unauthorized(DomainError):
     status = 401
-    title = "Not authenticated"
+    title = t("Not authenticated")
     slug = "unauthorized"
 
 
 class Forbidden(DomainError):
     status = 403
-    title = "Not allowed"
+    title = t("Not allowed")
     slug = "forbidden"
 
 
 class InvalidInput(DomainError):
     status = 422
-    title = "Invalid input"
+    title = t("Invalid input")
     slug = "invalid-input"
 
 
@@ -105,7 +109,7 @@ class RuleViolation(DomainError):
     """A business rule refuses the action. Subclasses set `rule`, or pass `rule=`."""
 
     status = 422
-    title = "Refused by a business rule"
+    title = t("Refused by a business rule")
     slug = "rule-violation"
     rule: ClassVar[str] = ""
 
@@ -121,7 +125,7 @@ class RuleViolation(DomainError):
 
 class ServiceUnavailable(DomainError):
     status = 503
-    title = "Service unavailable"
+    title = t("Service unavailable")
     slug = "unavailable"
 
 
@@ -129,28 +133,69 @@ def problem_body(status: int, title: str, detail: str, slug: str, **extensions: 
     return {"type": f"urn:callcenter:problem:{slug}", "title": title, "status": status, "detail": detail, **extensions}
 
 
-def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+def localize_problem(body: dict[str, Any], language: str) -> dict[str, Any]:
+    """`body` with its title, detail and per-row messages in `language`."""
+    localized_body = {key: localized(value, language) for key, value in body.items()}
+    if isinstance(errors := body.get("errors"), list):
+        localized_body["errors"] = [
+            {key: localized(value, language) for key, value in error.items()} if isinstance(error, dict) else error
+            for error in errors
+        ]
+    return localized_body
+
+
+def problem_response(
+    body: dict[str, Any], headers: dict[str, str] | None = None, *, language: str = ENGLISH
+) -> JSONResponse:
+    """`body` as problem+json in `language` (`i18n.negotiate` picks it from `Accept-Language`)."""
+    return JSONResponse(
+        localize_problem(body, language),
+        status_code=body["status"],
+        media_type=PROBLEM_JSON,
+        headers={**(headers or {}), "Content-Language": language, "Vary": "Accept-Language"},
+    )
+
+
+async def send_problem(send: Send, scope: Scope, body: dict[str, Any]) -> None:
+    """Answer an ASGI request with `body` in the caller's language (for middleware, before any route)."""
+    language = language_of_scope(scope)
+    payload = json.dumps(localize_problem(body, language)).encode()
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(payload)).encode()),
+        (b"content-language", language.encode()),
+        (b"vary", b"Accept-Language"),
+    ]
+    await send({"type": "http.response.start", "status": body["status"], "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def request_language(request: Request) -> str:
+    return language_of_scope(request.scope)
 
 
 def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in location)
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-    return problem_response(exc.problem(), headers)
+    return problem_response(exc.problem(), headers, language=request_language(request))
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"path": _field_path(error.get("loc", ())), "message": error.get("msg", ""), "type": error.get("type", "")}
         for error in exc.errors()
     ]
-    detail = "; ".join(f"{e['path']}: {e['message']}" for e in errors[:5])
-    return problem_response(problem_body(422, "Invalid input", detail, "invalid-input", errors=errors))
+    fields = "; ".join(f"{e['path']}: {e['message']}" for e in errors[:5])
+    detail = t("Some fields are invalid: {fields}", fields=fields)
+    return problem_response(
+        problem_body(422, t("Invalid input"), detail, "invalid-input", errors=errors),
+        language=request_language(request),
+    )
 
 
 def _allowed_methods(request: Request) -> set[str]:
@@ -165,11 +210,26 @@ def _allowed_methods(request: Request) -> set[str]:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(exc.status_code, "Error")
+    title = _HTTP_TITLES.get(exc.status_code, t("Error"))
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
-    return problem_response(problem_body(exc.status_code, title, str(exc.detail), "http-error"), headers)
+    detail = _HTTP_DETAILS.get(str(exc.detail), str(exc.detail))
+    return problem_response(
+        problem_body(exc.status_code, title, detail, "http-error"), headers, language=request_language(request)
+    )
+
+
+_HTTP_TITLES: dict[int, Message] = {
+    404: t("Not found"),
+    405: t("Method not allowed"),
+    413: t("Request too large"),
+}
+# Starlette's own details for the errors it raises itself.
+_HTTP_DETAILS: dict[str, Message] = {
+    "Not Found": t("There is nothing at this address."),
+    "Method Not Allowed": t("This address does not accept this method."),
+}
 
 
 def describe_database_error(exc: Exception) -> str:
@@ -196,20 +256,24 @@ def describe_database_error(exc: Exception) -> str:
     return ", ".join(parts)
 
 
-async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     log.info("integrity error: %s", describe_database_error(exc))
-    return problem_response(problem_body(409, "Conflict", "The change conflicts with existing data.", "conflict"))
+    return problem_response(
+        problem_body(409, t("Conflict"), t("The change conflicts with existing data."), "conflict"),
+        language=request_language(request),
+    )
 
 
-async def _unstorable_data(_request: Request, exc: Exception) -> JSONResponse:
+async def _unstorable_data(request: Request, exc: Exception) -> JSONResponse:
     log.info("data refused by the database: %s", describe_database_error(exc))
     return problem_response(
         problem_body(
             422,
-            "Invalid input",
-            "A value cannot be stored: text with a NUL character, or a number out of range.",
+            t("Invalid input"),
+            t("A value cannot be stored: text with a NUL character, or a number out of range."),
             "invalid-input",
-        )
+        ),
+        language=request_language(request),
     )
 
 
@@ -257,14 +321,20 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         return await _unexpected(request, exc)
     log.error("database unavailable: %s", describe_database_error(exc))
     return problem_response(
-        problem_body(503, "Service unavailable", "The database is not reachable; try again shortly.", "unavailable"),
+        problem_body(
+            503, t("Service unavailable"), t("The database is not reachable; try again shortly."), "unavailable"
+        ),
         {"Retry-After": "5"},
+        language=request_language(request),
     )
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
-    return problem_response(problem_body(500, "Internal error", "An unexpected error occurred.", "internal"))
+    return problem_response(
+        problem_body(500, t("Internal error"), t("An unexpected error occurred."), "internal"),
+        language=request_language(request),
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

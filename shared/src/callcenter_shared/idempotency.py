@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -34,7 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callcenter_shared.auth import TokenVerifier, bearer_token
 from callcenter_shared.clock import Clock
-from callcenter_shared.errors import PROBLEM_JSON, Conflict, DomainError, problem_body
+from callcenter_shared.errors import Conflict, DomainError, problem_body, send_problem
+from callcenter_shared.i18n import t
 from callcenter_shared.tables import idempotency_key
 from callcenter_shared.web import IDEMPOTENCY_CLAIM
 
@@ -70,8 +70,10 @@ class Claim:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise KeyTakenOver(
-                "This request's lease on its Idempotency-Key lapsed and a retry took the key over; "
-                "nothing was changed by this request."
+                t(
+                    "This request's lease on its Idempotency-Key lapsed and a retry took the key over; nothing "
+                    "was changed by this request."
+                )
             )
 
 
@@ -95,10 +97,14 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         key = key_bytes.decode("latin-1").strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            await _send_problem(
+            await send_problem(
                 send,
+                scope,
                 problem_body(
-                    422, "Invalid input", f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", "invalid-input"
+                    422,
+                    t("Invalid input"),
+                    t("Idempotency-Key must be 1 to {limit} characters.", limit=MAX_KEY_LENGTH),
+                    "invalid-input",
                 ),
             )
             return
@@ -111,7 +117,7 @@ class IdempotencyMiddleware:
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
         keys = _Keys(state.session_factory, state.clock, timedelta(seconds=state.settings.idempotency_lease_seconds))
         claim = Claim(principal, key, str(uuid.uuid4()))
-        refusal = await keys.claim(claim, digest, send)
+        refusal = await keys.claim(claim, digest, send, scope)
         if refusal:
             return
 
@@ -148,7 +154,7 @@ class _Keys:
         self.clock = clock
         self.lease = lease
 
-    async def claim(self, claim: Claim, digest: str, send: Send) -> bool:
+    async def claim(self, claim: Claim, digest: str, send: Send, scope: Scope) -> bool:
         """Claim the key for this attempt; True when the request was answered instead."""
         now = self.clock.now()
         where = (idempotency_key.c.principal == claim.principal) & (idempotency_key.c.key == claim.key)
@@ -168,11 +174,11 @@ class _Keys:
                         )
                     )
             except IntegrityError:  # a concurrent first attempt inserted it
-                await _send_problem(send, _in_progress())
+                await send_problem(send, scope, _in_progress())
                 return True
             return False
         if existing.request_hash != digest:
-            await _send_problem(send, _reused())
+            await send_problem(send, scope, _reused())
             return True
         if existing.status_code is not None:
             await _send(
@@ -185,10 +191,10 @@ class _Keys:
             return True
         lease_held = existing.lease_expires_at is not None and existing.lease_expires_at > now
         if lease_held:
-            await _send_problem(send, _in_progress())
+            await send_problem(send, scope, _in_progress())
             return True
         if existing.committed_at is not None:
-            await _send_problem(send, _completed())
+            await send_problem(send, scope, _completed())
             return True
         # The holder's lease lapsed with nothing committed: take over, unless another retry just did.
         async with self.factory() as session, session.begin():
@@ -203,7 +209,7 @@ class _Keys:
                 .values(claim_id=claim.claim_id, lease_expires_at=now + self.lease)
             )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
-            await _send_problem(send, _in_progress())
+            await send_problem(send, scope, _in_progress())
             return True
         log.info("idempotency key %r of %s taken over after its lease lapsed", claim.key, claim.principal)
         return False
@@ -273,8 +279,8 @@ async def _read_body(receive: Receive) -> bytes:
 def _in_progress() -> dict[str, Any]:
     return problem_body(
         409,
-        "Conflict",
-        "A request with this Idempotency-Key is still being processed; retry later.",
+        t("Conflict"),
+        t("A request with this Idempotency-Key is still being processed; retry later."),
         "idempotency-in-progress",
     )
 
@@ -282,21 +288,22 @@ def _in_progress() -> dict[str, Any]:
 def _completed() -> dict[str, Any]:
     return problem_body(
         409,
-        "Conflict",
-        "A request with this Idempotency-Key was completed, but its response was lost; "
-        "read the resource instead of retrying.",
+        t("Conflict"),
+        t(
+            "A request with this Idempotency-Key was completed, but its response was lost; "
+            "read the resource instead of retrying."
+        ),
         "idempotency-request-completed",
     )
 
 
 def _reused() -> dict[str, Any]:
     return problem_body(
-        422, "Invalid input", "This Idempotency-Key was already used for a different request.", "idempotency-key-reused"
+        422,
+        t("Invalid input"),
+        t("This Idempotency-Key was already used for a different request."),
+        "idempotency-key-reused",
     )
-
-
-async def _send_problem(send: Send, body: dict[str, Any]) -> None:
-    await _send(send, body["status"], json.dumps(body).encode(), PROBLEM_JSON, [])
 
 
 async def _send(send: Send, status: int, body: bytes, content_type: str, extra: list[tuple[bytes, bytes]]) -> None:

@@ -18,6 +18,7 @@ import httpx
 import jwt
 
 from callcenter_shared.errors import ServiceUnavailable, Unauthorized
+from callcenter_shared.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ class KeySet:
             await self._refresh()
             found = self._lookup(kid)
         if found is None:
-            raise Unauthorized(f"The token is signed with a key the identity provider does not list (kid {kid!r}).")
+            raise Unauthorized(
+                t("The token is signed with a key the identity provider does not list (kid {kid!r}).", kid=kid)
+            )
         return found
 
     def _age(self) -> float:
@@ -75,7 +78,7 @@ class KeySet:
             except (httpx.HTTPError, ValueError, jwt.PyJWKError, jwt.PyJWKSetError) as exc:
                 log.warning("fetching the identity provider's keys failed: %s", exc)
                 if not self._keys:
-                    raise ServiceUnavailable("The identity provider's signing keys cannot be fetched.") from exc
+                    raise ServiceUnavailable(t("The identity provider's signing keys cannot be fetched.")) from exc
             # A failed fetch also counts, so an outage is not retried on every request.
             self._fetched_at = self._monotonic()
 

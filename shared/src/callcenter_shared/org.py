@@ -36,6 +36,7 @@ from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1, TeamUpser
 from callcenter_shared.db import UtcDateTime, dialect_insert, new_metadata
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import NotFound
+from callcenter_shared.i18n import t
 from callcenter_shared.inbox import Subscriptions
 from callcenter_shared.tables import inbox
 
@@ -194,7 +195,7 @@ async def people_by_id(
 async def get_person(session: AsyncSession, employee_id: uuid.UUID, table: Table = org_employee) -> Person:
     person = await find_person(session, employee_id, table)
     if person is None:
-        raise NotFound(f"Employee {employee_id} is not known here (yet).")
+        raise NotFound(t("Employee {employee_id} is not known here (yet).", employee_id=employee_id))
     return person
 
 

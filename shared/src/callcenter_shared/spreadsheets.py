@@ -41,6 +41,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import ValidationError
 
 from callcenter_shared.errors import PROBLEM_RESPONSES, DomainError, InvalidInput
+from callcenter_shared.i18n import t
 
 CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,19 +64,19 @@ class SheetFormat(StrEnum):
 
 class NotAcceptable(DomainError):
     status = 406
-    title = "Not acceptable"
+    title = t("Not acceptable")
     slug = "not-acceptable"
 
 
 class UnsupportedMediaType(DomainError):
     status = 415
-    title = "Unsupported media type"
+    title = t("Unsupported media type")
     slug = "unsupported-media-type"
 
 
 class SpreadsheetTooLarge(DomainError):
     status = 413
-    title = "Request too large"
+    title = t("Request too large")
     slug = "too-large"
 
 
@@ -83,7 +84,7 @@ class MalformedSpreadsheet(DomainError):
     """Not a readable file of the format it claims: not a zip, not UTF-8, broken CSV quoting."""
 
     status = 400
-    title = "Malformed spreadsheet"
+    title = t("Malformed spreadsheet")
     slug = "malformed-spreadsheet"
 
 
@@ -125,7 +126,13 @@ def export_format(format_: SheetFormat | None, accept: str | None) -> SheetForma
             return SheetFormat.csv
         if media == "application/*":
             return SheetFormat.xlsx
-    raise NotAcceptable(f"This export is {CSV_MEDIA_TYPE} or {XLSX_MEDIA_TYPE}; ask with Accept or format=csv|xlsx.")
+    raise NotAcceptable(
+        t(
+            "This export is {CSV_MEDIA_TYPE} or {XLSX_MEDIA_TYPE}; ask with Accept or format=csv|xlsx.",
+            CSV_MEDIA_TYPE=CSV_MEDIA_TYPE,
+            XLSX_MEDIA_TYPE=XLSX_MEDIA_TYPE,
+        )
+    )
 
 
 def import_format(format_: SheetFormat | None, content_type: str | None) -> SheetFormat:
@@ -138,8 +145,12 @@ def import_format(format_: SheetFormat | None, content_type: str | None) -> Shee
     if media == XLSX_MEDIA_TYPE:
         return SheetFormat.xlsx
     raise UnsupportedMediaType(
-        f"Send the file as the request body with Content-Type {CSV_MEDIA_TYPE} or {XLSX_MEDIA_TYPE} "
-        "(or add format=csv|xlsx)."
+        t(
+            "Send the file as the request body with Content-Type {CSV_MEDIA_TYPE} or {XLSX_MEDIA_TYPE} "
+            "(or add format=csv|xlsx).",
+            CSV_MEDIA_TYPE=CSV_MEDIA_TYPE,
+            XLSX_MEDIA_TYPE=XLSX_MEDIA_TYPE,
+        )
     )
 
 
@@ -314,43 +325,50 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise MalformedSpreadsheet(
-            f"The CSV file is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8 (comma delimited)'."
+            t(
+                "The CSV file is not UTF-8 text (byte {start}): save it as 'CSV UTF-8 (comma delimited)'.",
+                start=exc.start,
+            )
         ) from exc
     if "\x00" in text:
-        raise MalformedSpreadsheet("The CSV file holds NUL characters: it is not a text file.")
+        raise MalformedSpreadsheet(t("The CSV file holds NUL characters: it is not a text file."))
     try:
         yield from csv.reader(io.StringIO(text, newline=""), strict=True)
     except csv.Error as exc:
-        raise MalformedSpreadsheet(f"The CSV file cannot be read: {exc}.") from exc
+        raise MalformedSpreadsheet(t("The CSV file cannot be read: {exc}.", exc=exc)) from exc
 
 
 def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[Any]]:
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
-        raise MalformedSpreadsheet("The file is not an XLSX workbook (an XLSX file is a zip archive).")
+        raise MalformedSpreadsheet(t("The file is not an XLSX workbook (an XLSX file is a zip archive)."))
     try:
         with zipfile.ZipFile(buffer) as archive:
             # The declared sizes bound what zipfile will unpack, so this check holds for the parse.
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise MalformedSpreadsheet("The XLSX file is a broken zip archive.") from exc
+        raise MalformedSpreadsheet(t("The XLSX file is a broken zip archive.")) from exc
     if unpacked > limits.max_unpacked_bytes:
         raise SpreadsheetTooLarge(
-            f"The workbook unpacks to {unpacked} bytes; at most {limits.max_unpacked_bytes} are read."
+            t(
+                "The workbook unpacks to {unpacked} bytes; at most {max_unpacked_bytes} are read.",
+                unpacked=unpacked,
+                max_unpacked_bytes=limits.max_unpacked_bytes,
+            )
         )
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise MalformedSpreadsheet("The XLSX file is not a readable workbook.") from exc
+        raise MalformedSpreadsheet(t("The XLSX file is not a readable workbook.")) from exc
     try:
         if not workbook.worksheets:
-            raise MalformedSpreadsheet("The workbook has no sheet.")
+            raise MalformedSpreadsheet(t("The workbook has no sheet."))
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)
     except DomainError:
         raise
     except Exception as exc:
-        raise MalformedSpreadsheet("The XLSX file's first sheet cannot be read.") from exc
+        raise MalformedSpreadsheet(t("The XLSX file's first sheet cannot be read.")) from exc
     finally:
         workbook.close()
 
@@ -363,15 +381,18 @@ def _header(cells: list[Any], required: Sequence[str]) -> list[str]:
     names = [_cell_text(cell).lower() for cell in cells]
     seen = [name for name in names if name]
     duplicates = sorted({name for name in seen if seen.count(name) > 1})
-    errors = [row_error(1, name, f"The column {name} appears twice.", kind="duplicate_column") for name in duplicates]
+    errors = [
+        row_error(1, name, t("The column {name} appears twice.", name=name), kind="duplicate_column")
+        for name in duplicates
+    ]
     errors += [
-        row_error(1, name, f"The header row lacks the column {name}.", kind="missing_column")
+        row_error(1, name, t("The header row lacks the column {name}.", name=name), kind="missing_column")
         for name in required
         if name not in names
     ]
     if errors:
         raise ImportRefused(
-            "The header row (row 1) does not name the columns this import needs; nothing was imported.",
+            t("The header row (row 1) does not name the columns this import needs; nothing was imported."),
             errors=errors,
         )
     return names
@@ -380,15 +401,21 @@ def _header(cells: list[Any], required: Sequence[str]) -> list[str]:
 def read(data: bytes, format_: SheetFormat, *, required: Sequence[str], limits: Limits) -> list[SheetRow]:
     """The data rows under the header; refuses an oversized, unreadable or header-less file."""
     if len(data) > limits.max_bytes:
-        raise SpreadsheetTooLarge(f"The file has {len(data)} bytes; an import takes at most {limits.max_bytes}.")
+        raise SpreadsheetTooLarge(
+            t(
+                "The file has {count} bytes; an import takes at most {max_bytes}.",
+                count=len(data),
+                max_bytes=limits.max_bytes,
+            )
+        )
     if not data:
-        raise MalformedSpreadsheet("The request has no file: send the spreadsheet as the body.")
+        raise MalformedSpreadsheet(t("The request has no file: send the spreadsheet as the body."))
     rows = iter(_rows(data, format_, limits))
     first = next(rows, None)
     if first is None:
         raise ImportRefused(
-            "The file is empty: row 1 must be the header.",
-            errors=[row_error(1, None, "There is no header row.", kind="missing_header")],
+            t("The file is empty: row 1 must be the header."),
+            errors=[row_error(1, None, t("There is no header row."), kind="missing_header")],
         )
     header = _header(first, required)
     found: list[SheetRow] = []
@@ -401,7 +428,9 @@ def read(data: bytes, format_: SheetFormat, *, required: Sequence[str], limits: 
         if not values:
             continue
         if len(found) == limits.max_rows:
-            raise SpreadsheetTooLarge(f"The file has more than {limits.max_rows} rows; import it in parts.")
+            raise SpreadsheetTooLarge(
+                t("The file has more than {max_rows} rows; import it in parts.", max_rows=limits.max_rows)
+            )
         found.append(SheetRow(number, values))
     return found
 
@@ -417,8 +446,11 @@ def formula_errors(row: SheetRow) -> list[dict[str, Any]]:
         row_error(
             row.number,
             column,
-            f"The cell starts with {text[:1]!r}: a spreadsheet would run it as a formula, so it is not imported. "
-            "Remove the leading character.",
+            t(
+                "The cell starts with {character!r}: a spreadsheet would run it as a formula, so it is not "
+                "imported. Remove the leading character.",
+                character=text[:1],
+            ),
             kind="formula",
         )
         for column, text in row.values.items()
@@ -476,6 +508,6 @@ def refusal(row: SheetRow, exc: DomainError, column: str | None = None) -> dict[
 def refuse_rows(errors: list[dict[str, Any]], total: int) -> ImportRefused:
     rows = len({error["row"] for error in errors})
     return ImportRefused(
-        f"{rows} of {total} rows were refused; nothing was imported.",
+        t("{rows} of {total} rows were refused; nothing was imported.", rows=rows, total=total),
         errors=sorted(errors, key=lambda error: (error["row"], error["column"] or "")),
     )

@@ -36,6 +36,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.broker import Broker
 from callcenter_shared.clock import Clock
 from callcenter_shared.errors import ServiceUnavailable
+from callcenter_shared.i18n import t
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tasks import Task, TaskPage, TaskSource, in_order
 from callcenter_shared.web import MAX_PAGE_SIZE
@@ -171,8 +172,11 @@ class TaskHub:
     def open(self, employee_id: uuid.UUID) -> Listener:
         if len(self._listeners) >= self.max_connections:
             raise ServiceUnavailable(
-                f"This server holds {self.max_connections} task streams already; retry shortly or poll "
-                "GET /v1/tasks/mine.",
+                t(
+                    "This server holds {max_connections} task streams already; retry shortly or poll GET "
+                    "/v1/tasks/mine.",
+                    max_connections=self.max_connections,
+                ),
                 retry_after=RECONNECT_MILLISECONDS // 1000,
             )
         listener = Listener(employee_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -19,7 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callcenter_shared import metrics
 from callcenter_shared.deadlines import due_backlog
-from callcenter_shared.errors import PROBLEM_JSON, problem_body, problem_response
+from callcenter_shared.errors import problem_body, problem_response, request_language, send_problem
+from callcenter_shared.i18n import t
 from callcenter_shared.outbox import backlog
 from callcenter_shared.streams import durable_name, stream_name
 
@@ -112,8 +112,8 @@ async def readyz(request: Request) -> Any:
     report = await observe(state, database=checks["database"] == "ok")
     if checks["database"] == "ok":
         return {"status": "ready", "checks": checks, **report}
-    body = problem_body(503, "Not ready", "The database is not reachable.", "not-ready", checks=checks, **report)
-    return problem_response(body)
+    body = problem_body(503, t("Not ready"), t("The database is not reachable."), "not-ready", checks=checks, **report)
+    return problem_response(body, language=request_language(request))
 
 
 @probes.get("/metrics", summary="Prometheus metrics", response_class=Response)
@@ -216,7 +216,7 @@ class BodyLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit() or int(declared) > self.limit:
-                await self._refuse(send)
+                await self._refuse(send, scope)
                 return
             # The server holds the client to its declared length, so no counting is needed.
             await self.app(scope, receive, send)
@@ -230,25 +230,18 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > self.limit:
-                await self._refuse(send)
+                await self._refuse(send, scope)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            problem_body(413, "Request too large", f"The request body exceeds {self.limit} bytes.", "too-large")
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())],
-            }
+    async def _refuse(self, send: Send, scope: Scope) -> None:
+        body = problem_body(
+            413, t("Request too large"), t("The request body exceeds {limit} bytes.", limit=self.limit), "too-large"
         )
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, scope, body)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

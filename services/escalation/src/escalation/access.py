@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, at_least
 from callcenter_shared.org import subordinate_ids, superior_chain
 from callcenter_shared.visibility import visible_employee_ids
@@ -58,7 +59,7 @@ async def _load(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False
         query = query.with_for_update().execution_options(populate_existing=True)
     found = await session.scalar(query)
     if found is None:
-        raise NotFound(f"Case {case_id} does not exist.")
+        raise NotFound(t("Case {case_id} does not exist.", case_id=case_id))
     return found
 
 
@@ -66,14 +67,14 @@ async def read(session: AsyncSession, *, principal: Principal, case_id: uuid.UUI
     """The case, if the caller may see it (owner, handler, their span, or the chain)."""
     case = await _load(session, case_id, lock=lock)
     if not await _can_read(session, principal, case):
-        raise Forbidden("You may see only cases you own or handle, or those of the people you lead.")
+        raise Forbidden(t("You may see only cases you own or handle, or those of the people you lead."))
     return case
 
 
 def require_open(case: Case) -> None:
     """Refuse acting on a resolved case."""
     if case.status != CaseStatus.open:
-        raise Conflict(f"Case {case.number} is resolved; reopen it first.")
+        raise Conflict(t("Case {number} is resolved; reopen it first.", number=case.number))
 
 
 async def require_holder(session: AsyncSession, principal: Principal, case: Case, action: str) -> None:
@@ -82,7 +83,13 @@ async def require_holder(session: AsyncSession, principal: Principal, case: Case
         return
     if any(p.id == principal.employee_id for p in await superior_chain(session, case.handler_id)):
         return
-    raise Forbidden(f"Only the current handler of {case.number} or a superior above them may {action}.")
+    raise Forbidden(
+        t(
+            "Only the current handler of {number} or a superior above them may {action}.",
+            number=case.number,
+            action=action,
+        )
+    )
 
 
 async def contact_visible_ids(session: AsyncSession, principal: Principal, cases: Sequence[Case]) -> set[uuid.UUID]:
@@ -106,22 +113,22 @@ async def contact_visible_ids(session: AsyncSession, principal: Principal, cases
 def require_reports_reader(principal: Principal) -> None:
     """Center-wide reports are for level 3 and above."""
     if not at_least(principal, MANAGER):
-        raise Forbidden("Center-wide case reports are for level 3 and above.")
+        raise Forbidden(t("Center-wide case reports are for level 3 and above."))
 
 
 def require_category_admin(principal: Principal) -> None:
     """Case categories and their time limits (ESC-2) are set by level 3 and above."""
     if not at_least(principal, MANAGER):
-        raise Forbidden("Only level 3 and above may change case categories and their time limits.")
+        raise Forbidden(t("Only level 3 and above may change case categories and their time limits."))
 
 
 def require_department_coordinator(principal: Principal) -> None:
     """Cross-department cases (ESC-10) are coordinated by the duty chief (L3) or the GM."""
     if not at_least(principal, MANAGER):
-        raise DepartmentRule("Cross-department cases are coordinated by the duty chief (level 3) or the GM.")
+        raise DepartmentRule(t("Cross-department cases are coordinated by the duty chief (level 3) or the GM."))
 
 
 def require_complaint_verifier(principal: Principal) -> None:
     """A team leader or above verifies that a complaint is attributable to an agent (ESC-12)."""
     if not at_least(principal, Level.TEAM_LEADER):
-        raise Forbidden("Only a team leader or above verifies that a complaint is attributable to an agent.")
+        raise Forbidden(t("Only a team leader or above verifies that a complaint is attributable to an agent."))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import visibility
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, at_least, is_agent, is_team_leader
 from callcenter_shared.org import Person
 
@@ -58,30 +59,30 @@ def may_see_team_bonus_points(principal: Principal, team_id: uuid.UUID) -> bool:
 def require_evaluator(principal: Principal) -> None:
     """QA: team leaders, QA staff at level 2 and above, and managers evaluate."""
     if not leads_people(principal):
-        raise Forbidden("Only team leaders, QA staff at level 2 and above, and managers may evaluate.")
+        raise Forbidden(t("Only team leaders, QA staff at level 2 and above, and managers may evaluate."))
 
 
 def require_kpi_manager(principal: Principal) -> None:
     """Level 3 and above define KPIs, run periods and correct scorecards."""
     if not at_least(principal, MANAGER):
-        raise Forbidden("Only level 3 and above manage KPI definitions, periods and corrections.")
+        raise Forbidden(t("Only level 3 and above manage KPI definitions, periods and corrections."))
 
 
 def require_review_recorder(principal: Principal, agent_id: uuid.UUID) -> None:
     """Bottom-rank review steps (PRF-7) are recorded by the agent's leader or a manager, never the agent."""
     if not leads_people(principal) or principal.employee_id == agent_id:
-        raise Forbidden("Only the agent's leader or a manager records this.")
+        raise Forbidden(t("Only the agent's leader or a manager records this."))
 
 
 def require_coach(principal: Principal, agent_id: uuid.UUID) -> None:
     """Interviews (PRF-6) are recorded by the agent's leader or a manager, never the agent."""
     if not leads_people(principal) or principal.employee_id == agent_id:
-        raise Forbidden("Interviews are recorded by the agent's leader or a manager, not by the agent.")
+        raise Forbidden(t("Interviews are recorded by the agent's leader or a manager, not by the agent."))
 
 
 def require_follow_up_recorder(principal: Principal) -> None:
     if not leads_people(principal):
-        raise Forbidden("Follow-ups are recorded by the leader.")
+        raise Forbidden(t("Follow-ups are recorded by the leader."))
 
 
 def gives_bonus_points_to(principal: Principal, agent: Person) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import visibility
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, at_least, below, is_team_leader
 from callcenter_shared.org import Person, get_person, org_employee, org_team, superior_chain
 
@@ -125,7 +126,7 @@ async def visible_ids(session: AsyncSession, principal: Principal) -> set[uuid.U
 
 async def require_sees_points(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> None:
     if not await can_see(session, principal, employee_id):
-        raise Forbidden("You may see only your own points (agents) or your team's (team leaders).")
+        raise Forbidden(t("You may see only your own points (agents) or your team's (team leaders)."))
 
 
 def sees_every_redemption(principal: Principal) -> bool:
@@ -139,13 +140,13 @@ async def require_letter_reader(
     if not at_least(principal, MANAGER) and not await sees_private(
         session, principal, employee_id=employee_id, team_id=team_id
     ):
-        raise Forbidden("Only the recipient, their chain of superiors or level 3 and above may request this letter.")
+        raise Forbidden(t("Only the recipient, their chain of superiors or level 3 and above may request this letter."))
 
 
 def require_share_reader(principal: Principal) -> None:
     """The recognition share report (REC-3): team leaders (their own team) and above."""
     if not leads_people(principal):
-        raise Forbidden("The recognition share report is for team leaders and above.")
+        raise Forbidden(t("The recognition share report is for team leaders and above."))
 
 
 def share_of_own_team_only(principal: Principal) -> bool:
@@ -155,7 +156,7 @@ def share_of_own_team_only(principal: Principal) -> bool:
 def require_coverage_reader(principal: Principal, leader_id: uuid.UUID | None) -> None:
     """A team's praise coverage (REC-6): its leader and level 3 and above."""
     if principal.employee_id != leader_id and not at_least(principal, MANAGER):
-        raise Forbidden("The praise coverage of a team is for its leader and the levels above.")
+        raise Forbidden(t("The praise coverage of a team is for its leader and the levels above."))
 
 
 # Who decides
@@ -163,22 +164,22 @@ def require_coverage_reader(principal: Principal, leader_id: uuid.UUID | None) -
 
 def require_catalog_admin(principal: Principal) -> None:
     if not at_least(principal, MANAGER):
-        raise Forbidden("Only level 3 and above may change the award catalog.")
+        raise Forbidden(t("Only level 3 and above may change the award catalog."))
 
 
 def require_track_admin(principal: Principal) -> None:
     if not at_least(principal, MANAGER):
-        raise Forbidden("Only level 3 and above may configure the award tracks.")
+        raise Forbidden(t("Only level 3 and above may configure the award tracks."))
 
 
 def require_rewards_admin(principal: Principal) -> None:
     if not at_least(principal, MANAGER):
-        raise Forbidden("Only level 3 and above administer rewards and review flags.")
+        raise Forbidden(t("Only level 3 and above administer rewards and review flags."))
 
 
 def require_competition_organizer(principal: Principal) -> None:
     if not at_least(principal, MANAGER):
-        raise Forbidden("Competitions are organised by level 3 and above.")
+        raise Forbidden(t("Competitions are organised by level 3 and above."))
 
 
 async def require_registrar(session: AsyncSession, principal: Principal, candidate_id: uuid.UUID) -> None:
@@ -186,12 +187,12 @@ async def require_registrar(session: AsyncSession, principal: Principal, candida
     if candidate_id != principal.employee_id and (
         not leads_people(principal) or not await can_see(session, principal, candidate_id)
     ):
-        raise Forbidden("You may register yourself, or a member of your own team as its leader.")
+        raise Forbidden(t("You may register yourself, or a member of your own team as its leader."))
 
 
 def require_training_recorder(principal: Principal, winner_id: uuid.UUID) -> None:
     if principal.employee_id != winner_id and not at_least(principal, MANAGER):
-        raise Forbidden("The winner or an organiser (level 3 and above) records the training follow-up.")
+        raise Forbidden(t("The winner or an organiser (level 3 and above) records the training follow-up."))
 
 
 def may_sign_letters(signer: Person) -> bool:
@@ -202,4 +203,4 @@ def may_sign_letters(signer: Person) -> bool:
 def require_letter_signer(principal: Principal, *, signer_id: uuid.UUID) -> None:
     """Only the senior manager a letter names signs or declines it (REC-11)."""
     if principal.employee_id != signer_id:
-        raise Forbidden("Only the senior manager this letter names may sign or decline it.")
+        raise Forbidden(t("Only the senior manager this letter names may sign or decline it."))

@@ -17,6 +17,7 @@ from callcenter_shared import visibility
 from callcenter_shared.auth import Caller, Principal, ServiceAccount
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Forbidden
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, at_least, is_agent, is_team_leader
 from callcenter_shared.org import superiors_query, until_a_loop
 from scheduling.org.models import Employee
@@ -51,14 +52,14 @@ def visibility_clause(
 async def require_visible(session: AsyncSession, principal: Principal, *employee_ids: uuid.UUID) -> None:
     visible = await visible_ids(session, principal)
     if visible is not None and not any(employee_id in visible for employee_id in employee_ids):
-        raise Forbidden("Agents see only their own records, team leaders their team's.")
+        raise Forbidden(t("Agents see only their own records, team leaders their team's."))
 
 
 # An agent's view of her team: the directory and the roster, so she can pick a swap counterpart.
 # Only scheduling's directory and roster reads use it; private data everywhere else (leave, swaps,
 # evaluations, scores, points, cases) stays behind `visibility_clause`.
 
-TEAM_VIEW = (
+TEAM_VIEW = t(
     "Agents see their own team's directory and roster (names, agent numbers, levels, shifts; the team of "
     "ORG-2), and only their own private data; team leaders see their team and everyone below them; "
     "level 3 and above see everyone."
@@ -144,12 +145,12 @@ def require_directory_admin(caller: Caller) -> None:
     if isinstance(caller, ServiceAccount):
         caller.require(DIRECTORY_WRITE)
     elif not is_manager(caller):
-        raise Forbidden("Only level 3 and above (or the HR system's service account) may change the org directory.")
+        raise Forbidden(t("Only level 3 and above (or the HR system's service account) may change the org directory."))
 
 
 def require_holiday_editor(principal: Principal) -> None:
     if not is_manager(principal):
-        raise Forbidden("Only level 3 and above may change the holiday calendar.")
+        raise Forbidden(t("Only level 3 and above may change the holiday calendar."))
 
 
 def manages_team(principal: Principal, team_id: uuid.UUID) -> bool:
@@ -160,13 +161,13 @@ def manages_team(principal: Principal, team_id: uuid.UUID) -> bool:
 def require_team_manager(principal: Principal, team_id: uuid.UUID) -> None:
     """The team's leader, or L3 and above."""
     if not manages_team(principal, team_id):
-        raise Forbidden("Only the team's leader or level 3 and above may change this team's roster.")
+        raise Forbidden(t("Only the team's leader or level 3 and above may change this team's roster."))
 
 
 def require_roster_editor(principal: Principal) -> None:
     """Someone who may add shifts to some team: a team leader (their own team) or L3 and above."""
     if not (is_manager(principal) or is_team_leader(principal)):
-        raise Forbidden("Only team leaders (for their own team) and level 3 and above may add shifts.")
+        raise Forbidden(t("Only team leaders (for their own team) and level 3 and above may add shifts."))
 
 
 def may_lend_across_teams(principal: Principal) -> bool:
@@ -192,9 +193,9 @@ def may_be_duty_manager(person: Employee) -> bool:
 def require_staffing_decider(principal: Principal, approver_id: uuid.UUID | None) -> None:
     """The duty manager the shift names, else any level 3 manager (ROS-2)."""
     if approver_id is not None and principal.employee_id != approver_id:
-        raise Forbidden("Only the duty manager on this shift may decide a staffing reduction.")
+        raise Forbidden(t("Only the duty manager on this shift may decide a staffing reduction."))
     if approver_id is None and not is_manager(principal):
-        raise Forbidden("The shift names no duty manager: a level 3 (or higher) manager decides.")
+        raise Forbidden(t("The shift names no duty manager: a level 3 (or higher) manager decides."))
 
 
 def staffing_changes_clause(
@@ -207,7 +208,7 @@ def staffing_changes_clause(
     if is_manager(principal):
         return None
     if is_agent(principal):
-        raise Forbidden("Staffing changes are listed for team leaders and managers.")
+        raise Forbidden(t("Staffing changes are listed for team leaders and managers."))
     return (team_id == principal.team_id) | (approver_id == principal.employee_id)
 
 
@@ -224,21 +225,25 @@ def receives_damage_report(principal: Principal, duty_manager_id: uuid.UUID | No
 def require_damage_report_receiver(principal: Principal, duty_manager_id: uuid.UUID | None) -> None:
     if not receives_damage_report(principal, duty_manager_id):
         raise Forbidden(
-            "Only the duty manager the damage was reported to (or, if none, a level 3 manager) takes it in."
+            t("Only the duty manager the damage was reported to (or, if none, a level 3 manager) takes it in.")
         )
 
 
 def require_swap_reverser(principal: Principal, approver_level: int) -> None:
     """A manager of the swap approver's level (SWAP_APPROVER_LEVEL) or above."""
     if not at_least(principal, approver_level):
-        raise Forbidden(f"Only a manager of level {approver_level} or above may reverse a swap.")
+        raise Forbidden(
+            t("Only a manager of level {approver_level} or above may reverse a swap.", approver_level=approver_level)
+        )
 
 
 # The chain of superiors
 
 
 async def employee(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
-    return await get_or_404(session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.")
+    return await get_or_404(
+        session, Employee, employee_id, missing=t("Employee {employee_id} does not exist.", employee_id=employee_id)
+    )
 
 
 async def superior_chain(session: AsyncSession, person: Employee) -> list[Employee]:

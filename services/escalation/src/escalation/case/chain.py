@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CaseEscalatedV1, CaseReopenedV1, CaseResumedV1
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import is_one_level_up
 from callcenter_shared.org import Person, find_person, get_person, superior_chain
 from callcenter_shared.tables import deadline
@@ -34,7 +35,11 @@ async def handler_at(session: AsyncSession, owner: Person, level: int) -> Person
         if superior.level == level:
             return superior
     raise CategoryChainIncomplete(
-        f"{owner.name} has no superior at level {level} in the directory, so the case has nobody to start at."
+        t(
+            "{name} has no superior at level {level} in the directory, so the case has nobody to start at.",
+            name=owner.name,
+            level=level,
+        )
     )
 
 

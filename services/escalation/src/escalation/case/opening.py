@@ -14,6 +14,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CaseChainNotifiedV1, CaseOpenedV1
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Forbidden, InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.org import Person, find_person, get_person, superior_chain
 from escalation.case.chain import handler_at, start_level
 from escalation.case.deadlines import EMERGENCY_REPORT, REPLY_DUE
@@ -39,17 +40,17 @@ async def open_case(session: AsyncSession, *, principal: Principal, data: CaseCr
     """The first receiver opens a case and owns the customer relationship until it is closed (ESC-1)."""
     owner = await find_person(session, principal.employee_id)
     if owner is None or not owner.active:
-        raise Forbidden("You are not (yet) in the org directory here, so you cannot open cases.")
+        raise Forbidden(t("You are not (yet) in the org directory here, so you cannot open cases."))
     category = await categories.by_code(session, data.category, now)
     if data.channel in CUSTOMER_CHANNELS and not data.customer_contact.strip():
         raise ContactMissing(
-            "Record the customer's contact: the customer must get a reply within the category's time limit."
+            t("Record the customer's contact: the customer must get a reply within the category's time limit.")
         )
     if data.named_agent_id is not None:
         agent = await find_person(session, data.named_agent_id)
         if agent is None:
             raise InvalidInput(
-                f"The named agent {data.named_agent_id} is not known.",
+                t("The named agent {named_agent_id} is not known.", named_agent_id=data.named_agent_id),
                 errors=[{"path": "body.named_agent_id", "message": "unknown employee", "type": "unknown_reference"}],
             )
     return await _open(
@@ -82,7 +83,7 @@ async def _open(
     actor: Principal | Person,
 ) -> Case:
     if not category.active:
-        raise InvalidInput(f"The category {category.code!r} is no longer in use.")
+        raise InvalidInput(t("The category {code!r} is no longer in use.", code=category.code))
     handler = await handler_at(session, owner, category.entry_level)
     case = Case(
         id=uuid.uuid4(),

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CasePausedV1
+from callcenter_shared.i18n import t
 from escalation.access import read, require_holder, require_open
 from escalation.case import chain
 from escalation.case.deadlines import REPLY_DUE, case_of
@@ -48,13 +49,23 @@ async def pause(
     require_open(case)
     await require_holder(session, principal, case, "pause it")
     if case.paused_at is not None:
-        raise PauseRefused(f"Case {case.number} has been paused since {case.paused_at.isoformat()}; resume it first.")
+        raise PauseRefused(
+            t(
+                "Case {number} has been paused since {paused_at}; resume it first.",
+                number=case.number,
+                paused_at=case.paused_at.isoformat(),
+            )
+        )
     category = await categories.get(session, case.category_id)
     longest = category.max_pause_minutes or default_max_minutes
     if minutes is not None and minutes > longest:
         raise PauseRefused(
-            f"A case of category {category.code!r} may be paused for at most {longest} minutes; "
-            f"its clocks then resume by themselves."
+            t(
+                "A case of category {code!r} may be paused for at most {longest} minutes; its clocks then "
+                "resume by themselves.",
+                code=category.code,
+                longest=longest,
+            )
         )
     running = [due for due in await deadlines.pending(session, ref_id=case.id) if due.kind in PAUSED_CLOCKS]
     await chain.cancel_unclaimed(session, case, PAUSED_CLOCKS, now)
@@ -96,7 +107,7 @@ async def resume(session: AsyncSession, *, principal: Principal, case_id: uuid.U
     require_open(case)
     await require_holder(session, principal, case, "resume it")
     if case.paused_at is None:
-        raise PauseRefused(f"Case {case.number} is not paused; its clocks are running.")
+        raise PauseRefused(t("Case {number} is not paused; its clocks are running.", number=case.number))
     await chain.end_pause(session, case, now, actor=principal, why="resumed")
     return case
 

@@ -20,6 +20,7 @@ from callcenter_shared.contracts.escalation import (
     ComplaintAttributedV1,
 )
 from callcenter_shared.errors import Conflict, DomainError, Forbidden, InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import is_agent, is_top, next_level_up
 from callcenter_shared.org import find_person, get_person, superior_chain
 from escalation import access
@@ -46,7 +47,7 @@ async def acknowledge(session: AsyncSession, *, principal: Principal, case_id: u
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     require_open(case)
     if principal.employee_id != case.handler_id:
-        raise Forbidden(f"Only the current handler of {case.number} can take it.")
+        raise Forbidden(t("Only the current handler of {number} can take it.", number=case.number))
     case.acknowledged_at = now
     case.updated_at = now
     await record(session, case, action="acknowledged", at=now, actor=principal)
@@ -74,20 +75,27 @@ async def escalate(
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     require_open(case)
     if principal.employee_id not in (case.handler_id, case.owner_id):
-        raise Forbidden(f"Only the owner or the current handler of {case.number} may escalate it.")
+        raise Forbidden(t("Only the owner or the current handler of {number} may escalate it.", number=case.number))
     if is_top(case):
-        raise LevelSkipped("The case is at level 5, the top of the chain; there is no level above to pass it to.")
+        raise LevelSkipped(t("The case is at level 5, the top of the chain; there is no level above to pass it to."))
     if to_level is not None and to_level != next_level_up(case.level):
         raise LevelSkipped(
-            "A case moves one level at a time: "
-            f"from level {case.level} it can go only to level {next_level_up(case.level)}, "
-            f"not to level {to_level}."
+            t(
+                "A case moves one level at a time: from level {level} it can go only to level "
+                "{next_level_up}, not to level {to_level}.",
+                level=case.level,
+                next_level_up=next_level_up(case.level),
+                to_level=to_level,
+            )
         )
     if to_handler_id is not None:
         handler = await get_person(session, case.handler_id)
         if to_handler_id != handler.superior_id:
             raise LevelSkipped(
-                f"A case goes to the direct superior of its current handler ({handler.name}), not to anyone else."
+                t(
+                    "A case goes to the direct superior of its current handler ({name}), not to anyone else.",
+                    name=handler.name,
+                )
             )
     await chain.move_up(session, case, now, actor=principal, automatic=False, reason=reason)
     return case
@@ -101,7 +109,7 @@ async def resolve(
     require_open(case)
     await require_holder(session, principal, case, "resolve it")
     if not resolution.strip():
-        raise SilentClose("A case cannot be closed without a resolution: say what was done for the customer.")
+        raise SilentClose(t("A case cannot be closed without a resolution: say what was done for the customer."))
     if case.paused_at is not None:  # resolving ends the wait; the history shows the pause closing first
         await chain.end_pause(session, case, now, actor=principal, why="resolved")
     await chain.end_level(session, case, now, "resolved")
@@ -135,9 +143,9 @@ async def reopen(
     """Open a resolved case again at the level that closed it, with a fresh clock from its fixed allowance."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if case.status != CaseStatus.resolved:
-        raise Conflict(f"Case {case.number} is still open.")
+        raise Conflict(t("Case {number} is still open.", number=case.number))
     if not await in_chain(session, principal, case):
-        raise Forbidden(f"Only the owner of {case.number} or someone in its chain may reopen it.")
+        raise Forbidden(t("Only the owner of {number} or someone in its chain may reopen it.", number=case.number))
     await chain.reopen(session, case, now, actor=principal, reason=reason)
     return case
 
@@ -148,11 +156,13 @@ async def file_emergency_report(
     """The handler of an emergency reports to their direct superior after acting (ESC-6)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if not case.emergency:
-        raise NotAnEmergency(f"Case {case.number} is not an emergency; there is no post-hoc report to file.")
+        raise NotAnEmergency(
+            t("Case {number} is not an emergency; there is no post-hoc report to file.", number=case.number)
+        )
     if principal.employee_id != case.handler_id and not await held_by(session, case, principal.employee_id):
-        raise Forbidden(f"Only someone who handled {case.number} may file its emergency report.")
+        raise Forbidden(t("Only someone who handled {number} may file its emergency report.", number=case.number))
     if case.emergency_reported_at is not None:
-        raise Conflict(f"The emergency report of {case.number} was already filed.")
+        raise Conflict(t("The emergency report of {number} was already filed.", number=case.number))
     reporter = await get_person(session, principal.employee_id)
     case.emergency_report = text
     case.emergency_reported_at = now
@@ -176,9 +186,11 @@ async def record_reply(session: AsyncSession, *, principal: Principal, case_id: 
     """The customer got an answer (ESC-9): stops the reply clock."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if principal.employee_id not in (case.owner_id, case.handler_id):
-        raise Forbidden(f"Only the owner or the current handler of {case.number} answers the customer.")
+        raise Forbidden(
+            t("Only the owner or the current handler of {number} answers the customer.", number=case.number)
+        )
     if case.replied_at is not None:
-        raise Conflict(f"The customer of {case.number} was already answered.")
+        raise Conflict(t("The customer of {number} was already answered.", number=case.number))
     case.replied_at = now
     case.updated_at = now
     await deadlines.cancel(session, ref_id=case.id, now=now, kind=REPLY_DUE)
@@ -195,7 +207,10 @@ async def give_instruction(
     superiors |= {p.id for p in await superior_chain(session, case.handler_id)}
     if principal.employee_id not in superiors:
         raise NotASuperior(
-            f"Instructions on {case.number} come from a superior in its chain (above the owner or the handler)."
+            t(
+                "Instructions on {number} come from a superior in its chain (above the owner or the handler).",
+                number=case.number,
+            )
         )
     instruction = CaseInstruction(
         id=uuid.uuid4(), case_id=case.id, given_by=principal.employee_id, given_by_level=principal.level,
@@ -225,13 +240,15 @@ async def assign_department(
     target = await find_person(session, handler_id)
     if target is None or not target.active:
         raise InvalidInput(
-            f"The handler {handler_id} is not an active employee.",
+            t("The handler {handler_id} is not an active employee.", handler_id=handler_id),
             errors=[{"path": "body.handler_id", "message": "unknown employee", "type": "unknown_reference"}],
         )
     if target.team_id is None or target.team_id == case.owner_team_id:
         raise DepartmentRule(
-            "The named handler must belong to another department than the case's owner; "
-            "inside the department the case follows the chain."
+            t(
+                "The named handler must belong to another department than the case's owner; inside the "
+                "department the case follows the chain."
+            )
         )
     case.department_handler_id = target.id
     case.department_result = None
@@ -254,7 +271,7 @@ async def record_department_result(
     """The other department's handler reports back through the center, which informs the customer (ESC-10)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if principal.employee_id != case.department_handler_id:
-        raise DepartmentRule("Only the handler named for the other department reports its result.")
+        raise DepartmentRule(t("Only the handler named for the other department reports its result."))
     case.department_result = text
     case.updated_at = now
     await record(session, case, action="department_result", at=now, actor=principal, text=text)
@@ -274,9 +291,13 @@ async def record_callback(
     """The center calls the customer back after resolution and records the result (ESC-11)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if case.status != CaseStatus.resolved:
-        raise CallbackBeforeResolution(f"Case {case.number} is not resolved yet; the call back comes after resolution.")
+        raise CallbackBeforeResolution(
+            t("Case {number} is not resolved yet; the call back comes after resolution.", number=case.number)
+        )
     if not await in_chain(session, principal, case):
-        raise Forbidden(f"Only the owner of {case.number} or someone in its chain calls the customer back.")
+        raise Forbidden(
+            t("Only the owner of {number} or someone in its chain calls the customer back.", number=case.number)
+        )
     case.callback_at = now
     case.callback_reached = reached
     case.callback_satisfied = satisfied if reached else None
@@ -312,7 +333,7 @@ async def attempt_shirk(
     """
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     if principal.employee_id not in (case.owner_id, case.handler_id):
-        return Forbidden(f"Case {case.number} is not yours to hand off or refuse.")
+        return Forbidden(t("Case {number} is not yours to hand off or refuse.", number=case.number))
     await record(
         session, case, action="shirk_attempt", at=now, actor=principal, attempt=attempt, reason=reason,
         to_employee_id=to_employee_id,
@@ -327,9 +348,13 @@ async def attempt_shirk(
     )  # fmt: skip
     role = "owner" if principal.employee_id == case.owner_id else "handler"
     return ShirkRefused(
-        f"As the {role} of {case.number} you may not {'hand it off' if attempt == 'handoff' else 'refuse it'}: "
-        "whoever receives a case keeps it until it is closed (escalate it if it is beyond you). "
-        "The attempt has been recorded.",
+        t(
+            "As the {role} of {number} you may not {value}: whoever receives a case keeps it until it "
+            "is closed (escalate it if it is beyond you). The attempt has been recorded.",
+            role=role,
+            number=case.number,
+            value="hand it off" if attempt == "handoff" else "refuse it",
+        ),
     )
 
 
@@ -350,15 +375,17 @@ async def attribute(
     access.require_complaint_verifier(principal)
     category = await categories.get(session, case.category_id)
     if not category.attributable:
-        raise NotAttributable(f"Cases of category {category.code!r} are not complaints that count against an agent.")
+        raise NotAttributable(
+            t("Cases of category {code!r} are not complaints that count against an agent.", code=category.code)
+        )
     agent_id = agent_id or case.named_agent_id
     if agent_id is None:
-        raise NotAttributable("Name the agent the complaint is about; the customer named nobody.")
+        raise NotAttributable(t("Name the agent the complaint is about; the customer named nobody."))
     agent = await find_person(session, agent_id)
     if agent is None or not is_agent(agent):
-        raise NotAttributable("A complaint is attributed to an agent (level 1) known in the directory.")
+        raise NotAttributable(t("A complaint is attributed to an agent (level 1) known in the directory."))
     if case.attributed_agent_id is not None:
-        raise Conflict(f"The complaint of {case.number} is already attributed.")
+        raise Conflict(t("The complaint of {number} is already attributed.", number=case.number))
     case.attributed_agent_id = agent.id
     case.attributed_at = now
     case.updated_at = now

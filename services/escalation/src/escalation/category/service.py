@@ -14,6 +14,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import dialect_insert, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level
 from callcenter_shared.paging import paginate
 from escalation import access
@@ -46,7 +47,7 @@ class MustReportBelowL2(RuleViolation):
 def _check(entry_level: int, must_report: bool) -> None:
     if must_report and entry_level < Level.TEAM_LEADER:
         raise MustReportBelowL2(
-            "A must-report category starts at level 2 or above: a team leader or higher handles it first."
+            t("A must-report category starts at level 2 or above: a team leader or higher handles it first.")
         )
 
 
@@ -76,7 +77,11 @@ async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
 async def get(session: AsyncSession, category_id: uuid.UUID, *, lock: bool = False) -> Category:
     """The category; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
     return await get_or_404(
-        session, Category, category_id, missing=f"Category {category_id} does not exist.", lock=lock
+        session,
+        Category,
+        category_id,
+        missing=t("Category {category_id} does not exist.", category_id=category_id),
+        lock=lock,
     )
 
 
@@ -88,7 +93,7 @@ async def by_code(session: AsyncSession, code: str, now: datetime) -> Category:
         category = await session.scalar(select(Category).where(Category.code == code))
     if category is None:
         raise InvalidInput(
-            f"There is no category {code!r}.",
+            t("There is no category {code!r}.", code=code),
             errors=[{"path": "body.category", "message": "unknown category", "type": "unknown_reference"}],
         )
     return category
@@ -100,7 +105,7 @@ async def create(session: AsyncSession, *, principal: Principal, data: CategoryC
     _check(data.entry_level, data.must_report)
     await ensure_defaults(session, now)
     if await session.scalar(select(Category.id).where(Category.code == data.code)) is not None:
-        raise Conflict(f"A category with code {data.code!r} already exists.")
+        raise Conflict(t("A category with code {code!r} already exists.", code=data.code))
     category = Category(id=uuid.uuid4(), **data.model_dump(), active=True, version=1, created_at=now, updated_at=now)
     session.add(category)
     await session.flush()
@@ -119,11 +124,11 @@ async def update(
     """Change a category's policy; cases already open keep the deadlines they were opened with."""
     access.require_category_admin(principal)
     category = await get(session, category_id, lock=True)
-    check(if_match, category.version, f"Category {category.code}")
+    check(if_match, category.version, t("Category {code}", code=category.code))
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None:
-            raise InvalidInput(f"{field} cannot be null.")
+            raise InvalidInput(t("{field} cannot be null.", field=field))
         setattr(category, field, value)
     _check(category.entry_level, category.must_report)
     category.version += 1

@@ -15,6 +15,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import CoachingItemCreatedV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person, org_employee, org_team
 from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
@@ -61,7 +62,7 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
     access.require_coach(principal, data.agent_id)
     await get_person(session, data.agent_id)
     if not await access.can_see(session, principal, data.agent_id):
-        raise Forbidden("You may coach only agents in your span.")
+        raise Forbidden(t("You may coach only agents in your span."))
     goals = [goal.strip().replace("\n", " ") for goal in data.goals if goal.strip()]
     item = Coaching(
         id=uuid.uuid4(),
@@ -84,7 +85,7 @@ async def record(session: AsyncSession, *, principal: Principal, data: CoachingC
 
 async def get(session: AsyncSession, *, principal: Principal, coaching_id: uuid.UUID, lock: bool = False) -> Coaching:
     """The item if the caller may see it; with `lock`, locked until commit so a closed item stays closed."""
-    missing = f"Coaching record {coaching_id} does not exist."
+    missing = t("Coaching record {coaching_id} does not exist.", coaching_id=coaching_id)
     item = await get_or_404(session, Coaching, coaching_id, missing=missing, lock=lock)
     if not await access.can_see(session, principal, item.agent_id):
         raise NotFound(missing)
@@ -97,7 +98,7 @@ async def follow_up(
     item = await get(session, principal=principal, coaching_id=coaching_id, lock=True)
     access.require_follow_up_recorder(principal)
     if item.status == CoachingStatus.done:
-        raise Conflict("The coaching item is closed.")
+        raise Conflict(t("The coaching item is closed."))
     item.follow_ups.append(
         CoachingFollowUp(id=uuid.uuid4(), note=data.note, by=principal.employee_id, at=now, next_due=data.next_due)
     )

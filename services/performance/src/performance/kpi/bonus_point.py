@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, is_agent
 from callcenter_shared.org import get_person, org_employee
 from performance import access
@@ -30,19 +31,22 @@ async def give_bonus_points(
     month, _ = month_bounds(data.month)
     agent = await get_person(session, data.agent_id)
     if agent.team_id is None or not is_agent(agent):
-        raise InvalidInput("Bonus points go to agents who belong to a team.")
+        raise InvalidInput(t("Bonus points go to agents who belong to a team."))
     if not access.gives_bonus_points_to(principal, agent):
-        raise Forbidden("Only the agent's team leader gives monthly bonus points.")
+        raise Forbidden(t("Only the agent's team leader gives monthly bonus points."))
     if len(data.reason.strip()) < policy.min_reason_length:
         raise BonusReasonMissing(
-            "Every bonus score needs its reason, why it is high or low, so members see the difference "
-            f"(at least {policy.min_reason_length} characters)."
+            t(
+                "Every bonus score needs its reason, why it is high or low, so members see the difference "
+                "(at least {min_reason_length} characters).",
+                min_reason_length=policy.min_reason_length,
+            )
         )
     existing = await session.scalar(
         select(BonusPoint.id).where(BonusPoint.agent_id == agent.id, BonusPoint.month == month)
     )
     if existing:
-        raise Conflict(f"The agent already has bonus points for {data.month}.")
+        raise Conflict(t("The agent already has bonus points for {month}.", month=data.month))
     point = BonusPoint(
         id=uuid.uuid4(),
         agent_id=agent.id,
@@ -63,7 +67,7 @@ async def team_bonus_points(
 ) -> TeamBonusPoints:
     """A team's points for a month; flagged when every member got identical points (PRF-5)."""
     if not access.may_see_team_bonus_points(principal, team_id):
-        raise Forbidden("Only the team's leader and managers above see a team's bonus points.")
+        raise Forbidden(t("Only the team's leader and managers above see a team's bonus points."))
     first, _ = month_bounds(month)
     members = set(
         (

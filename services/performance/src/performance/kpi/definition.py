@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.errors import Conflict, NotFound
+from callcenter_shared.i18n import t
 from callcenter_shared.paging import paginate
 from performance import access
 from performance.kpi.models import KpiDefinition
@@ -59,7 +60,7 @@ async def create_definition(
 ) -> KpiDefinition:
     access.require_kpi_manager(principal)
     if await session.scalar(select(KpiDefinition.id).where(KpiDefinition.code == data.code)):
-        raise Conflict(f"A KPI with code '{data.code}' exists already.")
+        raise Conflict(t("A KPI with code '{code}' exists already.", code=data.code))
     definition = KpiDefinition(id=uuid.uuid4(), active=True, version=1, updated_at=now, **data.model_dump())
     session.add(definition)
     await session.flush()
@@ -85,8 +86,8 @@ async def update_definition(
         .execution_options(populate_existing=True)
     )
     if definition is None:
-        raise NotFound(f"KPI '{code}' does not exist.")
-    check(if_match, definition.version, f"KPI {code}")
+        raise NotFound(t("KPI '{code}' does not exist.", code=code))
+    check(if_match, definition.version, t("KPI {code}", code=code))
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(definition, key, value)
     definition.version += 1

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.contracts.ingest import AgentDailyMetric
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.inputs import BOUNDS, DATE_MAX, DATE_MIN
 from callcenter_shared.org import org_employee
 from performance.kpi.models import MetricBatch, RawMetric
@@ -113,7 +114,9 @@ def _validate(rows: Sequence[AgentDailyMetric]) -> list[dict[str, Any]]:
         if len(errors) >= 50:
             break
     if errors:
-        raise InvalidInput(f"{len(errors)} row(s) of the batch are invalid; nothing was stored.", errors=errors)
+        raise InvalidInput(
+            t("{count} row(s) of the batch are invalid; nothing was stored.", count=len(errors)), errors=errors
+        )
     return parsed
 
 
@@ -122,16 +125,22 @@ async def ingest_batch(
 ) -> IngestResult:
     """Store a batch of per-agent daily metrics, all rows or none; the same batch again changes nothing."""
     if not rows:
-        raise InvalidInput("The batch has no rows.")
+        raise InvalidInput(t("The batch has no rows."))
     if len(rows) > MAX_ROWS:
-        raise InvalidInput(f"A batch holds at most {MAX_ROWS} rows; this one has {len(rows)}.")
+        raise InvalidInput(
+            t("A batch holds at most {MAX_ROWS} rows; this one has {count}.", MAX_ROWS=MAX_ROWS, count=len(rows))
+        )
     content_hash = _content_hash(rows)
     known = await session.get(MetricBatch, (source, batch_id))
     if known is not None:
         if known.content_hash != content_hash:
             raise Conflict(
-                f"Batch '{batch_id}' from '{source}' was received before with different content; "
-                "send corrections under a new batch id."
+                t(
+                    "Batch '{batch_id}' from '{source}' was received before with different content; send "
+                    "corrections under a new batch id.",
+                    batch_id=batch_id,
+                    source=source,
+                )
             )
         return IngestResult(source, batch_id, len(rows), 0, True)
     parsed = _validate(rows)
@@ -144,7 +153,13 @@ async def ingest_batch(
     unknown = agent_ids - known_agents
     if unknown:
         listed = ", ".join(sorted(map(str, unknown))[:20])
-        raise InvalidInput(f"{len(unknown)} agent(s) are not known to the org directory: {listed}; nothing was stored.")
+        raise InvalidInput(
+            t(
+                "{count} agent(s) are not known to the org directory: {listed}; nothing was stored.",
+                count=len(unknown),
+                listed=listed,
+            )
+        )
     for row in parsed:
         row["source"] = source
         row["batch_id"] = batch_id

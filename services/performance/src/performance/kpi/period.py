@@ -19,6 +19,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.performance import AgentPeriodScorecardClosedV1, KpiPeriodClosedV1, KpiResult
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.org import org_employee
 from callcenter_shared.paging import paginate
 from performance import access
@@ -49,7 +50,7 @@ class PeriodClosed(RuleViolation):
 def month_bounds(month: str) -> tuple[date, date]:
     year, number = (int(part) for part in month.split("-"))
     if not 1 <= number <= 12:
-        raise InvalidInput(f"'{month}' is not a month.")
+        raise InvalidInput(t("'{month}' is not a month.", month=month))
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 
@@ -66,10 +67,10 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
         select(KpiPeriod.id).where(KpiPeriod.start_date <= end, KpiPeriod.end_date >= start)
     )
     if overlapping:
-        raise Conflict(f"Another period overlaps {start} .. {end}.")
+        raise Conflict(t("Another period overlaps {start} .. {end}.", start=start, end=end))
     definitions = await list_definitions(session, active_only=True)
     if not definitions:
-        raise InvalidInput("There is no active KPI definition to measure the period by.")
+        raise InvalidInput(t("There is no active KPI definition to measure the period by."))
     period = KpiPeriod(
         id=uuid.uuid4(),
         start_date=start,
@@ -89,7 +90,9 @@ async def open_period(session: AsyncSession, *, principal: Principal, data: Peri
 
 async def get_period(session: AsyncSession, period_id: uuid.UUID, *, lock: bool = False) -> KpiPeriod:
     """The period; with `lock`, locked until commit so that two closes cannot both find it open."""
-    return await get_or_404(session, KpiPeriod, period_id, missing=f"Period {period_id} does not exist.", lock=lock)
+    return await get_or_404(
+        session, KpiPeriod, period_id, missing=t("Period {period_id} does not exist.", period_id=period_id), lock=lock
+    )
 
 
 async def list_periods(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[KpiPeriod], int]:
@@ -135,11 +138,17 @@ async def close_period(
     period = await get_period(session, period_id, lock=True)
     if period.status == PeriodStatus.closed:
         raise PeriodClosed(
-            f"The period {period.start_date} .. {period.end_date} is closed and cannot change; "
-            "record an adjustment with a reason instead."
+            t(
+                "The period {start_date} .. {end_date} is closed and cannot change; record an adjustment "
+                "with a reason instead.",
+                start_date=period.start_date,
+                end_date=period.end_date,
+            )
         )
     if now.date() <= period.end_date:
-        raise InvalidInput(f"The period runs until {period.end_date}; it can be closed from the day after.")
+        raise InvalidInput(
+            t("The period runs until {end_date}; it can be closed from the day after.", end_date=period.end_date)
+        )
     kpis = (await session.scalars(select(PeriodKpi).where(PeriodKpi.period_id == period.id))).all()
     m = RAW.c
     e = org_employee.c

@@ -9,6 +9,7 @@ from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentCaller, CurrentPrincipal, ServiceAccount
 from callcenter_shared.concurrency import IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.errors import Forbidden
+from callcenter_shared.i18n import t
 from callcenter_shared.inputs import Day, Flag, Month
 from callcenter_shared.names import with_names
 from callcenter_shared.spreadsheets import SheetFormat
@@ -103,7 +104,7 @@ async def submit_metrics(
     data: Annotated[MetricBatchIn, Body()], caller: CurrentCaller, session: DbSession, now: Now
 ) -> MetricBatchResult:
     if not isinstance(caller, ServiceAccount):
-        raise Forbidden("Metric batches come from the phone/CRM systems' service accounts, not from employees.")
+        raise Forbidden(t("Metric batches come from the phone/CRM systems' service accounts, not from employees."))
     caller.require(METRICS_WRITE)
     result = await ingest.ingest_batch(session, source=data.source, batch_id=data.batch_id, rows=data.rows, now=now)
     return MetricBatchResult.model_validate(result)

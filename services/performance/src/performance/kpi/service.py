@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Forbidden, InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.paging import paginate
 from performance import access
 from performance.kpi.models import AgentPeriodKpi, AgentPeriodResult, PeriodAdjustment, PeriodStatus, RawMetric
@@ -98,13 +99,13 @@ async def read_scorecard(
 ) -> AgentScorecardRead:
     """An agent sees only their own scorecard, a leader their team's, L3+ everyone's."""
     if not await access.can_see(session, principal, agent_id):
-        raise Forbidden("You may see only your own scorecard, or those of agents in your span.")
+        raise Forbidden(t("You may see only your own scorecard, or those of agents in your span."))
     period = await get_period(session, period_id)
     result = await get_or_404(
         session,
         AgentPeriodResult,
         (period.id, agent_id),
-        missing=f"No closed scorecard for agent {agent_id} in this period.",
+        missing=t("No closed scorecard for agent {agent_id} in this period.", agent_id=agent_id),
     )
     [card] = await _scorecards(session, [result], policy)
     return card
@@ -145,12 +146,12 @@ async def adjust(
     access.require_kpi_manager(principal)
     period = await get_period(session, period_id)
     if period.status != PeriodStatus.closed:
-        raise InvalidInput("An open period needs no adjustment: send the corrected metrics before closing it.")
+        raise InvalidInput(t("An open period needs no adjustment: send the corrected metrics before closing it."))
     await get_or_404(
         session,
         AgentPeriodResult,
         (period.id, agent_id),
-        missing=f"No closed scorecard for agent {agent_id} in this period.",
+        missing=t("No closed scorecard for agent {agent_id} in this period.", agent_id=agent_id),
     )
     adjustment = PeriodAdjustment(
         id=uuid.uuid4(),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import Conflict, Forbidden
+from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person
 from performance import access
 from performance.qa.models import Calibration, Evaluation
@@ -34,7 +35,7 @@ async def create_calibration(
     await published(session, data.scorecard_id)
     await get_person(session, data.agent_id)
     if not await access.can_see(session, principal, data.agent_id):
-        raise Forbidden("You may calibrate only on interactions of agents in your span (your team, or below you).")
+        raise Forbidden(t("You may calibrate only on interactions of agents in your span (your team, or below you)."))
     calibration = Calibration(id=uuid.uuid4(), created_by=principal.employee_id, created_at=now, **data.model_dump())
     session.add(calibration)
     await session.flush()
@@ -43,7 +44,10 @@ async def create_calibration(
 
 async def get_calibration(session: AsyncSession, calibration_id: uuid.UUID) -> Calibration:
     return await get_or_404(
-        session, Calibration, calibration_id, missing=f"Calibration session {calibration_id} does not exist."
+        session,
+        Calibration,
+        calibration_id,
+        missing=t("Calibration session {calibration_id} does not exist.", calibration_id=calibration_id),
     )
 
 
@@ -60,7 +64,7 @@ async def score_calibration(
         )
     )
     if already:
-        raise Conflict("You have already scored this calibration interaction.")
+        raise Conflict(t("You have already scored this calibration interaction."))
     data = EvaluationCreate(
         scorecard_id=calibration.scorecard_id,
         interaction_id=calibration.interaction_id,
@@ -79,7 +83,7 @@ async def calibration_report(
     access.require_evaluator(principal)
     calibration = await get_calibration(session, calibration_id)
     if not await access.can_see(session, principal, calibration.agent_id):
-        raise Forbidden("The calibration scores an agent outside your span: you may not see its report.")
+        raise Forbidden(t("The calibration scores an agent outside your span: you may not see its report."))
     scorecard = await get_scorecard(session, calibration.scorecard_id)
     evaluations = (
         await session.scalars(

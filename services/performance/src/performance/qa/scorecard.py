@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.paging import paginate
 from performance import access
 from performance.qa.models import Scorecard, ScorecardItem, ScorecardSection, ScorecardStatus
@@ -34,12 +35,17 @@ def _check_dimensions(sections: Sequence[SectionIn]) -> None:
         for item in section.items:
             if item.dimension not in DIMENSIONS:
                 raise DimensionNotScorable(
-                    f"Item '{item.code}' evaluates '{item.dimension}', which is not performance-related. "
-                    f"Items may only evaluate: {', '.join(DIMENSIONS)}.",
+                    t(
+                        "Item '{code}' evaluates '{dimension}', which is not performance-related. Items may only "
+                        "evaluate: {DIMENSIONS}.",
+                        code=item.code,
+                        dimension=item.dimension,
+                        DIMENSIONS=", ".join(DIMENSIONS),
+                    ),
                     item=item.code,
                 )
             if item.code in codes:
-                raise InvalidInput(f"Item code '{item.code}' is used twice on the scorecard.")
+                raise InvalidInput(t("Item code '{code}' is used twice on the scorecard.", code=item.code))
             codes.add(item.code)
 
 
@@ -92,7 +98,11 @@ async def create_scorecard(
 async def get_scorecard(session: AsyncSession, scorecard_id: uuid.UUID, *, lock: bool = False) -> Scorecard:
     """The scorecard; with `lock`, locked until commit so a status check holds until the change is written."""
     return await get_or_404(
-        session, Scorecard, scorecard_id, missing=f"Scorecard {scorecard_id} does not exist.", lock=lock
+        session,
+        Scorecard,
+        scorecard_id,
+        missing=t("Scorecard {scorecard_id} does not exist.", scorecard_id=scorecard_id),
+        lock=lock,
     )
 
 
@@ -109,8 +119,11 @@ async def update_scorecard(
     scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != ScorecardStatus.draft:
         raise PublishedScorecardImmutable(
-            f"Version {scorecard.version} of '{scorecard.name}' is published and cannot change; "
-            "create a new version instead."
+            t(
+                "Version {version} of '{name}' is published and cannot change; create a new version instead.",
+                version=scorecard.version,
+                name=scorecard.name,
+            )
         )
     if data.name is not None:
         scorecard.name = data.name
@@ -127,7 +140,9 @@ async def publish_scorecard(
     access.require_evaluator(principal)
     scorecard = await get_scorecard(session, scorecard_id, lock=True)
     if scorecard.status != ScorecardStatus.draft:
-        raise Conflict(f"Version {scorecard.version} of '{scorecard.name}' is already published.")
+        raise Conflict(
+            t("Version {version} of '{name}' is already published.", version=scorecard.version, name=scorecard.name)
+        )
     scorecard.status = ScorecardStatus.published
     scorecard.published_at = now
     return scorecard
@@ -145,7 +160,7 @@ async def new_version(
     if await session.scalar(
         select(func.count()).where(Scorecard.family_id == source.family_id, Scorecard.status == ScorecardStatus.draft)
     ):
-        raise Conflict(f"'{source.name}' already has a draft version; edit that one.")
+        raise Conflict(t("'{name}' already has a draft version; edit that one.", name=source.name))
     copy = [
         SectionIn.model_validate(
             {
@@ -185,5 +200,10 @@ async def published(session: AsyncSession, scorecard_id: uuid.UUID) -> Scorecard
     """The scorecard version, if it is published: only published versions are evaluated against."""
     scorecard = await get_scorecard(session, scorecard_id)
     if scorecard.status != ScorecardStatus.published:
-        raise InvalidInput(f"Scorecard version {scorecard.version} is a draft; evaluate against a published version.")
+        raise InvalidInput(
+            t(
+                "Scorecard version {version} is a draft; evaluate against a published version.",
+                version=scorecard.version,
+            )
+        )
     return scorecard

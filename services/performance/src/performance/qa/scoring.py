@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from callcenter_shared.errors import InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from performance.qa.models import Scorecard, ScorecardItem
 from performance.qa.schemas import AnswerIn, SectionScore
 
@@ -25,16 +26,26 @@ class Scored:
 def _points(item: ScorecardItem, answer: AnswerIn) -> float | None:
     if answer.result == "na":
         if not item.allow_na:
-            raise NotApplicableRefused(f"Item '{item.code}' must be scored; this scorecard does not allow N/A for it.")
+            raise NotApplicableRefused(
+                t("Item '{code}' must be scored; this scorecard does not allow N/A for it.", code=item.code)
+            )
         return None
     if answer.result == "pass":
         return item.points
     if answer.result == "fail":
         return 0.0
     if item.critical != "none":
-        raise InvalidInput(f"Item '{item.code}' is critical: it is either passed or failed, never partial.")
+        raise InvalidInput(
+            t("Item '{code}' is critical: it is either passed or failed, never partial.", code=item.code)
+        )
     if answer.points is None or not 0 < answer.points < item.points:
-        raise InvalidInput(f"Item '{item.code}': a partial answer needs points between 0 and {item.points:g}.")
+        raise InvalidInput(
+            t(
+                "Item '{code}': a partial answer needs points between 0 and {points:g}.",
+                code=item.code,
+                points=item.points,
+            )
+        )
     return answer.points
 
 
@@ -42,16 +53,20 @@ def score(scorecard: Scorecard, answers: list[AnswerIn]) -> Scored:
     """Score = weighted mean of section scores; N/A items leave the denominator; critical fails zero."""
     by_item = {answer.item_id: answer for answer in answers}
     if len(by_item) != len(answers):
-        raise InvalidInput("An item is answered more than once.")
+        raise InvalidInput(t("An item is answered more than once."))
     known = {item.id for section in scorecard.sections for item in section.items}
     unknown = set(by_item) - known
     if unknown:
         raise InvalidInput(
-            f"Items not on scorecard version {scorecard.version}: {', '.join(sorted(map(str, unknown)))}."
+            t(
+                "Items not on scorecard version {version}: {sorted}.",
+                version=scorecard.version,
+                sorted=", ".join(sorted(map(str, unknown))),
+            )
         )
     missing = [item.code for s in scorecard.sections for item in s.items if item.id not in by_item]
     if missing:
-        raise InvalidInput(f"Every item needs an answer; missing: {', '.join(missing)}.")
+        raise InvalidInput(t("Every item needs an answer; missing: {missing}.", missing=", ".join(missing)))
 
     points: dict[uuid.UUID, float | None] = {}
     sections: list[SectionScore] = []
@@ -83,6 +98,6 @@ def score(scorecard: Scorecard, answers: list[AnswerIn]) -> Scored:
         weighted += section.weight * section_score
         weights += section.weight
     if weights == 0:
-        raise InvalidInput("Every item is N/A: there is nothing to score.")
+        raise InvalidInput(t("Every item is N/A: there is nothing to score."))
     total = 0.0 if failed_critical else weighted / weights
     return Scored(round(total, 2), failed_critical, sections, points)

@@ -20,6 +20,7 @@ from callcenter_shared.contracts.performance import (
 from callcenter_shared.db import get_or_404
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person, org_employee
 from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
@@ -60,11 +61,11 @@ def _answer_rows(scorecard: Scorecard, answers: list[AnswerIn], scored: scoring.
 
 async def _check_can_evaluate(session: AsyncSession, principal: Principal, agent_id: uuid.UUID) -> None:
     if principal.employee_id == agent_id:
-        raise Forbidden("Nobody may evaluate their own interactions; ask another evaluator.")
+        raise Forbidden(t("Nobody may evaluate their own interactions; ask another evaluator."))
     access.require_evaluator(principal)
     await get_person(session, agent_id)
     if not await access.can_see(session, principal, agent_id):
-        raise Forbidden("You may evaluate only agents in your span (your team, or below you).")
+        raise Forbidden(t("You may evaluate only agents in your span (your team, or below you)."))
 
 
 async def create_evaluation(
@@ -105,7 +106,11 @@ async def create_evaluation(
 async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, lock: bool = False) -> Evaluation:
     """The evaluation; with `lock`, locked until commit so two changes of its status cannot race (PostgreSQL)."""
     return await get_or_404(
-        session, Evaluation, evaluation_id, missing=f"Evaluation {evaluation_id} does not exist.", lock=lock
+        session,
+        Evaluation,
+        evaluation_id,
+        missing=t("Evaluation {evaluation_id} does not exist.", evaluation_id=evaluation_id),
+        lock=lock,
     )
 
 
@@ -118,9 +123,9 @@ async def read_evaluation(
         return evaluation
     own = principal.employee_id == evaluation.agent_id
     if own and (evaluation.status == EvaluationStatus.draft or evaluation.calibration_id is not None):
-        raise NotFound(f"Evaluation {evaluation_id} does not exist.")
+        raise NotFound(t("Evaluation {evaluation_id} does not exist.", evaluation_id=evaluation_id))
     if not own and not await access.may_see_evaluations_of(session, principal, evaluation.agent_id):
-        raise Forbidden("You may see only your own evaluations, or those of agents in your span.")
+        raise Forbidden(t("You may see only your own evaluations, or those of agents in your span."))
     return evaluation
 
 
@@ -163,7 +168,7 @@ async def list_evaluations(
 
 def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:
     if principal.employee_id != evaluation.evaluator_id:
-        raise Forbidden("Only the evaluator may change or release a draft evaluation.")
+        raise Forbidden(t("Only the evaluator may change or release a draft evaluation."))
 
 
 async def update_answers(
@@ -172,7 +177,7 @@ async def update_answers(
     evaluation = await get_evaluation(session, evaluation_id, lock=True)
     _require_evaluator_of(principal, evaluation)
     if evaluation.status != EvaluationStatus.draft:
-        raise Conflict("A released evaluation changes only through a dispute (QA-4).")
+        raise Conflict(t("A released evaluation changes only through a dispute (QA-4)."))
     scorecard = await get_scorecard(session, evaluation.scorecard_id)
     scored = scoring.score(scorecard, answers)
     evaluation.answers = _answer_rows(scorecard, answers, scored)
@@ -187,7 +192,10 @@ def _check_notes(evaluation: Evaluation) -> None:
     silent = [a.item_code for a in evaluation.answers if a.result in ("fail", "partial") and not a.note.strip()]
     if silent:
         raise NoteMissing(
-            f"Every item that lost points needs a note the agent can read; missing for: {', '.join(sorted(silent))}."
+            t(
+                "Every item that lost points needs a note the agent can read; missing for: {sorted}.",
+                sorted=", ".join(sorted(silent)),
+            )
         )
 
 
@@ -198,9 +206,9 @@ async def release(
     evaluation = await get_evaluation(session, evaluation_id, lock=True)
     _require_evaluator_of(principal, evaluation)
     if evaluation.calibration_id is not None:
-        raise ReleaseRefused("Calibration evaluations compare evaluators; they are never released to the agent.")
+        raise ReleaseRefused(t("Calibration evaluations compare evaluators; they are never released to the agent."))
     if evaluation.status != EvaluationStatus.draft:
-        raise Conflict(f"The evaluation is already {evaluation.status}.")
+        raise Conflict(t("The evaluation is already {status}.", status=evaluation.status))
     _check_notes(evaluation)
     evaluation.status = EvaluationStatus.released
     evaluation.released_at = now
@@ -289,15 +297,21 @@ async def dispute(
     """The agent disputes a released evaluation within the window (QA-4)."""
     evaluation = await read_evaluation(session, principal=principal, evaluation_id=evaluation_id, lock=True)
     if principal.employee_id != evaluation.agent_id:
-        raise Forbidden("Only the evaluated agent may dispute an evaluation.")
+        raise Forbidden(t("Only the evaluated agent may dispute an evaluation."))
     if evaluation.status != EvaluationStatus.released:
-        raise DisputeRefused(f"Only a released evaluation can be disputed; this one is {evaluation.status}.")
+        raise DisputeRefused(
+            t("Only a released evaluation can be disputed; this one is {status}.", status=evaluation.status)
+        )
     until = dispute_until(evaluation, policy)
     assert until is not None
     if now > until:
         raise DisputeRefused(
-            f"The dispute window of {policy.dispute_days} days closed on {until:%Y-%m-%d %H:%M} UTC; "
-            "the evaluation can no longer be disputed."
+            t(
+                "The dispute window of {dispute_days} days closed on {until:%Y-%m-%d %H:%M} UTC; the "
+                "evaluation can no longer be disputed.",
+                dispute_days=policy.dispute_days,
+                until=until,
+            )
         )
     evaluation.status = EvaluationStatus.disputed
     evaluation.updated_at = now
@@ -345,18 +359,18 @@ async def resolve(
     """A reviewer other than the evaluator upholds or adjusts a disputed evaluation (QA-4)."""
     evaluation = await get_evaluation(session, evaluation_id, lock=True)
     if principal.employee_id == evaluation.evaluator_id:
-        raise DisputeRefused("The evaluator cannot review a dispute of their own evaluation; another reviewer must.")
+        raise DisputeRefused(t("The evaluator cannot review a dispute of their own evaluation; another reviewer must."))
     if principal.employee_id == evaluation.agent_id:
-        raise Forbidden("The agent cannot review their own dispute.")
+        raise Forbidden(t("The agent cannot review their own dispute."))
     access.require_evaluator(principal)
     if not await access.can_see(session, principal, evaluation.agent_id):
-        raise Forbidden("You may review disputes only for agents in your span.")
+        raise Forbidden(t("You may review disputes only for agents in your span."))
     if evaluation.status != EvaluationStatus.disputed:
-        raise Conflict(f"The evaluation is {evaluation.status}, not disputed.")
+        raise Conflict(t("The evaluation is {status}, not disputed.", status=evaluation.status))
     open_dispute = evaluation.disputes[-1]
     if outcome == "adjusted":
         if not answers:
-            raise InvalidInput("Adjusting a dispute needs the corrected answers.")
+            raise InvalidInput(t("Adjusting a dispute needs the corrected answers."))
         scorecard = await get_scorecard(session, evaluation.scorecard_id)
         scored = scoring.score(scorecard, answers)
         evaluation.answers = _answer_rows(scorecard, answers, scored)
@@ -365,7 +379,7 @@ async def resolve(
         await session.flush()
         _check_notes(evaluation)
     elif answers:
-        raise InvalidInput("Upholding keeps the evaluation as it is; leave out the answers.")
+        raise InvalidInput(t("Upholding keeps the evaluation as it is; leave out the answers."))
     open_dispute.reviewer_id = principal.employee_id
     open_dispute.outcome = outcome
     open_dispute.resolution_note = note

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.org import org_employee, people_by_id
 from callcenter_shared.spreadsheets import Sheet
 from performance import access
@@ -35,7 +36,7 @@ async def evaluation_sheet(
     their own (released ones, for an agent), their span's for a leader, the center's for L3+, and those they
     evaluated; calibration scorings are not evaluations of record and stay out."""
     if last < first or (last - first).days >= MAX_DAYS:
-        raise InvalidInput(f"Give `to` on or after `from`, at most {MAX_DAYS} days in all.")
+        raise InvalidInput(t("Give `to` on or after `from`, at most {MAX_DAYS} days in all.", MAX_DAYS=MAX_DAYS))
     query = select(Evaluation).where(
         Evaluation.calibration_id.is_(None), Evaluation.interaction_date >= first, Evaluation.interaction_date <= last
     )

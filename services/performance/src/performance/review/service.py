@@ -17,6 +17,7 @@ from callcenter_shared.contracts.performance import ReviewFlaggedV1, ReviewReass
 from callcenter_shared.contracts.scheduling import HandoverLateV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person
 from callcenter_shared.paging import paginate
 from performance import access
@@ -283,14 +284,14 @@ async def _require_span(session: AsyncSession, principal: Principal, agent_id: u
     access.require_review_recorder(principal, agent_id)
     await get_person(session, agent_id)
     if not await access.can_see(session, principal, agent_id):
-        raise Forbidden("You may record this only for people in your span.")
+        raise Forbidden(t("You may record this only for people in your span."))
 
 
 async def get_review(
     session: AsyncSession, *, principal: Principal, review_id: uuid.UUID, lock: bool = False
 ) -> Review:
     """The review if the caller may see it; with `lock`, locked until commit so its status cannot move meanwhile."""
-    missing = f"Review {review_id} does not exist."
+    missing = t("Review {review_id} does not exist.", review_id=review_id)
     review = await get_or_404(session, Review, review_id, missing=missing, lock=lock)
     if not await access.can_see(session, principal, review.agent_id):
         raise NotFound(missing)
@@ -316,7 +317,9 @@ async def start_training(
     review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
     if review.status != ReviewStatus.flagged:
-        raise Conflict(f"The review is {review.status}; off-post training starts right after the flag.")
+        raise Conflict(
+            t("The review is {status}; off-post training starts right after the flag.", status=review.status)
+        )
     review.status = ReviewStatus.in_training
     review.steps.append(ReviewStep(id=uuid.uuid4(), step="in_training", by=principal.employee_id, note=note, at=now))
     await outbox.add(
@@ -337,7 +340,7 @@ async def reassess(
     review = await get_review(session, principal=principal, review_id=review_id, lock=True)
     await _require_span(session, principal, review.agent_id)
     if review.status != ReviewStatus.in_training:
-        raise Conflict(f"The review is {review.status}; re-assessment follows the off-post training.")
+        raise Conflict(t("The review is {status}; re-assessment follows the off-post training.", status=review.status))
     outcome = ReviewStatus.back_on_post if passed else ReviewStatus.referred_to_hr
     review.status = outcome
     review.steps.append(ReviewStep(id=uuid.uuid4(), step=outcome, by=principal.employee_id, note=note, at=now))

@@ -19,6 +19,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import LetterDeclinedV1, LetterRequestedV1, LetterSignedV1
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level
 from callcenter_shared.org import Person, get_person, org_team
 from recognition import access
@@ -38,9 +39,15 @@ class LetterNotSigned(RuleViolation):
 def _require_senior(signer: Person) -> None:
     if not access.may_sign_letters(signer):
         raise SignerNotSenior(
-            "Letters of praise are signed by senior management "
-            f"(level {int(access.SENIOR)} or {int(Level.EXECUTIVE_IN_CHARGE)}, still with the company); "
-            f"{signer.name} is level {signer.level}{'' if signer.active else ' and has left'}."
+            t(
+                "Letters of praise are signed by senior management (level {SENIOR} or "
+                "{EXECUTIVE_IN_CHARGE}, still with the company); {name} is level {level}{value}.",
+                SENIOR=int(access.SENIOR),
+                EXECUTIVE_IN_CHARGE=int(Level.EXECUTIVE_IN_CHARGE),
+                name=signer.name,
+                level=signer.level,
+                value="" if signer.active else " and has left",
+            )
         )
 
 
@@ -87,7 +94,9 @@ async def request_letter(
 
 async def get_letter(session: AsyncSession, *, principal: Principal, letter_id: uuid.UUID) -> Letter:
     """A letter, for its signer and for whoever may request it (REC-8's readers)."""
-    letter = await get_or_404(session, Letter, letter_id, missing=f"Letter {letter_id} does not exist.")
+    letter = await get_or_404(
+        session, Letter, letter_id, missing=t("Letter {letter_id} does not exist.", letter_id=letter_id)
+    )
     if principal.employee_id != letter.signer_id:
         await _require_reader(session, principal, await get_grant(session, letter.grant_id))
     return letter
@@ -95,10 +104,14 @@ async def get_letter(session: AsyncSession, *, principal: Principal, letter_id: 
 
 async def _awaiting_for_signer(session: AsyncSession, principal: Principal, letter_id: uuid.UUID) -> Letter:
     """The letter, locked, when it waits for the caller's signature."""
-    letter = await get_for_update(session, Letter, letter_id, missing=f"Letter {letter_id} does not exist.")
+    letter = await get_for_update(
+        session, Letter, letter_id, missing=t("Letter {letter_id} does not exist.", letter_id=letter_id)
+    )
     access.require_letter_signer(principal, signer_id=letter.signer_id)
     if letter.status != LetterStatus.awaiting_signature:
-        raise LetterNotSigned(f"This letter was already {letter.status}; only a letter awaiting signature is decided.")
+        raise LetterNotSigned(
+            t("This letter was already {status}; only a letter awaiting signature is decided.", status=letter.status)
+        )
     return letter
 
 
@@ -122,7 +135,7 @@ async def sign_letter(
     else:
         recipient = str(await session.scalar(select(org_team.c.name).where(org_team.c.id == grant.team_id)) or "")
     if not recipient:
-        raise InvalidInput("The grant's recipient is not known here (yet).")
+        raise InvalidInput(t("The grant's recipient is not known here (yet)."))
     letter.pdf = render_letter(
         recipient=recipient,
         award=award.name,
@@ -178,7 +191,8 @@ async def letter_document(session: AsyncSession, *, principal: Principal, letter
     pdf = await session.scalar(select(Letter.pdf).where(Letter.id == letter.id))
     if letter.status != LetterStatus.signed or pdf is None:
         raise LetterNotSigned(
-            "A letter of praise exists only once its signer has signed it; "
-            + ("it was declined." if letter.status == LetterStatus.declined else "it is still awaiting the signature.")
+            t("A letter of praise exists only once its signer has signed it; it was declined.")
+            if letter.status == LetterStatus.declined
+            else t("A letter of praise exists only once its signer has signed it; it is still awaiting the signature.")
         )
     return pdf, f"letter-of-praise-{letter.grant_id}.pdf"

@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from callcenter_shared.errors import ServiceUnavailable
+from callcenter_shared.i18n import t
 
 FONT = "WenQuanYiMicroHei"
 
@@ -34,7 +35,10 @@ class LetterFontMissing(ServiceUnavailable):
 def _register_font(path: str) -> str:
     if not Path(path).is_file():
         raise LetterFontMissing(
-            f"The letter font {path} is not installed (Debian package fonts-wqy-microhei; `make install` adds it)."
+            t(
+                "The letter font {path} is not installed (Debian package fonts-wqy-microhei; `make install` adds it).",
+                path=path,
+            )
         )
     # subfontIndex 0: Micro Hei in the collection (1 is its monospaced twin).
     pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))

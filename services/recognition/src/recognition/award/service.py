@@ -17,6 +17,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import AwardGrantedV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import is_agent
 from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members
 from callcenter_shared.paging import paginate
@@ -39,7 +40,7 @@ class EvenSplit(RuleViolation):
 
 
 async def get_award(session: AsyncSession, award_id: uuid.UUID) -> Award:
-    return await get_or_404(session, Award, award_id, missing=f"Award {award_id} does not exist.")
+    return await get_or_404(session, Award, award_id, missing=t("Award {award_id} does not exist.", award_id=award_id))
 
 
 async def list_awards(session: AsyncSession, *, limit: int, offset: int) -> tuple[Sequence[Award], int]:
@@ -51,7 +52,7 @@ async def create_award(session: AsyncSession, *, principal: Principal, data: Awa
     """Add an award to the catalog (L3 and above)."""
     access.require_catalog_admin(principal)
     if await session.scalar(select(Award.id).where(Award.code == data.code)):
-        raise Conflict(f"An award with code {data.code!r} already exists.")
+        raise Conflict(t("An award with code {code!r} already exists.", code=data.code))
     award = Award(id=uuid.uuid4(), **data.model_dump(), automatic=False, active=True, created_at=now)
     session.add(award)
     await session.flush()
@@ -116,7 +117,7 @@ async def record_grant(
 
 
 async def get_grant(session: AsyncSession, grant_id: uuid.UUID) -> Grant:
-    return await get_or_404(session, Grant, grant_id, missing=f"Grant {grant_id} does not exist.")
+    return await get_or_404(session, Grant, grant_id, missing=t("Grant {grant_id} does not exist.", grant_id=grant_id))
 
 
 async def grant_views(session: AsyncSession, principal: Principal, grants: Sequence[Grant]) -> list[GrantRead]:
@@ -195,23 +196,25 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
     """A leader or a peer nominates someone (or a team) for an award, with a reason and evidence."""
     award = await get_award(session, data.award_id)
     if not award.active:
-        raise InvalidInput(f"The award {award.name} is no longer given.")
+        raise InvalidInput(t("The award {name} is no longer given.", name=award.name))
     if award.automatic:
-        raise InvalidInput(f"{award.name} is granted automatically by its track; it cannot be nominated for.")
+        raise InvalidInput(
+            t("{name} is granted automatically by its track; it cannot be nominated for.", name=award.name)
+        )
     if award.scope == AwardScope.individual and data.nominee_id is None:
-        raise InvalidInput(f"{award.name} is an individual award: name a nominee_id.")
+        raise InvalidInput(t("{name} is an individual award: name a nominee_id.", name=award.name))
     if award.scope == AwardScope.team and data.team_id is None:
-        raise InvalidInput(f"{award.name} is a team award: name a team_id.")
+        raise InvalidInput(t("{name} is a team award: name a team_id.", name=award.name))
     if data.nominee_id is not None:
         nominee = await get_person(session, data.nominee_id)
         if not nominee.active:
-            raise InvalidInput(f"{nominee.name} has left the company.")
+            raise InvalidInput(t("{name} has left the company.", name=nominee.name))
         if nominee.id == principal.employee_id:
-            raise Forbidden("You cannot nominate yourself; ask a colleague or your leader.")
+            raise Forbidden(t("You cannot nominate yourself; ask a colleague or your leader."))
     if data.team_id is not None and not await session.scalar(
         select(org_team.c.id).where(org_team.c.id == data.team_id)
     ):
-        raise NotFound(f"Team {data.team_id} is not known here (yet).")
+        raise NotFound(t("Team {team_id} is not known here (yet).", team_id=data.team_id))
     nomination = Nomination(
         id=uuid.uuid4(),
         award_id=award.id,
@@ -231,22 +234,31 @@ async def nominate(session: AsyncSession, *, principal: Principal, data: Nominat
 async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID, *, lock: bool = False) -> Nomination:
     """The nomination; with `lock`, locked until commit so that two decisions cannot both find it pending."""
     return await get_or_404(
-        session, Nomination, nomination_id, missing=f"Nomination {nomination_id} does not exist.", lock=lock
+        session,
+        Nomination,
+        nomination_id,
+        missing=t("Nomination {nomination_id} does not exist.", nomination_id=nomination_id),
+        lock=lock,
     )
 
 
 async def _decidable(session: AsyncSession, principal: Principal, nomination_id: uuid.UUID) -> tuple[Nomination, Award]:
     nomination = await get_nomination(session, nomination_id, lock=True)
     if nomination.status != NominationStatus.pending:
-        raise Conflict(f"The nomination was already {nomination.status}.")
+        raise Conflict(t("The nomination was already {status}.", status=nomination.status))
     award = await get_award(session, nomination.award_id)
     allowed = await decides_at_level(
         session, principal, level=award.approver_level, employee_id=nomination.nominee_id, team_id=nomination.team_id
     )
     if not allowed:
         raise WrongApprover(
-            f"{award.name} is approved by level {award.approver_level} or above in the nominee's chain of "
-            f"superiors; you (level {principal.level}) are not in a position to decide it."
+            t(
+                "{name} is approved by level {approver_level} or above in the nominee's chain of "
+                "superiors; you (level {level}) are not in a position to decide it.",
+                name=award.name,
+                approver_level=award.approver_level,
+                level=principal.level,
+            )
         )
     return nomination, award
 
@@ -263,9 +275,9 @@ async def approve(
     """Approve a nomination at the award's level: the award is granted and goes on the honor wall."""
     nomination, award = await _decidable(session, principal, nomination_id)
     if award.material and amount is None:
-        raise InvalidInput(f"{award.name} is a material award: state the amount.")
+        raise InvalidInput(t("{name} is a material award: state the amount.", name=award.name))
     if not award.material and amount is not None:
-        raise InvalidInput(f"{award.name} is not a material award: it has no amount.")
+        raise InvalidInput(t("{name} is not a material award: it has no amount.", name=award.name))
     grant = await record_grant(
         session,
         award=award,
@@ -300,7 +312,7 @@ async def reject(
     """Decline a nomination, saying why."""
     nomination, _award = await _decidable(session, principal, nomination_id)
     if not note:
-        raise InvalidInput("Say why the nomination is declined (note).")
+        raise InvalidInput(t("Say why the nomination is declined (note)."))
     nomination.status = NominationStatus.rejected
     nomination.decided_by = principal.employee_id
     nomination.decided_at = now
@@ -324,11 +336,14 @@ async def _nominations_seen_by(session: AsyncSession, principal: Principal) -> S
 async def read_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
     """One nomination, for those who see it in their list."""
     nomination = await get_or_404(
-        session, Nomination, nomination_id, missing=f"Nomination {nomination_id} does not exist."
+        session,
+        Nomination,
+        nomination_id,
+        missing=t("Nomination {nomination_id} does not exist.", nomination_id=nomination_id),
     )
     query = await _nominations_seen_by(session, principal)
     if await session.scalar(query.with_only_columns(Nomination.id).where(Nomination.id == nomination_id)) is None:
-        raise Forbidden("A nomination is shown to its nominator and to those who see the nominee or the team.")
+        raise Forbidden(t("A nomination is shown to its nominator and to those who see the nominee or the team."))
     return nomination
 
 
@@ -373,33 +388,43 @@ async def split_pool(
     """Split a material award's pool across a team by a stated basis; an even split is refused."""
     award = await get_award(session, data.award_id)
     if not award.material:
-        raise InvalidInput(f"{award.name} is not a material award; there is nothing to split.")
+        raise InvalidInput(t("{name} is not a material award; there is nothing to split.", name=award.name))
     if not await decides_at_level(
         session, principal, level=award.approver_level, employee_id=None, team_id=data.team_id
     ):
         raise WrongApprover(
-            f"{award.name} is decided by level {award.approver_level} or above in the team's chain of superiors."
+            t(
+                "{name} is decided by level {approver_level} or above in the team's chain of superiors.",
+                name=award.name,
+                approver_level=award.approver_level,
+            )
         )
     members = {p.id: p for p in await team_members(session, data.team_id) if is_agent(p)}
     ids = [share.employee_id for share in data.shares]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("Each member may appear once in the split.")
+        raise InvalidInput(t("Each member may appear once in the split."))
     strangers = [str(i) for i in ids if i not in members]
     if strangers:
-        raise InvalidInput(f"Not agents of this team: {', '.join(strangers)}.")
+        raise InvalidInput(t("Not agents of this team: {strangers}.", strangers=", ".join(strangers)))
     if sum((share.amount for share in data.shares), Decimal(0)) != data.total_amount:
-        raise InvalidInput("The shares must add up to the pool's total amount.")
+        raise InvalidInput(t("The shares must add up to the pool's total amount."))
     if len(members) > 1 and len(data.shares) > 1 and len({share.amount for share in data.shares}) == 1:
         raise EvenSplit(
-            "The pool is split evenly across the team. Material awards follow performance (no egalitarianism): "
-            f"split it by the stated basis ({data.basis})."
+            t(
+                "The pool is split evenly across the team. Material awards follow performance (no "
+                "egalitarianism): split it by the stated basis ({basis}).",
+                basis=data.basis,
+            )
         )
     ordered = sorted(data.shares, key=lambda share: share.basis_value)
     for lower, higher in itertools.pairwise(ordered):
         if higher.basis_value > lower.basis_value and higher.amount < lower.amount:
             raise EvenSplit(
-                f"The split does not follow its basis ({data.basis}): a member with a higher value receives less "
-                "than one with a lower value."
+                t(
+                    "The split does not follow its basis ({basis}): a member with a higher value receives less "
+                    "than one with a lower value.",
+                    basis=data.basis,
+                )
             )
     pool = MaterialPool(
         id=uuid.uuid4(),

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden
+from callcenter_shared.i18n import t
 from callcenter_shared.org import team_members
 from recognition.access import chain_of
 
@@ -41,7 +42,7 @@ async def upcoming(
     """Team members whose birthday falls within the next `days` days (today included), soonest first."""
     chain = await chain_of(session, employee_id=None, team_id=team_id)
     if principal.team_id != team_id and all(p.id != principal.employee_id for p in chain):
-        raise Forbidden("A team's birthdays are listed for its members, its leader and the levels above them.")
+        raise Forbidden(t("A team's birthdays are listed for its members, its leader and the levels above them."))
     found = []
     for member in await team_members(session, team_id):
         if member.birthday is None:

@@ -19,6 +19,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import CompetitionCompletedV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person
 from recognition import access
 from recognition.competition.models import (
@@ -47,7 +48,11 @@ class CompetitionRule(RuleViolation):
 async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = False) -> Competition:
     """The competition; with `lock`, locked until commit: whatever depends on its round waits for a move."""
     return await get_or_404(
-        session, Competition, competition_id, missing=f"Competition {competition_id} does not exist.", lock=lock
+        session,
+        Competition,
+        competition_id,
+        missing=t("Competition {competition_id} does not exist.", competition_id=competition_id),
+        lock=lock,
     )
 
 
@@ -78,7 +83,7 @@ async def add_judges(
     access.require_competition_organizer(principal)
     competition = await get(session, competition_id, lock=True)
     if competition.status in {CompetitionStatus.awarded, CompetitionStatus.completed}:
-        raise Conflict("The judging is over.")
+        raise Conflict(t("The judging is over."))
     existing = set(
         (
             await session.scalars(
@@ -105,23 +110,23 @@ async def register(
     """Register oneself (or, as their leader, a member of one's team) in a category."""
     competition = await get(session, competition_id, lock=True)
     if competition.status != CompetitionStatus.registration:
-        raise CompetitionRule("Registration is closed: the competition has moved on to its rounds.")
+        raise CompetitionRule(t("Registration is closed: the competition has moved on to its rounds."))
     candidate_id = employee_id or principal.employee_id
     await access.require_registrar(session, principal, candidate_id)
     candidate = await get_person(session, candidate_id)
     if not candidate.active:
-        raise InvalidInput(f"{candidate.name} has left the company.")
+        raise InvalidInput(t("{name} has left the company.", name=candidate.name))
     category = await session.scalar(
         select(CompetitionCategory).where(
             CompetitionCategory.competition_id == competition_id, CompetitionCategory.code == category_code
         )
     )
     if category is None:
-        raise InvalidInput(f"The competition has no category {category_code!r}.")
+        raise InvalidInput(t("The competition has no category {category_code!r}.", category_code=category_code))
     if await session.scalar(
         select(Entrant.id).where(Entrant.category_id == category.id, Entrant.employee_id == candidate_id)
     ):
-        raise Conflict(f"{candidate.name} is already registered in {category.name}.")
+        raise Conflict(t("{name} is already registered in {name2}.", name=candidate.name, name2=category.name))
     entrant = Entrant(
         id=uuid.uuid4(),
         competition_id=competition_id,
@@ -137,7 +142,7 @@ async def register(
 async def _entrant(session: AsyncSession, competition_id: uuid.UUID, entrant_id: uuid.UUID) -> Entrant:
     entrant = await session.get(Entrant, entrant_id)
     if entrant is None or entrant.competition_id != competition_id:
-        raise NotFound(f"Entrant {entrant_id} is not in this competition.")
+        raise NotFound(t("Entrant {entrant_id} is not in this competition.", entrant_id=entrant_id))
     return entrant
 
 
@@ -148,7 +153,10 @@ async def score(
     competition = await get(session, competition_id, lock=True)
     if competition.status not in {CompetitionStatus.preliminary, CompetitionStatus.final}:
         raise CompetitionRule(
-            f"Scores are given in the preliminary and final rounds; the competition is {competition.status}."
+            t(
+                "Scores are given in the preliminary and final rounds; the competition is {status}.",
+                status=competition.status,
+            )
         )
     is_judge = await session.scalar(
         select(CompetitionJudge.judge_id).where(
@@ -156,19 +164,25 @@ async def score(
         )
     )
     if not is_judge:
-        raise Forbidden("Only the competition's panel of judges may score.")
+        raise Forbidden(t("Only the competition's panel of judges may score."))
     entrant = await _entrant(session, competition_id, sheet.entrant_id)
     if entrant.employee_id == principal.employee_id:
-        raise CompetitionRule("A judge cannot score themselves; another judge of the panel must.")
+        raise CompetitionRule(t("A judge cannot score themselves; another judge of the panel must."))
     round_ = competition.status
     if round_ == CompetitionStatus.final and not entrant.finalist:
-        raise CompetitionRule("Only finalists are scored in the final round.")
+        raise CompetitionRule(t("Only finalists are scored in the final round."))
     criteria = {c["code"]: c for c in competition.criteria}
     if set(sheet.scores) != set(criteria):
-        raise InvalidInput(f"Score every criterion exactly once: {', '.join(sorted(criteria))}.")
+        raise InvalidInput(t("Score every criterion exactly once: {sorted}.", sorted=", ".join(sorted(criteria))))
     for code, value in sheet.scores.items():
         if not 0 <= value <= criteria[code]["max_score"]:
-            raise InvalidInput(f"{criteria[code]['name']} is scored from 0 to {criteria[code]['max_score']}.")
+            raise InvalidInput(
+                t(
+                    "{criteria} is scored from 0 to {criteria2}.",
+                    criteria=criteria[code]["name"],
+                    criteria2=criteria[code]["max_score"],
+                )
+            )
     await session.execute(
         delete(CompetitionScore).where(
             CompetitionScore.entrant_id == entrant.id,
@@ -213,8 +227,10 @@ async def advance(
     competition = await get(session, competition_id, lock=True)
     if competition.status in {CompetitionStatus.awarded, CompetitionStatus.completed}:
         raise CompetitionRule(
-            "Handing out the prizes does not end a competition: it is completed only when every winner has "
-            "held the training sessions of their plan."
+            t(
+                "Handing out the prizes does not end a competition: it is completed only when every winner "
+                "has held the training sessions of their plan."
+            )
         )
     entrants = await _entrants(session, competition_id)
     if competition.status == CompetitionStatus.registration:
@@ -222,12 +238,12 @@ async def advance(
             select(func.count()).select_from(CompetitionJudge).where(CompetitionJudge.competition_id == competition_id)
         )
         if not entrants or not judges:
-            raise CompetitionRule("The preliminary round needs at least one entrant and a panel of judges.")
+            raise CompetitionRule(t("The preliminary round needs at least one entrant and a panel of judges."))
     elif competition.status == CompetitionStatus.preliminary:
         totals = await _totals(session, competition_id, "preliminary")
         unscored = [e for e in entrants if e.id not in totals]
         if unscored:
-            raise CompetitionRule(f"{len(unscored)} entrant(s) have no preliminary score yet.")
+            raise CompetitionRule(t("{count} entrant(s) have no preliminary score yet.", count=len(unscored)))
         by_category: dict[uuid.UUID, list[Entrant]] = defaultdict(list)
         for entrant in entrants:
             entrant.preliminary_total = totals[entrant.id]
@@ -242,7 +258,7 @@ async def advance(
         finalists = [e for e in entrants if e.finalist]
         unscored = [e for e in finalists if e.id not in totals]
         if unscored:
-            raise CompetitionRule(f"{len(unscored)} finalist(s) have no final score yet.")
+            raise CompetitionRule(t("{count} finalist(s) have no final score yet.", count=len(unscored)))
         by_category = defaultdict(list)
         for entrant in finalists:
             entrant.final_total = totals[entrant.id]
@@ -262,10 +278,10 @@ async def _winner(
     competition = await get(session, competition_id)
     entrant = await _entrant(session, competition_id, entrant_id)
     if not entrant.winner:
-        raise CompetitionRule("Training plans and sessions are owed by category winners only.")
+        raise CompetitionRule(t("Training plans and sessions are owed by category winners only."))
     access.require_training_recorder(principal, entrant.employee_id)
     if competition.status == CompetitionStatus.completed:
-        raise Conflict("The competition is already completed.")
+        raise Conflict(t("The competition is already completed."))
     return competition, entrant
 
 
@@ -307,9 +323,9 @@ async def record_session(
     """Record a training session a winner held; the last one owed completes the competition."""
     _competition, entrant = await _winner(session, principal, competition_id, entrant_id)
     if await session.get(TrainingPlan, entrant.id) is None:
-        raise CompetitionRule("File the training plan first, then record its sessions.")
+        raise CompetitionRule(t("File the training plan first, then record its sessions."))
     if held_on > today:
-        raise InvalidInput("A session is recorded once it has been held, not in advance.")
+        raise InvalidInput(t("A session is recorded once it has been held, not in advance."))
     session.add(
         TrainingSession(
             id=uuid.uuid4(), entrant_id=entrant.id, held_on=held_on, topic=topic,

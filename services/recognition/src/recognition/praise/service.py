@@ -16,6 +16,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import PraiseGivenV1
 from callcenter_shared.db import dialect_insert, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person, org_employee
 from callcenter_shared.paging import paginate, paginate_rows
 from recognition import access
@@ -64,18 +65,24 @@ async def give(
 ) -> Praise:
     """Give a colleague praise points with a message naming a company value (REC-5)."""
     if receiver_id == principal.employee_id:
-        raise PraiseRefused("You cannot praise yourself; praise is given to colleagues.")
+        raise PraiseRefused(t("You cannot praise yourself; praise is given to colleagues."))
     if value not in settings.company_values:
         raise PraiseRefused(
-            f"A praise names one of the company values: {', '.join(settings.company_values)} (not {value!r})."
+            t(
+                "A praise names one of the company values: {company_values} (not {value!r}).",
+                company_values=", ".join(settings.company_values),
+                value=value,
+            )
         )
     receiver = await get_person(session, receiver_id)
     if not receiver.active:
-        raise InvalidInput(f"{receiver.name} has left the company.")
+        raise InvalidInput(t("{name} has left the company.", name=receiver.name))
     month = month_of(now, settings)
     limit = settings.praise_monthly_allowance
     if points > limit:
-        raise PraiseRefused(f"Your monthly allowance is {limit} points; {points} is more than that.")
+        raise PraiseRefused(
+            t("Your monthly allowance is {limit} points; {points} is more than that.", limit=limit, points=points)
+        )
     # One conditional upsert: two praises at once can never spend more than the allowance.
     table = PraiseAllowance.__table__
     statement = dialect_insert(session)(table).values(giver_id=principal.employee_id, month=month, spent=points)
@@ -87,8 +94,14 @@ async def give(
     if not (await session.execute(statement)).rowcount:  # type: ignore[attr-defined]
         left = await allowance(session, employee_id=principal.employee_id, settings=settings, now=now)
         raise PraiseRefused(
-            f"You have {left.remaining} of your {limit} praise points left for {month}; {points} is more than that. "
-            "Unspent points do not carry over to next month."
+            t(
+                "You have {remaining} of your {limit} praise points left for {month}; {points} is more "
+                "than that. Unspent points do not carry over to next month.",
+                remaining=left.remaining,
+                limit=limit,
+                month=month,
+                points=points,
+            )
         )
     praise = Praise(
         id=uuid.uuid4(),
@@ -218,9 +231,11 @@ async def review_flag(
     session: AsyncSession, *, principal: Principal, flag_id: uuid.UUID, outcome: str, now: datetime
 ) -> ReciprocityFlag:
     access.require_rewards_admin(principal)
-    flag = await get_or_404(session, ReciprocityFlag, flag_id, missing=f"Flag {flag_id} does not exist.")
+    flag = await get_or_404(
+        session, ReciprocityFlag, flag_id, missing=t("Flag {flag_id} does not exist.", flag_id=flag_id)
+    )
     if flag.status != FlagStatus.open:
-        raise Conflict(f"The flag was already reviewed ({flag.status}).")
+        raise Conflict(t("The flag was already reviewed ({status}).", status=flag.status))
     flag.status = outcome
     flag.reviewed_by = principal.employee_id
     flag.reviewed_at = now

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
+from callcenter_shared.i18n import t
 from callcenter_shared.paging import paginate
 from recognition import access
 from recognition.praise.models import PointsBalance, PointsLedger, Redemption, RedemptionStatus, Reward
@@ -44,7 +45,7 @@ async def restock(session: AsyncSession, *, principal: Principal, reward_id: uui
 async def _reward(session: AsyncSession, reward_id: uuid.UUID, *, fresh: bool = False) -> Reward:
     reward = await session.get(Reward, reward_id, populate_existing=fresh)
     if reward is None:
-        raise NotFound(f"Reward {reward_id} does not exist.")
+        raise NotFound(t("Reward {reward_id} does not exist.", reward_id=reward_id))
     return reward
 
 
@@ -65,7 +66,7 @@ async def request_redemption(
         .execution_options(synchronize_session=False)
     )
     if not took_item.rowcount:  # type: ignore[attr-defined]
-        raise Conflict(f"{reward.name} is out of stock.")
+        raise Conflict(t("{name} is out of stock.", name=reward.name))
     paid = await session.execute(
         update(PointsBalance)
         .where(PointsBalance.employee_id == principal.employee_id, PointsBalance.balance >= reward.cost_points)
@@ -74,7 +75,14 @@ async def request_redemption(
     )
     if not paid.rowcount:  # type: ignore[attr-defined]
         have = await balance(session, principal.employee_id)
-        raise Conflict(f"{reward.name} costs {reward.cost_points} points; you have earned {have}.")
+        raise Conflict(
+            t(
+                "{name} costs {cost_points} points; you have earned {have}.",
+                name=reward.name,
+                cost_points=reward.cost_points,
+                have=have,
+            )
+        )
     redemption = Redemption(
         id=uuid.uuid4(),
         employee_id=principal.employee_id,
@@ -106,7 +114,10 @@ async def decide_redemption(
     access.require_rewards_admin(principal)
     # Locked: two rejections at once would each refund the points and put the item back.
     redemption = await get_for_update(
-        session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
+        session,
+        Redemption,
+        redemption_id,
+        missing=t("Redemption {redemption_id} does not exist.", redemption_id=redemption_id),
     )
     allowed = {
         "approve": {RedemptionStatus.requested},
@@ -119,7 +130,7 @@ async def decide_redemption(
             "reject": RedemptionStatus.rejected,
             "fulfil": RedemptionStatus.fulfilled,
         }[action]
-        raise Conflict(f"A redemption that is {redemption.status} cannot be {past}.")
+        raise Conflict(t("A redemption that is {status} cannot be {past}.", status=redemption.status, past=past))
     if action == "approve":
         redemption.status = RedemptionStatus.approved
         redemption.decided_by, redemption.decided_at = principal.employee_id, now
@@ -150,10 +161,13 @@ async def decide_redemption(
 async def read_redemption(session: AsyncSession, *, principal: Principal, redemption_id: uuid.UUID) -> Redemption:
     """One redemption, for the employee who redeemed and the rewards administrators."""
     redemption = await get_or_404(
-        session, Redemption, redemption_id, missing=f"Redemption {redemption_id} does not exist."
+        session,
+        Redemption,
+        redemption_id,
+        missing=t("Redemption {redemption_id} does not exist.", redemption_id=redemption_id),
     )
     if redemption.employee_id != principal.employee_id and not access.sees_every_redemption(principal):
-        raise Forbidden("A redemption is shown to the employee who redeemed and to the rewards administrators.")
+        raise Forbidden(t("A redemption is shown to the employee who redeemed and to the rewards administrators."))
     return redemption
 
 

@@ -28,6 +28,7 @@ from callcenter_shared.contracts.performance import (
 )
 from callcenter_shared.db import dialect_insert, get_for_update
 from callcenter_shared.errors import InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level
 from callcenter_shared.org import org_employee, org_team
 from callcenter_shared.paging import paginate, paginate_rows
@@ -342,7 +343,7 @@ async def add_rule(session: AsyncSession, *, principal: Principal, values: dict[
     access.require_track_admin(principal)
     award = await get_award(session, values["award_id"])
     if not award.automatic or award.scope != "individual":
-        raise InvalidInput(f"{award.name} is not an automatic individual award; tracks grant only those.")
+        raise InvalidInput(t("{name} is not an automatic individual award; tracks grant only those.", name=award.name))
     rule = TrackRule(id=uuid.uuid4(), **values)
     session.add(rule)
     await session.flush()
@@ -359,11 +360,13 @@ async def change_rule(
 ) -> TrackRule:
     """Change a track rule; locked, so concurrent changes apply one after another."""
     access.require_track_admin(principal)
-    rule = await get_for_update(session, TrackRule, rule_id, missing=f"Track rule {rule_id} does not exist.")
-    check(if_match, rule.version, "The track rule")
+    rule = await get_for_update(
+        session, TrackRule, rule_id, missing=t("Track rule {rule_id} does not exist.", rule_id=rule_id)
+    )
+    check(if_match, rule.version, t("The track rule"))
     for field, value in values.items():
         if value is None:
-            raise InvalidInput(f"{field} cannot be null.")
+            raise InvalidInput(t("{field} cannot be null.", field=field))
         setattr(rule, field, value)
     rule.version += 1
     await session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Caller, ServiceAccount
 from callcenter_shared.errors import Conflict, Forbidden
+from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.handover.models import Interaction
 
@@ -39,7 +40,7 @@ async def report_interaction(
     if isinstance(principal, ServiceAccount):
         principal.require(access.INTERACTIONS_WRITE)
     elif principal.employee_id != employee_id:
-        raise Forbidden("Interactions are reported by the phone system's service account or the agent themselves.")
+        raise Forbidden(t("Interactions are reported by the phone system's service account or the agent themselves."))
     await access.employee(session, employee_id)
     interaction = await session.scalar(select(Interaction).where(Interaction.external_id == external_id))
     if interaction is None:
@@ -52,10 +53,10 @@ async def report_interaction(
         )
         session.add(interaction)
     elif interaction.employee_id != employee_id:
-        raise Conflict("This interaction belongs to another employee.")
+        raise Conflict(t("This interaction belongs to another employee."))
     elif state == "ended" and interaction.ended_at is None:
         interaction.ended_at = now
     elif state == "in_progress" and interaction.ended_at is not None:
-        raise Conflict("An ended interaction cannot restart; report a new one.")
+        raise Conflict(t("An ended interaction cannot restart; report a new one."))
     await session.flush()
     return interaction

@@ -15,6 +15,7 @@ from callcenter_shared.contracts.scheduling import HandoverItemEscalationRequest
 from callcenter_shared.db import get_for_update
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from scheduling.handover.models import Handover, HandoverItem, HandoverItemStatus
 from scheduling.handover.schemas import ItemCreate
 from scheduling.handover.service import get, is_leader, lock_item, require_open, staff
@@ -83,19 +84,19 @@ async def add_item(
     require_open(handover)
     outgoing = await staff(session, handover.outgoing_shift_id)
     if principal.employee_id not in outgoing and not is_leader(principal, handover):
-        raise Forbidden("Only the outgoing staff (or the team leader) register open items.")
+        raise Forbidden(t("Only the outgoing staff (or the team leader) register open items."))
     incoming = await staff(session, handover.incoming_shift_id)
     if data.receiver_id not in incoming:
-        raise ItemIncomplete("The receiver must be one of the incoming staff of this handover.")
+        raise ItemIncomplete(t("The receiver must be one of the incoming staff of this handover."))
     carry_count = 0
     if data.carried_from_item_id is not None:
         source = await get_for_update(
-            session, HandoverItem, data.carried_from_item_id, missing="The carried item does not exist."
+            session, HandoverItem, data.carried_from_item_id, missing=t("The carried item does not exist.")
         )
         if source.status != HandoverItemStatus.acknowledged:
-            raise Conflict(f"Only an item someone owns can be carried; this one is {source.status}.")
+            raise Conflict(t("Only an item someone owns can be carried; this one is {status}.", status=source.status))
         if source.owner_id != principal.employee_id and not is_leader(principal, handover):
-            raise NotTheOwner("Only the item's owner (whoever received it) may hand it on.")
+            raise NotTheOwner(t("Only the item's owner (whoever received it) may hand it on."))
         past_due = source.due_at is not None and now >= source.due_at
         if source.carry_count + 1 > settings.handover_max_carry or past_due:
             await _escalate(
@@ -153,12 +154,12 @@ async def acknowledge(
     handover, item = await lock_item(session, item_id)
     require_open(handover)
     if principal.employee_id != item.receiver_id:
-        raise Forbidden("Only the named receiver acknowledges an item.")
+        raise Forbidden(t("Only the named receiver acknowledges an item."))
     if item.status != HandoverItemStatus.open:
-        raise Conflict(f"The item is already {item.status}.")
+        raise Conflict(t("The item is already {status}.", status=item.status))
     if _normalised(read_back) in {_normalised(item.progress), _normalised(item.title), _normalised(item.description)}:
         raise InvalidInput(
-            "The read-back must restate the next action in your own words, not copy the item.",
+            t("The read-back must restate the next action in your own words, not copy the item."),
             errors=[{"path": "body.read_back", "message": "copied from the item", "type": "value_error"}],
         )
     item.read_back = read_back
@@ -205,11 +206,11 @@ async def resolve_item(
     """The owner resolves a carried item and records the resolution on it (HND-6)."""
     _, item = await lock_item(session, item_id)
     if principal.employee_id != item.owner_id:
-        raise NotTheOwner("Whoever received the item owns it: only the owner records its resolution.")
+        raise NotTheOwner(t("Whoever received the item owns it: only the owner records its resolution."))
     if item.status == HandoverItemStatus.escalated:
-        raise MustEscalate("The item was escalated: it closes when the escalation case is resolved.")
+        raise MustEscalate(t("The item was escalated: it closes when the escalation case is resolved."))
     if item.status != HandoverItemStatus.acknowledged:
-        raise Conflict(f"Only an acknowledged item can be resolved; this one is {item.status}.")
+        raise Conflict(t("Only an acknowledged item can be resolved; this one is {status}.", status=item.status))
     await _resolve(session, item, resolution=resolution, by=principal.employee_id, case_id=None, now=now)
     return item
 

@@ -17,6 +17,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import HandoverCompletedV1, HandoverEquipmentDamagedV1, HandoverLateV1
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.handover.interaction import in_progress
 from scheduling.handover.models import (
@@ -54,18 +55,26 @@ class NotAcknowledged(RuleViolation):
 async def get(session: AsyncSession, handover_id: uuid.UUID, *, lock: bool = False) -> Handover:
     """The handover; with `lock`, locked until commit, so the sign-off and what it checks cannot interleave."""
     return await get_or_404(
-        session, Handover, handover_id, missing=f"Handover {handover_id} does not exist.", lock=lock
+        session,
+        Handover,
+        handover_id,
+        missing=t("Handover {handover_id} does not exist.", handover_id=handover_id),
+        lock=lock,
     )
 
 
 async def get_item(session: AsyncSession, item_id: uuid.UUID) -> HandoverItem:
-    return await get_or_404(session, HandoverItem, item_id, missing=f"Handover item {item_id} does not exist.")
+    return await get_or_404(
+        session, HandoverItem, item_id, missing=t("Handover item {item_id} does not exist.", item_id=item_id)
+    )
 
 
 async def lock_item(session: AsyncSession, item_id: uuid.UUID) -> tuple[Handover, HandoverItem]:
     """The item and its handover, both locked: the handover first, as every other change takes them."""
     handover = await get(session, (await get_item(session, item_id)).handover_id, lock=True)
-    item = await get_for_update(session, HandoverItem, item_id, missing=f"Handover item {item_id} does not exist.")
+    item = await get_for_update(
+        session, HandoverItem, item_id, missing=t("Handover item {item_id} does not exist.", item_id=item_id)
+    )
     return handover, item
 
 
@@ -86,7 +95,7 @@ def is_leader(principal: Principal, handover: Handover) -> bool:
 def require_open(handover: Handover) -> None:
     """Refuse changes to a completed handover."""
     if handover.status != HandoverStatus.open:
-        raise Conflict("The handover is already completed.")
+        raise Conflict(t("The handover is already completed."))
 
 
 async def create(
@@ -100,17 +109,17 @@ async def create(
 ) -> Handover:
     """Open the handover of a team between two consecutive shifts."""
     access.require_team_manager(principal, team_id)
-    outgoing = await get_or_404(session, Shift, outgoing_shift_id, missing="Both shifts must exist.")
-    incoming = await get_or_404(session, Shift, incoming_shift_id, missing="Both shifts must exist.")
+    outgoing = await get_or_404(session, Shift, outgoing_shift_id, missing=t("Both shifts must exist."))
+    incoming = await get_or_404(session, Shift, incoming_shift_id, missing=t("Both shifts must exist."))
     if outgoing.team_id != team_id or incoming.team_id != team_id:
-        raise InvalidInput("Both shifts must belong to the handover's team.")
+        raise InvalidInput(t("Both shifts must belong to the handover's team."))
     if not (outgoing.starts_at < incoming.starts_at and abs(incoming.starts_at - outgoing.ends_at) <= MAX_BOUNDARY_GAP):
-        raise InvalidInput("The incoming shift must start where the outgoing shift ends (within 2 h).")
+        raise InvalidInput(t("The incoming shift must start where the outgoing shift ends (within 2 h)."))
     existing = await session.scalar(
         select(Handover.id).where(Handover.outgoing_shift_id == outgoing.id, Handover.incoming_shift_id == incoming.id)
     )
     if existing is not None:
-        raise Conflict(f"This shift boundary already has the handover {existing}.")
+        raise Conflict(t("This shift boundary already has the handover {existing}.", existing=existing))
     handover = Handover(
         id=uuid.uuid4(),
         team_id=team_id,
@@ -131,7 +140,7 @@ async def read(session: AsyncSession, *, principal: Principal, handover_id: uuid
         return handover
     people = await staff(session, handover.outgoing_shift_id) + await staff(session, handover.incoming_shift_id)
     if principal.employee_id not in people:
-        raise Forbidden("Only the team, its leader and level 3 and above see this handover.")
+        raise Forbidden(t("Only the team, its leader and level 3 and above see this handover."))
     return handover
 
 
@@ -182,7 +191,7 @@ async def publish_report(
     """The team leader publishes the handover report (HND-4, HND-7, HND-10)."""
     handover = await get(session, handover_id, lock=True)
     if not is_leader(principal, handover):
-        raise Forbidden("Only the team's leader publishes the handover report.")
+        raise Forbidden(t("Only the team's leader publishes the handover report."))
     require_open(handover)
     handover.instructions = data.instructions
     handover.major_events = data.major_events
@@ -223,10 +232,13 @@ async def acknowledge_damage(
     handover = await get(session, handover_id, lock=True)
     access.require_damage_report_receiver(principal, handover.damage_reported_to)
     if handover.report_published_at is None or handover.equipment_ok is not False:
-        raise Conflict("This handover's report records no equipment damage.")
+        raise Conflict(t("This handover's report records no equipment damage."))
     if handover.damage_acknowledged_at is not None:
         raise Conflict(
-            f"The damage report was already taken in at {handover.damage_acknowledged_at:%Y-%m-%d %H:%M} UTC."
+            t(
+                "The damage report was already taken in at {damage_acknowledged_at:%Y-%m-%d %H:%M} UTC.",
+                damage_acknowledged_at=handover.damage_acknowledged_at,
+            )
         )
     handover.damage_acknowledged_by = principal.employee_id
     handover.damage_acknowledged_at = now
@@ -241,14 +253,14 @@ async def check_in(
     handover = await get(session, handover_id, lock=True)
     require_open(handover)
     if principal.employee_id not in await staff(session, handover.incoming_shift_id):
-        raise Forbidden("Only the incoming staff of this handover check in.")
+        raise Forbidden(t("Only the incoming staff of this handover check in."))
     done = await session.scalar(
         select(HandoverCheckIn).where(
             HandoverCheckIn.handover_id == handover.id, HandoverCheckIn.employee_id == principal.employee_id
         )
     )
     if done is not None:
-        raise Conflict("You have already checked in.")
+        raise Conflict(t("You have already checked in."))
     incoming = await session.get(Shift, handover.incoming_shift_id)
     assert incoming is not None
     latest = incoming.starts_at - timedelta(minutes=settings.checkin_before_minutes)
@@ -285,9 +297,9 @@ async def ask(
     handover = await get(session, handover_id, lock=True)
     require_open(handover)
     if principal.employee_id not in await staff(session, handover.incoming_shift_id):
-        raise Forbidden("Only the incoming staff ask questions at the handover.")
+        raise Forbidden(t("Only the incoming staff ask questions at the handover."))
     if data.item_id is not None and (await get_item(session, data.item_id)).handover_id != handover.id:
-        raise InvalidInput("The item belongs to another handover.")
+        raise InvalidInput(t("The item belongs to another handover."))
     question = HandoverQuestion(
         id=uuid.uuid4(),
         handover_id=handover.id,
@@ -305,17 +317,23 @@ async def answer(
     session: AsyncSession, *, principal: Principal, question_id: uuid.UUID, text: str, now: datetime
 ) -> HandoverQuestion:
     question = await get_or_404(
-        session, HandoverQuestion, question_id, missing=f"Question {question_id} does not exist."
+        session,
+        HandoverQuestion,
+        question_id,
+        missing=t("Question {question_id} does not exist.", question_id=question_id),
     )
     handover = await get(session, question.handover_id, lock=True)
     question = await get_for_update(
-        session, HandoverQuestion, question_id, missing=f"Question {question_id} does not exist."
+        session,
+        HandoverQuestion,
+        question_id,
+        missing=t("Question {question_id} does not exist.", question_id=question_id),
     )
     require_open(handover)
     if principal.employee_id not in await staff(session, handover.outgoing_shift_id) and not is_leader(
         principal, handover
     ):
-        raise Forbidden("The outgoing staff or the team leader answer handover questions.")
+        raise Forbidden(t("The outgoing staff or the team leader answer handover questions."))
     question.answer = text
     question.answered_by = principal.employee_id
     question.answered_at = now
@@ -327,10 +345,10 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
     """The team leader signs off; only then are the outgoing staff released (HND-2, 3, 4, 9)."""
     handover = await get(session, handover_id, lock=True)
     if not is_leader(principal, handover):
-        raise Forbidden("Only the team's leader signs the handover off.")
+        raise Forbidden(t("Only the team's leader signs the handover off."))
     require_open(handover)
     if handover.report_published_at is None:
-        raise ReportMissing("The team leader's handover report has not been published yet.")
+        raise ReportMissing(t("The team leader's handover report has not been published yet."))
     incoming = await staff(session, handover.incoming_shift_id)
     arrived = set(
         (
@@ -340,14 +358,14 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
     missing = [person for person in incoming if person not in arrived]
     if missing:
         raise IncomingNotArrived(
-            f"{len(missing)} incoming person(s) have not checked in: the outgoing staff stay on duty.",
+            t("{count} incoming person(s) have not checked in: the outgoing staff stay on duty.", count=len(missing)),
             employee_ids=[str(m) for m in missing],
         )
     outgoing = await staff(session, handover.outgoing_shift_id)
     busy = await in_progress(session, outgoing)
     if busy:
         raise InteractionInProgress(
-            "An outgoing agent is still serving a customer: the handover waits until the interaction ends.",
+            t("An outgoing agent is still serving a customer: the handover waits until the interaction ends."),
             employee_ids=[str(b) for b in busy],
         )
     unanswered = await session.scalar(
@@ -356,7 +374,7 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
         )
     )
     if unanswered is not None:
-        raise ReportMissing("A question from the incoming staff is still unanswered.", question_id=str(unanswered))
+        raise ReportMissing(t("A question from the incoming staff is still unanswered."), question_id=str(unanswered))
     open_items = (
         await session.scalars(
             select(HandoverItem.id).where(
@@ -366,7 +384,7 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
     ).all()
     if open_items:
         raise NotAcknowledged(
-            f"{len(open_items)} item(s) are not acknowledged by their receiver yet.",
+            t("{count} item(s) are not acknowledged by their receiver yet.", count=len(open_items)),
             item_ids=[str(i) for i in open_items],
         )
     handover.status = HandoverStatus.completed

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.errors import InvalidInput
+from callcenter_shared.i18n import t
 from callcenter_shared.inputs import Day
 from callcenter_shared.paging import page_of_list
 from callcenter_shared.web import DbSession, Now, Page, Paging
@@ -30,7 +31,7 @@ async def list_holidays(
 ) -> Page[HolidayRead]:
     last = end or start + timedelta(days=365)
     if last < start or (last - start).days > 366 * 2:
-        raise InvalidInput("Ask for at most two years, with `to` on or after `from`.")
+        raise InvalidInput(t("Ask for at most two years, with `to` on or after `from`."))
     # The public holidays come from a library, merged with the center's rows: at most two
     # years of days, so the page is cut after the merge.
     rows = await service.calendar(session, settings, start=start, end=last)

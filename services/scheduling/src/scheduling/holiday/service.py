@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict
+from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.holiday.models import CenterHoliday
 from scheduling.settings import Settings
@@ -43,7 +44,7 @@ async def add(session: AsyncSession, *, principal: Principal, day: date, name: s
     """Add a center-specific holiday (L3 and above)."""
     access.require_holiday_editor(principal)
     if await session.scalar(select(CenterHoliday.id).where(CenterHoliday.day == day)) is not None:
-        raise Conflict(f"{day.isoformat()} is already a center holiday.")
+        raise Conflict(t("{day} is already a center holiday.", day=day.isoformat()))
     holiday = CenterHoliday(id=uuid.uuid4(), day=day, name=name, created_by=principal.employee_id, created_at=now)
     session.add(holiday)
     await session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import t
 from scheduling.leave.models import Leave, LeaveStatus, LeaveType
 from scheduling.org.models import Employee
 from scheduling.settings import Settings
@@ -140,9 +141,19 @@ async def require_available(
         return
     reserved = f", {balance.reserved_hours:g} h reserved by requests not yet decided" if balance.reserved_hours else ""
     raise BeyondBalance(
-        f"This annual leave takes {hours:g} h but {person.name}'s {year} balance has {balance.available_hours:g} h "
-        f"available ({balance.entitlement_hours:g} h entitlement + {balance.carried_over_hours:g} h carried over, "
-        f"{balance.taken_hours:g} h taken{reserved}).",
+        t(
+            "This annual leave takes {hours:g} h but {name}'s {year} balance has {available_hours:g} h "
+            "available ({entitlement_hours:g} h entitlement + {carried_over_hours:g} h carried over, "
+            "{taken_hours:g} h taken{reserved}).",
+            hours=hours,
+            name=person.name,
+            year=year,
+            available_hours=balance.available_hours,
+            entitlement_hours=balance.entitlement_hours,
+            carried_over_hours=balance.carried_over_hours,
+            taken_hours=balance.taken_hours,
+            reserved=reserved,
+        ),
         balance_hours=balance.available_hours,
         year=year,
     )

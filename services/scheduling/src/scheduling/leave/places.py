@@ -24,6 +24,7 @@ from callcenter_shared import outbox
 from callcenter_shared.contracts.scheduling import LeavePromotedV1, LeaveWaitlistedV1
 from callcenter_shared.db import lock_rows
 from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import t
 from scheduling.leave.models import HOLDING, Leave, LeavePlace, LeaveStatus
 from scheduling.org.models import Team
 from scheduling.roster.models import Shift
@@ -181,8 +182,11 @@ async def take_new(session: AsyncSession, leave: Leave, shift_ids: Sequence[uuid
     full = await full_shifts(session, leave.team_id, new, settings)
     if full:
         raise LeaveCapReached(
-            f"Since the request, the person works {await describe(session, full, settings)}, where the team's "
-            f"{await cap_of(session, leave.team_id, settings)} place(s) for leave are taken."
+            t(
+                "Since the request, the person works {value}, where the team's {value2} place(s) for leave are taken.",
+                value=await describe(session, full, settings),
+                value2=await cap_of(session, leave.team_id, settings),
+            )
         )
     take(session, leave, new)
 

@@ -15,6 +15,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import LeaveApprovedV1, LeaveCancelledV1, LeaveRejectedV1, LeaveRequestedV1
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import below, is_agent
 from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
@@ -51,7 +52,9 @@ class HolidayNeedsHead(RuleViolation):
 
 async def get(session: AsyncSession, leave_id: uuid.UUID, *, lock: bool = False) -> Leave:
     """The request; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
-    return await get_or_404(session, Leave, leave_id, missing=f"Leave request {leave_id} does not exist.", lock=lock)
+    return await get_or_404(
+        session, Leave, leave_id, missing=t("Leave request {leave_id} does not exist.", leave_id=leave_id), lock=lock
+    )
 
 
 def awaiting(leave: Leave) -> uuid.UUID | None:
@@ -104,11 +107,11 @@ async def request(
     starts_at, ends_at = data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
     if ends_at <= starts_at:
         raise InvalidInput(
-            "Leave must end after it starts.",
+            t("Leave must end after it starts."),
             errors=[{"path": "body.ends_at", "message": "not after starts_at", "type": "value_error"}],
         )
     if ends_at - starts_at > MAX_LEAVE:
-        raise InvalidInput("One request covers at most 180 days.")
+        raise InvalidInput(t("One request covers at most 180 days."))
     center = ZoneInfo(settings.timezone)
     today = now.astimezone(center).date()
     if (
@@ -117,8 +120,11 @@ async def request(
         and today <= person.probation_end_date
     ):
         raise ProbationNoPersonalLeave(
-            f"{person.name} is on probation until {person.probation_end_date.isoformat()}: "
-            "no personal leave during probation."
+            t(
+                "{name} is on probation until {probation_end_date}: no personal leave during probation.",
+                name=person.name,
+                probation_end_date=person.probation_end_date.isoformat(),
+            )
         )
     shifts = await affected(session, person.id, starts_at, ends_at)
     if data.leave_type == LeaveType.sick:
@@ -126,13 +132,21 @@ async def request(
         notice = timedelta(hours=settings.sick_leave_notice_hours)
         if now > reference - notice:
             raise NoticeTooShort(
-                f"Sick leave must be requested at least {settings.sick_leave_notice_hours:g} h before the shift "
-                f"starts ({reference.astimezone(center).strftime('%Y-%m-%d %H:%M')}); it is too late now."
+                t(
+                    "Sick leave must be requested at least {sick_leave_notice_hours:g} h before the shift "
+                    "starts ({astimezone}); it is too late now.",
+                    sick_leave_notice_hours=settings.sick_leave_notice_hours,
+                    astimezone=reference.astimezone(center).strftime("%Y-%m-%d %H:%M"),
+                )
             )
     elif now > starts_at - timedelta(hours=settings.leave_notice_hours):
         raise NoticeTooShort(
-            f"{data.leave_type.capitalize()} leave must be requested at least {settings.leave_notice_hours:g} h "
-            "ahead; it is too late for this period."
+            t(
+                "{capitalize} leave must be requested at least {leave_notice_hours:g} h ahead; it is too "
+                "late for this period.",
+                capitalize=data.leave_type.capitalize(),
+                leave_notice_hours=settings.leave_notice_hours,
+            )
         )
     first: uuid.UUID | None = None
     deputy: uuid.UUID | None = None
@@ -142,17 +156,17 @@ async def request(
     elif below(person, settings.leave_head_level):
         if data.deputy_id is None:
             raise ChainBroken(
-                "A team leader names who holds the team's affairs during the leave (deputy_id) before asking."
+                t("A team leader names who holds the team's affairs during the leave (deputy_id) before asking.")
             )
         stand_in = await session.get(type(person), data.deputy_id)
         if stand_in is None or not stand_in.active or stand_in.id == person.id or stand_in.team_id != person.team_id:
-            raise ChainBroken("The deputy must be an active member of the leader's own team.")
+            raise ChainBroken(t("The deputy must be an active member of the leader's own team."))
         deputy = stand_in.id
         final = await access.superior_at_level(session, person, settings.leave_head_level)
     else:
         final = await session.get(type(person), person.superior_id) if person.superior_id else None
     if final is None:
-        raise ChainBroken(f"{person.name} has no superior in the chain to approve the leave.")
+        raise ChainBroken(t("{name} has no superior in the chain to approve the leave.", name=person.name))
     await swaps.lock_people(session, [person.id])  # two overlapping requests at once would both pass
     overlapping = await session.scalar(
         select(Leave.id).where(
@@ -163,7 +177,7 @@ async def request(
         )
     )
     if overlapping is not None:
-        raise Conflict(f"This period overlaps the leave request {overlapping}.")
+        raise Conflict(t("This period overlaps the leave request {overlapping}.", overlapping=overlapping))
     shifts = await affected(session, person.id, starts_at, ends_at)  # again, now that no swap can move them
     hours = hours_missed([s for _, s in shifts], starts_at, ends_at)
     year = balance.year_of(starts_at, settings)
@@ -231,8 +245,8 @@ async def approve(
     turn = awaiting(leave)
     if principal.employee_id != turn:
         if principal.employee_id in (leave.first_approver_id, leave.final_approver_id):
-            raise ChainBroken("Leave is approved level by level: it is not your turn yet.")
-        raise Forbidden("Only the approver whose turn it is may decide this leave.")
+            raise ChainBroken(t("Leave is approved level by level: it is not your turn yet."))
+        raise Forbidden(t("Only the approver whose turn it is may decide this leave."))
     leave.updated_at = now
     if turn == leave.first_approver_id and leave.first_approved_at is None:
         leave.first_approved_at = now
@@ -241,7 +255,10 @@ async def approve(
     leave.on_holiday = leave.on_holiday or await _on_holiday(session, settings, leave.starts_at, leave.ends_at)
     if leave.on_holiday and not holiday_reason:
         raise HolidayNeedsHead(
-            "The leave touches a public holiday: the department head may allow it only with a reason (holiday_reason)."
+            t(
+                "The leave touches a public holiday: the department head may allow it only with a reason "
+                "(holiday_reason)."
+            )
         )
     shifts = await affected(session, leave.employee_id, leave.starts_at, leave.ends_at)
     hours = hours_missed([s for _, s in shifts], leave.starts_at, leave.ends_at)
@@ -277,10 +294,10 @@ async def approve(
 def _require_open(leave: Leave) -> None:
     if leave.status == LeaveStatus.waiting:
         raise Conflict(
-            "The leave request waits for a place under the team's cap (LEV-6): it is decided once it has one."
+            t("The leave request waits for a place under the team's cap (LEV-6): it is decided once it has one.")
         )
     if leave.status != OPEN:
-        raise Conflict(f"The leave request is already {leave.status}.")
+        raise Conflict(t("The leave request is already {status}.", status=leave.status))
 
 
 async def _locked(session: AsyncSession, leave_id: uuid.UUID) -> Leave:
@@ -295,7 +312,7 @@ async def reject(
     leave = await _locked(session, leave_id)
     _require_open(leave)
     if principal.employee_id != awaiting(leave):
-        raise Forbidden("Only the approver whose turn it is may decide this leave.")
+        raise Forbidden(t("Only the approver whose turn it is may decide this leave."))
     leave.status = LeaveStatus.rejected
     leave.decided_by = principal.employee_id
     leave.decided_at = now
@@ -323,9 +340,9 @@ async def withdraw(
     """The requester withdraws an undecided or waiting request; a place it held goes to the first waiting (LEV-6)."""
     leave = await _locked(session, leave_id)
     if principal.employee_id != leave.employee_id:
-        raise Forbidden("Only the requester may withdraw a leave request.")
+        raise Forbidden(t("Only the requester may withdraw a leave request."))
     if leave.status not in (OPEN, LeaveStatus.waiting):
-        raise Conflict(f"Only an undecided request can be withdrawn; this one is {leave.status}.")
+        raise Conflict(t("Only an undecided request can be withdrawn; this one is {status}.", status=leave.status))
     held = leave.status in HOLDING
     leave.status = LeaveStatus.cancelled
     leave.cancelled_by = principal.employee_id
@@ -350,11 +367,16 @@ async def cancel(
     balance (LEV-5), its places to the first waiting (LEV-6). The shifts it freed stay open for the roster."""
     leave = await _locked(session, leave_id)
     if principal.employee_id not in (leave.employee_id, leave.decided_by):
-        raise Forbidden("Only the requester or the approver who approved it may cancel approved leave.")
+        raise Forbidden(t("Only the requester or the approver who approved it may cancel approved leave."))
     if leave.status != LeaveStatus.approved:
-        raise Conflict(f"Only approved leave is cancelled (withdraw an undecided request); this one is {leave.status}.")
+        raise Conflict(
+            t(
+                "Only approved leave is cancelled (withdraw an undecided request); this one is {status}.",
+                status=leave.status,
+            )
+        )
     if leave.starts_at <= now:
-        raise Conflict("The leave has begun: only leave that has not started can be cancelled.")
+        raise Conflict(t("The leave has begun: only leave that has not started can be cancelled."))
     leave.status = LeaveStatus.cancelled
     leave.cancelled_by = principal.employee_id
     leave.cancel_reason = reason

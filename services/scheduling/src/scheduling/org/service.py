@@ -17,6 +17,7 @@ from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.scheduling import EmployeeLeftV1, EmployeeUpsertedV1, TeamUpsertedV1
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.errors import InvalidInput, NotFound, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
 from callcenter_shared.paging import paginate
 from callcenter_shared.spreadsheets import ImportRefused
@@ -58,7 +59,9 @@ async def leader_of(session: AsyncSession, team_id: uuid.UUID) -> Employee | Non
 
 async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = False) -> Team:
     """The team; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
-    return await get_or_404(session, Team, team_id, missing=f"Team {team_id} does not exist.", lock=lock)
+    return await get_or_404(
+        session, Team, team_id, missing=t("Team {team_id} does not exist.", team_id=team_id), lock=lock
+    )
 
 
 def _led_team(level: int, team_id: uuid.UUID | None, active: bool) -> uuid.UUID | None:
@@ -128,10 +131,10 @@ async def update_team(
     """Rename or deactivate a team, or set its cap on leave in a shift (LEV-6)."""
     access.require_directory_admin(principal)
     team = await get_team(session, team_id, lock=True)
-    check(if_match, team.version, f"Team {team.name}")
+    check(if_match, team.version, t("Team {name}", name=team.name))
     for field, value in data.model_dump(exclude_unset=True).items():
         if value is None and field != "leave_cap":  # a null cap: the center's again
-            raise InvalidInput(f"{field} cannot be null.")
+            raise InvalidInput(t("{field} cannot be null.", field=field))
         setattr(team, field, value)
     if not team.active:
         await succession.refuse_closing_a_staffed_team(session, team)
@@ -158,10 +161,12 @@ _NO_KEY_UPDATE = {"key_share": True}
 async def get_employee(session: AsyncSession, employee_id: uuid.UUID, *, lock: bool = False) -> Employee:
     """The employee; with `lock`, the row stays locked until commit (see `get_team`)."""
     if not lock:
-        return await get_or_404(session, Employee, employee_id, missing=f"Employee {employee_id} does not exist.")
+        return await get_or_404(
+            session, Employee, employee_id, missing=t("Employee {employee_id} does not exist.", employee_id=employee_id)
+        )
     employee = await session.get(Employee, employee_id, with_for_update=_NO_KEY_UPDATE, populate_existing=True)
     if employee is None:
-        raise NotFound(f"Employee {employee_id} does not exist.")
+        raise NotFound(t("Employee {employee_id} does not exist.", employee_id=employee_id))
     return employee
 
 
@@ -233,44 +238,56 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
     """The org rules every employee record must satisfy (ORG-1, ORG-2, ORG-3)."""
     if is_top(employee):
         if employee.superior_id is not None:
-            raise SuperiorNotOneLevelUp("An executive in charge (L5) has no superior.")
+            raise SuperiorNotOneLevelUp(t("An executive in charge (L5) has no superior."))
     else:
         if employee.superior_id is None:
             raise SuperiorNotOneLevelUp(
-                f"A level {employee.level} employee needs a direct superior at level {next_level_up(employee.level)}."
+                t(
+                    "A level {level} employee needs a direct superior at level {next_level_up}.",
+                    level=employee.level,
+                    next_level_up=next_level_up(employee.level),
+                )
             )
         superior = await session.get(Employee, employee.superior_id)
         if superior is None:
             raise InvalidInput(
-                f"The superior {employee.superior_id} does not exist.",
+                t("The superior {superior_id} does not exist.", superior_id=employee.superior_id),
                 errors=[{"path": "body.superior_id", "message": "unknown employee", "type": "unknown_reference"}],
             )
         if not is_one_level_up(superior, employee.level):
             raise SuperiorNotOneLevelUp(
-                f"The direct superior must be exactly one level up: {superior.name} is level {superior.level}, "
-                f"but a level {employee.level} employee reports to level {next_level_up(employee.level)}."
+                t(
+                    "The direct superior must be exactly one level up: {name} is level {level}, but a level "
+                    "{level2} employee reports to level {next_level_up}.",
+                    name=superior.name,
+                    level=superior.level,
+                    level2=employee.level,
+                    next_level_up=next_level_up(employee.level),
+                )
             )
     if employee.team_id is not None and await session.get(Team, employee.team_id) is None:
         raise InvalidInput(
-            f"The team {employee.team_id} does not exist.",
+            t("The team {team_id} does not exist.", team_id=employee.team_id),
             errors=[{"path": "body.team_id", "message": "unknown team", "type": "unknown_reference"}],
         )
     if is_agent(employee) and employee.team_id is None:
-        raise TeamRuleBroken("Every agent belongs to one team: give a team_id.")
+        raise TeamRuleBroken(t("Every agent belongs to one team: give a team_id."))
     if is_team_leader(employee) and employee.team_id is not None and employee.active:
         other = await leader_of(session, employee.team_id)
         if other is not None and other.id != employee.id:
-            raise TeamRuleBroken(f"The team already has a team leader ({other.name}); a team has exactly one.")
+            raise TeamRuleBroken(
+                t("The team already has a team leader ({name}); a team has exactly one.", name=other.name)
+            )
     if is_agent(employee) and employee.team_id is not None:
         leader = await leader_of(session, employee.team_id)
         if leader is None and employee.active:
             # A team without a leader may exist only while it has no agents (ORG-2, docs/rules.md).
-            raise TeamRuleBroken("This team has no team leader: place its leader first, then its agents.")
+            raise TeamRuleBroken(t("This team has no team leader: place its leader first, then its agents."))
         if leader is not None and employee.superior_id != leader.id:
-            raise TeamRuleBroken(f"An agent's direct superior is their team's leader ({leader.name}).")
+            raise TeamRuleBroken(t("An agent's direct superior is their team's leader ({name}).", name=leader.name))
     if employee.agent_number and not employee.certified:
         raise AgentNumberWithoutTraining(
-            "An agent number is granted only after the training is passed: set certified first."
+            t("An agent number is granted only after the training is passed: set certified first.")
         )
     if employee.agent_number:
         clash = await session.scalar(
@@ -278,7 +295,7 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
         )
         if clash is not None:
             raise InvalidInput(
-                f"Agent number {employee.agent_number} is already taken.",
+                t("Agent number {agent_number} is already taken.", agent_number=employee.agent_number),
                 errors=[{"path": "body.agent_number", "message": "already taken", "type": "duplicate"}],
             )
     if employee.external_id:
@@ -287,7 +304,11 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
         )
         if holder is not None:
             raise InvalidInput(
-                f"The login {employee.external_id} already belongs to {holder}.",
+                t(
+                    "The login {external_id} already belongs to {holder}.",
+                    external_id=employee.external_id,
+                    holder=holder,
+                ),
                 errors=[{"path": "body.external_id", "message": "already taken", "type": "duplicate"}],
             )
 
@@ -328,7 +349,7 @@ async def _publish(session: AsyncSession, employee: Employee, now: datetime, *, 
 
 async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Employee:
     if data.id is not None and await session.get(Employee, data.id) is not None:
-        raise InvalidInput(f"Employee {data.id} already exists; use PATCH to change it.")
+        raise InvalidInput(t("Employee {id} already exists; use PATCH to change it.", id=data.id))
     employee = Employee(
         **data.model_dump(exclude={"id"}),
         id=data.id or uuid.uuid4(),
@@ -366,12 +387,12 @@ async def update_employee(
     successor_id: uuid.UUID | None = changes.pop("successor_id", None)
     for required in ("name", "level", "certified", "active"):
         if required in changes and changes[required] is None:
-            raise InvalidInput(f"{required} cannot be null.")
+            raise InvalidInput(t("{required} cannot be null.", required=required))
     # Locked, so concurrent changes apply one after another and each version is published once;
     # the person and their successor in id order, so two changes naming each other cannot deadlock.
     await _lock_people(session, {employee_id, *([successor_id] if successor_id else [])})
     employee = await get_employee(session, employee_id, lock=True)
-    check(if_match, employee.version, f"Employee {employee.name}")
+    check(if_match, employee.version, t("Employee {name}", name=employee.name))
     successor = await _successor(session, successor_id)
     was_active = employee.active
     led_before = _led_team(employee.level, employee.team_id, employee.active)
@@ -390,10 +411,10 @@ async def update_employee(
     await _check(session, employee)
     stranded = await succession.stranded_reports(session, employee)
     if stranded and successor is None:
-        raise succession.refuse_stranded(employee, stranded, "This change")
+        raise succession.refuse_stranded(employee, stranded, t("This change"))
     if successor is not None and not stranded and not (was_active and not employee.active):
         raise InvalidInput(
-            "successor_id names who takes over someone's reports or open work: this change leaves neither.",
+            t("successor_id names who takes over someone's reports or open work: this change leaves neither."),
             errors=[{"path": "body.successor_id", "message": "nothing to take over", "type": "unexpected"}],
         )
     employee.version += 1
@@ -431,7 +452,7 @@ async def _successor(session: AsyncSession, successor_id: uuid.UUID | None) -> E
     successor = await session.get(Employee, successor_id, populate_existing=True)
     if successor is None:
         raise InvalidInput(
-            f"The successor {successor_id} does not exist.",
+            t("The successor {successor_id} does not exist.", successor_id=successor_id),
             errors=[{"path": "body.successor_id", "message": "unknown employee", "type": "unknown_reference"}],
         )
     return successor
@@ -449,7 +470,9 @@ async def _hand_over_reports(
         successor.team_id = team_id
         left_behind = await succession.stranded_reports(session, successor)
         if left_behind:
-            raise succession.refuse_stranded(successor, left_behind, f"Moving {successor.name} to lead this team")
+            raise succession.refuse_stranded(
+                successor, left_behind, t("Moving {name} to lead this team", name=successor.name)
+            )
         await _check(session, successor)
         successor.version += 1
         successor.updated_at = now
@@ -487,7 +510,7 @@ async def import_employees(
     created, refused = await add_in_order(session, rows, now)
     if refused:
         raise ImportRefused(
-            f"{len(refused)} of {len(rows)} rows were refused; nothing was imported.",
+            t("{count} of {count2} rows were refused; nothing was imported.", count=len(refused), count2=len(rows)),
             errors=[
                 {"row": index, "rule": getattr(exc, "rule_id", None), "detail": exc.detail}
                 for index, exc in sorted(refused.items())

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import spreadsheets
 from callcenter_shared.auth import Caller
+from callcenter_shared.i18n import t
 from callcenter_shared.spreadsheets import SheetFormat, SheetRow, row_error
 from scheduling import access
 from scheduling.org import service
@@ -63,22 +64,25 @@ class _References:
         if login is not None:
             superior = self.in_file.get(login.lower()) or self.directory.get(login.lower())
             if "superior_id" in values:
-                errors.append(row_error(row.number, "superior_login", "Give superior_id or superior_login, not both.",
-                                        kind="value_error"))  # fmt: skip
+                refusal = t("Give superior_id or superior_login, not both.")
+                errors.append(row_error(row.number, "superior_login", refusal, kind="value_error"))
             elif superior is None:
-                errors.append(row_error(row.number, "superior_login",
-                                        f"No employee has the login {login}, in the directory or in this file.",
-                                        kind="unknown_reference"))  # fmt: skip
+                refusal = t("No employee has the login {login}, in the directory or in this file.", login=login)
+                errors.append(row_error(row.number, "superior_login", refusal, kind="unknown_reference"))
             else:
                 values["superior_id"] = str(superior)
         name = row.values.get("team")
         if name is not None:
             teams = self.teams.get(name, [])
             if "team_id" in values:
-                errors.append(row_error(row.number, "team", "Give team_id or team, not both.", kind="value_error"))
+                errors.append(row_error(row.number, "team", t("Give team_id or team, not both."), kind="value_error"))
             elif len(teams) != 1:
-                reason = f"No team is called {name}." if not teams else f"{len(teams)} teams are called {name}."
-                errors.append(row_error(row.number, "team", reason + " Use team_id.", kind="unknown_reference"))
+                reason = (
+                    t("No team is called {name}. Use team_id.", name=name)
+                    if not teams
+                    else t("{count} teams are called {name}. Use team_id.", count=len(teams), name=name)
+                )
+                errors.append(row_error(row.number, "team", reason, kind="unknown_reference"))
             else:
                 values["team_id"] = str(teams[0])
         return errors

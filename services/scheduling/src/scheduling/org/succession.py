@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import Message, t
 from callcenter_shared.levels import is_agent, is_one_level_up, is_top, next_level_up
 from scheduling.org.models import Employee, Team
 
@@ -56,10 +57,15 @@ async def stranded_reports(session: AsyncSession, employee: Employee) -> list[Em
     return [r for r in await direct_reports(session, employee.id) if not superior_still_fits(employee, r)]
 
 
-def refuse_stranded(employee: Employee, stranded: Sequence[Employee], what: str) -> ReportsWouldBeStranded:
+def refuse_stranded(employee: Employee, stranded: Sequence[Employee], what: Message) -> ReportsWouldBeStranded:
     return ReportsWouldBeStranded(
-        f"{what} would leave {len(stranded)} of {employee.name}'s direct reports without a valid superior: "
-        "name their new superior (and so the team's new leader) in the same change as successor_id.",
+        t(
+            "{what} would leave {count} of {name}'s direct reports without a valid superior: name "
+            "their new superior (and so the team's new leader) in the same change as successor_id.",
+            what=what,
+            count=len(stranded),
+            name=employee.name,
+        ),
         affected=named(stranded),
     )
 
@@ -68,19 +74,25 @@ def check_successor_for_reports(successor: Employee, employee: Employee, reports
     """The successor must be active, someone else, and one level above every report (ORG-6)."""
     if successor.id == employee.id or not successor.active:
         raise ReportsWouldBeStranded(
-            f"The successor must be another active employee, not {successor.name}.", affected=named(reports)
+            t("The successor must be another active employee, not {name}.", name=successor.name),
+            affected=named(reports),
         )
     levels = sorted({r.level for r in reports})
     if len(levels) != 1 or not is_one_level_up(successor, levels[0]):
         raise ReportsWouldBeStranded(
-            f"{successor.name} (level {successor.level}) cannot take over these reports: their new superior "
-            f"must be at level {next_level_up(levels[0])}.",
+            t(
+                "{name} (level {level}) cannot take over these reports: their new superior must be at "
+                "level {next_level_up}.",
+                name=successor.name,
+                level=successor.level,
+                next_level_up=next_level_up(levels[0]),
+            ),
             affected=named(reports),
         )
     teams = {r.team_id for r in reports if is_agent(r)}
     if len(teams) > 1:
         raise ReportsWouldBeStranded(
-            "These agents are in more than one team; move them team by team.", affected=named(reports)
+            t("These agents are in more than one team; move them team by team."), affected=named(reports)
         )
 
 
@@ -103,11 +115,17 @@ def work_successor(leaver: Employee, named_successor: Employee | None, superior:
             else f"Name a successor_id to take over {leaver.name}'s open work."
         )
     if successor.id == leaver.id or not successor.active:
-        raise NoSuccessorForWork(f"The successor must be another active employee, not {successor.name}.")
+        raise NoSuccessorForWork(t("The successor must be another active employee, not {name}.", name=successor.name))
     if successor.level not in (leaver.level, next_level_up(leaver.level)):
         raise NoSuccessorForWork(
-            f"{successor.name} (level {successor.level}) cannot take over the work of a level {leaver.level} "
-            f"employee: the successor is at level {leaver.level} or {next_level_up(leaver.level)}."
+            t(
+                "{name} (level {level}) cannot take over the work of a level {level2} employee: the "
+                "successor is at level {level2} or {next_level_up}.",
+                name=successor.name,
+                level=successor.level,
+                level2=leaver.level,
+                next_level_up=next_level_up(leaver.level),
+            )
         )
     return successor
 
@@ -124,7 +142,11 @@ async def refuse_closing_a_staffed_team(session: AsyncSession, team: Team) -> No
     ).all()
     if members:
         raise ReportsWouldBeStranded(
-            f"{team.name} still has {len(members)} active members: move them to another team (with their new "
-            "leader) before closing it.",
+            t(
+                "{name} still has {count} active members: move them to another team (with their new "
+                "leader) before closing it.",
+                name=team.name,
+                count=len(members),
+            ),
             affected=named(members),
         )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import t
 from scheduling.roster.models import OffPostPeriod, Shift
 
 
@@ -32,6 +33,11 @@ async def require_on_post(session: AsyncSession, employee_id: uuid.UUID, name: s
     period = await open_period(session, employee_id)
     if period is not None:
         raise AgentOffPost(
-            f"{name} is off post for training since {period.started_at:%Y-%m-%d %H:%M} UTC and may not be rostered "
-            f"on the call-taking shift {shift.name} until back on post after the re-assessment."
+            t(
+                "{name} is off post for training since {started_at:%Y-%m-%d %H:%M} UTC and may not be "
+                "rostered on the call-taking shift {name2} until back on post after the re-assessment.",
+                name=name,
+                started_at=period.started_at,
+                name2=shift.name,
+            )
         )

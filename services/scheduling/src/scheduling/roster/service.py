@@ -16,6 +16,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import is_agent
 from scheduling import access
 from scheduling.org.models import Employee, Team
@@ -45,11 +46,18 @@ class RosterLimit(RuleViolation):
 
 async def get_shift(session: AsyncSession, shift_id: uuid.UUID, *, lock: bool = False) -> Shift:
     """The shift; with `lock`, its row stays locked until commit, so changes to it apply one after another."""
-    return await get_or_404(session, Shift, shift_id, missing=f"Shift {shift_id} does not exist.", lock=lock)
+    return await get_or_404(
+        session, Shift, shift_id, missing=t("Shift {shift_id} does not exist.", shift_id=shift_id), lock=lock
+    )
 
 
 async def get_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:
-    return await get_or_404(session, Assignment, assignment_id, missing=f"Assignment {assignment_id} does not exist.")
+    return await get_or_404(
+        session,
+        Assignment,
+        assignment_id,
+        missing=t("Assignment {assignment_id} does not exist.", assignment_id=assignment_id),
+    )
 
 
 def skills(shift: Shift) -> list[str]:
@@ -81,7 +89,10 @@ def _times(data: ShiftCreate, settings: Settings) -> tuple[datetime, datetime]:
     if start == end:
         if not data.full_day:
             raise RosterLimit(
-                "The shift starts when it ends. Send `full_day: true` for a 24-hour shift; otherwise give its real end."
+                t(
+                    "The shift starts when it ends. Send `full_day: true` for a 24-hour shift; otherwise give "
+                    "its real end."
+                )
             )
         end = start + timedelta(hours=24)
     return start, end
@@ -90,12 +101,12 @@ def _times(data: ShiftCreate, settings: Settings) -> tuple[datetime, datetime]:
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise InvalidInput(
-            "A shift must end after it starts.",
+            t("A shift must end after it starts."),
             errors=[{"path": "body.ends_at", "message": "not after starts_at", "type": "value_error"}],
         )
     if ends_at - starts_at > timedelta(hours=24):
         raise InvalidInput(
-            "A shift lasts at most 24 hours.",
+            t("A shift lasts at most 24 hours."),
             errors=[{"path": "body.ends_at", "message": "longer than 24 h", "type": "value_error"}],
         )
 
@@ -103,8 +114,12 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 def _not_in_the_past(starts_at: datetime, now: datetime) -> None:
     if starts_at < now:
         raise RosterLimit(
-            f"A shift cannot start in the past ({starts_at:%Y-%m-%d %H:%M} UTC is before now, "
-            f"{now:%Y-%m-%d %H:%M} UTC)."
+            t(
+                "A shift cannot start in the past ({starts_at:%Y-%m-%d %H:%M} UTC is before now, "
+                "{now:%Y-%m-%d %H:%M} UTC).",
+                starts_at=starts_at,
+                now=now,
+            )
         )
 
 
@@ -114,7 +129,7 @@ async def _check_duty_manager(session: AsyncSession, duty_manager_id: uuid.UUID 
     manager = await session.get(Employee, duty_manager_id)
     if manager is None or not access.may_be_duty_manager(manager):
         raise InvalidInput(
-            "The duty manager must be an active employee of level 3 or above.",
+            t("The duty manager must be an active employee of level 3 or above."),
             errors=[{"path": "body.duty_manager_id", "message": "not a duty manager", "type": "value_error"}],
         )
 
@@ -126,7 +141,7 @@ async def create_shift(
     access.require_team_manager(principal, data.team_id)
     if await session.get(Team, data.team_id) is None:
         raise InvalidInput(
-            f"The team {data.team_id} does not exist.",
+            t("The team {team_id} does not exist.", team_id=data.team_id),
             errors=[{"path": "body.team_id", "message": "unknown team", "type": "unknown_reference"}],
         )
     starts_at, ends_at = _times(data, settings)
@@ -165,13 +180,18 @@ async def update_shift(
     """Edit a shift; staffing may only go up here (ROS-2), and moved times cancel pending swaps on it."""
     shift = await get_shift(session, shift_id, lock=True)
     access.require_team_manager(principal, shift.team_id)
-    check(if_match, shift.version, f"Shift {shift.name}")
+    check(if_match, shift.version, t("Shift {name}", name=shift.name))
     changes = data.model_dump(exclude_unset=True)
     headcount = changes.get("required_headcount")
     if headcount is not None and headcount < shift.required_headcount:
         raise StaffingReductionNeedsApproval(
-            f"Reducing the head-count of {shift.name} from {shift.required_headcount} to {headcount} needs the "
-            "duty manager's approval: request a staffing change instead."
+            t(
+                "Reducing the head-count of {name} from {required_headcount} to {headcount} needs the duty "
+                "manager's approval: request a staffing change instead.",
+                name=shift.name,
+                required_headcount=shift.required_headcount,
+                headcount=headcount,
+            )
         )
     starts_at = changes["starts_at"].astimezone(UTC) if changes.get("starts_at") else shift.starts_at
     ends_at = changes["ends_at"].astimezone(UTC) if changes.get("ends_at") else shift.ends_at
@@ -231,18 +251,27 @@ async def assign(
     access.require_team_manager(principal, shift.team_id)
     person = await access.employee(session, employee_id)
     if not person.active:
-        raise InvalidInput(f"{person.name} is no longer active.")
+        raise InvalidInput(t("{name} is no longer active.", name=person.name))
     unqualified = eligibility.unqualified_reason(person, shift)
     if unqualified:
-        raise NotCertified(f"{unqualified}: only a certified agent with an agent number takes calls.")
+        raise NotCertified(
+            t("{unqualified}: only a certified agent with an agent number takes calls.", unqualified=unqualified)
+        )
     if person.team_id != shift.team_id and not access.may_lend_across_teams(principal):
         raise RosterLimit(
-            f"{person.name} is not a member of the shift's team: lending someone to another team needs the "
-            "department head (level 3 or above)."
+            t(
+                "{name} is not a member of the shift's team: lending someone to another team needs the "
+                "department head (level 3 or above).",
+                name=person.name,
+            )
         )
     if shift.ends_at <= now:
         raise RosterLimit(
-            f"The shift {shift.name} ended at {shift.ends_at:%Y-%m-%d %H:%M} UTC: nobody is added to the past."
+            t(
+                "The shift {name} ended at {ends_at:%Y-%m-%d %H:%M} UTC: nobody is added to the past.",
+                name=shift.name,
+                ends_at=shift.ends_at,
+            )
         )
     # A swap approved (or an off-post period begun) meanwhile could change the person's roster after these checks.
     await swaps.lock_people(session, [employee_id])
@@ -252,15 +281,19 @@ async def assign(
             Assignment.shift_id == shift.id, Assignment.employee_id == employee_id, Assignment.active.is_(True)
         )
     ):
-        raise Conflict(f"{person.name} is already on the shift {shift.name}.")
+        raise Conflict(t("{name} is already on the shift {name2}.", name=person.name, name2=shift.name))
     await eligibility.check_overlap_and_rest(
         session, person, takes=shift, settings=settings, violation=RosterLimit, when="On this shift"
     )
     count = await staffed(session, shift.id)
     if count >= shift.required_headcount and not access.may_overstaff(principal, shift.duty_manager_id):
         raise RosterLimit(
-            f"The shift {shift.name} already has its head-count of {shift.required_headcount}: raise the head-count "
-            "first, or the shift's duty manager adds the person."
+            t(
+                "The shift {name} already has its head-count of {required_headcount}: raise the head-count "
+                "first, or the shift's duty manager adds the person.",
+                name=shift.name,
+                required_headcount=shift.required_headcount,
+            )
         )
     assignment = Assignment(
         id=uuid.uuid4(),
@@ -281,7 +314,10 @@ async def lock_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> As
     holder = (await get_assignment(session, assignment_id)).employee_id
     await swaps.lock_people(session, [holder])
     assignment = await get_for_update(
-        session, Assignment, assignment_id, missing=f"Assignment {assignment_id} does not exist."
+        session,
+        Assignment,
+        assignment_id,
+        missing=t("Assignment {assignment_id} does not exist.", assignment_id=assignment_id),
     )
     if assignment.employee_id != holder:  # a swap handed it on before the lock; the row lock now holds it
         await swaps.lock_people(session, [assignment.employee_id])
@@ -311,9 +347,9 @@ async def request_staffing_change(
         assert data.assignment_id is not None
         assignment = await get_assignment(session, data.assignment_id)
         if assignment.shift_id != shift.id or not assignment.active:
-            raise InvalidInput("The assignment is not an active assignment of this shift.")
+            raise InvalidInput(t("The assignment is not an active assignment of this shift."))
     elif data.new_headcount is not None and data.new_headcount >= shift.required_headcount:
-        raise InvalidInput("A staffing reduction must lower the head-count; raise it with PATCH instead.")
+        raise InvalidInput(t("A staffing reduction must lower the head-count; raise it with PATCH instead."))
     change = StaffingChange(
         id=uuid.uuid4(),
         shift_id=shift.id,
@@ -333,10 +369,13 @@ async def request_staffing_change(
 
 async def _pending_change(session: AsyncSession, principal: Principal, change_id: uuid.UUID) -> StaffingChange:
     change = await get_for_update(
-        session, StaffingChange, change_id, missing=f"Staffing change {change_id} does not exist."
+        session,
+        StaffingChange,
+        change_id,
+        missing=t("Staffing change {change_id} does not exist.", change_id=change_id),
     )
     if change.status != StaffingChangeStatus.requested:
-        raise Conflict(f"The staffing change is already {change.status}.")
+        raise Conflict(t("The staffing change is already {status}.", status=change.status))
     access.require_staffing_decider(principal, change.approver_id)
     return change
 
@@ -386,11 +425,13 @@ async def coverage(
     """Every hour of the range, per team, where nobody is rostered, staffing is below the head-count, or
     no certified agent is on."""
     if ends_at <= starts_at:
-        raise InvalidInput("The range must end after it starts.")
+        raise InvalidInput(t("The range must end after it starts."))
     if ends_at - starts_at > timedelta(days=MAX_COVERAGE_DAYS):
-        raise InvalidInput(f"A coverage view spans at most {MAX_COVERAGE_DAYS} days.")
+        raise InvalidInput(
+            t("A coverage view spans at most {MAX_COVERAGE_DAYS} days.", MAX_COVERAGE_DAYS=MAX_COVERAGE_DAYS)
+        )
     if team_id is not None:
-        await get_or_404(session, Team, team_id, missing=f"Team {team_id} does not exist.")
+        await get_or_404(session, Team, team_id, missing=t("Team {team_id} does not exist.", team_id=team_id))
         team_ids = [team_id]
     else:
         team_ids = list((await session.scalars(select(Team.id).where(Team.active.is_(True)).order_by(Team.name))).all())

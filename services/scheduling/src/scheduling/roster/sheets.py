@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import spreadsheets
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.spreadsheets import Sheet, SheetFormat, row_error
 from scheduling import access
 from scheduling.org.models import Employee, Team
@@ -50,15 +51,20 @@ def roster_days(week: str | None, first: date | None, last: date | None) -> tupl
             monday = None
         if monday is None:
             raise InvalidInput(
-                f"{week!r} is not an ISO week: write it as 2026-W45.",
+                t("{week!r} is not an ISO week: write it as 2026-W45.", week=week),
                 errors=[{"path": "query.week", "message": "not an ISO week", "type": "value_error"}],
             )
         return monday, monday + timedelta(days=6), week
     if week is None and first is not None and last is not None:
         if last < first or (last - first).days >= service.MAX_COVERAGE_DAYS:
-            raise InvalidInput(f"Give `to` on or after `from`, at most {service.MAX_COVERAGE_DAYS} days in all.")
+            raise InvalidInput(
+                t(
+                    "Give `to` on or after `from`, at most {MAX_COVERAGE_DAYS} days in all.",
+                    MAX_COVERAGE_DAYS=service.MAX_COVERAGE_DAYS,
+                )
+            )
         return first, last, f"{first.isoformat()}-{last.isoformat()}"
-    raise InvalidInput("Give either `week` (2026-W45) or both `from` and `to` (dates).")
+    raise InvalidInput(t("Give either `week` (2026-W45) or both `from` and `to` (dates)."))
 
 
 async def roster_sheet(
@@ -78,7 +84,7 @@ async def roster_sheet(
     """
     first, last, label = roster_days(week, first, last)
     if team_id is not None and await session.get(Team, team_id) is None:
-        raise NotFound(f"Team {team_id} does not exist.")
+        raise NotFound(t("Team {team_id} does not exist.", team_id=team_id))
     zone = ZoneInfo(settings.timezone)
     starts = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
     ends = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
@@ -156,13 +162,18 @@ async def import_shifts(
         except ValidationError as exc:
             errors += spreadsheets.validation_errors(row, exc)
     foreign = [
-        row_error(row.number, "team_id", f"You may not add shifts to team {shift.team_id}.", kind="forbidden")
+        row_error(
+            row.number,
+            "team_id",
+            t("You may not add shifts to team {team_id}.", team_id=shift.team_id),
+            kind="forbidden",
+        )
         for row, shift in valid
         if not access.manages_team(principal, shift.team_id)
     ]
     if foreign:
         raise Forbidden(
-            "Only the team's leader or level 3 and above may add shifts to a team; nothing was imported.",
+            t("Only the team's leader or level 3 and above may add shifts to a team; nothing was imported."),
             errors=foreign,
         )
     created: list[Shift] = []

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import t
 from callcenter_shared.levels import is_agent
 from scheduling.org.models import Employee
 from scheduling.roster import posts
@@ -57,8 +58,12 @@ async def _check_monthly_limit(
         done = await approved_this_month(session, person.id, earliest, settings.timezone)
         if done >= settings.swap_max_per_month:
             raise MonthlyLimit(
-                f"{person.name} already has {done} approved swaps this month; "
-                f"at most {settings.swap_max_per_month} are allowed."
+                t(
+                    "{name} already has {done} approved swaps this month; at most {swap_max_per_month} are allowed.",
+                    name=person.name,
+                    done=done,
+                    swap_max_per_month=settings.swap_max_per_month,
+                )
             )
 
 
@@ -112,10 +117,16 @@ async def _check_person_after(
 ) -> None:
     """The person, once on `takes` instead of `gives_up`, is qualified, has no overlap and enough rest (SWP-5)."""
     if not person.active:
-        raise UnsafeRoster(f"{person.name} is no longer active and cannot take a shift.")
+        raise UnsafeRoster(t("{name} is no longer active and cannot take a shift.", name=person.name))
     unqualified = unqualified_reason(person, takes)
     if unqualified:
-        raise UnsafeRoster(f"{unqualified}, so {takes.name} would lack a qualified agent (ORG-3).")
+        raise UnsafeRoster(
+            t(
+                "{unqualified}, so {name} would lack a qualified agent (ORG-3).",
+                unqualified=unqualified,
+                name=takes.name,
+            )
+        )
     await posts.require_on_post(session, person.id, person.name, takes)
     await check_overlap_and_rest(
         session,
@@ -141,8 +152,14 @@ async def check_rules(
     """Both people, once swapped, still obey SWP-1, SWP-4 and SWP-5."""
     if requester.level != counterpart.level:
         raise DifferentLevels(
-            f"Swaps are only between employees of the same level: {requester.name} is level {requester.level}, "
-            f"{counterpart.name} is level {counterpart.level}."
+            t(
+                "Swaps are only between employees of the same level: {name} is level {level}, {name2} is "
+                "level {level2}.",
+                name=requester.name,
+                level=requester.level,
+                name2=counterpart.name,
+                level2=counterpart.level,
+            )
         )
     await _check_monthly_limit(session, [requester, counterpart], earliest, settings)
     await _check_person_after(session, requester, takes=theirs[1], gives_up=mine[0], settings=settings)

@@ -25,6 +25,7 @@ from callcenter_shared.contracts.scheduling import (
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
@@ -56,7 +57,9 @@ class HolidayNeedsHead(RuleViolation):
 
 async def get(session: AsyncSession, swap_id: uuid.UUID, *, lock: bool = False) -> Swap:
     """The swap; with `lock`, its row stays locked until commit so two deciders cannot race (PostgreSQL)."""
-    return await get_or_404(session, Swap, swap_id, missing=f"Swap {swap_id} does not exist.", lock=lock)
+    return await get_or_404(
+        session, Swap, swap_id, missing=t("Swap {swap_id} does not exist.", swap_id=swap_id), lock=lock
+    )
 
 
 async def lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) -> None:
@@ -117,7 +120,7 @@ async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[
         )
     ).first()
     if row is None:
-        raise NotFound(f"Assignment {assignment_id} does not exist.")
+        raise NotFound(t("Assignment {assignment_id} does not exist.", assignment_id=assignment_id))
     return row[0], row[1]
 
 
@@ -143,19 +146,23 @@ async def request(
     mine = await _assignment(session, data.requester_assignment_id)
     theirs = await _assignment(session, data.counterpart_assignment_id)
     if mine[0].employee_id != principal.employee_id:
-        raise Forbidden("You may only offer your own assignment in a swap.")
+        raise Forbidden(t("You may only offer your own assignment in a swap."))
     if not mine[0].active or not theirs[0].active:
-        raise InvalidInput("Both assignments must be active.")
+        raise InvalidInput(t("Both assignments must be active."))
     if theirs[0].employee_id == principal.employee_id:
-        raise InvalidInput("A swap needs a colleague: the other assignment is yours too.")
+        raise InvalidInput(t("A swap needs a colleague: the other assignment is yours too."))
     requester = await access.employee(session, mine[0].employee_id)
     counterpart = await access.employee(session, theirs[0].employee_id)
     earliest = min(mine[1].starts_at, theirs[1].starts_at)
     notice = timedelta(hours=settings.swap_notice_hours)
     if now > earliest - notice:
         raise TooLate(
-            f"A swap is requested at least {settings.swap_notice_hours:g} h before the earlier shift, "
-            f"which starts {earliest.astimezone(ZoneInfo(settings.timezone)).isoformat()}."
+            t(
+                "A swap is requested at least {swap_notice_hours:g} h before the earlier shift, which "
+                "starts {astimezone}.",
+                swap_notice_hours=settings.swap_notice_hours,
+                astimezone=earliest.astimezone(ZoneInfo(settings.timezone)).isoformat(),
+            )
         )
     clash = await session.scalar(
         select(Swap.id).where(
@@ -167,7 +174,7 @@ async def request(
         )
     )
     if clash is not None:
-        raise Conflict(f"One of these assignments is already in the pending swap {clash}.")
+        raise Conflict(t("One of these assignments is already in the pending swap {clash}.", clash=clash))
     await check_rules(
         session,
         requester=requester,
@@ -179,7 +186,13 @@ async def request(
     )
     approver = await access.superior_at_level(session, requester, settings.swap_approver_level)
     if approver is None:
-        raise InvalidInput(f"{requester.name} has no manager at level {settings.swap_approver_level} to approve swaps.")
+        raise InvalidInput(
+            t(
+                "{name} has no manager at level {swap_approver_level} to approve swaps.",
+                name=requester.name,
+                swap_approver_level=settings.swap_approver_level,
+            )
+        )
     swap = Swap(
         id=uuid.uuid4(),
         requester_id=requester.id,
@@ -222,18 +235,21 @@ def _require_open(swap: Swap, now: datetime, *statuses: str) -> None:
         if swap.status in PENDING:
             step, _ = awaiting(swap)
             raise OutOfOrder(
-                f"The swap is waiting for the {step.replace('_', ' ') if step else 'nobody'}, not for this step."
+                t(
+                    "The swap is waiting for the {value}, not for this step.",
+                    value=step.replace("_", " ") if step else "nobody",
+                )
             )
-        raise NoLongerOpen(f"The swap is already {swap.status}.")
+        raise NoLongerOpen(t("The swap is already {status}.", status=swap.status))
     if now >= swap.earliest_start:
-        raise NoLongerOpen("The earlier shift has started: the request has expired.")
+        raise NoLongerOpen(t("The earlier shift has started: the request has expired."))
 
 
 async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
     """The counterpart registers the swap too (SWP-3)."""
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.counterpart_id:
-        raise Forbidden("Only the colleague named in the request may accept it.")
+        raise Forbidden(t("Only the colleague named in the request may accept it."))
     _require_open(swap, now, SwapStatus.requested)
     swap.status = SwapStatus.accepted
     swap.accepted_at = now
@@ -249,11 +265,11 @@ async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
     """A team leader of either party signs, in any order (SWP-3)."""
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id not in (swap.requester_leader_id, swap.counterpart_leader_id):
-        raise Forbidden("Only the team leaders of the two employees may sign this swap.")
+        raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
     _require_open(swap, now, SwapStatus.accepted)
     _, waiting = awaiting(swap)
     if principal.employee_id not in waiting:
-        raise Conflict("You have already signed this swap.")
+        raise Conflict(t("You have already signed this swap."))
     if swap.requester_leader_id == principal.employee_id:
         swap.requester_leader_signed_at = now
     if swap.counterpart_leader_id == principal.employee_id:
@@ -283,19 +299,23 @@ async def approve(
     await lock_people(session, [pending.requester_id, pending.counterpart_id])
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.approver_id:
-        raise Forbidden("Only the department manager named on the request may approve it.")
+        raise Forbidden(t("Only the department manager named on the request may approve it."))
     _require_open(swap, now, SwapStatus.signed)
     mine = await _assignment(session, swap.requester_assignment_id)
     theirs = await _assignment(session, swap.counterpart_assignment_id)
     for (assignment, shift), holder in ((mine, swap.requester_id), (theirs, swap.counterpart_id)):
         if not assignment.active or assignment.employee_id != holder:
-            raise Conflict(f"The roster changed since the request: the assignment on {shift.name} is no longer held.")
+            raise Conflict(
+                t("The roster changed since the request: the assignment on {name} is no longer held.", name=shift.name)
+            )
     # A center holiday may have been added since the request.
     swap.on_holiday = swap.on_holiday or await _on_holiday(session, settings, mine[1], theirs[1])
     if swap.on_holiday and not holiday_reason:
         raise HolidayNeedsHead(
-            "One of the shifts falls on a public holiday: only the department head may allow it, and the approval "
-            "must give a reason (holiday_reason)."
+            t(
+                "One of the shifts falls on a public holiday: only the department head may allow it, and "
+                "the approval must give a reason (holiday_reason)."
+            )
         )
     requester = await access.employee(session, swap.requester_id)
     counterpart = await access.employee(session, swap.counterpart_id)
@@ -347,7 +367,7 @@ async def reject(
     _require_open(swap, now, *PENDING)
     step, waiting = awaiting(swap)
     if principal.employee_id not in waiting or step is None:
-        raise Forbidden("Only the person whose turn it is may refuse this swap now.")
+        raise Forbidden(t("Only the person whose turn it is may refuse this swap now."))
     swap.status = SwapStatus.rejected
     swap.closed_by = principal.employee_id
     swap.closed_at = now
@@ -370,9 +390,9 @@ async def withdraw(session: AsyncSession, *, principal: Principal, swap_id: uuid
     """The requester withdraws the request, until it is approved (SWP-6)."""
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.requester_id:
-        raise Forbidden("Only the requester may withdraw a swap request.")
+        raise Forbidden(t("Only the requester may withdraw a swap request."))
     if swap.status not in PENDING:
-        raise NoLongerOpen(f"A swap can be withdrawn only until it is approved; it is {swap.status}.")
+        raise NoLongerOpen(t("A swap can be withdrawn only until it is approved; it is {status}.", status=swap.status))
     await _cancel(session, swap, by=principal.employee_id, reason="Withdrawn by the requester.", now=now)
     return swap
 
@@ -443,9 +463,9 @@ async def reverse(
     swap = await get(session, swap_id, lock=True)
     access.require_swap_reverser(principal, settings.swap_approver_level)
     if swap.status != SwapStatus.approved:
-        raise Conflict(f"Only an approved swap can be reversed; this one is {swap.status}.")
+        raise Conflict(t("Only an approved swap can be reversed; this one is {status}.", status=swap.status))
     if now >= swap.earliest_start:
-        raise Conflict("The earlier shift has started: the swap can no longer be reversed.")
+        raise Conflict(t("The earlier shift has started: the swap can no longer be reversed."))
     mine = await _assignment(session, swap.requester_assignment_id)
     theirs = await _assignment(session, swap.counterpart_assignment_id)
     if (
@@ -453,7 +473,7 @@ async def reverse(
         or mine[0].employee_id != swap.counterpart_id
         or theirs[0].employee_id != swap.requester_id
     ):
-        raise Conflict("The roster changed since the swap was approved; fix the roster instead.")
+        raise Conflict(t("The roster changed since the swap was approved; fix the roster instead."))
     mine[0].employee_id, theirs[0].employee_id = swap.requester_id, swap.counterpart_id
     mine[0].updated_at = theirs[0].updated_at = now
     swap.status = SwapStatus.reversed
