@@ -87,6 +87,16 @@ def test_operation_ids_are_unique_camel_case_route_names(service_app: FastAPI) -
     assert {"getMe", "healthz"} <= set(ids)
 
 
+# The probes keep their conventional one-word names; everything else says what it acts on.
+PROBE_OPERATIONS = {"healthz", "readyz", "metrics"}
+
+
+def test_operation_ids_name_the_action_and_its_object(service_app: FastAPI) -> None:
+    """`approveNomination`, not `approve`: a generated client holds every operation in one namespace."""
+    ids = [operation["operationId"] for _, _, operation in operations(service_app.openapi())]
+    assert [i for i in ids if i not in PROBE_OPERATIONS and i.islower()] == []
+
+
 def _inlined_problems(node: Any, where: str) -> Iterator[str]:
     """Places outside the `Problem` component that spell out a problem document's schema."""
     if isinstance(node, dict):

@@ -158,7 +158,7 @@ async def my_cases(
 
 
 @router.get("/cases/reports/time-per-level", response_model=Page[LevelTimeRead])
-async def time_per_level(
+async def get_time_per_level_report(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
@@ -171,7 +171,7 @@ async def time_per_level(
 
 
 @router.get("/cases/reports/breaches", response_model=Page[BreachCountRead])
-async def breaches(principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[BreachCountRead]:
+async def get_breach_report(principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[BreachCountRead]:
     items, total = await reports.breach_counts(session, principal=principal, limit=paging.limit, offset=paging.offset)
     return Page(items=[BreachCountRead(**i) for i in items], limit=paging.limit, offset=paging.offset, total=total)
 
@@ -225,7 +225,7 @@ async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbS
 
 
 @router.get("/cases/{case_id}/history", response_model=Page[HistoryRead])
-async def case_history(
+async def get_case_history(
     case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> Page[HistoryRead]:
     """The append-only history: who did what, when, at which level (ESC-5)."""
@@ -237,7 +237,7 @@ async def case_history(
 
 
 @router.get("/cases/{case_id}/stints", response_model=Page[StintRead])
-async def case_stints(
+async def list_case_stints(
     case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> Page[StintRead]:
     """Who held the case at each level (at most one row per level climbed, plus reopenings)."""
@@ -249,14 +249,14 @@ async def case_stints(
 
 
 @router.post("/cases/{case_id}/acknowledge", response_model=CaseRead)
-async def acknowledge(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
+async def acknowledge_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
     """Take the case; the level's clock keeps running until it is resolved or escalated."""
     case = await service.acknowledge(session, principal=principal, case_id=case_id, now=now)
     return await _one(session, principal, case)
 
 
 @router.post("/cases/{case_id}/escalate", response_model=CaseRead, responses=REFUSAL)
-async def escalate(
+async def escalate_case(
     case_id: uuid.UUID, data: EscalateRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CaseRead:
     """Pass the case to the current handler's direct superior, one level up (ESC-4)."""
@@ -268,7 +268,7 @@ async def escalate(
 
 
 @router.post("/cases/{case_id}/resolve", response_model=CaseRead, responses=REFUSAL)
-async def resolve(
+async def resolve_case(
     case_id: uuid.UUID, data: ResolveRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CaseRead:
     """Close the case; a resolution is required (ESC-5). There is no delete."""
@@ -321,7 +321,7 @@ async def resume_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: 
 
 
 @router.post("/cases/{case_id}/reopen", response_model=CaseRead)
-async def reopen(
+async def reopen_case(
     case_id: uuid.UUID, data: ReasonRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CaseRead:
     case = await service.reopen(session, principal=principal, case_id=case_id, reason=data.reason, now=now)
@@ -329,7 +329,7 @@ async def reopen(
 
 
 @router.post("/cases/{case_id}/emergency-report", response_model=CaseRead, responses=REFUSAL)
-async def emergency_report(
+async def report_emergency(
     case_id: uuid.UUID, data: TextRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CaseRead:
     """The post-hoc report of an emergency to the direct superior (ESC-6)."""
@@ -338,7 +338,7 @@ async def emergency_report(
 
 
 @router.post("/cases/{case_id}/reply", response_model=CaseRead)
-async def reply(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
+async def reply_to_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
     """Record that the customer got an answer (ESC-9)."""
     case = await service.record_reply(session, principal=principal, case_id=case_id, now=now)
     return await _one(session, principal, case)
@@ -376,7 +376,7 @@ async def assign_department(
 
 
 @router.post("/cases/{case_id}/department-result", response_model=CaseRead, responses=REFUSAL)
-async def department_result(
+async def record_department_result(
     case_id: uuid.UUID, data: TextRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CaseRead:
     """The other department's result, returned through the center (ESC-10)."""
@@ -387,7 +387,7 @@ async def department_result(
 
 
 @router.post("/cases/{case_id}/callbacks", response_model=CaseRead, responses=REFUSAL)
-async def callback(
+async def schedule_callback(
     case_id: uuid.UUID, data: CallbackCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CaseRead:
     """The call back to the customer after resolution and its result (ESC-11)."""
@@ -399,7 +399,7 @@ async def callback(
 
 
 @router.post("/cases/{case_id}/handoff", status_code=422, response_model=None, responses=SHIRK)
-async def handoff(
+async def hand_off_case(
     case_id: uuid.UUID, data: HandoffRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> JSONResponse:
     """Always refused for the owner or handler, and recorded against them (ESC-1)."""
@@ -411,7 +411,7 @@ async def handoff(
 
 
 @router.post("/cases/{case_id}/reject", status_code=422, response_model=None, responses=SHIRK)
-async def reject(
+async def reject_case(
     case_id: uuid.UUID, data: ReasonRequest, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> JSONResponse:
     """Always refused for the owner or handler, and recorded against them (ESC-1)."""
@@ -423,7 +423,7 @@ async def reject(
 
 
 @router.post("/cases/{case_id}/attribution", response_model=CaseRead, responses=REFUSAL)
-async def attribute(
+async def attribute_case(
     case_id: uuid.UUID,
     data: AttributionCreate,
     principal: CurrentPrincipal,

@@ -17,14 +17,16 @@ router = APIRouter(prefix="/v1/coaching", tags=["coaching"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CoachingRead)
-async def record(data: CoachingCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CoachingRead:
+async def record_coaching(
+    data: CoachingCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CoachingRead:
     return await with_names(
         session, service.to_read(await service.record(session, principal=principal, data=data, now=now))
     )
 
 
 @router.get("", response_model=Page[CoachingRead])
-async def list_items(
+async def list_coaching(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
@@ -56,14 +58,14 @@ async def list_items(
 
 
 @router.get("/{coaching_id}", response_model=CoachingRead)
-async def get(coaching_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> CoachingRead:
+async def get_coaching(coaching_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> CoachingRead:
     return await with_names(
         session, service.to_read(await service.get(session, principal=principal, coaching_id=coaching_id))
     )
 
 
 @router.post("/{coaching_id}/follow-ups", response_model=CoachingRead)
-async def follow_up(
+async def add_coaching_follow_up(
     coaching_id: uuid.UUID, data: FollowUpCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CoachingRead:
     item = await service.follow_up(session, principal=principal, coaching_id=coaching_id, data=data, now=now)

@@ -161,7 +161,7 @@ async def get_period(period_id: uuid.UUID, _principal: CurrentPrincipal, session
 
 
 @router.get("/periods/{period_id}/kpis", response_model=Page[KpiRead], summary="The definitions frozen for the period")
-async def period_definitions(
+async def list_period_kpis(
     period_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession, paging: Paging
 ) -> Page[KpiRead]:
     rows, total = await periods.period_definitions(session, period_id, limit=paging.limit, offset=paging.offset)
@@ -201,7 +201,7 @@ async def list_period_scorecards(
 
 
 @router.get("/periods/{period_id}/scorecards/{agent_id}", response_model=AgentScorecardRead)
-async def read_scorecard(
+async def get_agent_scorecard(
     period_id: uuid.UUID, agent_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
 ) -> AgentScorecardRead:
     return await with_names(
@@ -217,7 +217,7 @@ async def read_scorecard(
     status_code=status.HTTP_201_CREATED,
     response_model=AdjustmentRead,
 )
-async def adjust(
+async def adjust_scorecard(
     period_id: uuid.UUID,
     agent_id: uuid.UUID,
     data: AdjustmentCreate,
@@ -242,7 +242,7 @@ async def give_bonus_points(
 
 
 @router.get("/teams/{team_id}/bonus-points", response_model=TeamBonusPoints)
-async def team_bonus_points(
+async def list_team_bonus_points(
     team_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
@@ -258,7 +258,7 @@ async def team_bonus_points(
     response_model=Page[NewHireRead],
     summary="Agents in their first days, this month's KPIs against new-hire targets (PRF-8)",
 )
-async def new_hires(
+async def list_new_hires(
     principal: CurrentPrincipal,
     session: DbSession,
     now: Now,

@@ -151,7 +151,7 @@ async def publish_scorecard(
     response_model=ScorecardRead,
     summary="A new draft version, copied from this one",
 )
-async def new_version(
+async def create_scorecard_version(
     scorecard_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ScorecardRead:
     scorecard = await scorecards.new_version(session, principal=principal, scorecard_id=scorecard_id, now=now)
@@ -221,7 +221,7 @@ async def update_answers(
 
 
 @router.post("/evaluations/{evaluation_id}/release", response_model=EvaluationRead)
-async def release(
+async def release_evaluation(
     evaluation_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> EvaluationRead:
     evaluation = await service.release(
@@ -231,7 +231,7 @@ async def release(
 
 
 @router.post("/evaluations/{evaluation_id}/dispute", response_model=EvaluationRead)
-async def dispute(
+async def dispute_evaluation(
     evaluation_id: uuid.UUID,
     data: DisputeCreate,
     principal: CurrentPrincipal,
@@ -246,7 +246,7 @@ async def dispute(
 
 
 @router.post("/evaluations/{evaluation_id}/resolution", response_model=EvaluationRead)
-async def resolve(
+async def resolve_dispute(
     evaluation_id: uuid.UUID,
     data: DisputeResolve,
     principal: CurrentPrincipal,

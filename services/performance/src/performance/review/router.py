@@ -71,7 +71,7 @@ async def start_training(
 
 
 @router.post("/reviews/{review_id}/reassessment", response_model=ReviewRead, summary="Back on post, or referred to HR")
-async def reassess(
+async def reassess_review(
     review_id: uuid.UUID, data: ReassessmentCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ReviewRead:
     review = await service.reassess(

@@ -50,7 +50,9 @@ async def create_award(data: AwardCreate, principal: CurrentPrincipal, session: 
     response_model=NominationRead,
     summary="Nominate a colleague or a team for an award (REC-2)",
 )
-async def nominate(data: NominationCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> NominationRead:
+async def create_nomination(
+    data: NominationCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> NominationRead:
     return await with_names(
         session, NominationRead.model_validate(await service.nominate(session, principal=principal, data=data, now=now))
     )
@@ -110,7 +112,7 @@ async def get_nomination(nomination_id: uuid.UUID, principal: CurrentPrincipal, 
     response_model=NominationRead,
     summary="Approve at the award's level (or above in the nominee's chain): grants the award (REC-2)",
 )
-async def approve(
+async def approve_nomination(
     nomination_id: uuid.UUID, data: NominationDecision, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> NominationRead:
     nomination = await service.approve(
@@ -120,7 +122,7 @@ async def approve(
 
 
 @router.post("/nominations/{nomination_id}/reject", response_model=NominationRead)
-async def reject(
+async def reject_nomination(
     nomination_id: uuid.UUID, data: NominationDecision, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> NominationRead:
     nomination = await service.reject(
@@ -134,7 +136,7 @@ async def reject(
     response_model=Page[GrantRead],
     summary="Every grant with its reason, criteria and data (REC-2, REC-10); amounts only for the recipient's chain",
 )
-async def honor_wall(
+async def get_honor_wall(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
@@ -263,7 +265,7 @@ async def decline_letter(
         "while the letter awaits signature or after it was declined."
     ),
 )
-async def letter_document(letter_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> Response:
+async def get_letter_document(letter_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> Response:
     pdf, filename = await letter.letter_document(session, principal=principal, letter_id=letter_id)
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": f"attachment; filename={quote(filename)}"}

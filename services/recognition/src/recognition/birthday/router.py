@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["birthdays"])
     response_model=Page[BirthdayRead],
     summary="Upcoming birthdays of a team in the next N days (REC-9)",
 )
-async def birthdays(
+async def list_birthdays(
     team_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,

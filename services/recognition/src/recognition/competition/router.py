@@ -33,13 +33,17 @@ async def _read(session: DbSession, competition_id: uuid.UUID) -> CompetitionRea
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=CompetitionRead, summary="Open a competition (REC-7)"
 )
-async def create(data: CompetitionCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CompetitionRead:
+async def create_competition(
+    data: CompetitionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> CompetitionRead:
     competition = await service.create(session, principal=principal, data=data, now=now)
     return await with_names(session, await _read(session, competition.id))
 
 
 @router.get("/{competition_id}", response_model=CompetitionRead, summary="Results, winners and training follow-up")
-async def get(competition_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession) -> CompetitionRead:
+async def get_competition(
+    competition_id: uuid.UUID, _principal: CurrentPrincipal, session: DbSession
+) -> CompetitionRead:
     return await with_names(session, await _read(session, competition_id))
 
 
@@ -52,7 +56,7 @@ async def add_judges(
 
 
 @router.post("/{competition_id}/entrants", status_code=status.HTTP_201_CREATED, response_model=EntrantRead)
-async def register(
+async def register_entrant(
     competition_id: uuid.UUID, data: EntrantCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> EntrantRead:
     entrant = await service.register(
@@ -80,7 +84,7 @@ async def register(
 
 
 @router.post("/{competition_id}/scores", response_model=CompetitionRead, summary="A judge scores a candidate")
-async def score(
+async def record_score(
     competition_id: uuid.UUID, data: ScoreSheet, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CompetitionRead:
     await service.score(session, principal=principal, competition_id=competition_id, sheet=data, now=now)
@@ -92,7 +96,7 @@ async def score(
     response_model=CompetitionRead,
     summary="Registration → preliminary → final → awarded (winners decided)",
 )
-async def advance(
+async def advance_competition(
     competition_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> CompetitionRead:
     await service.advance(session, principal=principal, competition_id=competition_id, now=now)
@@ -100,7 +104,7 @@ async def advance(
 
 
 @router.post("/{competition_id}/entrants/{entrant_id}/training-plan", response_model=CompetitionRead)
-async def training_plan(
+async def create_training_plan(
     competition_id: uuid.UUID,
     entrant_id: uuid.UUID,
     data: TrainingPlanCreate,
@@ -125,7 +129,7 @@ async def training_plan(
     response_model=CompetitionRead,
     summary="Record a training session a winner held; the last one owed completes the competition",
 )
-async def training_session(
+async def record_training_session(
     competition_id: uuid.UUID,
     entrant_id: uuid.UUID,
     data: TrainingSessionCreate,

@@ -38,7 +38,7 @@ router = APIRouter(prefix="/v1", tags=["peer praise"])
     summary="The company values a praise may name",
     description="The handful of company values from the settings, all on one page (`limit` is their number).",
 )
-async def values(_principal: CurrentPrincipal, settings: AppSettings) -> Page[str]:
+async def list_praise_values(_principal: CurrentPrincipal, settings: AppSettings) -> Page[str]:
     values = list(settings.company_values)
     return Page(items=values, limit=len(values), offset=0, total=len(values))
 
@@ -49,7 +49,7 @@ async def values(_principal: CurrentPrincipal, settings: AppSettings) -> Page[st
     response_model=PraiseRead,
     summary="Praise a colleague with points from your monthly allowance (REC-5)",
 )
-async def give(
+async def give_praise(
     data: PraiseCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> PraiseRead:
     praise = await service.give(
@@ -74,7 +74,9 @@ async def my_allowance(
 
 
 @router.get("/points/{employee_id}", response_model=PointsRead, summary="Earned points and their ledger")
-async def points(employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging) -> PointsRead:
+async def get_points(
+    employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, paging: Paging
+) -> PointsRead:
     balance, rows, total = await service.ledger(
         session, principal=principal, employee_id=employee_id, limit=paging.limit, offset=paging.offset
     )
@@ -90,7 +92,7 @@ async def points(employee_id: uuid.UUID, principal: CurrentPrincipal, session: D
 
 
 @router.get("/praise/leaderboard", response_model=Page[LeaderboardRow], summary="Received points by month (REC-5)")
-async def leaderboard(
+async def get_leaderboard(
     _principal: CurrentPrincipal,
     session: DbSession,
     month: Annotated[Month, Query()],
@@ -105,7 +107,7 @@ async def leaderboard(
 
 
 @router.get("/praise/reciprocity-flags", response_model=Page[FlagRead], summary="Pairs who mostly praise each other")
-async def flags(
+async def list_reciprocity_flags(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
@@ -127,7 +129,7 @@ async def review_flag(
 
 
 @router.get("/rewards", response_model=Page[RewardRead], summary="The reward catalog for earned points")
-async def rewards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[RewardRead]:
+async def list_rewards(_principal: CurrentPrincipal, session: DbSession, paging: Paging) -> Page[RewardRead]:
     rows, total = await shop.list_rewards(session, limit=paging.limit, offset=paging.offset)
     items = [RewardRead.model_validate(r) for r in rows]
     return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
@@ -142,14 +144,18 @@ async def add_reward(data: RewardCreate, principal: CurrentPrincipal, session: D
 
 
 @router.post("/rewards/{reward_id}/restock", response_model=RewardRead)
-async def restock(reward_id: uuid.UUID, data: Restock, principal: CurrentPrincipal, session: DbSession) -> RewardRead:
+async def restock_reward(
+    reward_id: uuid.UUID, data: Restock, principal: CurrentPrincipal, session: DbSession
+) -> RewardRead:
     return RewardRead.model_validate(
         await shop.restock(session, principal=principal, reward_id=reward_id, add=data.add)
     )
 
 
 @router.post("/redemptions", status_code=status.HTTP_201_CREATED, response_model=RedemptionRead)
-async def redeem(data: RedemptionCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> RedemptionRead:
+async def create_redemption(
+    data: RedemptionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> RedemptionRead:
     redemption = await shop.request_redemption(session, principal=principal, reward_id=data.reward_id, now=now)
     return await with_names(session, RedemptionRead.model_validate(redemption))
 
@@ -185,7 +191,7 @@ async def get_redemption(redemption_id: uuid.UUID, principal: CurrentPrincipal, 
 
 
 @router.post("/redemptions/{redemption_id}/{action}", response_model=RedemptionRead)
-async def decide(
+async def decide_redemption(
     redemption_id: uuid.UUID,
     action: Literal["approve", "reject", "fulfil"],
     principal: CurrentPrincipal,
@@ -203,7 +209,7 @@ async def decide(
     response_model=CoverageRead,
     summary="The leader's daily praise coverage: who has not been praised in the last N days (REC-6)",
 )
-async def coverage(
+async def get_praise_coverage(
     team_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,

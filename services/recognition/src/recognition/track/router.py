@@ -56,7 +56,7 @@ async def change_rule(
     response_model=Page[TeamShareRead],
     summary="Per team, the share of agents recognised at least once in the quarter (REC-3)",
 )
-async def recognition_share(
+async def get_recognition_share(
     principal: CurrentPrincipal,
     session: DbSession,
     settings: AppSettings,

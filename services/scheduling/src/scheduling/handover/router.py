@@ -131,7 +131,7 @@ async def get_handover(
 
 
 @router.put("/handovers/{handover_id}/report", response_model=HandoverRead, summary="Publish the report (HND-4, 7, 10)")
-async def publish_report(
+async def publish_handover_report(
     handover_id: uuid.UUID,
     data: ReportPublish,
     principal: CurrentPrincipal,
@@ -150,7 +150,7 @@ async def publish_report(
     summary="Hand over an open item (HND-5); 202 when it must be escalated instead (HND-8)",
     responses={202: {"model": ItemRead, "description": "Escalated instead of carried (HND-8)"}},
 )
-async def add_item(
+async def add_handover_item(
     handover_id: uuid.UUID,
     data: ItemCreate,
     response: Response,
@@ -173,7 +173,7 @@ async def add_item(
     response_model=HandoverRead,
     summary="An incoming person checks in (HND-1)",
 )
-async def check_in(
+async def check_in_to_handover(
     handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> HandoverRead:
     await service.check_in(session, principal=principal, handover_id=handover_id, settings=settings, now=now)
@@ -202,7 +202,7 @@ async def acknowledge_damage(
     response_model=QuestionRead,
     summary="Ask about the report or an item (HND-4, HND-5)",
 )
-async def ask(
+async def ask_handover_question(
     handover_id: uuid.UUID, data: QuestionCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> QuestionRead:
     return await with_names(
@@ -214,7 +214,7 @@ async def ask(
 
 
 @router.post("/handover-questions/{question_id}/answer", response_model=QuestionRead)
-async def answer(
+async def answer_handover_question(
     question_id: uuid.UUID, data: AnswerCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> QuestionRead:
     return await with_names(
@@ -230,7 +230,7 @@ async def answer(
     response_model=ItemRead,
     summary="The receiver takes the item over with a read-back (HND-6, HND-9)",
 )
-async def acknowledge(
+async def acknowledge_handover_item(
     item_id: uuid.UUID, data: Acknowledgement, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ItemRead:
     return await with_names(
@@ -242,7 +242,7 @@ async def acknowledge(
 
 
 @router.post("/handover-items/{item_id}/resolve", response_model=ItemRead, summary="The owner resolves it (HND-6)")
-async def resolve(
+async def resolve_handover_item(
     item_id: uuid.UUID, data: Resolution, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> ItemRead:
     return await with_names(
@@ -258,7 +258,7 @@ async def resolve(
     response_model=HandoverRead,
     summary="The team leader signs off; outgoing staff are released (HND-2, 3, 4, 9)",
 )
-async def complete(
+async def complete_handover(
     handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> HandoverRead:
     handover = await service.complete(session, principal=principal, handover_id=handover_id, now=now)

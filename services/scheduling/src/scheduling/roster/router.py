@@ -155,7 +155,7 @@ async def update_shift(
     "a member of the shift's team unless a level 3 manager lends them; the shift has not ended; and no more "
     "people than its head-count unless its duty manager adds them. Each refusal is 422 naming the rule.",
 )
-async def assign(
+async def assign_to_shift(
     shift_id: uuid.UUID,
     data: AssignmentCreate,
     principal: CurrentPrincipal,
@@ -272,7 +272,7 @@ async def reject_staffing_change(
 
 
 @router.get("/coverage", response_model=Coverage, summary="Hours below head-count or without a certified agent")
-async def coverage(
+async def get_coverage(
     _principal: CurrentPrincipal,
     session: DbSession,
     settings: AppSettings,
