@@ -188,6 +188,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "POST",  "/v1/pools",                                               "rl rl ok rl ok ok"),
     ("recognition", "POST",  "/v1/grants/{grant_id}/letter",                            "ok -- ok -- ok ok"),
     # A letter naming L5 as its signer: only the signer signs or declines it (REC-11).
+    ("recognition", "GET",   "/v1/letters",                                             "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/letters/{letter_id}",                                 "ok -- ok -- ok ok"),
     ("recognition", "POST",  "/v1/letters/{letter_id}/sign",                            "-- -- -- -- -- ok"),
     ("recognition", "POST",  "/v1/letters/{letter_id}/decline",                         "-- -- -- -- -- ok"),
@@ -214,6 +215,7 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("recognition", "POST",  "/v1/redemptions/{redemption_id}/{action}",                "-- -- -- -- ok 409"),
     ("recognition", "GET",   "/v1/teams/{team_id}/praise-coverage",                     "-- -- ok -- ok ok"),
     ("recognition", "POST",  "/v1/competitions",                                        "-- -- -- -- ok ok"),
+    ("recognition", "GET",   "/v1/competitions",                                        "ok ok ok ok ok ok"),
     ("recognition", "GET",   "/v1/competitions/{competition_id}",                       "ok ok ok ok ok ok"),
     ("recognition", "POST",  "/v1/competitions/{competition_id}/judges",                "-- -- -- -- ok ok"),
     ("recognition", "POST",  "/v1/competitions/{competition_id}/entrants",              "409 ok ok ok ok ok"),

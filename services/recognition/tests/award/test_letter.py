@@ -213,3 +213,32 @@ class TestSigningRace:
         signed = await events("callcenter.recognition.letter.signed.v1")
         declined = await events("callcenter.recognition.letter.declined.v1")
         assert len(signed) + len(declined) == rounds
+
+
+class TestLetterList:
+    async def test_the_signer_lists_the_letters_awaiting_their_signature_REC_11(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        letter = await requested(client, org)
+        queue = await client.get("/v1/letters?to_sign=true&status=awaiting_signature", headers=org.gm.headers)
+        assert queue.status_code == 200, queue.text
+        (item,) = queue.json()["items"]
+        assert (item["id"], item["signer_name"], item["requested_by_name"]) == (letter["id"], "钱经理", "王芳")
+        # The executive signs nothing here, though level 5 may read every letter.
+        assert (await client.get("/v1/letters?to_sign=true", headers=org.executive.headers)).json()["total"] == 0
+        assert (await client.get("/v1/letters", headers=org.executive.headers)).json()["total"] == 1
+
+        await client.post(f"/v1/letters/{letter['id']}/sign", headers=org.gm.headers)
+        signed = await client.get("/v1/letters?status=signed", headers=org.team.agents[0].headers)
+        assert [i["id"] for i in signed.json()["items"]] == [letter["id"]]
+        assert signed.json()["items"][0]["document"] == f"/v1/letters/{letter['id']}/document"
+
+    async def test_a_letter_is_listed_only_for_the_recipient_their_chain_and_the_signer_REC_8(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        letter = await requested(client, org)
+        for reader in (org.team.agents[0], org.team.leader, org.deputy, org.gm):
+            listed = (await client.get("/v1/letters", headers=reader.headers)).json()["items"]
+            assert [i["id"] for i in listed] == [letter["id"]], reader.name
+        for outsider in (org.team.agents[1], org.other_team.agents[0], org.other_team.leader):
+            assert (await client.get("/v1/letters", headers=outsider.headers)).json()["total"] == 0, outsider.name

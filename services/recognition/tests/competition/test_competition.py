@@ -195,3 +195,30 @@ class TestCompetition:
         )
         assert late.json()["rule"] == "REC-7"
         assert (await client.post("/v1/competitions", json={}, headers=org.team.leader.headers)).status_code == 422
+
+
+class TestCompetitionList:
+    async def test_everyone_lists_the_competitions_and_filters_by_status(
+        self, client: httpx.AsyncClient, org: Any, clock: Any
+    ) -> None:
+        judges = [org.team.leader, org.other_team.leader]
+        first = await open_competition(client, org, judges)
+        clock.advance(hours=1)
+        second = await open_competition(client, org, judges)
+        for agent in org.team.agents:
+            await register(client, second, agent, "product_expert")
+        assert (await advance(client, org, second)).json()["status"] == "preliminary"
+
+        listed = await client.get("/v1/competitions", headers=org.team.agents[0].headers)
+        assert listed.status_code == 200, listed.text
+        body = listed.json()
+        assert body["total"] == 2
+        assert [c["id"] for c in body["items"]] == [second, first]  # newest first
+        assert body["items"][0]["created_by_name"] == org.deputy.name
+
+        preliminary = await client.get("/v1/competitions?status=preliminary", headers=org.team.leader.headers)
+        assert [c["id"] for c in preliminary.json()["items"]] == [second]
+        oldest_first = await client.get("/v1/competitions?sort=created_at", headers=org.team.leader.headers)
+        assert [c["id"] for c in oldest_first.json()["items"]] == [first, second]
+        unknown = await client.get("/v1/competitions?status=finished", headers=org.team.leader.headers)
+        assert unknown.status_code == 422

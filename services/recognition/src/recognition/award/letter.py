@@ -9,9 +9,10 @@ declines with a reason. Before it is signed no document exists.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import outbox
@@ -22,6 +23,8 @@ from callcenter_shared.errors import InvalidInput, RuleViolation
 from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level
 from callcenter_shared.org import Person, get_person, org_team
+from callcenter_shared.paging import paginate
+from callcenter_shared.sorting import order_by
 from recognition import access
 from recognition.award.letter_pdf import render_letter
 from recognition.award.models import Grant, Letter, LetterStatus
@@ -196,3 +199,43 @@ async def letter_document(session: AsyncSession, *, principal: Principal, letter
             else t("A letter of praise exists only once its signer has signed it; it is still awaiting the signature.")
         )
     return pdf, f"letter-of-praise-{letter.grant_id}.pdf"
+
+
+async def list_letters(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    status: str | None,
+    to_sign: bool,
+    sort: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Letter], int]:
+    """Letters the caller signs or asked for, and those for people (or a team) the caller sees (REC-8's readers).
+
+    `to_sign` keeps those the caller is named to sign.
+    """
+    query = select(Letter)
+    if to_sign:
+        query = query.where(Letter.signer_id == principal.employee_id)
+    else:
+        visible = await access.visible_ids(session, principal)
+        if visible is not None:
+            # A team's grant (no recipient) is read by the team's members, as `_require_reader` decides.
+            team_grant = and_(Grant.recipient_id.is_(None), Grant.team_id == principal.team_id)
+            grants_seen = select(Grant.id).where(
+                or_(Grant.recipient_id.in_(visible), team_grant)
+                if principal.team_id
+                else Grant.recipient_id.in_(visible)
+            )
+            query = query.where(
+                or_(
+                    Letter.signer_id == principal.employee_id,
+                    Letter.requested_by == principal.employee_id,
+                    Letter.grant_id.in_(grants_seen),
+                )
+            )
+    if status is not None:
+        query = query.where(Letter.status == status)
+    order = order_by(sort, {"requested_at": Letter.requested_at}, "-requested_at", Letter.id)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)

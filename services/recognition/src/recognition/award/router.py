@@ -20,6 +20,7 @@ from recognition.award.schemas import (
     LetterDecline,
     LetterRead,
     LetterRequest,
+    LetterSort,
     NominationCreate,
     NominationDecision,
     NominationRead,
@@ -203,6 +204,36 @@ async def request_letter(
         session, principal=principal, grant_id=grant_id, signer_id=data.signer_id, achievement=data.achievement, now=now
     )
     return await with_names(session, LetterRead.model_validate(requested))
+
+
+@router.get(
+    "/letters",
+    response_model=Page[LetterRead],
+    summary="Letters of praise the caller signs, asked for or may read (REC-8, REC-11)",
+    description="A signer's letters, those the caller requested, and those for people (or the team) the caller "
+    "sees: the recipient, their chain of superiors, level 3 and above everyone's. `to_sign=true` keeps the "
+    "letters naming the caller as signer (with `status=awaiting_signature`, the signing queue). Newest request "
+    "first unless `sort` says otherwise.",
+)
+async def list_letters(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    status_: Annotated[Literal["awaiting_signature", "signed", "declined"] | None, Query(alias="status")] = None,
+    to_sign: Annotated[bool, Query(description="Only the letters the caller is named to sign")] = False,
+    sort: Annotated[LetterSort | None, Query(description=sort_description("-requested_at"))] = None,
+) -> Page[LetterRead]:
+    rows, total = await letter.list_letters(
+        session,
+        principal=principal,
+        status=status_,
+        to_sign=to_sign,
+        sort=sort,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    items = [LetterRead.model_validate(row) for row in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get(

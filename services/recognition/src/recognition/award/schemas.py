@@ -138,6 +138,7 @@ class LetterRequest(RequestModel):
 
 
 NominationSort = Literal["created_at", "-created_at"]
+LetterSort = Literal["requested_at", "-requested_at"]
 
 
 class LetterDecline(RequestModel):

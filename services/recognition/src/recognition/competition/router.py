@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.names import with_names
-from callcenter_shared.web import DbSession, Now
+from callcenter_shared.sorting import sort_description
+from callcenter_shared.web import DbSession, Now, Page, Paging
 from recognition.competition import service
 from recognition.competition.schemas import (
     CompetitionCreate,
     CompetitionRead,
+    CompetitionSort,
+    CompetitionStatus,
+    CompetitionSummary,
     EntrantCreate,
     EntrantRead,
     JudgesAdd,
@@ -38,6 +43,27 @@ async def create_competition(
 ) -> CompetitionRead:
     competition = await service.create(session, principal=principal, data=data, now=now)
     return await with_names(session, await _read(session, competition.id))
+
+
+@router.get(
+    "",
+    response_model=Page[CompetitionSummary],
+    summary="Competitions, newest first (REC-7)",
+    description="Every signed-in employee sees the center's competitions and where each stands; filter by "
+    "`status`. `GET /v1/competitions/{competition_id}` gives the categories, entrants, scores and winners.",
+)
+async def list_competitions(
+    _principal: CurrentPrincipal,
+    session: DbSession,
+    paging: Paging,
+    status_: Annotated[CompetitionStatus | None, Query(alias="status")] = None,
+    sort: Annotated[CompetitionSort | None, Query(description=sort_description("-created_at"))] = None,
+) -> Page[CompetitionSummary]:
+    rows, total = await service.list_competitions(
+        session, status=status_, sort=sort, limit=paging.limit, offset=paging.offset
+    )
+    items = [CompetitionSummary.model_validate(row) for row in rows]
+    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get("/{competition_id}", response_model=CompetitionRead, summary="Results, winners and training follow-up")

@@ -2,11 +2,29 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callcenter_shared.inputs import Day, Id, RequestModel
 from callcenter_shared.names import PersonName
+
+CompetitionStatus = Literal["registration", "preliminary", "final", "awarded", "completed"]
+CompetitionSort = Literal["created_at", "-created_at", "name", "-name"]
+
+
+class CompetitionSummary(BaseModel):
+    """A competition in a list: where it stands, without its entrants and scores."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    status: str = Field(description="registration, preliminary, final, awarded, then completed (REC-7)")
+    created_by: uuid.UUID
+    created_by_name: PersonName = None
+    created_at: datetime
+    completed_at: datetime | None
 
 
 class CategoryIn(RequestModel):

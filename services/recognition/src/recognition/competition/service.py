@@ -21,6 +21,8 @@ from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person
+from callcenter_shared.paging import paginate
+from callcenter_shared.sorting import order_by
 from recognition import access
 from recognition.competition.models import (
     Competition,
@@ -54,6 +56,18 @@ async def get(session: AsyncSession, competition_id: uuid.UUID, *, lock: bool = 
         missing=t("Competition {competition_id} does not exist.", competition_id=competition_id),
         lock=lock,
     )
+
+
+async def list_competitions(
+    session: AsyncSession, *, status: str | None, sort: str | None, limit: int, offset: int
+) -> tuple[Sequence[Competition], int]:
+    """Every competition (they are center-wide events, open to all to read), newest first by default."""
+    query = select(Competition)
+    if status is not None:
+        query = query.where(Competition.status == status)
+    columns = {"created_at": Competition.created_at, "name": Competition.name}
+    order = order_by(sort, columns, "-created_at", Competition.id)
+    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
 
 
 async def create(session: AsyncSession, *, principal: Principal, data: CompetitionCreate, now: datetime) -> Competition:
