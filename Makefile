@@ -75,7 +75,7 @@ messages: $(STAMP) ## Extract the t("...") messages into each package's Chinese 
 	  $(BIN)/pybabel -q extract --no-default-keywords -k t --add-location=file --sort-by-file \
 	    --project=callcenter --ignore-dirs=migrations -o $$template $$package || exit 1; \
 	  if [ -f $$catalog ]; then \
-	    $(BIN)/pybabel -q update --ignore-obsolete --no-fuzzy-matching --omit-header -l zh_CN \
+	    $(BIN)/pybabel -q update --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date -l zh_CN \
 	      -i $$template -o $$catalog || exit 1; \
 	  else \
 	    $(BIN)/pybabel -q init -l zh_CN -i $$template -o $$catalog || exit 1; \

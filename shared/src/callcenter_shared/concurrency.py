@@ -47,7 +47,7 @@ class Precondition:
         """Refuse with 412 unless `version` (of the locked row) is one the client named."""
         if self.versions is None or version in self.versions:
             return
-        named = ", ".join(str(v) for v in sorted(self.versions)) or "only weak tags"
+        named = ", ".join(str(v) for v in sorted(self.versions)) or t("only weak tags")
         raise PreconditionFailed(
             t(
                 "{what} is at version {version}, not {named}: it changed since you read it. Read it again "

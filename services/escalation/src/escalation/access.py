@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
-from callcenter_shared.i18n import t
+from callcenter_shared.i18n import Message, t
 from callcenter_shared.levels import Level, at_least
 from callcenter_shared.org import subordinate_ids, superior_chain
 from callcenter_shared.visibility import visible_employee_ids
@@ -77,7 +77,7 @@ def require_open(case: Case) -> None:
         raise Conflict(t("Case {number} is resolved; reopen it first.", number=case.number))
 
 
-async def require_holder(session: AsyncSession, principal: Principal, case: Case, action: str) -> None:
+async def require_holder(session: AsyncSession, principal: Principal, case: Case, action: Message) -> None:
     """The current handler, or a superior above them in the chain, may act on the case."""
     if principal.employee_id == case.handler_id:
         return

@@ -51,7 +51,7 @@ async def open_case(session: AsyncSession, *, principal: Principal, data: CaseCr
         if agent is None:
             raise InvalidInput(
                 t("The named agent {named_agent_id} is not known.", named_agent_id=data.named_agent_id),
-                errors=[{"path": "body.named_agent_id", "message": "unknown employee", "type": "unknown_reference"}],
+                errors=[{"path": "body.named_agent_id", "message": t("unknown employee"), "type": "unknown_reference"}],
             )
     return await _open(
         session,

@@ -47,7 +47,7 @@ async def pause(
     """The handler (or a superior above them) stops the case's clocks while it waits on someone else."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     require_open(case)
-    await require_holder(session, principal, case, "pause it")
+    await require_holder(session, principal, case, t("pause it"))
     if case.paused_at is not None:
         raise PauseRefused(
             t(
@@ -105,7 +105,7 @@ async def resume(session: AsyncSession, *, principal: Principal, case_id: uuid.U
     """The handler (or a superior above them) resumes the clocks, each with the time it had left."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     require_open(case)
-    await require_holder(session, principal, case, "resume it")
+    await require_holder(session, principal, case, t("resume it"))
     if case.paused_at is None:
         raise PauseRefused(t("Case {number} is not paused; its clocks are running.", number=case.number))
     await chain.end_pause(session, case, now, actor=principal, why="resumed")

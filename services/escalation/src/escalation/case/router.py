@@ -5,12 +5,12 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal, Principal
-from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response
+from callcenter_shared.errors import PROBLEM_RESPONSES, problem_response, request_language
 from callcenter_shared.inputs import Flag, Moment
 from callcenter_shared.names import with_names
 from callcenter_shared.sorting import sort_description
@@ -400,26 +400,36 @@ async def schedule_callback(
 
 @router.post("/cases/{case_id}/handoff", status_code=422, response_model=None, responses=SHIRK)
 async def hand_off_case(
-    case_id: uuid.UUID, data: HandoffRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+    case_id: uuid.UUID,
+    data: HandoffRequest,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    request: Request,
 ) -> JSONResponse:
     """Always refused for the owner or handler, and recorded against them (ESC-1)."""
     refusal = await service.attempt_shirk(
         session, principal=principal, case_id=case_id, attempt="handoff", reason=data.reason,
         to_employee_id=data.to_employee_id, now=now,
     )  # fmt: skip
-    return problem_response(refusal.problem())
+    return problem_response(refusal.problem(), language=request_language(request))
 
 
 @router.post("/cases/{case_id}/reject", status_code=422, response_model=None, responses=SHIRK)
 async def reject_case(
-    case_id: uuid.UUID, data: ReasonRequest, principal: CurrentPrincipal, session: DbSession, now: Now
+    case_id: uuid.UUID,
+    data: ReasonRequest,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    now: Now,
+    request: Request,
 ) -> JSONResponse:
     """Always refused for the owner or handler, and recorded against them (ESC-1)."""
     refusal = await service.attempt_shirk(
         session, principal=principal, case_id=case_id, attempt="reject", reason=data.reason,
         to_employee_id=None, now=now,
     )  # fmt: skip
-    return problem_response(refusal.problem())
+    return problem_response(refusal.problem(), language=request_language(request))
 
 
 @router.post("/cases/{case_id}/attribution", response_model=CaseRead, responses=REFUSAL)

@@ -107,7 +107,7 @@ async def resolve(
     """Close the case with a resolution; a case is never closed silently (ESC-5)."""
     case = await read(session, principal=principal, case_id=case_id, lock=True)
     require_open(case)
-    await require_holder(session, principal, case, "resolve it")
+    await require_holder(session, principal, case, t("resolve it"))
     if not resolution.strip():
         raise SilentClose(t("A case cannot be closed without a resolution: say what was done for the customer."))
     if case.paused_at is not None:  # resolving ends the wait; the history shows the pause closing first
@@ -241,7 +241,7 @@ async def assign_department(
     if target is None or not target.active:
         raise InvalidInput(
             t("The handler {handler_id} is not an active employee.", handler_id=handler_id),
-            errors=[{"path": "body.handler_id", "message": "unknown employee", "type": "unknown_reference"}],
+            errors=[{"path": "body.handler_id", "message": t("unknown employee"), "type": "unknown_reference"}],
         )
     if target.team_id is None or target.team_id == case.owner_team_id:
         raise DepartmentRule(
@@ -346,14 +346,14 @@ async def attempt_shirk(
         ),
         at=now,
     )  # fmt: skip
-    role = "owner" if principal.employee_id == case.owner_id else "handler"
+    role = t("owner") if principal.employee_id == case.owner_id else t("handler")
     return ShirkRefused(
         t(
             "As the {role} of {number} you may not {value}: whoever receives a case keeps it until it "
             "is closed (escalate it if it is beyond you). The attempt has been recorded.",
             role=role,
             number=case.number,
-            value="hand it off" if attempt == "handoff" else "refuse it",
+            value=t("hand it off") if attempt == "handoff" else t("refuse it"),
         ),
     )
 

@@ -94,7 +94,7 @@ async def by_code(session: AsyncSession, code: str, now: datetime) -> Category:
     if category is None:
         raise InvalidInput(
             t("There is no category {code!r}.", code=code),
-            errors=[{"path": "body.category", "message": "unknown category", "type": "unknown_reference"}],
+            errors=[{"path": "body.category", "message": t("unknown category"), "type": "unknown_reference"}],
         )
     return category
 
