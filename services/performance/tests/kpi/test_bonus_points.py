@@ -6,6 +6,9 @@ from typing import Any
 
 import httpx
 
+from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import CHINESE
+
 
 async def give(client: httpx.AsyncClient, leader: Any, agent: Any, points: float, reason: str) -> httpx.Response:
     body = {"agent_id": str(agent.id), "month": "2026-10", "points": points, "reason": reason}
@@ -19,6 +22,21 @@ class TestBonusPoints:
         assert response.status_code == 422
         assert response.json()["rule"] == "PRF-5"
         assert "reason" in response.json()["detail"]
+
+    async def test_a_chinese_caller_reads_the_refusal_in_chinese_PRF_5(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        team = await org.team(agents=1)
+        body = {"agent_id": str(team.agents[0].id), "month": "2026-10", "points": 8, "reason": "  "}
+        headers = {**team.leader.headers, "Accept-Language": "zh-CN"}
+        response = await client.post("/v1/bonus-points", json=body, headers=headers)
+        assert response.status_code == 422
+        problem = response.json()
+        assert problem["rule"] == "PRF-5"
+        assert problem["detail"] == "每个奖励分都要写明理由，说明为什么高、为什么低，让组员看到差别（至少 5 个字符）。"
+        # The title is the shared library's, in its Chinese catalog.
+        assert problem["title"] == RuleViolation.title.render(CHINESE)
+        assert response.headers["Content-Language"] == "zh-CN"
 
     async def test_identical_points_for_the_whole_team_are_flagged_PRF_5(
         self, client: httpx.AsyncClient, org: Any

@@ -9,6 +9,8 @@ import httpx
 from fastapi import FastAPI
 
 from callcenter_shared.clock import FrozenClock
+from callcenter_shared.errors import RuleViolation
+from callcenter_shared.i18n import CHINESE
 
 REMINDER = "callcenter.recognition.praise.reminder.v1"
 
@@ -62,6 +64,23 @@ class TestGive:
         assert (await praise(client, a, c, 40)).status_code == 201
         assert (await praise(client, a, c, 1)).status_code == 422
         assert (await praise(client, b, c, 101)).json()["rule"] == "REC-5"
+
+    async def test_a_chinese_caller_reads_the_refusal_in_chinese_REC_5(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        a, b, c = org.team.agents
+        assert (await praise(client, a, b, 60)).status_code == 201
+        body = {"receiver_id": str(c.id), "points": 41, "message": "Stayed late for the backlog.", "value": "teamwork"}
+        response = await client.post("/v1/praise", json=body, headers={**a.headers, "Accept-Language": "zh-CN"})
+        assert response.status_code == 422
+        problem = response.json()
+        assert problem["rule"] == "REC-5"
+        assert problem["detail"] == (
+            "您 2026-11 的表扬积分额度为 100，还剩 40 积分；本次 41 积分超出了剩余额度。未用完的额度不会结转到下个月。"
+        )
+        # The title is the shared library's, in its Chinese catalog.
+        assert problem["title"] == RuleViolation.title.render(CHINESE)
+        assert response.headers["Content-Language"] == "zh-CN"
 
     async def test_unspent_allowance_does_not_roll_over_but_earned_points_stay_REC_5(
         self, client: httpx.AsyncClient, org: Any, clock: FrozenClock
@@ -117,7 +136,11 @@ class TestRedemption:
         assert (await client.get("/v1/rewards", headers=c.headers)).json()["items"][0]["stock"] == 0
         rid = redemption.json()["id"]
         assert (await client.post(f"/v1/redemptions/{rid}/approve", headers=c.headers)).status_code == 403
-        assert (await client.post(f"/v1/redemptions/{rid}/fulfil", headers=org.deputy.headers)).status_code == 409
+        early = await client.post(
+            f"/v1/redemptions/{rid}/fulfil", headers={**org.deputy.headers, "Accept-Language": "zh-CN"}
+        )
+        assert early.status_code == 409
+        assert early.json()["detail"] == "状态为 requested 的兑换不能标记为已发放。"
         assert (await client.post(f"/v1/redemptions/{rid}/approve", headers=org.deputy.headers)).json()[
             "status"
         ] == "approved"

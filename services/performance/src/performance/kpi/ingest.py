@@ -25,7 +25,7 @@ from callcenter_shared.contracts.ingest import AgentDailyMetric
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, InvalidInput
 from callcenter_shared.i18n import t
-from callcenter_shared.inputs import BOUNDS, DATE_MAX, DATE_MIN
+from callcenter_shared.inputs import DATE_MAX, DATE_MIN
 from callcenter_shared.org import org_employee
 from performance.kpi.models import MetricBatch, RawMetric
 
@@ -99,16 +99,21 @@ def _validate(rows: Sequence[AgentDailyMetric]) -> list[dict[str, Any]]:
         try:
             agent_id = uuid.UUID(row.agent_id)
         except ValueError:
-            errors.append({"row": index, "message": f"agent_id '{row.agent_id}' is not an employee id"})
+            errors.append(
+                {"row": index, "message": t("agent_id '{agent_id}' is not an employee id", agent_id=row.agent_id)}
+            )
             continue
         if not METRIC_CODE.match(row.metric):
-            errors.append({"row": index, "message": f"metric '{row.metric}' is not a metric code (a-z, 0-9, _)"})
+            message = t("metric '{metric}' is not a metric code (a-z, 0-9, _)", metric=row.metric)
+            errors.append({"row": index, "message": message})
         elif not DATE_MIN <= row.day <= DATE_MAX:  # batches from NATS are not held by the HTTP body's types
-            errors.append({"row": index, "message": f"day {row.day} is not {BOUNDS}"})
+            message = t("day {day} is not from {first} to {last}", day=row.day, first=DATE_MIN, last=DATE_MAX)
+            errors.append({"row": index, "message": message})
         elif not math.isfinite(row.value) or row.value < 0:
-            errors.append({"row": index, "message": f"value {row.value} must be a finite number, 0 or more"})
+            message = t("value {value} must be a finite number, 0 or more", value=row.value)
+            errors.append({"row": index, "message": message})
         elif (agent_id, row.day, row.metric) in seen:
-            errors.append({"row": index, "message": "the same agent, day and metric appear twice in the batch"})
+            errors.append({"row": index, "message": t("the same agent, day and metric appear twice in the batch")})
         seen.add((agent_id, row.day, row.metric))
         parsed.append({"agent_id": agent_id, "day": row.day, "metric": row.metric, "value": float(row.value)})
         if len(errors) >= 50:

@@ -37,10 +37,10 @@ def _check_dimensions(sections: Sequence[SectionIn]) -> None:
                 raise DimensionNotScorable(
                     t(
                         "Item '{code}' evaluates '{dimension}', which is not performance-related. Items may only "
-                        "evaluate: {DIMENSIONS}.",
+                        "evaluate: {dimensions}.",
                         code=item.code,
                         dimension=item.dimension,
-                        DIMENSIONS=", ".join(DIMENSIONS),
+                        dimensions=", ".join(DIMENSIONS),
                     ),
                     item=item.code,
                 )

@@ -59,9 +59,9 @@ def score(scorecard: Scorecard, answers: list[AnswerIn]) -> Scored:
     if unknown:
         raise InvalidInput(
             t(
-                "Items not on scorecard version {version}: {sorted}.",
+                "Items not on scorecard version {version}: {items}.",
                 version=scorecard.version,
-                sorted=", ".join(sorted(map(str, unknown))),
+                items=", ".join(sorted(map(str, unknown))),
             )
         )
     missing = [item.code for s in scorecard.sections for item in s.items if item.id not in by_item]

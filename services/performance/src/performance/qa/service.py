@@ -193,8 +193,8 @@ def _check_notes(evaluation: Evaluation) -> None:
     if silent:
         raise NoteMissing(
             t(
-                "Every item that lost points needs a note the agent can read; missing for: {sorted}.",
-                sorted=", ".join(sorted(silent)),
+                "Every item that lost points needs a note the agent can read; missing for: {codes}.",
+                codes=", ".join(sorted(silent)),
             )
         )
 

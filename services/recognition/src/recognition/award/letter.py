@@ -41,17 +41,26 @@ class LetterNotSigned(RuleViolation):
 
 def _require_senior(signer: Person) -> None:
     if not access.may_sign_letters(signer):
-        raise SignerNotSenior(
-            t(
-                "Letters of praise are signed by senior management (level {SENIOR} or "
-                "{EXECUTIVE_IN_CHARGE}, still with the company); {name} is level {level}{value}.",
-                SENIOR=int(access.SENIOR),
-                EXECUTIVE_IN_CHARGE=int(Level.EXECUTIVE_IN_CHARGE),
+        senior, executive = int(access.SENIOR), int(Level.EXECUTIVE_IN_CHARGE)
+        if signer.active:
+            detail = t(
+                "Letters of praise are signed by senior management (level {senior} or {executive}, still with "
+                "the company); {name} is level {level}.",
+                senior=senior,
+                executive=executive,
                 name=signer.name,
                 level=signer.level,
-                value="" if signer.active else " and has left",
             )
-        )
+        else:
+            detail = t(
+                "Letters of praise are signed by senior management (level {senior} or {executive}, still with "
+                "the company); {name} is level {level} and has left.",
+                senior=senior,
+                executive=executive,
+                name=signer.name,
+                level=signer.level,
+            )
+        raise SignerNotSenior(detail)
 
 
 async def _require_reader(session: AsyncSession, principal: Principal, grant: Grant) -> None:

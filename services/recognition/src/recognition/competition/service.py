@@ -140,7 +140,7 @@ async def register(
     if await session.scalar(
         select(Entrant.id).where(Entrant.category_id == category.id, Entrant.employee_id == candidate_id)
     ):
-        raise Conflict(t("{name} is already registered in {name2}.", name=candidate.name, name2=category.name))
+        raise Conflict(t("{name} is already registered in {category}.", name=candidate.name, category=category.name))
     entrant = Entrant(
         id=uuid.uuid4(),
         competition_id=competition_id,
@@ -187,14 +187,14 @@ async def score(
         raise CompetitionRule(t("Only finalists are scored in the final round."))
     criteria = {c["code"]: c for c in competition.criteria}
     if set(sheet.scores) != set(criteria):
-        raise InvalidInput(t("Score every criterion exactly once: {sorted}.", sorted=", ".join(sorted(criteria))))
+        raise InvalidInput(t("Score every criterion exactly once: {codes}.", codes=", ".join(sorted(criteria))))
     for code, value in sheet.scores.items():
         if not 0 <= value <= criteria[code]["max_score"]:
             raise InvalidInput(
                 t(
-                    "{criteria} is scored from 0 to {criteria2}.",
-                    criteria=criteria[code]["name"],
-                    criteria2=criteria[code]["max_score"],
+                    "{criterion} is scored from 0 to {max_score}.",
+                    criterion=criteria[code]["name"],
+                    max_score=criteria[code]["max_score"],
                 )
             )
     await session.execute(

@@ -125,12 +125,8 @@ async def decide_redemption(
         "fulfil": {RedemptionStatus.approved},
     }[action]
     if redemption.status not in allowed:
-        past = {
-            "approve": RedemptionStatus.approved,
-            "reject": RedemptionStatus.rejected,
-            "fulfil": RedemptionStatus.fulfilled,
-        }[action]
-        raise Conflict(t("A redemption that is {status} cannot be {past}.", status=redemption.status, past=past))
+        done = {"approve": t("approved"), "reject": t("rejected"), "fulfil": t("fulfilled")}[action]
+        raise Conflict(t("A redemption that is {status} cannot be {done}.", status=redemption.status, done=done))
     if action == "approve":
         redemption.status = RedemptionStatus.approved
         redemption.decided_by, redemption.decided_at = principal.employee_id, now
