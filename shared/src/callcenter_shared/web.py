@@ -50,6 +50,14 @@ async def get_now(request: Request) -> datetime:
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 Now = Annotated[datetime, Depends(get_now)]
+# The language the caller asks for with Accept-Language: `i18n.ENGLISH` or `i18n.CHINESE`.
+Language = Annotated[str, Depends(request_language)]
+
+
+def set_content_language(response: Response, language: str) -> None:
+    """Say which language a response's text is in (a body whose names follow `Language`)."""
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
 
 
 MAX_PAGE_SIZE = 500

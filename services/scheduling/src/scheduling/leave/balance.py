@@ -139,7 +139,11 @@ async def require_available(
     balance = await balance_of(session, person, year, settings, excluding=deciding)
     if hours <= balance.available_hours + 1e-9:
         return
-    reserved = f", {balance.reserved_hours:g} h reserved by requests not yet decided" if balance.reserved_hours else ""
+    reserved = (
+        t(", {reserved_hours:g} h reserved by requests not yet decided", reserved_hours=balance.reserved_hours)
+        if balance.reserved_hours
+        else ""
+    )
     raise BeyondBalance(
         t(
             "This annual leave takes {hours:g} h but {name}'s {year} balance has {available_hours:g} h "

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
+from callcenter_shared.i18n import Message, t
 from scheduling.db import Base
 
 
@@ -35,6 +36,18 @@ class LeaveType(StrEnum):
     bereavement = "bereavement"
     maternity = "maternity"
     other = "other"
+
+
+# Each kind as a caller reads it, opening a sentence ("Personal leave must be requested ...").
+KIND_NAMES: dict[LeaveType, Message] = {
+    LeaveType.personal: t("Personal leave"),
+    LeaveType.sick: t("Sick leave"),
+    LeaveType.annual: t("Annual leave"),
+    LeaveType.marriage: t("Marriage leave"),
+    LeaveType.bereavement: t("Bereavement leave"),
+    LeaveType.maternity: t("Maternity leave"),
+    LeaveType.other: t("Other leave"),
+}
 
 
 class Leave(Base):

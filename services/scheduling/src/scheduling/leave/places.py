@@ -183,9 +183,9 @@ async def take_new(session: AsyncSession, leave: Leave, shift_ids: Sequence[uuid
     if full:
         raise LeaveCapReached(
             t(
-                "Since the request, the person works {value}, where the team's {value2} place(s) for leave are taken.",
-                value=await describe(session, full, settings),
-                value2=await cap_of(session, leave.team_id, settings),
+                "Since the request, the person works {shifts}, where the team's {cap} place(s) for leave are taken.",
+                shifts=await describe(session, full, settings),
+                cap=await cap_of(session, leave.team_id, settings),
             )
         )
     take(session, leave, new)

@@ -22,7 +22,7 @@ from callcenter_shared.sorting import order_by
 from scheduling import access
 from scheduling.holiday import service as holiday
 from scheduling.leave import balance, places
-from scheduling.leave.models import HOLDING, Leave, LeaveStatus, LeaveType
+from scheduling.leave.models import HOLDING, KIND_NAMES, Leave, LeaveStatus, LeaveType
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.org.models import Employee
 from scheduling.roster import service as roster
@@ -134,17 +134,17 @@ async def request(
             raise NoticeTooShort(
                 t(
                     "Sick leave must be requested at least {sick_leave_notice_hours:g} h before the shift "
-                    "starts ({astimezone}); it is too late now.",
+                    "starts ({shift_start}); it is too late now.",
                     sick_leave_notice_hours=settings.sick_leave_notice_hours,
-                    astimezone=reference.astimezone(center).strftime("%Y-%m-%d %H:%M"),
+                    shift_start=reference.astimezone(center).strftime("%Y-%m-%d %H:%M"),
                 )
             )
     elif now > starts_at - timedelta(hours=settings.leave_notice_hours):
         raise NoticeTooShort(
             t(
-                "{capitalize} leave must be requested at least {leave_notice_hours:g} h ahead; it is too "
+                "{leave_type} must be requested at least {leave_notice_hours:g} h ahead; it is too "
                 "late for this period.",
-                capitalize=data.leave_type.capitalize(),
+                leave_type=KIND_NAMES[LeaveType(data.leave_type)],
                 leave_notice_hours=settings.leave_notice_hours,
             )
         )

@@ -283,7 +283,7 @@ async def assign(
     ):
         raise Conflict(t("{name} is already on the shift {name2}.", name=person.name, name2=shift.name))
     await eligibility.check_overlap_and_rest(
-        session, person, takes=shift, settings=settings, violation=RosterLimit, when="On this shift"
+        session, person, takes=shift, settings=settings, violation=RosterLimit, when=t("On this shift")
     )
     count = await staffed(session, shift.id)
     if count >= shift.required_headcount and not access.may_overstaff(principal, shift.duty_manager_id):

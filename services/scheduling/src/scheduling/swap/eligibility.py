@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import RuleViolation
-from callcenter_shared.i18n import t
+from callcenter_shared.i18n import Message, t
 from callcenter_shared.levels import is_agent
 from scheduling.org.models import Employee
 from scheduling.roster import posts
@@ -67,15 +67,17 @@ async def _check_monthly_limit(
             )
 
 
-def unqualified_reason(person: Employee, shift: Shift) -> str | None:
+def unqualified_reason(person: Employee, shift: Shift) -> Message | None:
     """Why the person may not work the shift under ORG-3, or None: an agent must be certified, and on a
     call-taking shift must hold an agent number (工号)."""
     if not is_agent(person):
         return None
     if not person.certified:
-        return f"{person.name} is not certified (has not passed training yet)"
+        return t("{name} is not certified (has not passed training yet)", name=person.name)
     if shift.call_taking and not person.agent_number:
-        return f"{person.name} holds no agent number (工号), so may not take calls on {shift.name}"
+        return t(
+            "{name} holds no agent number (工号), so may not take calls on {shift}", name=person.name, shift=shift.name
+        )
     return None
 
 
@@ -86,7 +88,7 @@ async def check_overlap_and_rest(
     takes: Shift,
     settings: Settings,
     violation: type[RuleViolation],
-    when: str,
+    when: Message,
     giving_up: uuid.UUID | None = None,
 ) -> None:
     """The person, once on `takes` (and off the assignment `giving_up`), is on no overlapping shift and rests
@@ -102,13 +104,27 @@ async def check_overlap_and_rest(
         query = query.where(Assignment.id != giving_up)
     for other in (await session.execute(query)).scalars():
         if other.starts_at < takes.ends_at and takes.starts_at < other.ends_at:
-            raise violation(f"{when} {person.name} would be on two overlapping shifts ({other.name}).")
+            raise violation(
+                t(
+                    "{when} {name} would be on two overlapping shifts ({other}).",
+                    when=when,
+                    name=person.name,
+                    other=other.name,
+                )
+            )
         gap = takes.starts_at - other.ends_at if other.ends_at <= takes.starts_at else other.starts_at - takes.ends_at
         if gap < rest:
-            hours = gap.total_seconds() / 3600
             raise violation(
-                f"{when} {person.name} would rest only {hours:g} h between {other.name} and {takes.name}; "
-                f"the minimum is {settings.min_rest_hours:g} h."
+                t(
+                    "{when} {name} would rest only {hours:g} h between {other} and {shift}; the minimum is "
+                    "{min_rest_hours:g} h.",
+                    when=when,
+                    name=person.name,
+                    hours=gap.total_seconds() / 3600,
+                    other=other.name,
+                    shift=takes.name,
+                    min_rest_hours=settings.min_rest_hours,
+                )
             )
 
 
@@ -134,7 +150,7 @@ async def _check_person_after(
         takes=takes,
         settings=settings,
         violation=UnsafeRoster,
-        when="After the swap",
+        when=t("After the swap"),
         giving_up=gives_up.id,
     )
 

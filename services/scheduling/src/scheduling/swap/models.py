@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
+from callcenter_shared.i18n import Message, t
 from scheduling.db import Base
 
 
@@ -25,6 +26,14 @@ class SwapStatus(StrEnum):
 
 
 PENDING = (SwapStatus.requested, SwapStatus.accepted, SwapStatus.signed)
+
+# Whose turn a pending swap waits for (`service.awaiting`), as a caller reads it.
+STEP_NAMES: dict[str | None, Message] = {
+    "counterpart": t("the counterpart"),
+    "team_leaders": t("the team leaders"),
+    "manager": t("the manager"),
+    None: t("nobody"),
+}
 
 
 class Swap(Base):

@@ -33,7 +33,7 @@ from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap import lists
 from scheduling.swap.eligibility import check_rules
-from scheduling.swap.models import PENDING, Swap, SwapStatus, SwapStep
+from scheduling.swap.models import PENDING, STEP_NAMES, Swap, SwapStatus, SwapStep
 from scheduling.swap.schemas import SwapCreate
 
 EXPIRE = "swap.expire"
@@ -159,9 +159,9 @@ async def request(
         raise TooLate(
             t(
                 "A swap is requested at least {swap_notice_hours:g} h before the earlier shift, which "
-                "starts {astimezone}.",
+                "starts {earliest_start}.",
                 swap_notice_hours=settings.swap_notice_hours,
-                astimezone=earliest.astimezone(ZoneInfo(settings.timezone)).isoformat(),
+                earliest_start=earliest.astimezone(ZoneInfo(settings.timezone)).isoformat(),
             )
         )
     clash = await session.scalar(
@@ -236,8 +236,8 @@ def _require_open(swap: Swap, now: datetime, *statuses: str) -> None:
             step, _ = awaiting(swap)
             raise OutOfOrder(
                 t(
-                    "The swap is waiting for the {value}, not for this step.",
-                    value=step.replace("_", " ") if step else "nobody",
+                    "The swap is waiting for {step}, not for this step.",
+                    step=STEP_NAMES[step],
                 )
             )
         raise NoLongerOpen(t("The swap is already {status}.", status=swap.status))
