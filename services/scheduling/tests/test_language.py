@@ -13,7 +13,7 @@ from callcenter_shared.clock import FrozenClock
 
 SHANGHAI = timezone(timedelta(hours=8))
 CHINESE = {"Accept-Language": "zh-CN"}
-RULE_TITLE_ZH = "业务规则不允许此操作"
+RULE_TITLE_ZH = "业务规则不允许"
 
 
 def at(day: int, hour: int) -> datetime:
