@@ -24,10 +24,24 @@ $(CJK_FONT):
 	$(SUDO) apt-get update -q
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends fonts-wqy-microhei
 
+# The browser test (tests/browser) drives Debian's Chromium through chromium-driver. Installed once per
+# .venv where apt-get runs as root or with passwordless sudo; elsewhere the test skips, saying why
+# (install both packages by hand, then `rm $(VENV)/.chromium`). Never a reason for install to fail.
+CHROMIUM := $(VENV)/.chromium
+SUDO_N := $(if $(filter 0,$(shell id -u)),,sudo -n)
+
+$(CHROMIUM):
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && $(SUDO_N) true 2>/dev/null; then \
+	  { $(SUDO_N) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO_N) apt-get install -y -q \
+	    --no-install-recommends chromium chromium-driver; } || echo "chromium was not installed: tests/browser will skip" >&2; \
+	else echo "no apt-get as root: install chromium and chromium-driver, or tests/browser skips" >&2; fi
+	@mkdir -p $(VENV) && touch $@
+
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(STAMP) $(CJK_FONT) ## Create .venv and install everything (and the letters' CJK font)
+install: $(STAMP) $(CJK_FONT) $(CHROMIUM) ## Create .venv and install everything (the letters' CJK font, Chromium for tests/browser)
 
 run: $(STAMP) $(CJK_FONT) ## NATS + the four services on SQLite (Ctrl-C stops all)
 	$(BIN)/python scripts/devstack.py $(if $(SEED),--seed,)
@@ -41,13 +55,13 @@ seed: $(STAMP) $(CJK_FONT) ## Same as run, loading a demo organization first
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
 
-test: $(STAMP) $(CJK_FONT) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
+test: $(STAMP) $(CJK_FONT) $(CHROMIUM) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
 	$(PYTEST)
 
 test-fast: $(STAMP) $(CJK_FONT) ## The shared library's and services' own tests: no cross-service, fault or deploy tests
 	$(PYTEST) -m "not slow" shared/tests services tests/architecture
 
-test-postgres: $(STAMP) $(CJK_FONT) ## The suite against PostgreSQL on 127.0.0.1:5432
+test-postgres: $(STAMP) $(CJK_FONT) $(CHROMIUM) ## The suite against PostgreSQL on 127.0.0.1:5432
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(PYTEST)
 
 lint: $(STAMP) ## ruff and mypy

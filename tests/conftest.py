@@ -24,8 +24,15 @@ from scheduling.settings import Settings as SchedulingSettings
 
 # What runs for seconds (marker `slow`): the four services together, faults (NATS and consumers
 # killed, the database cut off), the deployment checks, generated requests against a running
-# service, metrics over two uvicorn workers. Parallel runs start these first.
-SLOW_PATHS = ("e2e", "faults", "deploy", "hostile/test_schemathesis.py", "integration/test_metrics_workers.py")
+# service, metrics over two uvicorn workers, a headless browser. Parallel runs start these first.
+SLOW_PATHS = (
+    "e2e",
+    "faults",
+    "deploy",
+    "browser",
+    "hostile/test_schemathesis.py",
+    "integration/test_metrics_workers.py",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
