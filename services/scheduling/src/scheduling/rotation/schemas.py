@@ -190,7 +190,10 @@ class GeneratedShift(BaseModel):
     holiday: str | None = Field(description="ROS-3: the holiday the shift falls on, if any")
     assigned: list[Placed] = Field(default_factory=list)
     passed_over: list[Passed] = Field(default_factory=list)
-    open_places: int = Field(description="Places still open after the round robin (of a new shift)")
+    open_places: int = Field(
+        description="Places still open: of a new shift after the round robin, of an existing one as staffed now; "
+        "0 for a skipped one"
+    )
 
 
 class RotationRun(BaseModel):
