@@ -58,6 +58,15 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "GET",   "/v1/employees",                                           "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/employees/{employee_id}",                             "ok -- ok -- ok ok"),
     ("scheduling",  "PATCH", "/v1/employees/{employee_id}",                             "-- -- -- -- ok ok"),
+    # ROS-5: the skill catalog and grants follow the directory's editors (level 3+, the HR system); anyone
+    # reads the catalog, and a person's skills as their directory entry. The HR system creates the row's skill
+    # first (SYSTEMS below): L3 and L5 find its code taken (409).
+    ("scheduling",  "POST",  "/v1/skills",                                              "-- -- -- -- 409 409"),
+    ("scheduling",  "GET",   "/v1/skills",                                              "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/employees/{employee_id}/skills",                      "ok -- ok -- ok ok"),
+    ("scheduling",  "PUT",   "/v1/employees/{employee_id}/skills/{skill_code}",         "-- -- -- -- ok ok"),
+    # The HR system's service account (SYSTEMS below) revokes A1's skill first: L3 and L5 find it gone.
+    ("scheduling",  "DELETE", "/v1/employees/{employee_id}/skills/{skill_code}",        "-- -- -- -- 404 404"),
     ("scheduling",  "POST",  "/v1/shifts",                                              "-- -- ok -- ok ok"),
     ("scheduling",  "GET",   "/v1/shifts",                                              "ok ok ok ok ok ok"),
     ("scheduling",  "GET",   "/v1/shifts/{shift_id}",                                   "ok ok ok ok ok ok"),
@@ -74,6 +83,12 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/approve",                "-- -- -- -- ok 409"),
     ("scheduling",  "POST",  "/v1/staffing-changes/{change_id}/reject",                 "-- -- -- -- ok 409"),
     ("scheduling",  "GET",   "/v1/coverage",                                            "ok ok ok ok ok ok"),
+    # ROS-6: team A's leader and level 3+ create and run team A's rotations; everyone reads them. A2 creates the
+    # row's rotation first: L3 and L5 find its name taken (409); a second run finds its shift `existing`.
+    ("scheduling",  "POST",  "/v1/teams/{team_id}/rotations",                           "-- -- ok -- 409 409"),
+    ("scheduling",  "GET",   "/v1/teams/{team_id}/rotations",                           "ok ok ok ok ok ok"),
+    ("scheduling",  "GET",   "/v1/teams/{team_id}/rotations/{rotation_id}",             "ok ok ok ok ok ok"),
+    ("scheduling",  "POST",  "/v1/teams/{team_id}/rotations/{rotation_id}/generate",    "-- -- ok -- ok ok"),
     ("scheduling",  "GET",   "/v1/holidays",                                            "ok ok ok ok ok ok"),
     ("scheduling",  "POST",  "/v1/holidays",                                            "-- -- -- -- ok 409"),
     # A1 offers their own assignment (409 here: it is already in a pending swap); nobody offers another's.
@@ -279,6 +294,9 @@ SYSTEMS: dict[tuple[str, str, str], set[str]] = {
     ("scheduling", "POST", "/v1/employee-imports"): {HR_SYSTEM},
     ("scheduling", "POST", "/v1/imports/employees"): {HR_SYSTEM},
     ("scheduling", "PATCH", "/v1/employees/{employee_id}"): {HR_SYSTEM},
+    ("scheduling", "POST", "/v1/skills"): {HR_SYSTEM},
+    ("scheduling", "PUT", "/v1/employees/{employee_id}/skills/{skill_code}"): {HR_SYSTEM},
+    ("scheduling", "DELETE", "/v1/employees/{employee_id}/skills/{skill_code}"): {HR_SYSTEM},
     ("scheduling", "POST", "/v1/interactions"): {PHONE_SYSTEM},
     ("performance", "POST", "/v1/metrics/batches"): {METRICS_FEED},
 }
@@ -297,6 +315,9 @@ SYSTEMS |= {
 def _day(world: World, days: int, hour: int = 9) -> datetime:
     now: datetime = world.clock.now()
     return (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+_ROTATION_SLOT = {"day": 1, "name": "Early", "start_time": "02:00", "end_time": "04:00", "required_headcount": 1}
 
 
 def _ids(d: dict[str, Any]) -> dict[str, Any]:
@@ -331,6 +352,13 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
         f"name,level,team_id,superior_id\r\n王芳 {uuid.uuid4().hex[:4]},1,{w.teams['A']},{w.people['A2'].id}\r\n"
     ).encode(),
     ("PATCH", "/v1/employees/{employee_id}"): lambda w: {"certified": True},
+    ("POST", "/v1/skills"): lambda w: {"code": f"skill-{uuid.uuid4().hex[:6]}", "name": "A skill"},
+    ("PUT", "/v1/employees/{employee_id}/skills/{skill_code}"): lambda w: {"obtained_on": "2026-10-01"},
+    ("POST", "/v1/teams/{team_id}/rotations"): lambda w: {"name": f"Rotation {uuid.uuid4().hex[:4]}", "cycle": "weekly",
+                                                          "shifts": [_ROTATION_SLOT]},
+    # A day of its own, far from the other rows' shifts; nobody is assigned, so no one's rest changes.
+    ("POST", "/v1/teams/{team_id}/rotations/{rotation_id}/generate"): lambda w: {
+        "first_day": _day(w, 200).date().isoformat(), "last_day": _day(w, 200).date().isoformat()},
     ("POST", "/v1/shifts"): lambda w: _ids({"team_id": w.teams["A"], "name": "late", "required_headcount": 1,
                                             "starts_at": _day(w, 20, 14).isoformat(),
                                             "ends_at": _day(w, 20, 22).isoformat()}),
@@ -394,7 +422,10 @@ async def _shift(w: World, team: str, days: int, *people: str, hour: int = 9) ->
 
 
 async def build_scheduling(w: World) -> None:
-    p = w.params["scheduling"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id}
+    p = w.params["scheduling"] = {"team_id": w.teams["A"], "employee_id": w.people["A1"].id, "skill_code": "english"}
+    await w.ok("scheduling", "POST", "/v1/skills", "L3", {"code": "english", "name": "English line"})
+    rotation = {"name": "Every day", "cycle": "weekly", "shifts": [{**_ROTATION_SLOT, "day": d} for d in range(1, 8)]}
+    p["rotation_id"] = _id(await w.ok("scheduling", "POST", f"/v1/teams/{w.teams['A']}/rotations", "A2", rotation))
     p["shift_id"], (p["a1_assignment"],) = await _shift(w, "A", 5, "A1")
     p["shift_2"], (p["a3_assignment"],) = await _shift(w, "A", 5, "A3", hour=17)
     await _shift(w, "B", 5, "B1")

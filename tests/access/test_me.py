@@ -20,7 +20,7 @@ SERVICES = ("scheduling", "performance", "recognition", "escalation")
 
 SCHEDULING_ALL = {
     "manage_directory", "create_shifts", "approve_staffing_changes",
-    "approve_swaps", "approve_leave", "manage_holidays",
+    "approve_swaps", "approve_leave", "manage_skills", "manage_holidays",
 }  # fmt: skip
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "scheduling": {
@@ -55,6 +55,7 @@ PROVEN_BY: dict[tuple[str, str], tuple[str, str] | None] = {
     ("scheduling", "approve_staffing_changes"): ("POST", "/v1/staffing-changes/{change_id}/approve"),
     ("scheduling", "approve_swaps"): ("POST", "/v1/swaps/{swap_id}/reverse"),
     ("scheduling", "approve_leave"): ("POST", "/v1/leave/{leave_id}/approve"),
+    ("scheduling", "manage_skills"): ("POST", "/v1/skills"),
     ("scheduling", "manage_holidays"): ("POST", "/v1/holidays"),
     ("performance", "evaluate_calls"): ("POST", "/v1/qa/scorecards"),
     ("performance", "coach_agents"): ("POST", "/v1/coaching"),

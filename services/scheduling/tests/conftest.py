@@ -132,6 +132,20 @@ class Floor:
         assert response.status_code == 201, response.text
         return uuid.UUID(response.json()["id"])
 
+    async def skill(self, code: str, *holders: Person, obtained_on: str = "2026-10-01") -> None:
+        """A skill in the catalog (if new), granted to `holders` (ROS-5)."""
+        response = await self.client.post(
+            "/v1/skills", json={"code": code, "name": code.title()}, headers=self.org.admin.headers
+        )
+        assert response.status_code in (201, 409), response.text
+        for person in holders:
+            granted = await self.client.put(
+                f"/v1/employees/{person.id}/skills/{code}",
+                json={"obtained_on": obtained_on},
+                headers=self.org.admin.headers,
+            )
+            assert granted.status_code == 200, granted.text
+
     async def on_shift(
         self, person: Person, start: datetime, hours: float = 8, headcount: int = 1
     ) -> tuple[uuid.UUID, uuid.UUID]:

@@ -148,6 +148,18 @@ def require_directory_admin(caller: Caller) -> None:
         raise Forbidden(t("Only level 3 and above (or the HR system's service account) may change the org directory."))
 
 
+def require_skill_editor(caller: Caller) -> None:
+    """Who keeps the skill catalog and grants skills (ROS-5): whoever may change the org directory, level 3 and
+    above or the HR system's service account (`directory:write`)."""
+    if isinstance(caller, ServiceAccount):
+        caller.require(DIRECTORY_WRITE)
+    elif not is_manager(caller):
+        raise Forbidden(
+            t("Only level 3 and above (or the HR system's service account) may change the skill catalog and who "
+              "holds which skill.")
+        )  # fmt: skip
+
+
 def require_holiday_editor(principal: Principal) -> None:
     if not is_manager(principal):
         raise Forbidden(t("Only level 3 and above may change the holiday calendar."))

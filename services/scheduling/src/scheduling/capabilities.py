@@ -24,8 +24,8 @@ CAPABILITIES = [
     ),
     Capability(
         "create_shifts",
-        "create and change shifts and assignments, request staffing changes and open handovers for their own "
-        "team (level 3 and above: every team)",
+        "create and change shifts and assignments, create and run rotations (ROS-6), request staffing changes and "
+        "open handovers for their own team (level 3 and above: every team)",
         _manages_a_roster,
     ),
     Capability(
@@ -43,6 +43,11 @@ CAPABILITIES = [
         "decide leave requests of the people who report to them, when it is their turn (LEV)",
         # Leave goes to the requester's superior first: anyone above an agent may have reports.
         lambda principal, _settings: not is_agent(principal),
+    ),
+    Capability(
+        "manage_skills",
+        "keep the skill catalog and grant or revoke people's skills (ROS-5)",
+        lambda principal, _settings: passes(access.require_skill_editor, principal),
     ),
     Capability(
         "manage_holidays",

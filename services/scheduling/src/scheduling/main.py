@@ -16,7 +16,9 @@ from scheduling.leave.router import router as leave_router
 from scheduling.org.models import Employee, Team
 from scheduling.org.router import router as org_router
 from scheduling.roster.router import router as roster_router
+from scheduling.rotation.router import router as rotation_router
 from scheduling.settings import Settings
+from scheduling.skill.router import router as skill_router
 from scheduling.subscriptions import SUBSCRIPTIONS
 from scheduling.swap.router import router as swap_router
 from scheduling.tasks import service as tasks
@@ -30,7 +32,17 @@ def create_app(
         settings or Settings(),
         title="Call center: scheduling",
         description="The org directory, the 24-hour roster, shift swaps, leave and shift handovers.",
-        routers=[org_router, roster_router, holiday_router, swap_router, leave_router, handover_router, tasks_router],
+        routers=[
+            org_router,
+            skill_router,
+            roster_router,
+            rotation_router,
+            holiday_router,
+            swap_router,
+            leave_router,
+            handover_router,
+            tasks_router,
+        ],
         subscriptions=SUBSCRIPTIONS,
         deadline_handlers=DEADLINE_HANDLERS,
         clock=clock,
@@ -41,7 +53,9 @@ def create_app(
         capabilities=CAPABILITIES,
         openapi_tags=[
             {"name": "org directory", "description": "Teams and employees, the source of every read copy (ORG-1..5)"},
-            {"name": "roster", "description": "Shifts, assignments, staffing changes and coverage (ROS-1..4)"},
+            {"name": "skills", "description": "The skill catalog and the skills people hold (ROS-5)"},
+            {"name": "roster", "description": "Shifts, assignments, staffing changes and coverage (ROS-1..5)"},
+            {"name": "rotations", "description": "A team's repeating pattern of shifts, generating its roster (ROS-6)"},
             {"name": "holidays", "description": "The center's holiday calendar (ROS-3)"},
             {"name": "swaps", "description": "Shift swaps between agents (SWP-1..8)"},
             {"name": "leave", "description": "Leave requests and their approvals (LEV-1..7)"},

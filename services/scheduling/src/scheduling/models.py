@@ -12,12 +12,15 @@ from scheduling.holiday.models import CenterHoliday
 from scheduling.leave.models import Leave, LeavePlace
 from scheduling.org.models import Employee, Team
 from scheduling.roster.models import Assignment, Shift, StaffingChange
+from scheduling.rotation.models import Rotation
+from scheduling.skill.models import EmployeeSkill, Skill
 from scheduling.swap.models import Swap, SwapStep
 
 __all__ = [
     "Assignment",
     "CenterHoliday",
     "Employee",
+    "EmployeeSkill",
     "Handover",
     "HandoverCheckIn",
     "HandoverItem",
@@ -26,7 +29,9 @@ __all__ = [
     "Interaction",
     "Leave",
     "LeavePlace",
+    "Rotation",
     "Shift",
+    "Skill",
     "StaffingChange",
     "Swap",
     "SwapStep",

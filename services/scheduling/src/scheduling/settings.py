@@ -38,6 +38,9 @@ class Settings(ServiceSettings):
     leave_cap_per_shift: int = Field(
         default=2, ge=1, description="LEV-6: how many of a team may be on leave in one shift (a team may set its own)"
     )
+    rotation_max_days: int = Field(
+        default=92, ge=1, le=366, description="ROS-6: the most days a rotation generates in one request"
+    )
     checkin_before_minutes: int = Field(default=15, ge=0, description="HND-1")
     handover_max_carry: int = Field(default=2, ge=0, description="HND-8: carries allowed before escalation")
     # Spreadsheet imports (employees, shifts); REQUEST_BODY_LIMIT_BYTES also applies, whichever is smaller.

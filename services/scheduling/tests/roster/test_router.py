@@ -14,6 +14,7 @@ def at(day: int, hour: int) -> datetime:
 
 class TestShifts:
     async def test_local_times_crossing_midnight_are_stored_in_utc_ROS_1(self, floor: Any) -> None:
+        await floor.skill("billing")
         response = await floor.client.post(
             "/v1/shifts",
             json={

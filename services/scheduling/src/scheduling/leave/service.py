@@ -25,6 +25,7 @@ from scheduling.leave import balance, places
 from scheduling.leave.models import HOLDING, KIND_NAMES, Leave, LeaveStatus, LeaveType
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.org.models import Employee
+from scheduling.roster import coverage
 from scheduling.roster import service as roster
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
@@ -288,7 +289,7 @@ async def approve(
         ),
         at=now,
     )
-    return leave, await roster.shift_gaps(session, [s.id for _, s in shifts])
+    return leave, await coverage.shift_gaps(session, [s.id for _, s in shifts])
 
 
 def _require_open(leave: Leave) -> None:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter_shared.db import UtcDateTime
@@ -27,10 +27,14 @@ class StaffingChangeKind(StrEnum):
 
 
 class Shift(Base):
-    """A shift of one team (ROS-1): times in UTC, shown in the center's zone."""
+    """A shift of one team (ROS-1): times in UTC, shown in the center's zone. A shift a rotation generated
+    carries the rotation and its key (the day and the pattern's slot), once per rotation (ROS-6)."""
 
     __tablename__ = "shift"
-    __table_args__ = (Index("ix_shift_team_starts", "team_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_shift_team_starts", "team_id", "starts_at"),
+        UniqueConstraint("rotation_id", "rotation_key"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("team.id"))
@@ -38,10 +42,12 @@ class Shift(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     required_headcount: Mapped[int] = mapped_column(Integer)
-    required_skills: Mapped[str] = mapped_column(Text, default="")
+    required_skills: Mapped[str] = mapped_column(Text, default="")  # JSON list of skill codes (ROS-5)
     # Agents on a call-taking shift take calls: they need an agent number (ORG-3) and must be on post (PRF-9).
     call_taking: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     duty_manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employee.id"))
+    rotation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("rotation.id"))
+    rotation_key: Mapped[str | None] = mapped_column(String(40))
     created_by: Mapped[uuid.UUID] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -13,7 +13,8 @@ from callcenter_shared.sorting import sort_description
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org.names import with_names
-from scheduling.roster import lists, service, sheets
+from scheduling.roster import coverage as coverage_report
+from scheduling.roster import lists, service, sheets, skills
 from scheduling.roster.models import Shift
 from scheduling.roster.schemas import (
     AssignmentCreate,
@@ -53,7 +54,8 @@ def _shift_view(shift: Shift, settings: Settings, staffed: int) -> ShiftRead:
         starts_at_local=local(shift.starts_at, settings.timezone),
         ends_at_local=local(shift.ends_at, settings.timezone),
         required_headcount=shift.required_headcount,
-        required_skills=service.skills(shift),
+        required_skills=skills.required(shift),
+        rotation_id=shift.rotation_id,
         call_taking=shift.call_taking,
         duty_manager_id=shift.duty_manager_id,
         staffed=staffed,
@@ -65,9 +67,11 @@ def _shift_view(shift: Shift, settings: Settings, staffed: int) -> ShiftRead:
     "/shifts",
     status_code=status.HTTP_201_CREATED,
     response_model=ShiftRead,
-    summary="Add a shift (ROS-1, ROS-4)",
+    summary="Add a shift (ROS-1, ROS-4, ROS-5)",
     description="The team's leader or level 3 and above. Refused with ROS-4 when the shift starts in the past, or "
-    "when its start equals its end without `full_day: true` (a 24-hour shift is said explicitly).",
+    "when its start equals its end without `full_day: true` (a 24-hour shift is said explicitly). "
+    "`required_skills` are codes of the skill catalog (`GET /v1/skills`; an unknown code is a 422): only people "
+    "holding every one are assigned to it, swapped onto it or take it from the open board (ROS-5).",
 )
 async def create_shift(
     data: ShiftCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
@@ -124,8 +128,9 @@ async def get_shift(
     summary="Edit a shift; reductions go through ROS-2",
     responses=IF_MATCH_RESPONSES,
     description="The shift's team leader or level 3 and above. Head-count only goes up here (ROS-2); moved times "
-    "cancel pending swaps on the shift. Send `If-Match` with the `ETag` you read to refuse with 412 a change made "
-    "by someone else in the meantime.",
+    "cancel pending swaps on the shift. New `required_skills` (catalog codes, ROS-5) leave the people already on "
+    "it in place; `GET /v1/coverage` reports any of them lacking a skill (`missing_skill`). Send `If-Match` with "
+    "the `ETag` you read to refuse with 412 a change made by someone else in the meantime.",
 )
 async def update_shift(
     shift_id: uuid.UUID,
@@ -148,10 +153,11 @@ async def update_shift(
     "/shifts/{shift_id}/assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=AssignmentRead,
-    summary="Roster an employee on a shift (ROS-4, ORG-3, PRF-9)",
+    summary="Roster an employee on a shift (ROS-4, ROS-5, ORG-3, PRF-9)",
     description="The shift's team leader or level 3 and above. A direct assignment obeys what a swap obeys "
     "(ROS-4): the person is active; an agent is certified and, on a call-taking shift, holds an agent number "
-    "(ORG-3) and is not off post for training (PRF-9); no overlapping shift and the minimum rest between shifts; "
+    "(ORG-3) and is not off post for training (PRF-9); holds every skill the shift requires (ROS-5, the refusal "
+    "lists the `missing_skills`); no overlapping shift and the minimum rest between shifts; "
     "a member of the shift's team unless a level 3 manager lends them; the shift has not ended; and no more "
     "people than its head-count unless its duty manager adds them. Each refusal is 422 naming the rule.",
 )
@@ -271,7 +277,15 @@ async def reject_staffing_change(
     return await with_names(session, StaffingChangeRead.model_validate(change))
 
 
-@router.get("/coverage", response_model=Coverage, summary="Hours below head-count or without a certified agent")
+@router.get(
+    "/coverage",
+    response_model=Coverage,
+    summary="Hours below head-count, without a certified agent or short of a skill (ROS-1, ROS-5)",
+    description="Every employee may read it (shifts are public). For each hour of `from`..`to` (at most 31 days) "
+    "and each active team (or `team_id`): `no_shift`, `below_headcount`, `no_certified_agent` (ORG-3), and "
+    "`missing_skill` when someone rostered on a shift of that hour lacks a skill it requires (ROS-5: revoked, or "
+    "required by the shift, after they were rostered), with the skills in `missing_skills`.",
+)
 async def get_coverage(
     _principal: CurrentPrincipal,
     session: DbSession,
@@ -280,7 +294,7 @@ async def get_coverage(
     ends_at: Annotated[Moment, Query(alias="to")],
     team_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Coverage:
-    team_ids, gaps = await service.coverage(
+    team_ids, gaps = await coverage_report.coverage(
         session, starts_at=starts_at, ends_at=ends_at, team_id=team_id, settings=settings
     )
     return Coverage(

@@ -10,6 +10,8 @@ from callcenter_shared.inputs import Day, Id, Moment, RequestModel, TimeOfDay
 from callcenter_shared.names import PersonName
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+SkillCodes = list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]]
+SKILLS = "ROS-5: codes of the skill catalog (`GET /v1/skills`); only people holding every one work the shift"
 
 
 class ShiftCreate(RequestModel):
@@ -47,9 +49,7 @@ class ShiftCreate(RequestModel):
     start_time: TimeOfDay | None = None
     end_time: TimeOfDay | None = None
     required_headcount: int = Field(ge=1, le=1000)
-    required_skills: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]] = (
-        Field(default_factory=list)
-    )
+    required_skills: SkillCodes = Field(default_factory=list, max_length=20, description=SKILLS)
     duty_manager_id: Id | None = Field(default=None, description="ROS-2: the duty manager on this shift")
     call_taking: StrictBool = Field(
         default=True,
@@ -81,7 +81,11 @@ class ShiftUpdate(RequestModel):
     starts_at: Moment | None = None
     ends_at: Moment | None = None
     required_headcount: int | None = Field(default=None, ge=1, le=1000)
-    required_skills: list[str] | None = None
+    required_skills: SkillCodes | None = Field(
+        default=None,
+        max_length=20,
+        description=f"{SKILLS}. People already on the shift stay; the coverage report names any who lack one.",
+    )
     duty_manager_id: Id | None = None
 
 
@@ -98,6 +102,7 @@ class ShiftRead(BaseModel):
     call_taking: bool
     duty_manager_id: uuid.UUID | None
     duty_manager_name: PersonName = None
+    rotation_id: uuid.UUID | None = Field(default=None, description="ROS-6: the rotation that generated the shift")
     staffed: int
     version: int
 
@@ -190,7 +195,11 @@ class CoverageGap(BaseModel):
     required: int
     staffed: int
     certified_agents: int
-    reasons: list[Literal["no_shift", "below_headcount", "no_certified_agent"]]
+    missing_skills: list[str] = Field(
+        default_factory=list,
+        description="ROS-5: skills a shift of the hour requires that someone rostered on it does not hold",
+    )
+    reasons: list[Literal["no_shift", "below_headcount", "no_certified_agent", "missing_skill"]]
 
 
 class Coverage(BaseModel):

@@ -1,10 +1,10 @@
-"""The 24-hour roster: shifts, assignments, coverage and staffing reductions (ROS-1, ROS-2, ROS-4, ORG-3, PRF-9)."""
+"""The 24-hour roster: shifts, assignments and staffing reductions (ROS-1, ROS-2, ROS-4, ROS-5, ORG-3, PRF-9).
+
+Coverage is in `coverage.py`, the skills a shift requires in `skills.py`."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,17 +17,14 @@ from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.db import get_for_update, get_or_404
 from callcenter_shared.errors import Conflict, InvalidInput, RuleViolation
 from callcenter_shared.i18n import t
-from callcenter_shared.levels import is_agent
 from scheduling import access
 from scheduling.org.models import Employee, Team
-from scheduling.roster import posts
+from scheduling.roster import posts, skills
 from scheduling.roster.models import Assignment, Shift, StaffingChange, StaffingChangeKind, StaffingChangeStatus
 from scheduling.roster.schemas import ShiftCreate, ShiftUpdate, StaffingChangeCreate
 from scheduling.settings import Settings
 from scheduling.swap import eligibility
 from scheduling.swap import service as swaps
-
-MAX_COVERAGE_DAYS = 31
 
 
 class StaffingReductionNeedsApproval(RuleViolation):
@@ -60,10 +57,6 @@ async def get_assignment(session: AsyncSession, assignment_id: uuid.UUID) -> Ass
     )
 
 
-def skills(shift: Shift) -> list[str]:
-    return list(json.loads(shift.required_skills or "[]"))
-
-
 async def staffed(session: AsyncSession, shift_id: uuid.UUID) -> int:
     count = await session.scalar(
         select(func.count()).select_from(Assignment).where(Assignment.shift_id == shift_id, Assignment.active.is_(True))
@@ -71,7 +64,7 @@ async def staffed(session: AsyncSession, shift_id: uuid.UUID) -> int:
     return int(count or 0)
 
 
-def _times(data: ShiftCreate, settings: Settings) -> tuple[datetime, datetime]:
+def shift_times(data: ShiftCreate, settings: Settings) -> tuple[datetime, datetime]:
     """UTC start and end; a start equal to the end is a 24-hour shift only when `full_day` says so (ROS-4)."""
     if data.starts_at is not None and data.ends_at is not None:
         start, end = data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
@@ -135,19 +128,27 @@ async def _check_duty_manager(session: AsyncSession, duty_manager_id: uuid.UUID 
 
 
 async def create_shift(
-    session: AsyncSession, *, principal: Principal, data: ShiftCreate, settings: Settings, now: datetime
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: ShiftCreate,
+    settings: Settings,
+    now: datetime,
+    rotation: tuple[uuid.UUID, str] | None = None,
 ) -> Shift:
-    """Add a shift to a team's roster (ROS-1)."""
+    """Add a shift to a team's roster (ROS-1); `rotation` is the rotation and the key (day and slot) it was
+    generated for, unique per rotation (ROS-6)."""
     access.require_team_manager(principal, data.team_id)
     if await session.get(Team, data.team_id) is None:
         raise InvalidInput(
             t("The team {team_id} does not exist.", team_id=data.team_id),
             errors=[{"path": "body.team_id", "message": "unknown team", "type": "unknown_reference"}],
         )
-    starts_at, ends_at = _times(data, settings)
+    starts_at, ends_at = shift_times(data, settings)
     _check_times(starts_at, ends_at)
     _not_in_the_past(starts_at, now)
     await _check_duty_manager(session, data.duty_manager_id)
+    await skills.require_known(session, data.required_skills)
     shift = Shift(
         id=uuid.uuid4(),
         team_id=data.team_id,
@@ -155,9 +156,11 @@ async def create_shift(
         starts_at=starts_at,
         ends_at=ends_at,
         required_headcount=data.required_headcount,
-        required_skills=json.dumps(sorted(set(data.required_skills))),
+        required_skills=skills.encode(data.required_skills),
         call_taking=data.call_taking,
         duty_manager_id=data.duty_manager_id,
+        rotation_id=rotation[0] if rotation else None,
+        rotation_key=rotation[1] if rotation else None,
         created_by=principal.employee_id,
         version=1,
         created_at=now,
@@ -207,7 +210,9 @@ async def update_shift(
     if headcount is not None:
         shift.required_headcount = headcount
     if changes.get("required_skills") is not None:
-        shift.required_skills = json.dumps(sorted(set(changes["required_skills"])))
+        # People already on the shift stay: the coverage report names a shift now short of a skill (ROS-5).
+        await skills.require_known(session, changes["required_skills"])
+        shift.required_skills = skills.encode(changes["required_skills"])
     shift.starts_at, shift.ends_at = starts_at, ends_at
     shift.version += 1
     shift.updated_at = now
@@ -243,8 +248,8 @@ async def assign(
     now: datetime,
 ) -> Assignment:
     """Put an employee on a shift under every limit a swap obeys (ROS-4): active, qualified (ORG-3), on post
-    (PRF-9), of the shift's team unless a manager lends them, no overlap, the minimum rest, not past, and not
-    above the head-count unless the shift's duty manager does it."""
+    (PRF-9), holding the skills it requires (ROS-5), of the shift's team unless a manager lends them, no overlap,
+    the minimum rest, not past, and not above the head-count unless the shift's duty manager does it."""
     # The shift's row is locked first (as a shift edit or staffing approval does), so two assignments to its
     # last place apply one after the other and the second sees the first.
     shift = await get_shift(session, shift_id, lock=True)
@@ -276,6 +281,7 @@ async def assign(
     # A swap approved (or an off-post period begun) meanwhile could change the person's roster after these checks.
     await swaps.lock_people(session, [employee_id])
     await posts.require_on_post(session, person.id, person.name, shift)
+    await skills.require_skills(session, person, shift)
     if await session.scalar(
         select(Assignment.id).where(
             Assignment.shift_id == shift.id, Assignment.employee_id == employee_id, Assignment.active.is_(True)
@@ -414,94 +420,3 @@ async def reject_staffing_change(
     change.decision_note = reason
     await session.flush()
     return change
-
-
-# Coverage (ROS-1, ORG-3)
-
-
-async def coverage(
-    session: AsyncSession, *, starts_at: datetime, ends_at: datetime, team_id: uuid.UUID | None, settings: Settings
-) -> tuple[list[uuid.UUID], list[dict[str, object]]]:
-    """Every hour of the range, per team, where nobody is rostered, staffing is below the head-count, or
-    no certified agent is on."""
-    if ends_at <= starts_at:
-        raise InvalidInput(t("The range must end after it starts."))
-    if ends_at - starts_at > timedelta(days=MAX_COVERAGE_DAYS):
-        raise InvalidInput(
-            t("A coverage view spans at most {MAX_COVERAGE_DAYS} days.", MAX_COVERAGE_DAYS=MAX_COVERAGE_DAYS)
-        )
-    if team_id is not None:
-        await get_or_404(session, Team, team_id, missing=t("Team {team_id} does not exist.", team_id=team_id))
-        team_ids = [team_id]
-    else:
-        team_ids = list((await session.scalars(select(Team.id).where(Team.active.is_(True)).order_by(Team.name))).all())
-    shifts = (
-        await session.scalars(
-            select(Shift).where(Shift.team_id.in_(team_ids), Shift.ends_at > starts_at, Shift.starts_at < ends_at)
-        )
-    ).all()
-    staff: dict[uuid.UUID, list[Employee]] = defaultdict(list)
-    if shifts:
-        rows = await session.execute(
-            select(Assignment.shift_id, Employee)
-            .join(Employee, Employee.id == Assignment.employee_id)
-            .where(Assignment.shift_id.in_([s.id for s in shifts]), Assignment.active.is_(True))
-        )
-        for shift_id, person in rows.all():
-            staff[shift_id].append(person)
-    by_team: dict[uuid.UUID, list[Shift]] = defaultdict(list)
-    for shift in shifts:
-        by_team[shift.team_id].append(shift)
-    center = ZoneInfo(settings.timezone)
-    hour = starts_at.replace(minute=0, second=0, microsecond=0)
-    gaps: list[dict[str, object]] = []
-    while hour < ends_at:
-        hour_end = hour + timedelta(hours=1)
-        for team in team_ids:
-            covering = [s for s in by_team[team] if s.starts_at < hour_end and s.ends_at > hour]
-            required = sum(s.required_headcount for s in covering)
-            people = [p for s in covering for p in staff[s.id]]
-            certified = sum(1 for p in people if is_agent(p) and p.certified)
-            reasons = []
-            if not covering:
-                reasons.append("no_shift")
-            else:
-                if len(people) < required:
-                    reasons.append("below_headcount")
-                if certified == 0:
-                    reasons.append("no_certified_agent")
-            if reasons:
-                gaps.append(
-                    {
-                        "team_id": team,
-                        "hour_start": hour,
-                        "hour_start_local": hour.astimezone(center),
-                        "shift_ids": [s.id for s in covering],
-                        "required": required,
-                        "staffed": len(people),
-                        "certified_agents": certified,
-                        "reasons": reasons,
-                    }
-                )
-        hour = hour_end
-    return team_ids, gaps
-
-
-async def shift_gaps(session: AsyncSession, shift_ids: Sequence[uuid.UUID]) -> list[dict[str, object]]:
-    """For each given shift now below its head-count: how many are missing (reported after leave)."""
-    found = []
-    for shift_id in dict.fromkeys(shift_ids):
-        shift = await get_shift(session, shift_id)
-        count = await staffed(session, shift.id)
-        if count < shift.required_headcount:
-            found.append(
-                {
-                    "shift_id": shift.id,
-                    "name": shift.name,
-                    "starts_at": shift.starts_at,
-                    "required": shift.required_headcount,
-                    "staffed": count,
-                    "missing": shift.required_headcount - count,
-                }
-            )
-    return found

@@ -21,7 +21,7 @@ from callcenter_shared.i18n import t
 from callcenter_shared.spreadsheets import Sheet, SheetFormat, row_error
 from scheduling import access
 from scheduling.org.models import Employee, Team
-from scheduling.roster import service
+from scheduling.roster import coverage, service, skills
 from scheduling.roster.models import Assignment, Shift
 from scheduling.roster.schemas import ShiftCreate
 from scheduling.settings import Settings
@@ -56,11 +56,11 @@ def roster_days(week: str | None, first: date | None, last: date | None) -> tupl
             )
         return monday, monday + timedelta(days=6), week
     if week is None and first is not None and last is not None:
-        if last < first or (last - first).days >= service.MAX_COVERAGE_DAYS:
+        if last < first or (last - first).days >= coverage.MAX_COVERAGE_DAYS:
             raise InvalidInput(
                 t(
                     "Give `to` on or after `from`, at most {MAX_COVERAGE_DAYS} days in all.",
-                    MAX_COVERAGE_DAYS=service.MAX_COVERAGE_DAYS,
+                    MAX_COVERAGE_DAYS=coverage.MAX_COVERAGE_DAYS,
                 )
             )
         return first, last, f"{first.isoformat()}-{last.isoformat()}"
@@ -124,7 +124,7 @@ async def roster_sheet(
             [
                 shift.id, shift.team_id, team_name, shift.name, starts_local.date(),
                 starts_local.strftime("%H:%M"), ends_local.strftime("%H:%M"), shift.required_headcount,
-                "; ".join(service.skills(shift)), shift.duty_manager_id, staffed.get(shift.id, 0),
+                "; ".join(skills.required(shift)), shift.duty_manager_id, staffed.get(shift.id, 0),
                 "; ".join(str(i) for i, _ in staff), "; ".join(name for _, name in staff),
             ]
         )  # fmt: skip

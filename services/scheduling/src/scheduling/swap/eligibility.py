@@ -1,4 +1,5 @@
-"""Whether two people may swap: the same level (SWP-1), the monthly limit (SWP-4), overlap and rest (SWP-5)."""
+"""Whether two people may swap: the same level (SWP-1), the monthly limit (SWP-4), overlap and rest (SWP-5), the
+skills of the shift each would work (ROS-5)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from callcenter_shared.errors import RuleViolation
 from callcenter_shared.i18n import Message, t
 from callcenter_shared.levels import is_agent
 from scheduling.org.models import Employee
-from scheduling.roster import posts
+from scheduling.roster import posts, skills
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap.models import Swap, SwapStatus
@@ -131,7 +132,8 @@ async def check_overlap_and_rest(
 async def _check_person_after(
     session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment, settings: Settings
 ) -> None:
-    """The person, once on `takes` instead of `gives_up`, is qualified, has no overlap and enough rest (SWP-5)."""
+    """The person, once on `takes` instead of `gives_up`, is qualified, holds its skills (ROS-5), has no overlap
+    and enough rest (SWP-5)."""
     if not person.active:
         raise UnsafeRoster(t("{name} is no longer active and cannot take a shift.", name=person.name))
     unqualified = unqualified_reason(person, takes)
@@ -144,6 +146,7 @@ async def _check_person_after(
             )
         )
     await posts.require_on_post(session, person.id, person.name, takes)
+    await skills.require_skills(session, person, takes, after_swap=True)
     await check_overlap_and_rest(
         session,
         person,

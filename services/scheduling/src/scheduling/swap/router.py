@@ -63,7 +63,16 @@ def _view(swap: Swap, steps: Sequence[SwapStep]) -> SwapRead:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SwapRead, summary="Request a swap (SWP-1..5)")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SwapRead,
+    summary="Request a swap (SWP-1..5, ROS-5)",
+    description="Any employee, offering their own assignment for a colleague's. Refused naming the rule: another "
+    "level (SWP-1), less than SWAP_NOTICE_HOURS before the earlier shift (SWP-2), a fourth swap in the month "
+    "(SWP-4), an overlap, too little rest or an unqualified agent afterwards (SWP-5), or either person lacking a "
+    "skill the shift they would work requires (ROS-5).",
+)
 async def request_swap(
     data: SwapCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> SwapRead:
@@ -124,7 +133,14 @@ async def sign_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: Db
     return await _read(session, await service.sign(session, principal=principal, swap_id=swap_id, now=now))
 
 
-@router.post("/{swap_id}/approve", response_model=SwapRead, summary="The manager approves; the roster changes")
+@router.post(
+    "/{swap_id}/approve",
+    response_model=SwapRead,
+    summary="The manager approves; the roster changes",
+    description="The department manager named on the request, once both leaders signed (SWP-3). The rules of the "
+    "request are checked again as the roster now stands (SWP-1, SWP-4, SWP-5, ROS-5: a skill revoked since is "
+    "refused); a shift on a public holiday needs `holiday_reason` (ROS-3).",
+)
 async def approve_swap(
     swap_id: uuid.UUID,
     data: SwapApproval,

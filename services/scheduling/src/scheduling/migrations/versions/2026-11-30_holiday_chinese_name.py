@@ -1,7 +1,7 @@
 """holiday names in Chinese: a center holiday's name_zh, and its English name optional when it has one
 
 Revision ID: scheduling_holiday_name_zh
-Revises: scheduling_off_post
+Revises: scheduling_skills_rotations
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "scheduling_holiday_name_zh"
-down_revision: str | Sequence[str] | None = "scheduling_off_post"
+down_revision: str | Sequence[str] | None = "scheduling_skills_rotations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

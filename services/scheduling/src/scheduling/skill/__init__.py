@@ -1,0 +1,1 @@
+"""The skill catalog and the skills people hold (ROS-5)."""
