@@ -99,7 +99,7 @@ async def get_rotation(
     "reason, and `open_places` counts what is left. With `preview: true` the answer is the same but nothing "
     "is written.",
 )
-async def generate(
+async def generate_rotation_shifts(
     team_id: uuid.UUID,
     rotation_id: uuid.UUID,
     data: RotationGenerate,

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared.auth import Principal
 from callcenter_shared.db import get_or_404
 from callcenter_shared.errors import Conflict, DomainError, InvalidInput, NotFound, RuleViolation
-from callcenter_shared.i18n import localized, t
+from callcenter_shared.i18n import ENGLISH, localized, t
 from callcenter_shared.paging import paginate
 from scheduling import access
 from scheduling.holiday import service as holidays
@@ -185,7 +185,7 @@ async def _plan(
     """Every shift of the pattern in the range, earliest first, marked as new, existing or skipped."""
     zone = ZoneInfo(settings.timezone)
     calendar = await holidays.calendar(session, settings, start=data.first_day, end=data.last_day + timedelta(days=1))
-    holiday_names = {day: name for day, name, _ in calendar}
+    holiday_names = {holiday.day: holiday.name_in(ENGLISH) for holiday in calendar}
     made_before = await session.scalars(
         select(Shift).where(
             Shift.rotation_id == rotation.id,
