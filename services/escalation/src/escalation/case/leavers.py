@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared.acting import Seat
 from callcenter_shared.org import get_person
 from escalation.case import chain
 from escalation.case.history import record
@@ -38,6 +39,7 @@ async def hand_over_cases(
                 Case.status == CaseStatus.open,
                 or_(
                     Case.handler_id == leaver_id,
+                    Case.acting_for_id == leaver_id,  # held by their delegate while they were on leave
                     (Case.department_handler_id == leaver_id) & Case.department_result.is_(None),
                 ),
             )
@@ -51,10 +53,10 @@ async def hand_over_cases(
     # Not in the read copy yet (its own event is on another subject): fail, and the redelivery finds it.
     successor = await get_person(session, successor_id)
     for case in cases:
-        if case.handler_id == leaver_id:
-            from_level = case.level
+        if leaver_id in (case.handler_id, case.acting_for_id):
+            from_level, from_handler = case.level, case.handler_id
             await chain.end_level(session, case, now, MOVED)
-            await chain.start_level(session, case, successor, now)
+            await chain.start_level(session, case, Seat(successor), now)
             await record(
                 session,
                 case,
@@ -63,7 +65,7 @@ async def hand_over_cases(
                 actor=None,
                 from_level=from_level,
                 to_level=case.level,
-                from_handler_id=leaver_id,
+                from_handler_id=from_handler,
                 to_handler_id=successor.id,
                 reason="the handler left; the case passes to their successor (ORG-7)",
             )

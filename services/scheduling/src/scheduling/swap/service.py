@@ -28,6 +28,7 @@ from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.holiday import service as holiday
+from scheduling.leave import delegation
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
@@ -67,9 +68,16 @@ async def lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) 
     await lock_rows(session, Employee.id, employee_ids)
 
 
-async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID) -> Swap:
+async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
+    """The swap, for its parties, their leaders and those who see them, and a leader's deputy (LEV-7)."""
     swap = await get(session, swap_id)
-    if principal.employee_id not in _actors(swap):
+    if principal.employee_id in _actors(swap):
+        return swap
+    leaders = (swap.requester_leader_id, swap.counterpart_leader_id)
+    acted = await session.scalar(
+        select(SwapStep.id).where(SwapStep.swap_id == swap.id, SwapStep.actor_id == principal.employee_id).limit(1)
+    )
+    if acted is None and await delegation.acting_for(session, principal, leaders, now) is None:
         await access.require_visible(session, principal, swap.requester_id, swap.counterpart_id)
     return swap
 
@@ -103,10 +111,38 @@ async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapSte
 
 
 def _step(
-    session: AsyncSession, swap: Swap, action: str, actor: uuid.UUID | None, now: datetime, reason: str | None
+    session: AsyncSession,
+    swap: Swap,
+    action: str,
+    actor: uuid.UUID | None,
+    now: datetime,
+    reason: str | None,
+    *,
+    acting_for: uuid.UUID | None = None,
 ) -> None:
-    session.add(SwapStep(id=uuid.uuid4(), swap_id=swap.id, action=action, actor_id=actor, reason=reason, at=now))
+    session.add(
+        SwapStep(
+            id=uuid.uuid4(), swap_id=swap.id, action=action, actor_id=actor, acting_for_id=acting_for, reason=reason,
+            at=now,
+        )
+    )  # fmt: skip
     swap.updated_at = now
+
+
+async def _turn(
+    session: AsyncSession, principal: Principal, swap: Swap, waiting: list[uuid.UUID], now: datetime
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """Whose turn the caller takes: (their own id or the absent leader's they act for (LEV-7), that leader or None).
+
+    (None, None) when it is not the caller's turn. A deputy never acts on their own swap.
+    """
+    if principal.employee_id in waiting:
+        return principal.employee_id, None
+    leader = await delegation.acting_for(session, principal, waiting, now)
+    if leader is None:
+        return None, None
+    delegation.refuse_own(principal, swap.requester_id, swap.counterpart_id)
+    return leader, leader
 
 
 async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[Assignment, Shift]:
@@ -264,20 +300,32 @@ async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.U
 async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
     """A team leader of either party signs, in any order (SWP-3)."""
     swap = await get(session, swap_id, lock=True)
-    if principal.employee_id not in (swap.requester_leader_id, swap.counterpart_leader_id):
-        raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
+    signer, acting_for = principal.employee_id, None
+    if signer not in (swap.requester_leader_id, swap.counterpart_leader_id):
+        # A leader's deputy signs in their place while they are on leave (LEV-7), never on their own swap.
+        acting_for = await delegation.acting_for(
+            session, principal, (swap.requester_leader_id, swap.counterpart_leader_id), now
+        )
+        if acting_for is None:
+            raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
+        delegation.refuse_own(principal, swap.requester_id, swap.counterpart_id)
+        signer = acting_for
     _require_open(swap, now, SwapStatus.accepted)
     _, waiting = awaiting(swap)
-    if principal.employee_id not in waiting:
+    if signer not in waiting:
         raise Conflict(t("You have already signed this swap."))
-    if swap.requester_leader_id == principal.employee_id:
+    if swap.requester_leader_id == signer:
         swap.requester_leader_signed_at = now
-    if swap.counterpart_leader_id == principal.employee_id:
+    if swap.counterpart_leader_id == signer:
         swap.counterpart_leader_signed_at = now
     if not awaiting(swap)[1]:
         swap.status = SwapStatus.signed
-    _step(session, swap, "signed", principal.employee_id, now, None)
-    await outbox.add(session, SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now), at=now)
+    _step(session, swap, "signed", principal.employee_id, now, None, acting_for=acting_for)
+    await outbox.add(
+        session,
+        SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now, acting_for_id=acting_for),
+        at=now,
+    )
     await session.flush()
     return swap
 
@@ -366,13 +414,14 @@ async def reject(
     swap = await get(session, swap_id, lock=True)
     _require_open(swap, now, *PENDING)
     step, waiting = awaiting(swap)
-    if principal.employee_id not in waiting or step is None:
+    turn, acting_for = await _turn(session, principal, swap, waiting, now)
+    if turn is None or step is None:
         raise Forbidden(t("Only the person whose turn it is may refuse this swap now."))
     swap.status = SwapStatus.rejected
     swap.closed_by = principal.employee_id
     swap.closed_at = now
     swap.close_reason = reason
-    _step(session, swap, "rejected", principal.employee_id, now, reason)
+    _step(session, swap, "rejected", principal.employee_id, now, reason, acting_for=acting_for)
     await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
     step_name = "team_leader" if step == "team_leaders" else step
     await outbox.add(
