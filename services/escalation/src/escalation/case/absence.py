@@ -13,7 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import acting
 from callcenter_shared.acting import seat_of
+from callcenter_shared.contracts.scheduling import DelegationEndedV1, DelegationStartedV1
+from callcenter_shared.envelope import Envelope
 from callcenter_shared.org import find_person, get_person
 from escalation.case import chain
 from escalation.case.models import Case, CaseStatus
@@ -33,7 +36,19 @@ async def _open_cases(session: AsyncSession, *conditions: object) -> list[Case]:
     return list((await session.scalars(query)).all())
 
 
-async def leave_began(session: AsyncSession, *, leader_id: uuid.UUID, delegate_id: uuid.UUID, now: datetime) -> None:
+async def leave_began(session: AsyncSession, event: DelegationStartedV1, envelope: Envelope) -> None:
+    """The delegate acts for the leader from now on; the cases at the leader's desk go to the delegate."""
+    await acting.on_delegation_started(session, event, envelope)
+    await _to_delegate(session, leader_id=event.leader_id, delegate_id=event.delegate_id, now=event.started_at)
+
+
+async def leave_ended(session: AsyncSession, event: DelegationEndedV1, envelope: Envelope) -> None:
+    """The delegate no longer acts; the cases they held for the leader go back."""
+    await acting.on_delegation_ended(session, event, envelope)
+    await _back(session, leader_id=event.leader_id, delegate_id=event.delegate_id, now=event.ended_at)
+
+
+async def _to_delegate(session: AsyncSession, *, leader_id: uuid.UUID, delegate_id: uuid.UUID, now: datetime) -> None:
     """The cases at the leader's desk go to the delegate, at the same level with the time it had left."""
     leader = await get_person(session, leader_id)
     await get_person(session, delegate_id)  # not in the copy yet: fail, and the redelivery finds them
@@ -47,7 +62,7 @@ async def leave_began(session: AsyncSession, *, leader_id: uuid.UUID, delegate_i
         )  # fmt: skip
 
 
-async def leave_ended(session: AsyncSession, *, leader_id: uuid.UUID, delegate_id: uuid.UUID, now: datetime) -> None:
+async def _back(session: AsyncSession, *, leader_id: uuid.UUID, delegate_id: uuid.UUID, now: datetime) -> None:
     """The cases the delegate held for the leader go back to the leader (or to whoever holds their post now)."""
     leader = await find_person(session, leader_id)
     if leader is None:

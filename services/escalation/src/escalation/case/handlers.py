@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared import acting
 from callcenter_shared.contracts.scheduling import (
     DelegationEndedV1,
     DelegationStartedV1,
@@ -34,21 +33,16 @@ async def on_handover_item_escalation_requested(
 
 async def on_employee_left(session: AsyncSession, event: EmployeeLeftV1, _envelope: Envelope) -> None:
     """A leaver's post is held by the successor (ESC-14), and their open cases pass to them (ORG-7)."""
-    await acting.record_vacancy(
-        session, leaver_id=event.employee_id, successor_id=event.successor_id, left_at=event.left_at
-    )
-    await leavers.hand_over_cases(
+    await leavers.hand_over_post(
         session, leaver_id=event.employee_id, successor_id=event.successor_id, now=event.left_at
     )
 
 
 async def on_delegation_started(session: AsyncSession, event: DelegationStartedV1, envelope: Envelope) -> None:
     """A leader's leave began: the delegate acts for them, and the cases at their desk pass to the delegate."""
-    await acting.on_delegation_started(session, event, envelope)
-    await absence.leave_began(session, leader_id=event.leader_id, delegate_id=event.delegate_id, now=event.started_at)
+    await absence.leave_began(session, event, envelope)
 
 
 async def on_delegation_ended(session: AsyncSession, event: DelegationEndedV1, envelope: Envelope) -> None:
     """The leave is over (or cancelled): the cases the delegate held for the leader go back to them."""
-    await acting.on_delegation_ended(session, event, envelope)
-    await absence.leave_ended(session, leader_id=event.leader_id, delegate_id=event.delegate_id, now=event.ended_at)
+    await absence.leave_ended(session, event, envelope)

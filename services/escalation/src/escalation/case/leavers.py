@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import acting
 from callcenter_shared.acting import Seat
 from callcenter_shared.org import get_person
 from escalation.case import chain
@@ -22,6 +23,14 @@ from escalation.case.models import Case, CaseStatus
 
 MOVED = "moved_from_leaver"
 DEPARTMENT_MOVED = "department_moved_from_leaver"
+
+
+async def hand_over_post(
+    session: AsyncSession, *, leaver_id: uuid.UUID, successor_id: uuid.UUID, now: datetime
+) -> None:
+    """The successor holds the leaver's post from now on (ESC-14), and takes over their open cases (ORG-7)."""
+    await acting.record_vacancy(session, leaver_id=leaver_id, successor_id=successor_id, left_at=now)
+    await hand_over_cases(session, leaver_id=leaver_id, successor_id=successor_id, now=now)
 
 
 async def hand_over_cases(
