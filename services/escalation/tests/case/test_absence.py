@@ -193,6 +193,7 @@ class TestVacantPost:
     async def test_a_case_for_a_leaver_goes_to_the_successor_and_never_waits_on_the_vacant_post_ESC_14(
         self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase
     ) -> None:
+        waiting = await open_case(org.agent)  # at the agent's desk, level 1; the leader above leaves
         gone = EmployeeUpsertedV1(
             employee_id=org.leader.id, name="Leader Li", level=2, superior_id=org.deputy.id,
             team_id=org.leader.team_id, active=False, version=2,
@@ -206,6 +207,13 @@ class TestVacantPost:
             headers=org.agent.headers,
         )  # fmt: skip
         assert (refused.status_code, refused.json()["rule"]) == (422, "ESC-14")
+        clock.advance(minutes=waiting["allowances_minutes"][0])
+        await fire(app)  # the time-out finds the post vacant: the alarm, not a wait on the leaver
+        stuck = await read(client, waiting, org.agent)
+        assert (stuck["level"], stuck["handler_id"]) == (1, str(org.agent.id))
+        assert stuck["overdue_at"] is not None
+        blocked = [h for h in await history(client, waiting, org.agent) if h["action"] == "escalation_blocked"]
+        assert "Leader Li has left" in blocked[0]["detail"]["reason"]
 
         left = EmployeeLeftV1(
             employee_id=org.leader.id, successor_id=org.other_leader.id, version=2, left_at=clock.now()

@@ -7,6 +7,8 @@ other services, published when the leave starts and ends (deadline rows), never 
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -224,3 +226,29 @@ class TestDelegationEvents:
         assert await events(ENDED) == []
         first = await ask(floor, floor.a1, at(20, 8), at(20, 16))
         assert (await post(floor, f"/v1/leave/{first['id']}/approve", deputy)).status_code == 403
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not os.environ.get("TEST_POSTGRES_URL"), reason="needs PostgreSQL (TEST_POSTGRES_URL)")
+class TestLeaderAndDeputyAtOnce:
+    """On PostgreSQL the pool runs both side by side; the request's row lock decides one after the other."""
+
+    async def test_the_leader_and_the_deputy_approving_the_same_step_approve_it_once_LEV_7(
+        self, floor: Any, deputy: Any, clock: FrozenClock, events: Events
+    ) -> None:
+        await leader_away(floor, deputy, at(10, 0), at(12, 0))
+        requests = [await ask(floor, floor.a1, at(day, 8), at(day, 16)) for day in range(20, 26)]
+        clock.set(at(11, 9))
+        for leave in requests:  # a race needs a few tries to show
+            answers = await asyncio.gather(
+                post(floor, f"/v1/leave/{leave['id']}/approve", floor.leader_a),
+                post(floor, f"/v1/leave/{leave['id']}/approve", deputy),
+            )
+            # The second finds the step taken: the deputy is no one's deputy for the next step (403), the leader's
+            # step is behind it (LEV-1, 422).
+            assert sorted(a.status_code for a in answers) in ([200, 403], [200, 422]), [a.text for a in answers]
+            decided = next(a.json() for a in answers if a.status_code == 200)
+            assert (decided["status"], decided["awaiting"]) == ("requested", str(floor.manager.id))
+            first_by = decided["first_approved_by"]
+            acting = str(floor.leader_a.id) if first_by == str(deputy.id) else None
+            assert decided["first_acting_for_id"] == acting

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import acting
@@ -25,10 +25,11 @@ TO_DELEGATE = "moved_to_acting"
 BACK = "returned_from_acting"
 
 
-async def _open_cases(session: AsyncSession, *conditions: object) -> list[Case]:
+async def _open_cases(session: AsyncSession, *conditions: ColumnElement[bool]) -> list[Case]:
+    """The open cases matching `conditions`, locked in id order and read afresh."""
     query = (
         select(Case)
-        .where(Case.status == CaseStatus.open, *conditions)  # type: ignore[arg-type]
+        .where(Case.status == CaseStatus.open, *conditions)
         .order_by(Case.id)
         .with_for_update()
         .execution_options(populate_existing=True)

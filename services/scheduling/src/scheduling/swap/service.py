@@ -28,11 +28,10 @@ from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.holiday import service as holiday
-from scheduling.leave import delegation
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
-from scheduling.swap import lists
+from scheduling.swap import deputy, lists
 from scheduling.swap.eligibility import check_rules
 from scheduling.swap.models import PENDING, Swap, SwapStatus, SwapStep
 from scheduling.swap.schemas import SwapCreate
@@ -71,13 +70,7 @@ async def lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) 
 async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
     """The swap, for its parties, their leaders and those who see them, and a leader's deputy (LEV-7)."""
     swap = await get(session, swap_id)
-    if principal.employee_id in _actors(swap):
-        return swap
-    leaders = (swap.requester_leader_id, swap.counterpart_leader_id)
-    acted = await session.scalar(
-        select(SwapStep.id).where(SwapStep.swap_id == swap.id, SwapStep.actor_id == principal.employee_id).limit(1)
-    )
-    if acted is None and await delegation.acting_for(session, principal, leaders, now) is None:
+    if principal.employee_id not in _actors(swap) and not await deputy.may_read(session, principal, swap, now):
         await access.require_visible(session, principal, swap.requester_id, swap.counterpart_id)
     return swap
 
@@ -111,38 +104,13 @@ async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapSte
 
 
 def _step(
-    session: AsyncSession,
-    swap: Swap,
-    action: str,
-    actor: uuid.UUID | None,
-    now: datetime,
-    reason: str | None,
-    *,
-    acting_for: uuid.UUID | None = None,
-) -> None:
+    session: AsyncSession, swap: Swap, action: str, actor: uuid.UUID | None, now: datetime, reason: str | None,
+    *, acting_for: uuid.UUID | None = None,
+) -> None:  # fmt: skip
     session.add(
-        SwapStep(
-            id=uuid.uuid4(), swap_id=swap.id, action=action, actor_id=actor, acting_for_id=acting_for, reason=reason,
-            at=now,
-        )
-    )  # fmt: skip
+        SwapStep(swap_id=swap.id, action=action, actor_id=actor, acting_for_id=acting_for, reason=reason, at=now)
+    )
     swap.updated_at = now
-
-
-async def _turn(
-    session: AsyncSession, principal: Principal, swap: Swap, waiting: list[uuid.UUID], now: datetime
-) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-    """Whose turn the caller takes: (their own id or the absent leader's they act for (LEV-7), that leader or None).
-
-    (None, None) when it is not the caller's turn. A deputy never acts on their own swap.
-    """
-    if principal.employee_id in waiting:
-        return principal.employee_id, None
-    leader = await delegation.acting_for(session, principal, waiting, now)
-    if leader is None:
-        return None, None
-    delegation.refuse_own(principal, swap.requester_id, swap.counterpart_id)
-    return leader, leader
 
 
 async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[Assignment, Shift]:
@@ -298,18 +266,12 @@ async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.U
 
 
 async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
-    """A team leader of either party signs, in any order (SWP-3)."""
+    """A team leader of either party signs, in any order (SWP-3); their deputy for them while they are on leave."""
     swap = await get(session, swap_id, lock=True)
-    signer, acting_for = principal.employee_id, None
-    if signer not in (swap.requester_leader_id, swap.counterpart_leader_id):
-        # A leader's deputy signs in their place while they are on leave (LEV-7), never on their own swap.
-        acting_for = await delegation.acting_for(
-            session, principal, (swap.requester_leader_id, swap.counterpart_leader_id), now
-        )
-        if acting_for is None:
-            raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
-        delegation.refuse_own(principal, swap.requester_id, swap.counterpart_id)
-        signer = acting_for
+    leaders = (swap.requester_leader_id, swap.counterpart_leader_id)
+    signer, acting_for = await deputy.turn(session, principal, swap, leaders, now)  # LEV-7
+    if signer is None:
+        raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
     _require_open(swap, now, SwapStatus.accepted)
     _, waiting = awaiting(swap)
     if signer not in waiting:
@@ -414,7 +376,7 @@ async def reject(
     swap = await get(session, swap_id, lock=True)
     _require_open(swap, now, *PENDING)
     step, waiting = awaiting(swap)
-    turn, acting_for = await _turn(session, principal, swap, waiting, now)
+    turn, acting_for = await deputy.turn(session, principal, swap, waiting, now)
     if turn is None or step is None:
         raise Forbidden(t("Only the person whose turn it is may refuse this swap now."))
     swap.status = SwapStatus.rejected
