@@ -209,7 +209,7 @@ async def test_a_list_names_the_people_it_lists_at_a_fixed_cost_per_page(
 # A response property that holds a person's id; `<role>_name` must sit beside it.
 PERSON_ID = re.compile(
     r"^(?:.*_)?(?:agent|employee|handler|evaluator|requester|counterpart|approver|nominee|leader|owner|receiver|"
-    r"giver|recipient|reviewer|superior|deputy|entrant|actor|duty_manager)_id$|^\w+_by$"
+    r"giver|recipient|reviewer|superior|deputy|entrant|actor|duty_manager|acting_for)_id$|^\w+_by$"
 )
 
 

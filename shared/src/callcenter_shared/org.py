@@ -80,6 +80,22 @@ org_team = Table(
 )
 
 
+# Who acts for whom (LEV-7, ESC-14, ORG-7), as scheduling's events tell: a team leader on approved leave
+# and the deputy holding the team's affairs, or a leaver's post and the successor named for it.
+# `callcenter_shared.acting` keeps it and answers from it.
+org_acting = Table(
+    "org_acting",
+    _org,
+    Column("id", String(64), primary_key=True),  # "leave:<leave id>" or "left:<employee id>"
+    Column("absent_id", Uuid, nullable=False, index=True),
+    Column("acting_id", Uuid, nullable=False, index=True),
+    Column("reason", String(16), nullable=False),  # leave | vacant
+    Column("team_id", Uuid, nullable=True),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=True),  # as planned (the leave's end); informative
+    Column("ended_at", UtcDateTime, nullable=True),  # set when it stopped: no longer acting
+)
+
 # A row per kind of directory record (employee, team): up to which change the copy is current,
 # for integrators (`GET /v1/org/freshness`, callcenter_shared.org_freshness).
 org_freshness = Table(
@@ -99,6 +115,7 @@ def include_org_tables(metadata: MetaData) -> None:
     org_employee.to_metadata(metadata)
     org_team.to_metadata(metadata)
     org_freshness.to_metadata(metadata)
+    org_acting.to_metadata(metadata)
 
 
 async def mark_current(session: AsyncSession, kind: str, envelope: Envelope) -> None:

@@ -78,10 +78,12 @@ def require_open(case: Case) -> None:
 
 
 async def require_holder(session: AsyncSession, principal: Principal, case: Case, action: Message) -> None:
-    """The current handler, or a superior above them in the chain, may act on the case."""
+    """The current handler, or a superior above them in the chain (above the absent person whose seat the handler
+    holds, ESC-14), may act on the case."""
     if principal.employee_id == case.handler_id:
         return
-    if any(p.id == principal.employee_id for p in await superior_chain(session, case.handler_id)):
+    seat = case.acting_for_id or case.handler_id
+    if principal.employee_id == seat or any(p.id == principal.employee_id for p in await superior_chain(session, seat)):
         return
     raise Forbidden(
         t(

@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared import visibility
+from callcenter_shared import acting, visibility
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.i18n import t
@@ -60,6 +60,28 @@ def require_evaluator(principal: Principal) -> None:
     """QA: team leaders, QA staff at level 2 and above, and managers evaluate."""
     if not leads_people(principal):
         raise Forbidden(t("Only team leaders, QA staff at level 2 and above, and managers may evaluate."))
+
+
+async def reviews_dispute(
+    session: AsyncSession, who: Principal, *, agent_id: uuid.UUID, evaluator_id: uuid.UUID
+) -> bool:
+    """A dispute is reviewed by a leader of the agent's span other than the evaluator and the agent (QA-4)."""
+    if who.employee_id in (agent_id, evaluator_id) or not leads_people(who):
+        return False
+    return await can_see(session, who, agent_id)
+
+
+async def absent_dispute_reviewer(
+    session: AsyncSession, principal: Principal, *, agent_id: uuid.UUID, evaluator_id: uuid.UUID
+) -> Person | None:
+    """The leader on leave the caller acts for who could review this dispute themselves (LEV-7); else None."""
+    if principal.employee_id in (agent_id, evaluator_id):  # never one's own evaluation, for anyone
+        return None
+
+    async def could(who: Principal) -> bool:
+        return await reviews_dispute(session, who, agent_id=agent_id, evaluator_id=evaluator_id)
+
+    return await acting.stands_in_for(session, principal, could)
 
 
 def require_kpi_manager(principal: Principal) -> None:

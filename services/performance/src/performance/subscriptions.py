@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from callcenter_shared.acting import ACTING_SUBSCRIPTIONS
 from callcenter_shared.contracts.escalation import CaseShirkedV1, ComplaintAttributedV1
 from callcenter_shared.contracts.ingest import MetricBatchSubmittedV1
 from callcenter_shared.contracts.scheduling import EmployeeLeftV1, HandoverLateV1
@@ -17,6 +18,7 @@ def subscriptions(settings: Settings) -> Subscriptions:
     """Handlers that apply policy limits are built with the service's settings."""
     return {
         **ORG_SUBSCRIPTIONS,
+        **ACTING_SUBSCRIPTIONS,  # LEV-7
         ComplaintAttributedV1: complaint_handler(settings),  # PRF-7a
         HandoverLateV1: handover_late_handler(settings),  # PRF-7d
         CaseShirkedV1: shirk_handler(settings),  # PRF-10 → PRF-7d

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared import visibility
+from callcenter_shared import acting, visibility
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.i18n import t
@@ -92,6 +92,33 @@ async def waits_on(
     chain = await chain_of(session, employee_id=employee_id, team_id=team_id)
     decider = next((person for person in chain if at_least(person, level)), None)
     return decider is not None and decider.id == principal.employee_id
+
+
+async def absent_decider(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    level: int,
+    employee_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    parties: Collection[uuid.UUID | None],
+) -> Person | None:
+    """The leader on leave the caller acts for who could decide this at `level` themselves (LEV-7); else None.
+
+    Never for one of the `parties` (the nominee, the nominator): a deputy does not decide their own request."""
+    if principal.employee_id in parties:
+        return None
+
+    async def could(who: Principal) -> bool:
+        return await decides_at_level(session, who, level=level, employee_id=employee_id, team_id=team_id)
+
+    return await acting.stands_in_for(session, principal, could)
+
+
+async def decided_for(session: AsyncSession, principal: Principal) -> list[Principal]:
+    """Whom the caller decides for now: themselves, and the leaders on leave they act for (LEV-7)."""
+    absent = [acting.as_principal(p) for p in await acting.acted_for(session, principal.employee_id) if p.active]
+    return [principal, *absent]
 
 
 def decides_redemptions(principal: Principal) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from callcenter_shared.acting import ACTING_SUBSCRIPTIONS
 from callcenter_shared.contracts.performance import (
     AgentPeriodScorecardClosedV1,
     KpiPeriodClosedV1,
@@ -17,6 +18,7 @@ from recognition.track.handlers import (
 
 SUBSCRIPTIONS: Subscriptions = {
     **ORG_SUBSCRIPTIONS,
+    **ACTING_SUBSCRIPTIONS,  # LEV-7
     AgentPeriodScorecardClosedV1: on_agent_period_scorecard_closed,
     KpiPeriodClosedV1: on_kpi_period_closed,
     QaEvaluationFinalizedV1: on_qa_evaluation_finalized,

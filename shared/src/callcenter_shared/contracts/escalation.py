@@ -21,6 +21,9 @@ class CaseOpenedV1(Event):
     level: int = Field(ge=1, le=5)
     owner_id: uuid.UUID
     handler_id: uuid.UUID
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent person whose seat `handler_id` holds (on leave, or gone; ESC-14)"
+    )
     emergency: bool = False
     channel: str
     handover_item_id: uuid.UUID | None = None
@@ -41,6 +44,10 @@ class CaseEscalatedV1(Event):
     to_level: int = Field(ge=1, le=5)
     from_handler_id: uuid.UUID
     to_handler_id: uuid.UUID
+    acting_for_id: uuid.UUID | None = Field(
+        default=None,
+        description="The next level's person, absent (on leave, or gone), whose seat `to_handler_id` holds (ESC-14)",
+    )
     automatic: bool
     reason: str
     escalated_at: datetime

@@ -69,6 +69,45 @@ class EmployeeLeftV1(Event):
         return str(self.employee_id)
 
 
+class DelegationStartedV1(Event):
+    """Published when a team leader's approved leave begins: the named deputy acts for them until it ends (LEV-7).
+
+    Approvals, sign-offs and escalated cases that would go to the leader go to the deputy, recorded as
+    acting for the leader (ESC-14). Sent when the leave starts (a deadline row), never before.
+    """
+
+    subject = "callcenter.scheduling.delegation.started.v1"
+
+    leave_id: uuid.UUID = Field(description="The approved leave that makes the leader absent")
+    leader_id: uuid.UUID = Field(description="The absent team leader")
+    delegate_id: uuid.UUID = Field(description="Who holds the team's affairs meanwhile (the leave's deputy, LEV-1)")
+    team_id: uuid.UUID | None = None
+    starts_at: datetime
+    ends_at: datetime = Field(description="When the leave ends as approved; `delegation.ended` says when it did")
+    started_at: datetime
+
+    def key(self) -> str:
+        return str(self.leader_id)
+
+
+class DelegationEndedV1(Event):
+    """Published when a delegation stops: the leave is over, or the approved leave was cancelled (LEV-7).
+
+    From now on what waits for the leader goes to the leader again.
+    """
+
+    subject = "callcenter.scheduling.delegation.ended.v1"
+
+    leave_id: uuid.UUID
+    leader_id: uuid.UUID
+    delegate_id: uuid.UUID
+    reason: Literal["leave_over", "leave_cancelled"] = Field(description="Why the delegate stops acting")
+    ended_at: datetime
+
+    def key(self) -> str:
+        return str(self.leader_id)
+
+
 class SwapApprovedV1(Event):
     """Published when a department manager approves a swap and the roster has changed."""
 
@@ -99,6 +138,9 @@ class LeaveApprovedV1(Event):
     hours_missed: float = Field(ge=0)
     approved_by: uuid.UUID
     approved_at: datetime
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent team leader `approved_by` acted for, as their deputy (LEV-7)"
+    )
 
     def key(self) -> str:
         return str(self.leave_id)
@@ -129,6 +171,9 @@ class HandoverCompletedV1(Event):
     team_id: uuid.UUID | None = None
     signed_off_by: uuid.UUID
     completed_at: datetime
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent team leader `signed_off_by` acted for, as their deputy (LEV-7)"
+    )
 
     def key(self) -> str:
         return str(self.handover_id)
@@ -194,6 +239,9 @@ class SwapSignedV1(Event):
     swap_id: uuid.UUID
     leader_id: uuid.UUID
     signed_at: datetime
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent team leader `leader_id` acted for, as their deputy (LEV-7)"
+    )
 
     def key(self) -> str:
         return str(self.swap_id)
@@ -280,6 +328,9 @@ class LeaveRejectedV1(Event):
     rejected_by: uuid.UUID
     reason: str
     rejected_at: datetime
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent team leader `rejected_by` acted for, as their deputy (LEV-7)"
+    )
 
     def key(self) -> str:
         return str(self.leave_id)

@@ -1,5 +1,10 @@
 """The chain of direct superiors: who handles a case at which level, its stints and clocks (and their
-pauses, ESC-13), moving it up."""
+pauses, ESC-13), moving it up.
+
+A case sits in a seat: the person at its level in the chain. When that person is absent (a team leader
+on approved leave, LEV-7; a leaver's post, ORG-7) whoever acts for them holds the seat and the case,
+recorded as acting for them (`acting_for_id`); the case still climbs from the seat, one level at a time,
+and never waits on someone who is not there (ESC-14)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
+from callcenter_shared.acting import Seat, seat_of
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CaseEscalatedV1, CaseReopenedV1, CaseResumedV1
 from callcenter_shared.i18n import t
@@ -19,7 +25,7 @@ from callcenter_shared.org import Person, find_person, get_person, superior_chai
 from callcenter_shared.tables import deadline
 from escalation.case.history import record
 from escalation.case.models import Case, CaseStatus, CaseStint
-from escalation.case.rules import CategoryChainIncomplete, LevelSkipped
+from escalation.case.rules import CategoryChainIncomplete, LevelSkipped, PostVacant
 
 LEVEL_TIMEOUT = "case.level_timeout"
 LEVEL_WARNING = "case.level_warning"
@@ -27,13 +33,37 @@ LEVEL_CLOCKS = (LEVEL_TIMEOUT, LEVEL_WARNING)
 PAUSE_ENDS = "case.pause_ends"  # the maximum pause ran out: the clocks resume by themselves (ESC-13)
 
 
-async def handler_at(session: AsyncSession, owner: Person, level: int) -> Person:
-    """The person at `level` in the owner's chain of direct superiors (the owner at or above it)."""
+def post_vacant(person: Person) -> str:
+    """Why nobody can take a case at `person`'s seat: they left and no successor is known here yet."""
+    return t(
+        "{name} has left and nobody holding their post is known here yet; the case cannot skip their level.",
+        name=person.name,
+    )
+
+
+async def held_seat(session: AsyncSession, person: Person) -> Seat:
+    """Who holds `person`'s seat now (ESC-14): them, their delegate on leave, a leaver's successor.
+
+    A leaver whose successor is not known yet: refused (ESC-14), never waiting on someone not there.
+    """
+    seat = await seat_of(session, person)
+    if not seat.holder.active:
+        raise PostVacant(post_vacant(person))
+    return seat
+
+
+async def seat_person(session: AsyncSession, case: Case) -> Person:
+    """Whose seat the case sits in: the absent person its handler acts for, else the handler."""
+    return await get_person(session, case.acting_for_id or case.handler_id)
+
+
+async def handler_at(session: AsyncSession, owner: Person, level: int) -> Seat:
+    """The seat at `level` in the owner's chain of direct superiors (the owner at or above it), and who holds it."""
     if owner.level >= level:
-        return owner
+        return Seat(owner)
     for superior in await superior_chain(session, owner.id):
         if superior.level == level:
-            return superior
+            return await held_seat(session, superior)
     raise CategoryChainIncomplete(
         t(
             "{name} has no superior at level {level} in the directory, so the case has nobody to start at.",
@@ -48,34 +78,42 @@ class Climb:
     """One case moving one level up, with what the move needs already loaded."""
 
     case: Case
-    superior: Person
+    superior: Seat
     reason: str
     stint: CaseStint | None
 
 
-async def start_level(session: AsyncSession, case: Case, handler: Person, now: datetime) -> None:
-    """Give the case to its handler and start that level's clock."""
-    await _start_levels(session, [(case, handler)], now)
+async def start_level(session: AsyncSession, case: Case, seat: Seat, now: datetime) -> None:
+    """Give the case to whoever holds the seat and start that level's clock."""
+    await _start_levels(session, [(case, seat)], now)
 
 
-async def _start_levels(session: AsyncSession, starts: Sequence[tuple[Case, Person]], now: datetime) -> None:
-    """Give each case to its handler at their level and start that level's clock from the fixed allowance."""
+def _seat_case(case: Case, seat: Seat, now: datetime) -> CaseStint:
+    case.handler_id = seat.holder.id
+    case.acting_for_id = seat.acting_for_id
+    case.acknowledged_at = None
+    case.updated_at = now
+    return CaseStint(
+        case_id=case.id, level=seat.level, handler_id=seat.holder.id, acting_for_id=seat.acting_for_id, started_at=now
+    )
+
+
+async def _start_levels(session: AsyncSession, starts: Sequence[tuple[Case, Seat]], now: datetime) -> None:
+    """Give each case to its seat's holder at the seat's level and start that level's clock from the fixed
+    allowance."""
     stints: list[CaseStint] = []
-    for case, handler in starts:
-        case.handler_id = handler.id
-        case.level = handler.level
+    for case, seat in starts:
+        case.level = seat.level
         case.level_started_at = now
-        case.level_due_at = now + timedelta(minutes=case.allowances[handler.level - 1])
-        case.acknowledged_at = None
+        case.level_due_at = now + timedelta(minutes=case.allowances[seat.level - 1])
         case.overdue_at = None
-        case.updated_at = now
-        stint = CaseStint(case_id=case.id, level=handler.level, handler_id=handler.id, started_at=now)
+        stint = _seat_case(case, seat, now)
         session.add(stint)
         stints.append(stint)
     await session.flush()  # the new stints' ids go into their deadlines
     clocks: list[deadlines.NewDeadline] = []
-    for (case, handler), stint in zip(starts, stints, strict=True):
-        payload = {"stint_id": stint.id, "level": handler.level}
+    for (case, seat), stint in zip(starts, stints, strict=True):
+        payload = {"stint_id": stint.id, "level": seat.level}
         clocks.append(deadlines.NewDeadline(LEVEL_TIMEOUT, case.id, case.level_due_at, payload))
         warn_at = case.level_due_at - timedelta(minutes=case.warning_minutes)
         if case.warning_minutes > 0 and warn_at > now:
@@ -194,16 +232,17 @@ async def move_up(
     reason: str,
     action: str | None = None,
 ) -> Person:
-    """Move the case exactly one level up, to the current handler's direct superior (ESC-4)."""
-    handler = await get_person(session, case.handler_id)
-    superior = await find_person(session, handler.superior_id) if handler.superior_id else None
+    """Move the case exactly one level up, to the direct superior of its seat, or whoever holds theirs (ESC-4, 14)."""
+    seated = await seat_person(session, case)
+    superior = await find_person(session, seated.superior_id) if seated.superior_id else None
     if superior is None or not is_one_level_up(superior, case.level):
-        raise LevelSkipped(no_superior_above(handler, case.level))
+        raise LevelSkipped(no_superior_above(seated, case.level))
+    seat = await held_seat(session, superior)
     if case.paused_at is not None:  # moving on ends the wait: the pause closes with the level it stopped
         await end_pause(session, case, now, actor=actor, why="escalated")
-    climb = Climb(case, superior, reason, await _current_stint(session, case))
+    climb = Climb(case, seat, reason, await _current_stint(session, case))
     await move_up_many(session, [climb], now, actor=actor, automatic=automatic, action=action)
-    return superior
+    return seat.holder
 
 
 async def move_up_many(
@@ -236,7 +275,8 @@ async def move_up_many(
             from_level=from_level,
             to_level=case.level,
             from_handler_id=from_handler,
-            to_handler_id=climb.superior.id,
+            to_handler_id=climb.superior.holder.id,
+            acting_for_id=climb.superior.acting_for_id,
             reason=climb.reason,
         )
         events.append(
@@ -246,7 +286,8 @@ async def move_up_many(
                 from_level=from_level,
                 to_level=case.level,
                 from_handler_id=from_handler,
-                to_handler_id=climb.superior.id,
+                to_handler_id=climb.superior.holder.id,
+                acting_for_id=climb.superior.acting_for_id,
                 automatic=automatic,
                 reason=climb.reason,
                 escalated_at=now,
@@ -261,7 +302,7 @@ async def reopen(session: AsyncSession, case: Case, now: datetime, *, actor: Pri
     case.resolution = None
     case.resolved_by = None
     case.resolved_at = None
-    await start_level(session, case, await get_person(session, case.handler_id), now)
+    await start_level(session, case, await held_seat(session, await seat_person(session, case)), now)
     await record(session, case, action="reopened", at=now, actor=actor, reason=reason)
     await outbox.add(
         session,
@@ -276,3 +317,41 @@ async def reopen(session: AsyncSession, case: Case, now: datetime, *, actor: Pri
         ),
         at=now,
     )
+
+
+async def reseat(
+    session: AsyncSession, case: Case, seat: Seat, now: datetime, *, actor: Principal | None, action: str, reason: str
+) -> None:
+    """Hand an open case to whoever holds its seat now, at the same level with the time the level had left:
+    the delegate when its leader's leave begins, the leader again when it ends (ESC-14, LEV-7).
+
+    A new stint; the level's clocks (running, or kept by a pause, ESC-13) move to it unchanged. The caller
+    holds the case's row lock.
+    """
+    from_handler, from_acting = case.handler_id, case.acting_for_id
+    _close_stint(await _current_stint(session, case), now, action)
+    stint = _seat_case(case, seat, now)
+    session.add(stint)
+    await session.flush()
+    if case.paused_at is not None:
+        case.paused_clocks = [
+            {**clock, "payload": {**dict(clock["payload"]), "stint_id": stint.id}}
+            if clock["kind"] in LEVEL_CLOCKS
+            else clock
+            for clock in case.paused_clocks
+        ]
+    else:
+        running = [due for due in await deadlines.pending(session, ref_id=case.id) if due.kind in LEVEL_CLOCKS]
+        await cancel_unclaimed(session, case, LEVEL_CLOCKS, now)  # one a worker holds fires into the old stint
+        await deadlines.schedule_many(
+            session,
+            [
+                deadlines.NewDeadline(due.kind, case.id, due.due_at, {**due.payload, "stint_id": stint.id})
+                for due in running
+            ],
+            now=now,
+        )
+    await record(
+        session, case, action=action, at=now, actor=actor, from_handler_id=from_handler,
+        from_acting_for_id=from_acting, to_handler_id=seat.holder.id, acting_for_id=seat.acting_for_id, reason=reason,
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
+from callcenter_shared.acting import seats_of
 from callcenter_shared.contracts.escalation import CaseDeadlineWarningV1, CaseOverdueV1, CaseReplyOverdueV1
 from callcenter_shared.levels import is_one_level_up, is_top
 from callcenter_shared.org import people_by_id
@@ -73,20 +74,26 @@ async def on_level_timeouts(session: AsyncSession, dues: Sequence[deadlines.Due]
     Fired in batches: the whole batch costs a few statements, however many cases it holds.
     """
     live = await _live_many(session, dues)
-    handlers = await people_by_id(session, {case.handler_id for _, case, _ in live})
-    superiors = await people_by_id(session, {h.superior_id for h in handlers.values() if h.superior_id})
+    # From the seat each case sits in (the absent person its handler acts for, else the handler), ESC-14.
+    seated = await people_by_id(session, {case.acting_for_id or case.handler_id for _, case, _ in live})
+    superiors = await people_by_id(session, {h.superior_id for h in seated.values() if h.superior_id})
+    seats = await seats_of(session, superiors.values())
     climbs: list[chain.Climb] = []
     alerts: list[CaseOverdueV1] = []
     for due, case, stint in live:
-        handler = handlers.get(case.handler_id)
+        handler = seated.get(case.acting_for_id or case.handler_id)
         superior = superiors.get(handler.superior_id) if handler and handler.superior_id else None
-        if not is_top(case) and superior is not None and is_one_level_up(superior, case.level):
+        seat = seats.get(superior.id) if superior is not None else None
+        one_up = not is_top(case) and superior is not None and is_one_level_up(superior, case.level)
+        if one_up and seat is not None and seat.holder.active:
             minutes = case.allowances[case.level - 1]
             reason = f"Not resolved within {minutes} minutes at level {case.level}."
-            climbs.append(chain.Climb(case, superior, reason, stint))
+            climbs.append(chain.Climb(case, seat, reason, stint))
             continue
-        if not is_top(case):  # nobody one level up in the directory: raise the alarm instead of retrying forever
-            blocked = chain.no_superior_above(handler, case.level)
+        if not is_top(case):  # nobody one level up to take it: raise the alarm instead of retrying forever
+            blocked = (
+                chain.post_vacant(superior) if one_up and superior else chain.no_superior_above(handler, case.level)
+            )
             await record(session, case, action="escalation_blocked", at=now, actor=None, reason=blocked)
         case.overdue_at = now
         case.updated_at = now

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter_shared.contracts.scheduling import EmployeeLeftV1, HandoverItemEscalationRequestedV1
+from callcenter_shared.contracts.scheduling import (
+    DelegationEndedV1,
+    DelegationStartedV1,
+    EmployeeLeftV1,
+    HandoverItemEscalationRequestedV1,
+)
 from callcenter_shared.envelope import Envelope
-from escalation.case import leavers, opening
+from escalation.case import absence, leavers, opening
 
 
 async def on_handover_item_escalation_requested(
@@ -27,7 +32,17 @@ async def on_handover_item_escalation_requested(
 
 
 async def on_employee_left(session: AsyncSession, event: EmployeeLeftV1, _envelope: Envelope) -> None:
-    """A leaver's open cases pass to the successor named in the directory change (ORG-7)."""
-    await leavers.hand_over_cases(
+    """A leaver's post is held by the successor (ESC-14), and their open cases pass to them (ORG-7)."""
+    await leavers.hand_over_post(
         session, leaver_id=event.employee_id, successor_id=event.successor_id, now=event.left_at
     )
+
+
+async def on_delegation_started(session: AsyncSession, event: DelegationStartedV1, envelope: Envelope) -> None:
+    """A leader's leave began: the delegate acts for them, and the cases at their desk pass to the delegate."""
+    await absence.leave_began(session, event, envelope)
+
+
+async def on_delegation_ended(session: AsyncSession, event: DelegationEndedV1, envelope: Envelope) -> None:
+    """The leave is over (or cancelled): the cases the delegate held for the leader go back to them."""
+    await absence.leave_ended(session, event, envelope)

@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import acting
+from callcenter_shared.acting import Seat
 from callcenter_shared.org import get_person
 from escalation.case import chain
 from escalation.case.history import record
@@ -21,6 +23,14 @@ from escalation.case.models import Case, CaseStatus
 
 MOVED = "moved_from_leaver"
 DEPARTMENT_MOVED = "department_moved_from_leaver"
+
+
+async def hand_over_post(
+    session: AsyncSession, *, leaver_id: uuid.UUID, successor_id: uuid.UUID, now: datetime
+) -> None:
+    """The successor holds the leaver's post from now on (ESC-14), and takes over their open cases (ORG-7)."""
+    await acting.record_vacancy(session, leaver_id=leaver_id, successor_id=successor_id, left_at=now)
+    await hand_over_cases(session, leaver_id=leaver_id, successor_id=successor_id, now=now)
 
 
 async def hand_over_cases(
@@ -38,6 +48,7 @@ async def hand_over_cases(
                 Case.status == CaseStatus.open,
                 or_(
                     Case.handler_id == leaver_id,
+                    Case.acting_for_id == leaver_id,  # held by their delegate while they were on leave
                     (Case.department_handler_id == leaver_id) & Case.department_result.is_(None),
                 ),
             )
@@ -51,10 +62,10 @@ async def hand_over_cases(
     # Not in the read copy yet (its own event is on another subject): fail, and the redelivery finds it.
     successor = await get_person(session, successor_id)
     for case in cases:
-        if case.handler_id == leaver_id:
-            from_level = case.level
+        if leaver_id in (case.handler_id, case.acting_for_id):
+            from_level, from_handler = case.level, case.handler_id
             await chain.end_level(session, case, now, MOVED)
-            await chain.start_level(session, case, successor, now)
+            await chain.start_level(session, case, Seat(successor), now)
             await record(
                 session,
                 case,
@@ -63,7 +74,7 @@ async def hand_over_cases(
                 actor=None,
                 from_level=from_level,
                 to_level=case.level,
-                from_handler_id=leaver_id,
+                from_handler_id=from_handler,
                 to_handler_id=successor.id,
                 reason="the handler left; the case passes to their successor (ORG-7)",
             )

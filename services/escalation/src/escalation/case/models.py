@@ -51,6 +51,8 @@ class Case(Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(index=True)
     owner_team_id: Mapped[uuid.UUID | None] = mapped_column()
     handler_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # The absent person whose seat the handler holds: a leader on leave, a leaver's post (ESC-14, LEV-7).
+    acting_for_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     level: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     # The policy copied from the category when the case was opened (ESC-2): minutes at L1..L5.
@@ -99,6 +101,7 @@ class CaseStint(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
     handler_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    acting_for_id: Mapped[uuid.UUID | None] = mapped_column()  # whose seat the handler held (ESC-14)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     seconds: Mapped[int | None] = mapped_column(Integer)

@@ -10,6 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
+from callcenter_shared.acting import seats_of
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import CaseChainNotifiedV1, CaseOpenedV1
 from callcenter_shared.db import dialect_insert
@@ -84,7 +85,8 @@ async def _open(
 ) -> Case:
     if not category.active:
         raise InvalidInput(t("The category {code!r} is no longer in use.", code=category.code))
-    handler = await handler_at(session, owner, category.entry_level)
+    seat = await handler_at(session, owner, category.entry_level)  # an absent person's delegate holds it (ESC-14)
+    handler = seat.holder
     case = Case(
         id=uuid.uuid4(),
         number=await _next_number(session, now),
@@ -106,10 +108,10 @@ async def _open(
         opened_at=now,
     )
     session.add(case)
-    await start_level(session, case, handler, now)
+    await start_level(session, case, seat, now)
     await record(
         session, case, action="opened", at=now, actor=actor, owner_id=owner.id, handler_id=handler.id,
-        category=category.code, channel=channel.value, emergency=emergency,
+        acting_for_id=seat.acting_for_id, category=category.code, channel=channel.value, emergency=emergency,
     )  # fmt: skip
     if channel in CUSTOMER_CHANNELS:
         case.reply_due_at = now + timedelta(minutes=category.reply_limit_minutes)
@@ -128,6 +130,7 @@ async def _open(
             level=case.level,
             owner_id=owner.id,
             handler_id=handler.id,
+            acting_for_id=seat.acting_for_id,
             emergency=emergency,
             channel=channel.value,
             handover_item_id=handover_item_id,
@@ -136,8 +139,11 @@ async def _open(
         at=now,
     )
     if category.must_report:
-        chain = [handler, *await superior_chain(session, handler.id)]
-        notified = [p.id for p in chain]
+        seated = seat.absent or handler
+        chain = [seated, *await superior_chain(session, seated.id)]
+        # Whoever acts for an absent person in the chain hears of it too: nobody reports into a void (ESC-14).
+        seats = await seats_of(session, chain)
+        notified = list(dict.fromkeys(i for p in chain for i in (seats[p.id].holder.id, p.id)))
         await record(
             session, case, action="chain_notified", at=now, actor=None, notified_ids=[str(i) for i in notified]
         )

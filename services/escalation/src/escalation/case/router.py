@@ -66,6 +66,7 @@ def _read(case: Case, *, show_contact: bool) -> CaseRead:
         emergency=case.emergency,
         owner_id=case.owner_id,
         handler_id=case.handler_id,
+        acting_for_id=case.acting_for_id,
         level=case.level,
         status=case.status,
         allowances_minutes=list(case.allowances),

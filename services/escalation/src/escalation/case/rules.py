@@ -50,3 +50,7 @@ class NotAttributable(RuleViolation):
 
 class PauseRefused(RuleViolation):
     rule = "ESC-13"
+
+
+class PostVacant(RuleViolation):
+    rule = "ESC-14"

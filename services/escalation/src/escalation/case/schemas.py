@@ -99,6 +99,10 @@ class CaseRead(BaseModel):
     owner_name: PersonName = None
     handler_id: uuid.UUID
     handler_name: PersonName = None
+    acting_for_id: uuid.UUID | None = Field(
+        description="The absent person (on approved leave, or gone) whose seat the handler holds (ESC-14, LEV-7)"
+    )
+    acting_for_name: PersonName = None
     level: int
     status: str
     allowances_minutes: list[int]
@@ -151,6 +155,8 @@ class StintRead(BaseModel):
     level: int
     handler_id: uuid.UUID
     handler_name: PersonName = None
+    acting_for_id: uuid.UUID | None = Field(None, description="The absent person the handler held it for (ESC-14)")
+    acting_for_name: PersonName = None
     started_at: datetime
     ended_at: datetime | None
     paused_seconds: int = Field(description="Of the stint, the time the case was paused (ESC-13)")

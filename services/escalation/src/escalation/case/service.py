@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
+from callcenter_shared.acting import seat_of
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.escalation import (
     CaseAcknowledgedV1,
@@ -89,8 +90,11 @@ async def escalate(
             )
         )
     if to_handler_id is not None:
-        handler = await get_person(session, case.handler_id)
-        if to_handler_id != handler.superior_id:
+        handler = await chain.seat_person(session, case)
+        superior = await find_person(session, handler.superior_id) if handler.superior_id else None
+        # The direct superior, or whoever acts for them while they are absent (ESC-14).
+        holder = (await seat_of(session, superior)).holder.id if superior is not None else None
+        if to_handler_id not in (handler.superior_id, holder):
             raise LevelSkipped(
                 t(
                     "A case goes to the direct superior of its current handler ({name}), not to anyone else.",

@@ -45,7 +45,17 @@ async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -
         )
     ).all()
     cases = [*at_desk, *for_department, *to_verify]
-    names = await names_of(session, [c.owner_id for c in cases] + [c.named_agent_id for c in to_verify], org_employee)
+    names = await names_of(
+        session,
+        [c.owner_id for c in cases] + [c.named_agent_id for c in to_verify] + [c.acting_for_id for c in at_desk],
+        org_employee,
+    )
+
+    def acting(case: Case) -> str:
+        """The title's tail when the caller holds the case for someone absent (ESC-14, LEV-7)."""
+        if case.acting_for_id is None:
+            return ""
+        return f", for {names.get(case.acting_for_id, 'your leader')}, who is away: you act for them (ESC-14)"
 
     def task(case: Case, **fields: Any) -> Task:
         return Task(service=SERVICE, object_id=case.id, link=f"/v1/cases/{case.id}", **fields)
@@ -55,7 +65,7 @@ async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -
             task(
                 case,
                 kind="case.handle",
-                title=f"Case {case.number} ({case.category_code}) is at your desk at level {case.level}",
+                title=f"Case {case.number} ({case.category_code}) is at your desk at level {case.level}{acting(case)}",
                 requested_by=requester(case.owner_id, names) if case.owner_id != me else None,
                 since=case.level_started_at,
                 due_at=case.level_due_at if case.paused_at is None else None,  # a paused clock is due nowhere

@@ -141,6 +141,7 @@ class Dispute(Base):
     reason: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
     reviewer_id: Mapped[uuid.UUID | None]
+    acting_for_id: Mapped[uuid.UUID | None]  # the absent leader the reviewer acted for (LEV-7)
     outcome: Mapped[str | None] = mapped_column(String(16))  # upheld | adjusted
     resolution_note: Mapped[str | None] = mapped_column(Text)
     score_before: Mapped[float] = mapped_column(Float)

@@ -254,6 +254,9 @@ async def resolve_dispute(
     now: Now,
     settings: AppSettings,
 ) -> EvaluationRead:
+    """A reviewer other than the evaluator and the agent, leading the agent's span, upholds or adjusts a disputed
+    evaluation (QA-4). While a team leader is on approved leave, the deputy holding the team's affairs reviews
+    for them, recorded on the dispute as acting for them (`acting_for_id`, LEV-7). Anyone else: 403."""
     evaluation = await service.resolve(
         session,
         principal=principal,

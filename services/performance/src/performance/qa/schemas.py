@@ -138,6 +138,10 @@ class DisputeRead(BaseModel):
     raised_at: datetime
     reviewer_id: uuid.UUID | None
     reviewer_name: PersonName = None
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent team leader the reviewer decided for, as their deputy (LEV-7)"
+    )
+    acting_for_name: PersonName = None
     outcome: str | None
     resolution_note: str | None
     score_before: float

@@ -362,9 +362,18 @@ async def resolve(
         raise DisputeRefused(t("The evaluator cannot review a dispute of their own evaluation; another reviewer must."))
     if principal.employee_id == evaluation.agent_id:
         raise Forbidden(t("The agent cannot review their own dispute."))
-    access.require_evaluator(principal)
-    if not await access.can_see(session, principal, evaluation.agent_id):
-        raise Forbidden(t("You may review disputes only for agents in your span."))
+    acting_for = None
+    try:
+        access.require_evaluator(principal)
+        if not await access.can_see(session, principal, evaluation.agent_id):
+            raise Forbidden(t("You may review disputes only for agents in your span."))
+    except Forbidden:  # a leader's deputy reviews for them while they are on leave (LEV-7)
+        absent = await access.absent_dispute_reviewer(
+            session, principal, agent_id=evaluation.agent_id, evaluator_id=evaluation.evaluator_id
+        )
+        if absent is None:
+            raise
+        acting_for = absent.id
     if evaluation.status != EvaluationStatus.disputed:
         raise Conflict(t("The evaluation is {status}, not disputed.", status=evaluation.status))
     open_dispute = evaluation.disputes[-1]
@@ -381,6 +390,7 @@ async def resolve(
     elif answers:
         raise InvalidInput(t("Upholding keeps the evaluation as it is; leave out the answers."))
     open_dispute.reviewer_id = principal.employee_id
+    open_dispute.acting_for_id = acting_for
     open_dispute.outcome = outcome
     open_dispute.resolution_note = note
     open_dispute.score_after = evaluation.score

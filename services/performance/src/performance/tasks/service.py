@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import acting
 from callcenter_shared.auth import Principal
 from callcenter_shared.org import org_employee, superior_chain
 from callcenter_shared.tasks import Task, TaskPage, TaskSource, names_of, page_of, requester
@@ -71,33 +72,44 @@ async def _drafts(session: AsyncSession, principal: Principal) -> list[Task]:
 
 
 async def _disputes(session: AsyncSession, principal: Principal) -> list[Task]:
-    if not access.leads_people(principal):
-        return []
+    """Disputes whose reviewer is the caller, or a leader on leave the caller acts for (LEV-7)."""
+    deciders = [principal] if access.leads_people(principal) else []
+    deciders += [acting.as_principal(p) for p in await acting.acted_for(session, principal.employee_id) if p.active]
     me = principal.employee_id
-    query = select(Evaluation).where(
-        Evaluation.status == EvaluationStatus.disputed, Evaluation.evaluator_id != me, Evaluation.agent_id != me
-    )
-    visible = await access.visible_ids(session, principal)
-    if visible is not None:
-        query = query.where(Evaluation.agent_id.in_(visible))
-    waiting = []
-    for evaluation in (await session.scalars(query)).all():
-        reviewer = next(
-            (p.id for p in await superior_chain(session, evaluation.agent_id) if p.id != evaluation.evaluator_id), None
+    waiting: list[tuple[Evaluation, Principal]] = []
+    for decider in deciders:
+        query = select(Evaluation).where(
+            Evaluation.status == EvaluationStatus.disputed,
+            Evaluation.evaluator_id.not_in([me, decider.employee_id]),
+            Evaluation.agent_id.not_in([me, decider.employee_id]),
         )
-        if reviewer == me:
-            waiting.append(evaluation)
-    names = await names_of(session, [e.agent_id for e in waiting], org_employee)
+        visible = await access.visible_ids(session, decider)
+        if visible is not None:
+            query = query.where(Evaluation.agent_id.in_(visible))
+        for evaluation in (await session.scalars(query)).all():
+            reviewer = next(
+                (p.id for p in await superior_chain(session, evaluation.agent_id) if p.id != evaluation.evaluator_id),
+                None,
+            )
+            if reviewer == decider.employee_id and all(e.id != evaluation.id for e, _ in waiting):
+                waiting.append((evaluation, decider))
+    names = await names_of(session, [p for e, d in waiting for p in (e.agent_id, d.employee_id)], org_employee)
+
+    def acting_for(decider: Principal) -> str:
+        if decider.employee_id == me:
+            return ""
+        return f" (for {names.get(decider.employee_id, 'your team leader')}, on leave: you act for them, LEV-7)"
+
     return [
         _task(
             kind="evaluation.dispute",
             object_id=e.id,
             link=f"/v1/qa/evaluations/{e.id}",
-            title=f"Decide the dispute of {names.get(e.agent_id, 'an agent')} about a QA evaluation",
+            title=f"Decide the dispute of {names.get(e.agent_id, 'an agent')} about a QA evaluation{acting_for(d)}",
             requested_by=requester(e.agent_id, names),
             since=e.disputes[-1].raised_at if e.disputes else e.updated_at,
         )
-        for e in waiting
+        for e, d in waiting
     ]
 
 

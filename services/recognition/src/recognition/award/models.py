@@ -66,6 +66,7 @@ class Nomination(Base):
     evidence_links: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default=NominationStatus.pending)  # pending | approved | rejected
     decided_by: Mapped[uuid.UUID | None]
+    acting_for_id: Mapped[uuid.UUID | None]  # the absent leader `decided_by` acted for (LEV-7)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
     grant_id: Mapped[uuid.UUID | None]

@@ -116,6 +116,9 @@ async def get_nomination(nomination_id: uuid.UUID, principal: CurrentPrincipal, 
 async def approve_nomination(
     nomination_id: uuid.UUID, data: NominationDecision, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> NominationRead:
+    """Someone at the award's level or above in the nominee's chain approves (REC-2); while a team leader is on
+    approved leave, the deputy holding the team's affairs decides for them, recorded as acting for them
+    (`acting_for_id`, LEV-7), never a nomination of their own. Anyone else: 422 REC-2."""
     nomination = await service.approve(
         session, principal=principal, nomination_id=nomination_id, note=data.note, amount=data.amount, now=now
     )
@@ -126,6 +129,8 @@ async def approve_nomination(
 async def reject_nomination(
     nomination_id: uuid.UUID, data: NominationDecision, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> NominationRead:
+    """Declined with a note, by whoever may approve it (REC-2), or a team leader's deputy while they are on leave
+    (LEV-7)."""
     nomination = await service.reject(
         session, principal=principal, nomination_id=nomination_id, note=data.note, now=now
     )

@@ -81,6 +81,10 @@ class NominationRead(BaseModel):
     status: str
     decided_by: uuid.UUID | None
     decided_by_name: PersonName = None
+    acting_for_id: uuid.UUID | None = Field(
+        default=None, description="The absent team leader `decided_by` decided for, as their deputy (LEV-7)"
+    )
+    acting_for_name: PersonName = None
     decided_at: datetime | None
     decision_note: str | None
     grant_id: uuid.UUID | None

@@ -243,6 +243,8 @@ async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID, *, loc
 
 
 async def _decidable(session: AsyncSession, principal: Principal, nomination_id: uuid.UUID) -> tuple[Nomination, Award]:
+    """The pending nomination and its award, if the caller decides it: in the chain at the award's level, or the
+    deputy of such a leader on leave (recorded on the nomination as acting for them, LEV-7)."""
     nomination = await get_nomination(session, nomination_id, lock=True)
     if nomination.status != NominationStatus.pending:
         raise Conflict(t("The nomination was already {status}.", status=nomination.status))
@@ -250,7 +252,14 @@ async def _decidable(session: AsyncSession, principal: Principal, nomination_id:
     allowed = await decides_at_level(
         session, principal, level=award.approver_level, employee_id=nomination.nominee_id, team_id=nomination.team_id
     )
+    absent = None
     if not allowed:
+        absent = await access.absent_decider(
+            session, principal, level=award.approver_level, employee_id=nomination.nominee_id,
+            team_id=nomination.team_id, parties=(nomination.nominee_id, nomination.nominated_by),
+        )  # fmt: skip
+    nomination.acting_for_id = absent.id if absent is not None else None
+    if not allowed and absent is None:
         raise WrongApprover(
             t(
                 "{name} is approved by level {approver_level} or above in the nominee's chain of "
@@ -289,6 +298,7 @@ async def approve(
             "nominated_by": str(nomination.nominated_by),
             "evidence_links": nomination.evidence_links,
             "approved_by": str(principal.employee_id),
+            "acting_for": str(nomination.acting_for_id) if nomination.acting_for_id else None,  # LEV-7
             "approval_note": note,
         },
         source="nomination",
@@ -322,15 +332,18 @@ async def reject(
 
 
 async def _nominations_seen_by(session: AsyncSession, principal: Principal) -> Select[Nomination]:
-    """Nominations the caller made, or about people they may see (their span)."""
+    """Nominations the caller made or decided, or about people they (or a leader on leave they act for, LEV-7)
+    may see."""
     query = select(Nomination)
-    visible = await access.visible_ids(session, principal)
-    if visible is not None:
-        seen = [Nomination.nominated_by == principal.employee_id, Nomination.nominee_id.in_(visible)]
-        if access.leads_people(principal) and principal.team_id is not None:
-            seen.append(Nomination.team_id == principal.team_id)
-        query = query.where(or_(*seen))
-    return query
+    seen = [Nomination.nominated_by == principal.employee_id, Nomination.decided_by == principal.employee_id]
+    for who in await access.decided_for(session, principal):
+        visible = await access.visible_ids(session, who)
+        if visible is None:
+            return query
+        seen.append(Nomination.nominee_id.in_(visible))
+        if access.leads_people(who) and who.team_id is not None:
+            seen.append(Nomination.team_id == who.team_id)
+    return query.where(or_(*seen))
 
 
 async def read_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:

@@ -45,18 +45,27 @@ async def _nominations(session: AsyncSession, principal: Principal) -> list[Task
             .where(Nomination.status == NominationStatus.pending)
         )
     ).all()
-    waiting = [
-        (nomination, award)
-        for nomination, award in pending
-        if await access.waits_on(
-            session,
-            principal,
-            level=award.approver_level,
-            employee_id=nomination.nominee_id,
-            team_id=nomination.team_id,
-        )
-    ]
-    names = await names_of(session, [p for n, _ in waiting for p in (n.nominee_id, n.nominated_by)], org_employee)
+    deciders = await access.decided_for(session, principal)  # and the leaders on leave they act for (LEV-7)
+    waiting: list[tuple[Nomination, Award, Principal]] = []
+    for nomination, award in pending:
+        for decider in deciders:
+            if decider is not principal and principal.employee_id in (nomination.nominee_id, nomination.nominated_by):
+                continue  # a deputy does not decide their own nomination
+            if await access.waits_on(
+                session, decider, level=award.approver_level, employee_id=nomination.nominee_id,
+                team_id=nomination.team_id,
+            ):  # fmt: skip
+                waiting.append((nomination, award, decider))
+                break
+    names = await names_of(
+        session, [p for n, _, d in waiting for p in (n.nominee_id, n.nominated_by, d.employee_id)], org_employee
+    )
+
+    def acting_for(decider: Principal) -> str:
+        if decider is principal:
+            return ""
+        return f" (for {names.get(decider.employee_id, 'your team leader')}, on leave: you act for them, LEV-7)"
+
     return [
         _task(
             kind="nomination.approve",
@@ -65,12 +74,12 @@ async def _nominations(session: AsyncSession, principal: Principal) -> list[Task
             title=(
                 f"Approve or reject the nomination of "
                 f"{names.get(nomination.nominee_id, 'a colleague') if nomination.nominee_id else 'a team'} "
-                f"for {award.name}"
+                f"for {award.name}{acting_for(decider)}"
             ),
             requested_by=requester(nomination.nominated_by, names),
             since=nomination.created_at,
         )
-        for nomination, award in waiting
+        for nomination, award, decider in waiting
     ]
 
 

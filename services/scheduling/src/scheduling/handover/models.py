@@ -51,6 +51,9 @@ class Handover(Base):
     report_published_by: Mapped[uuid.UUID | None] = mapped_column()
     report_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_off_by: Mapped[uuid.UUID | None] = mapped_column()
+    # The absent leader whose deputy published the report or signed off, acting for them (LEV-7).
+    report_acting_for_id: Mapped[uuid.UUID | None] = mapped_column()
+    signed_off_acting_for_id: Mapped[uuid.UUID | None] = mapped_column()
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_by: Mapped[uuid.UUID] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

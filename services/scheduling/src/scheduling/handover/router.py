@@ -58,7 +58,9 @@ async def _read(session: DbSession, handover: Handover, settings: Settings) -> H
             damage_acknowledged_at=handover.damage_acknowledged_at,
             report_published_by=handover.report_published_by,
             report_published_at=handover.report_published_at,
+            report_acting_for_id=handover.report_acting_for_id,
             signed_off_by=handover.signed_off_by,
+            signed_off_acting_for_id=handover.signed_off_acting_for_id,
             completed_at=handover.completed_at,
             outgoing=[OutgoingRead.model_validate(o) for o in outgoing],
             incoming=[IncomingRead.model_validate(i) for i in incoming],
@@ -139,6 +141,8 @@ async def publish_handover_report(
     now: Now,
     settings: AppSettings,
 ) -> HandoverRead:
+    """The team's leader publishes the report; while the leader is on approved leave, the deputy holding the
+    team's affairs does, recorded as acting for them (`report_acting_for_id`, LEV-7). Anyone else: 403."""
     handover = await service.publish_report(session, principal=principal, handover_id=handover_id, data=data, now=now)
     return await _read(session, handover, settings)
 
@@ -261,6 +265,8 @@ async def resolve_handover_item(
 async def complete_handover(
     handover_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> HandoverRead:
+    """The team's leader signs off, or, while the leader is on approved leave, the deputy holding the team's
+    affairs, recorded as acting for them (`signed_off_acting_for_id`, LEV-7). Anyone else: 403."""
     handover = await service.complete(session, principal=principal, handover_id=handover_id, now=now)
     return await _read(session, handover, settings)
 

@@ -226,8 +226,16 @@ class HandoverRead(BaseModel):
     report_published_by: uuid.UUID | None
     report_published_by_name: PersonName = None
     report_published_at: datetime | None
+    report_acting_for_id: uuid.UUID | None = Field(
+        description="The absent team leader the report was published for, by their deputy (LEV-7)"
+    )
+    report_acting_for_name: PersonName = None
     signed_off_by: uuid.UUID | None
     signed_off_by_name: PersonName = None
+    signed_off_acting_for_id: uuid.UUID | None = Field(
+        description="The absent team leader the handover was signed off for, by their deputy (LEV-7)"
+    )
+    signed_off_acting_for_name: PersonName = None
     completed_at: datetime | None
     outgoing: list[OutgoingRead]
     incoming: list[IncomingRead]

@@ -30,6 +30,7 @@ from scheduling.handover.models import (
     HandoverStatus,
 )
 from scheduling.handover.schemas import QuestionCreate, ReportPublish
+from scheduling.leave import delegation
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 
@@ -90,6 +91,17 @@ async def staff(session: AsyncSession, shift_id: uuid.UUID) -> list[uuid.UUID]:
 def is_leader(principal: Principal, handover: Handover) -> bool:
     """Whether the caller leads the handover's team."""
     return access.leads_team(principal, handover.team_id)
+
+
+async def leads_or_acts(
+    session: AsyncSession, principal: Principal, handover: Handover, now: datetime
+) -> tuple[bool, uuid.UUID | None]:
+    """Whether the caller leads the team, or holds its affairs while its leader is on leave (LEV-7); and then
+    the absent leader they act for."""
+    if is_leader(principal, handover):
+        return True, None
+    leader = await delegation.acting_for_team(session, principal, handover.team_id, now)
+    return leader is not None, leader
 
 
 def require_open(handover: Handover) -> None:
@@ -190,9 +202,11 @@ async def publish_report(
 ) -> Handover:
     """The team leader publishes the handover report (HND-4, HND-7, HND-10)."""
     handover = await get(session, handover_id, lock=True)
-    if not is_leader(principal, handover):
+    leads, acting_for = await leads_or_acts(session, principal, handover, now)
+    if not leads:
         raise Forbidden(t("Only the team's leader publishes the handover report."))
     require_open(handover)
+    handover.report_acting_for_id = acting_for
     handover.instructions = data.instructions
     handover.major_events = data.major_events
     handover.equipment_ok = data.equipment_ok
@@ -330,8 +344,9 @@ async def answer(
         missing=t("Question {question_id} does not exist.", question_id=question_id),
     )
     require_open(handover)
-    if principal.employee_id not in await staff(session, handover.outgoing_shift_id) and not is_leader(
-        principal, handover
+    if (
+        principal.employee_id not in await staff(session, handover.outgoing_shift_id)
+        and not (await leads_or_acts(session, principal, handover, now))[0]
     ):
         raise Forbidden(t("The outgoing staff or the team leader answer handover questions."))
     question.answer = text
@@ -344,7 +359,8 @@ async def answer(
 async def complete(session: AsyncSession, *, principal: Principal, handover_id: uuid.UUID, now: datetime) -> Handover:
     """The team leader signs off; only then are the outgoing staff released (HND-2, 3, 4, 9)."""
     handover = await get(session, handover_id, lock=True)
-    if not is_leader(principal, handover):
+    leads, acting_for = await leads_or_acts(session, principal, handover, now)
+    if not leads:
         raise Forbidden(t("Only the team's leader signs the handover off."))
     require_open(handover)
     if handover.report_published_at is None:
@@ -389,6 +405,7 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
         )
     handover.status = HandoverStatus.completed
     handover.signed_off_by = principal.employee_id
+    handover.signed_off_acting_for_id = acting_for
     handover.completed_at = now
     for person in outgoing:
         session.add(HandoverRelease(id=uuid.uuid4(), handover_id=handover.id, employee_id=person, released_at=now))
@@ -396,7 +413,11 @@ async def complete(session: AsyncSession, *, principal: Principal, handover_id: 
     await outbox.add(
         session,
         HandoverCompletedV1(
-            handover_id=handover.id, team_id=handover.team_id, signed_off_by=principal.employee_id, completed_at=now
+            handover_id=handover.id,
+            team_id=handover.team_id,
+            signed_off_by=principal.employee_id,
+            completed_at=now,
+            acting_for_id=acting_for,
         ),
         at=now,
     )

@@ -64,6 +64,9 @@ class Leave(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     first_approver_id: Mapped[uuid.UUID | None] = mapped_column()
     first_approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Who gave the first approval, and the absent leader they acted for, if they did (LEV-7).
+    first_approved_by: Mapped[uuid.UUID | None] = mapped_column()
+    first_acting_for_id: Mapped[uuid.UUID | None] = mapped_column()
     final_approver_id: Mapped[uuid.UUID] = mapped_column()
     deputy_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employee.id"))
     on_holiday: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -71,6 +74,7 @@ class Leave(Base):
     hours_missed: Mapped[float | None] = mapped_column(Float)
     decided_by: Mapped[uuid.UUID | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_acting_for_id: Mapped[uuid.UUID | None] = mapped_column()  # the absent leader `decided_by` acted for
     decision_reason: Mapped[str | None] = mapped_column(Text)
     # The requester's team when asking: the team whose cap the request counts against (LEV-6).
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team.id"), index=True)
@@ -81,6 +85,9 @@ class Leave(Base):
     promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # left the waiting list (LEV-6)
     cancelled_by: Mapped[uuid.UUID | None] = mapped_column()  # withdrawn, or approved leave cancelled
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # A leader's leave: when the deputy began and stopped acting for them, as published (LEV-7).
+    delegation_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delegation_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -42,6 +42,8 @@ def _shown(leave: Leave, positions: dict[uuid.UUID, int], gaps: list[dict[str, o
         status=leave.status,
         first_approver_id=leave.first_approver_id,
         first_approved_at=leave.first_approved_at,
+        first_approved_by=leave.first_approved_by,
+        first_acting_for_id=leave.first_acting_for_id,
         final_approver_id=leave.final_approver_id,
         deputy_id=leave.deputy_id,
         awaiting=service.awaiting(leave),
@@ -49,6 +51,7 @@ def _shown(leave: Leave, positions: dict[uuid.UUID, int], gaps: list[dict[str, o
         holiday_reason=leave.holiday_reason,
         hours_missed=leave.hours_missed,
         decided_by=leave.decided_by,
+        decided_acting_for_id=leave.decided_acting_for_id,
         decided_at=leave.decided_at,
         decision_reason=leave.decision_reason,
         team_id=leave.team_id,
@@ -80,6 +83,7 @@ async def list_leave(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
+    now: Now,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
     employee_id: Annotated[uuid.UUID | None, Query(description="Whose leave")] = None,
     team_id: Annotated[uuid.UUID | None, Query(description="Leave of this team's members")] = None,
@@ -98,6 +102,7 @@ async def list_leave(
         sort=sort,
         limit=paging.limit,
         offset=paging.offset,
+        now=now,
     )
     positions = await service.waiting_positions(session, rows)
     page: Page[LeaveRead] = Page(
@@ -137,8 +142,9 @@ async def leave_balance(
 
 
 @router.get("/{leave_id}", response_model=LeaveRead)
-async def get_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> LeaveRead:
-    return await _read(session, await service.read(session, principal=principal, leave_id=leave_id))
+async def get_leave(leave_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> LeaveRead:
+    """The requester and those who see them, its approvers, and the deputy of an approver on leave (LEV-7)."""
+    return await _read(session, await service.read(session, principal=principal, leave_id=leave_id, now=now))
 
 
 @router.post(
@@ -154,6 +160,9 @@ async def approve_leave(
     now: Now,
     settings: AppSettings,
 ) -> LeaveRead:
+    """The approver whose turn it is (LEV-1): the team leader, then the department head. While a team leader is on
+    approved leave their deputy approves in their place, recorded as acting for them (`first_acting_for_id`,
+    `decided_acting_for_id`; LEV-7), never their own request (422 LEV-7). Out of turn: 422 LEV-1; anyone else: 403."""
     leave, gaps = await service.approve(
         session,
         principal=principal,
@@ -174,7 +183,8 @@ async def reject_leave(
     now: Now,
     settings: AppSettings,
 ) -> LeaveRead:
-    """The approver whose turn it is refuses, with a reason; the places it held go to the first waiting (LEV-6)."""
+    """The approver whose turn it is refuses, with a reason; the places it held go to the first waiting (LEV-6).
+    A team leader's deputy refuses for them while they are on leave (LEV-7)."""
     leave = await service.reject(
         session, principal=principal, leave_id=leave_id, reason=data.reason, settings=settings, now=now
     )

@@ -115,6 +115,12 @@ class LeaveRead(BaseModel):
     first_approver_id: uuid.UUID | None
     first_approver_name: PersonName = None
     first_approved_at: datetime | None
+    first_approved_by: uuid.UUID | None = Field(description="Who gave the first approval")
+    first_approved_by_name: PersonName = None
+    first_acting_for_id: uuid.UUID | None = Field(
+        description="The absent team leader the first approval was given for by their deputy (LEV-7)"
+    )
+    first_acting_for_name: PersonName = None
     final_approver_id: uuid.UUID
     final_approver_name: PersonName = None
     deputy_id: uuid.UUID | None
@@ -126,6 +132,10 @@ class LeaveRead(BaseModel):
     hours_missed: float | None
     decided_by: uuid.UUID | None
     decided_by_name: PersonName = None
+    decided_acting_for_id: uuid.UUID | None = Field(
+        description="The absent team leader `decided_by` decided for, as their deputy (LEV-7)"
+    )
+    decided_acting_for_name: PersonName = None
     decided_at: datetime | None
     decision_reason: str | None
     team_id: uuid.UUID | None = Field(description="The team whose cap on leave in a shift the request counts against")

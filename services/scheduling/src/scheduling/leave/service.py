@@ -21,7 +21,7 @@ from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
 from scheduling import access
 from scheduling.holiday import service as holiday
-from scheduling.leave import balance, places
+from scheduling.leave import balance, delegation, places
 from scheduling.leave.models import HOLDING, KIND_NAMES, Leave, LeaveStatus, LeaveType
 from scheduling.leave.schemas import LeaveCreate
 from scheduling.org.models import Employee
@@ -244,13 +244,12 @@ async def approve(
     leave = await get(session, leave_id, lock=True)
     _require_open(leave)
     turn = awaiting(leave)
-    if principal.employee_id != turn:
-        if principal.employee_id in (leave.first_approver_id, leave.final_approver_id):
-            raise ChainBroken(t("Leave is approved level by level: it is not your turn yet."))
-        raise Forbidden(t("Only the approver whose turn it is may decide this leave."))
+    acting_for = await _turn_of(session, principal, leave, now)
     leave.updated_at = now
     if turn == leave.first_approver_id and leave.first_approved_at is None:
         leave.first_approved_at = now
+        leave.first_approved_by = principal.employee_id
+        leave.first_acting_for_id = acting_for
         await session.flush()
         return leave, []
     leave.on_holiday = leave.on_holiday or await _on_holiday(session, settings, leave.starts_at, leave.ends_at)
@@ -272,9 +271,11 @@ async def approve(
         await roster.remove_assignment(session, assignment, reason=f"On {leave.leave_type} leave", now=now)
     leave.status = LeaveStatus.approved
     leave.decided_by = principal.employee_id
+    leave.decided_acting_for_id = acting_for
     leave.decided_at = now
     leave.holiday_reason = holiday_reason if leave.on_holiday else None
     await session.flush()
+    await delegation.schedule(session, leave, now)
     await outbox.add(
         session,
         LeaveApprovedV1(
@@ -286,10 +287,28 @@ async def approve(
             hours_missed=leave.hours_missed,
             approved_by=principal.employee_id,
             approved_at=now,
+            acting_for_id=acting_for,
         ),
         at=now,
     )
     return leave, await coverage.shift_gaps(session, [s.id for _, s in shifts])
+
+
+async def _turn_of(session: AsyncSession, principal: Principal, leave: Leave, now: datetime) -> uuid.UUID | None:
+    """Refuse anyone but the approver whose turn it is, or their deputy while they are on leave (LEV-7).
+
+    Returns the absent approver the caller acts for, if they do.
+    """
+    turn = awaiting(leave)
+    if principal.employee_id == turn:
+        return None
+    acting_for = await delegation.acting_for(session, principal, [turn], now)
+    if acting_for is not None:
+        delegation.refuse_own(principal, leave.employee_id)
+        return acting_for
+    if principal.employee_id in (leave.first_approver_id, leave.final_approver_id):
+        raise ChainBroken(t("Leave is approved level by level: it is not your turn yet."))
+    raise Forbidden(t("Only the approver whose turn it is may decide this leave."))
 
 
 def _require_open(leave: Leave) -> None:
@@ -312,8 +331,13 @@ async def reject(
 ) -> Leave:
     leave = await _locked(session, leave_id)
     _require_open(leave)
-    if principal.employee_id != awaiting(leave):
+    turn = awaiting(leave)
+    acting_for = None if principal.employee_id == turn else await delegation.acting_for(session, principal, [turn], now)
+    if principal.employee_id != turn and acting_for is None:
         raise Forbidden(t("Only the approver whose turn it is may decide this leave."))
+    if acting_for is not None:
+        delegation.refuse_own(principal, leave.employee_id)
+    leave.decided_acting_for_id = acting_for
     leave.status = LeaveStatus.rejected
     leave.decided_by = principal.employee_id
     leave.decided_at = now
@@ -328,6 +352,7 @@ async def reject(
             rejected_by=principal.employee_id,
             reason=reason,
             rejected_at=now,
+            acting_for_id=acting_for,
         ),
         at=now,
     )
@@ -383,6 +408,7 @@ async def cancel(
     leave.cancel_reason = reason
     leave.updated_at = now
     await session.flush()
+    await delegation.on_cancelled(session, leave, now)
     await outbox.add(
         session,
         LeaveCancelledV1(
@@ -419,10 +445,13 @@ async def balance_for(
     return await balance.balance_of(session, person, year or balance.year_of(now, settings), settings)
 
 
-async def read(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID) -> Leave:
+async def read(session: AsyncSession, *, principal: Principal, leave_id: uuid.UUID, now: datetime) -> Leave:
+    """The request, for those who see its requester, its approvers, and a deputy who acts or acted for one."""
     leave = await get(session, leave_id)
-    if principal.employee_id not in (leave.first_approver_id, leave.final_approver_id):
-        await access.require_visible(session, principal, leave.employee_id)
+    deciders = (leave.first_approver_id, leave.final_approver_id, leave.first_approved_by, leave.decided_by)
+    if principal.employee_id in deciders or await delegation.acting_for(session, principal, deciders[:2], now):
+        return leave
+    await access.require_visible(session, principal, leave.employee_id)
     return leave
 
 
@@ -441,14 +470,19 @@ async def list_leave(
     sort: str | None = None,
     limit: int,
     offset: int,
+    now: datetime,
 ) -> tuple[Sequence[Leave], int]:
     query = select(Leave)
     visible = await access.visible_ids(session, principal)
     if visible is not None:
+        # An approver's requests are theirs to see, and their deputy's while they are away (LEV-7).
+        approvers = {principal.employee_id} | await delegation.absent_leaders(session, principal.employee_id, now)
         query = query.where(
             Leave.employee_id.in_(visible)
-            | (Leave.first_approver_id == principal.employee_id)
-            | (Leave.final_approver_id == principal.employee_id)
+            | Leave.first_approver_id.in_(approvers)
+            | Leave.final_approver_id.in_(approvers)
+            | (Leave.first_approved_by == principal.employee_id)
+            | (Leave.decided_by == principal.employee_id)
         )
     if status is not None:
         query = query.where(Leave.status == status)

@@ -77,5 +77,6 @@ class SwapStep(Base):
     swap_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("swap.id"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[uuid.UUID | None] = mapped_column()
+    acting_for_id: Mapped[uuid.UUID | None] = mapped_column()  # the absent leader the actor acted for (LEV-7)
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime)

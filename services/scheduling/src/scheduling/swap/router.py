@@ -119,8 +119,10 @@ async def list_swaps(
 
 
 @router.get("/{swap_id}", response_model=SwapRead)
-async def get_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> SwapRead:
-    return await _read(session, await service.read(session, principal=principal, swap_id=swap_id))
+async def get_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> SwapRead:
+    """The two parties, their team leaders, the approver, those who see either party, and a team leader's deputy
+    while the leader is on leave (LEV-7)."""
+    return await _read(session, await service.read(session, principal=principal, swap_id=swap_id, now=now))
 
 
 @router.post("/{swap_id}/accept", response_model=SwapRead, summary="The counterpart accepts (SWP-3)")
@@ -130,6 +132,9 @@ async def accept_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: 
 
 @router.post("/{swap_id}/sign", response_model=SwapRead, summary="A team leader signs (SWP-3)")
 async def sign_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> SwapRead:
+    """A team leader of either party signs, in any order (SWP-3). While a leader is on approved leave their deputy
+    signs in their place, recorded in the history as acting for them (`acting_for_id`; LEV-7), never on a swap of
+    their own (422 LEV-7). Anyone else: 403."""
     return await _read(session, await service.sign(session, principal=principal, swap_id=swap_id, now=now))
 
 
@@ -159,6 +164,8 @@ async def approve_swap(
 async def reject_swap(
     swap_id: uuid.UUID, data: SwapRefusal, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> SwapRead:
+    """Whoever's turn it is refuses: the counterpart, a team leader (or their deputy while they are on leave,
+    LEV-7), the manager."""
     return await _read(
         session, await service.reject(session, principal=principal, swap_id=swap_id, reason=data.reason, now=now)
     )

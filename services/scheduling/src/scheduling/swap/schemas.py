@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from callcenter_shared.inputs import Id, RequestModel
 from callcenter_shared.names import PersonName
@@ -59,6 +59,8 @@ class SwapStepRead(BaseModel):
     action: str
     actor_id: uuid.UUID | None
     actor_name: PersonName = None
+    acting_for_id: uuid.UUID | None = Field(None, description="The absent team leader the actor acted for (LEV-7)")
+    acting_for_name: PersonName = None
     reason: str | None
     at: datetime
 

@@ -31,7 +31,7 @@ from scheduling.holiday import service as holiday
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
-from scheduling.swap import lists
+from scheduling.swap import deputy, lists
 from scheduling.swap.eligibility import check_rules
 from scheduling.swap.models import PENDING, STEP_NAMES, Swap, SwapStatus, SwapStep
 from scheduling.swap.schemas import SwapCreate
@@ -67,9 +67,10 @@ async def lock_people(session: AsyncSession, employee_ids: Sequence[uuid.UUID]) 
     await lock_rows(session, Employee.id, employee_ids)
 
 
-async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID) -> Swap:
+async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
+    """The swap, for its parties, their leaders and those who see them, and a leader's deputy (LEV-7)."""
     swap = await get(session, swap_id)
-    if principal.employee_id not in _actors(swap):
+    if principal.employee_id not in _actors(swap) and not await deputy.may_read(session, principal, swap, now):
         await access.require_visible(session, principal, swap.requester_id, swap.counterpart_id)
     return swap
 
@@ -103,9 +104,12 @@ async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapSte
 
 
 def _step(
-    session: AsyncSession, swap: Swap, action: str, actor: uuid.UUID | None, now: datetime, reason: str | None
-) -> None:
-    session.add(SwapStep(id=uuid.uuid4(), swap_id=swap.id, action=action, actor_id=actor, reason=reason, at=now))
+    session: AsyncSession, swap: Swap, action: str, actor: uuid.UUID | None, now: datetime, reason: str | None,
+    *, acting_for: uuid.UUID | None = None,
+) -> None:  # fmt: skip
+    session.add(
+        SwapStep(swap_id=swap.id, action=action, actor_id=actor, acting_for_id=acting_for, reason=reason, at=now)
+    )
     swap.updated_at = now
 
 
@@ -262,22 +266,28 @@ async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.U
 
 
 async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
-    """A team leader of either party signs, in any order (SWP-3)."""
+    """A team leader of either party signs, in any order (SWP-3); their deputy for them while they are on leave."""
     swap = await get(session, swap_id, lock=True)
-    if principal.employee_id not in (swap.requester_leader_id, swap.counterpart_leader_id):
+    leaders = (swap.requester_leader_id, swap.counterpart_leader_id)
+    signer, acting_for = await deputy.turn(session, principal, swap, leaders, now)  # LEV-7
+    if signer is None:
         raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
     _require_open(swap, now, SwapStatus.accepted)
     _, waiting = awaiting(swap)
-    if principal.employee_id not in waiting:
+    if signer not in waiting:
         raise Conflict(t("You have already signed this swap."))
-    if swap.requester_leader_id == principal.employee_id:
+    if swap.requester_leader_id == signer:
         swap.requester_leader_signed_at = now
-    if swap.counterpart_leader_id == principal.employee_id:
+    if swap.counterpart_leader_id == signer:
         swap.counterpart_leader_signed_at = now
     if not awaiting(swap)[1]:
         swap.status = SwapStatus.signed
-    _step(session, swap, "signed", principal.employee_id, now, None)
-    await outbox.add(session, SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now), at=now)
+    _step(session, swap, "signed", principal.employee_id, now, None, acting_for=acting_for)
+    await outbox.add(
+        session,
+        SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now, acting_for_id=acting_for),
+        at=now,
+    )
     await session.flush()
     return swap
 
@@ -366,13 +376,14 @@ async def reject(
     swap = await get(session, swap_id, lock=True)
     _require_open(swap, now, *PENDING)
     step, waiting = awaiting(swap)
-    if principal.employee_id not in waiting or step is None:
+    turn, acting_for = await deputy.turn(session, principal, swap, waiting, now)
+    if turn is None or step is None:
         raise Forbidden(t("Only the person whose turn it is may refuse this swap now."))
     swap.status = SwapStatus.rejected
     swap.closed_by = principal.employee_id
     swap.closed_at = now
     swap.close_reason = reason
-    _step(session, swap, "rejected", principal.employee_id, now, reason)
+    _step(session, swap, "rejected", principal.employee_id, now, reason, acting_for=acting_for)
     await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
     step_name = "team_leader" if step == "team_leaders" else step
     await outbox.add(

@@ -1,8 +1,10 @@
 """What waits for the caller in scheduling: swaps, leave, staffing changes, gaps left by agents off post
-(PRF-9), handovers and damage reports (HND-10)."""
+(PRF-9), handovers and damage reports (HND-10); and, for a team leader's deputy while the leader is on
+leave, the leader's signatures, approvals and sign-offs (LEV-7)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
 from scheduling import access
 from scheduling.handover.models import Handover, HandoverItem, HandoverItemStatus, HandoverQuestion, HandoverStatus
+from scheduling.leave import delegation
 from scheduling.leave import service as leave_service
 from scheduling.leave.models import Leave
 from scheduling.org.models import Employee
@@ -39,13 +42,14 @@ async def my_tasks(session: AsyncSession, *, principal: Principal, now: datetime
 
 async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
     """Every step of a scheduling workflow that waits for `principal` now."""
+    absent = await delegation.absent_leaders(session, principal.employee_id, now)
     return [
-        *await _swaps(session, principal, now),
-        *await _leave(session, principal, now),
+        *await _swaps(session, principal, now, absent),
+        *await _leave(session, principal, now, absent),
         *await _staffing_changes(session, principal, now),
         *await _handover_items(session, principal),
         *await _handover_questions(session, principal),
-        *await _handover_sign_offs(session, principal),
+        *await _handover_sign_offs(session, principal, now),
         *await _released_gaps(session, principal, now),
         *await _damage_reports(session, principal),
     ]
@@ -55,8 +59,14 @@ def _task(**fields: Any) -> Task:
     return Task(service=SERVICE, **fields)
 
 
-async def _swaps(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+def _for(leader_id: uuid.UUID | None, names: dict[uuid.UUID, str]) -> str:
+    """The title's tail when the caller acts for an absent leader (LEV-7)."""
+    return f" (for {names.get(leader_id, 'your team leader')}, on leave: you act for them, LEV-7)" if leader_id else ""
+
+
+async def _swaps(session: AsyncSession, principal: Principal, now: datetime, absent: set[uuid.UUID]) -> list[Task]:
     me = principal.employee_id
+    mine = {me} | absent  # a deputy signs for the leader on leave, never on their own swap (LEV-7)
     swaps = (
         await session.scalars(
             select(Swap).where(
@@ -64,21 +74,29 @@ async def _swaps(session: AsyncSession, principal: Principal, now: datetime) -> 
                 Swap.earliest_start > now,  # past it the request has expired (SWP-6)
                 or_(
                     Swap.counterpart_id == me,
-                    Swap.requester_leader_id == me,
-                    Swap.counterpart_leader_id == me,
+                    Swap.requester_leader_id.in_(mine),
+                    Swap.counterpart_leader_id.in_(mine),
                     Swap.approver_id == me,
                 ),
             )
         )
     ).all()
-    waiting = [(swap, step) for swap in swaps for step, ids in [swap_service.awaiting(swap)] if step and me in ids]
-    names = await names_of(session, [p for s, _ in waiting for p in (s.requester_id, s.counterpart_id)], _DIRECTORY)
+    waiting: list[tuple[Swap, str, uuid.UUID | None]] = []
+    for swap in swaps:
+        step, ids = swap_service.awaiting(swap)
+        if step and me in ids:
+            waiting.append((swap, step, None))
+        elif step == "team_leaders" and me not in (swap.requester_id, swap.counterpart_id):
+            waiting += [(swap, step, leader) for leader in ids if leader in absent][:1]
+    names = await names_of(
+        session, [p for s, _, leader in waiting for p in (s.requester_id, s.counterpart_id, leader)], _DIRECTORY
+    )
     tasks = []
-    for swap, step in waiting:
+    for swap, step, acting_for in waiting:
         asker, other = names.get(swap.requester_id, "a colleague"), names.get(swap.counterpart_id, "a colleague")
         title = {
             "counterpart": f"Accept or refuse the shift swap {asker} asks you for",
-            "team_leaders": f"Sign the shift swap of {asker} with {other}",
+            "team_leaders": f"Sign the shift swap of {asker} with {other}{_for(acting_for, names)}",
             "manager": f"Approve or refuse the shift swap of {asker} with {other}",
         }[step]
         since = {"counterpart": swap.created_at, "team_leaders": swap.accepted_at}.get(step) or swap.updated_at
@@ -96,27 +114,42 @@ async def _swaps(session: AsyncSession, principal: Principal, now: datetime) -> 
     return tasks
 
 
-async def _leave(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+async def _leave(session: AsyncSession, principal: Principal, now: datetime, absent: set[uuid.UUID]) -> list[Task]:
     me = principal.employee_id
+    mine = {me} | absent  # a deputy decides for the leader on leave, never their own request (LEV-7)
     requests = (
         await session.scalars(
             select(Leave).where(
                 Leave.status == leave_service.OPEN,
-                or_(Leave.first_approver_id == me, Leave.final_approver_id == me),
+                or_(Leave.first_approver_id.in_(mine), Leave.final_approver_id.in_(mine)),
             )
         )
     ).all()
-    waiting = [leave for leave in requests if leave_service.awaiting(leave) == me]
-    names = await names_of(session, [leave.employee_id for leave in waiting], _DIRECTORY)
+    waiting = [
+        leave
+        for leave in requests
+        if leave_service.awaiting(leave) == me or (leave_service.awaiting(leave) in absent and leave.employee_id != me)
+    ]
+    names = await names_of(
+        session, [p for leave in waiting for p in (leave.employee_id, leave_service.awaiting(leave))], _DIRECTORY
+    )
+
+    def acting(leave: Leave) -> uuid.UUID | None:
+        turn = leave_service.awaiting(leave)
+        return turn if turn != me else None
+
     return [
         _task(
             kind="leave.approve",
             object_id=leave.id,
             link=f"/v1/leave/{leave.id}",
-            title=f"Approve or refuse the {leave.leave_type} leave of {names.get(leave.employee_id, 'a colleague')}",
+            title=(
+                f"Approve or refuse the {leave.leave_type} leave of {names.get(leave.employee_id, 'a colleague')}"
+                f"{_for(acting(leave), names)}"
+            ),
             requested_by=requester(leave.employee_id, names),
             since=leave.first_approved_at
-            if me != leave.first_approver_id and leave.first_approved_at
+            if leave_service.awaiting(leave) != leave.first_approver_id and leave.first_approved_at
             else leave.promoted_at or leave.created_at,
             due_at=leave.starts_at,
         )
@@ -243,14 +276,19 @@ async def _handover_questions(session: AsyncSession, principal: Principal) -> li
     ]
 
 
-async def _handover_sign_offs(session: AsyncSession, principal: Principal) -> list[Task]:
-    if principal.team_id is None or not access.leads_team(principal, principal.team_id):
+async def _handover_sign_offs(session: AsyncSession, principal: Principal, now: datetime) -> list[Task]:
+    """The open handovers of the team the caller leads, or whose leader is on leave with them as deputy (LEV-7)."""
+    teams: dict[uuid.UUID, uuid.UUID | None] = dict(await delegation.teams_acted_for(session, principal, now))
+    if principal.team_id is not None and access.leads_team(principal, principal.team_id):
+        teams[principal.team_id] = None
+    if not teams:
         return []
     handovers = (
         await session.scalars(
-            select(Handover).where(Handover.team_id == principal.team_id, Handover.status == HandoverStatus.open)
+            select(Handover).where(Handover.team_id.in_(teams), Handover.status == HandoverStatus.open)
         )
     ).all()
+    names = await names_of(session, teams.values(), _DIRECTORY)
     return [
         _task(
             kind="handover.sign_off",
@@ -260,7 +298,8 @@ async def _handover_sign_offs(session: AsyncSession, principal: Principal) -> li
                 "Sign off your team's handover"
                 if handover.report_published_at
                 else "Publish the report of your team's handover and sign it off"
-            ),
+            )
+            + _for(teams[handover.team_id], names),
             since=handover.report_published_at or handover.created_at,
         )
         for handover in handovers
