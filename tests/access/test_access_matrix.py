@@ -103,6 +103,18 @@ MATRIX: list[tuple[str, str, str, str]] = [
     ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reject",                              "-- -- -- -- ok --"),
     ("scheduling",  "POST",  "/v1/swaps/{swap_id}/withdraw",                            "ok -- -- -- -- --"),
     ("scheduling",  "POST",  "/v1/swaps/{swap_id}/reverse",                             "-- -- -- -- ok 409"),
+    # A swap A2 filed on behalf of A1 and A3 (SWP-8), shifts without a duty manager: any level 3 manager
+    # approves it as an emergency; L5 then finds it no longer waiting for the consents (SWP-3).
+    ("scheduling",  "POST",  "/v1/swaps/{swap_id}/emergency-approve",                   "-- -- -- -- ok 422"),
+    # The open shift board (SWP-7): A1 offers their own assignment; nobody offers another's.
+    ("scheduling",  "POST",  "/v1/swap-offers",                                         "ok -- -- -- -- --"),
+    ("scheduling",  "GET",   "/v1/swap-offers",                                         "ok ok ok ok ok ok"),
+    # A1's offer: the offerer, those who see A1, not B1 (nothing to give back that fits) nor B2.
+    ("scheduling",  "GET",   "/v1/swap-offers/{offer_id}",                              "ok -- ok -- ok ok"),
+    # A1 gives away a spare place: B1 is free to take it; the leaders and managers are of another level (SWP-1);
+    # A1 cannot take their own offer.
+    ("scheduling",  "POST",  "/v1/swap-offers/{offer_id}/take",                         "422 ok rl rl rl rl"),
+    ("scheduling",  "POST",  "/v1/swap-offers/{offer_id}/cancel",                       "ok -- -- -- -- --"),
     # Everyone may ask for their own leave; refusals here are LEV rules (422) or an overlap (409).
     ("scheduling",  "POST",  "/v1/leave",                                               "409 ok 422 422 ok 422"),
     ("scheduling",  "GET",   "/v1/leave",                                               "ok ok ok ok ok ok"),
@@ -377,6 +389,8 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", "/v1/swaps/{swap_id}/approve"): lambda w: {},
     ("POST", "/v1/swaps/{swap_id}/reject"): lambda w: {"reason": "Not this week"},
     ("POST", "/v1/swaps/{swap_id}/reverse"): lambda w: {"reason": "Mistake in the roster"},
+    ("POST", "/v1/swaps/{swap_id}/emergency-approve"): lambda w: {"reason": "A1 is in hospital"},
+    ("POST", "/v1/swap-offers"): lambda w: {"assignment_id": str(w.params["row"]["assignment_id"]), "kind": "swap"},
     ("POST", "/v1/leave"): lambda w: {"leave_type": "sick", "starts_at": _day(w, 30, 9).isoformat(),
                                       "ends_at": _day(w, 30, 17).isoformat(), "reason": "moving house"},
     ("POST", "/v1/leave/{leave_id}/approve"): lambda w: {},
@@ -431,6 +445,8 @@ async def build_scheduling(w: World) -> None:
     await _shift(w, "B", 5, "B1")
     swap = await w.ok("scheduling", "POST", "/v1/swaps", "A1", BODIES[("POST", "/v1/swaps")](w))
     p["swap_id"] = _id(swap)
+    _, (offered,) = await _shift(w, "A", 6, "A1")
+    p["offer_id"] = _id(await w.ok("scheduling", "POST", "/v1/swap-offers", "A1", {"assignment_id": str(offered)}))
     leave = await w.ok("scheduling", "POST", "/v1/leave", "A1", BODIES[("POST", "/v1/leave")](w))
     p["leave_id"] = _id(leave)
     change = await w.ok(
@@ -476,6 +492,38 @@ async def fresh_swap(w: World, stage: str) -> dict[str, Any]:
     for who, action in steps[stage]:
         await w.ok("scheduling", "POST", f"/v1/swaps/{swap_id}/{action}", who, {} if action == "approve" else None)
     return {"swap_id": swap_id}
+
+
+_board_days = iter(range(120, 150))  # the open board's and SWP-8's own days, clear of the others
+
+
+async def fresh_swap_on_behalf(w: World) -> dict[str, Any]:
+    """A swap A2 filed on behalf of A1 and A3 (SWP-8), waiting for their consent."""
+    day = next(_board_days)
+    _, (mine,) = await _shift(w, "A", day, "A1")
+    _, (theirs,) = await _shift(w, "A", day, "A3", hour=17)
+    body = {"requester_assignment_id": str(mine), "counterpart_assignment_id": str(theirs), "on_behalf": True}
+    return {"swap_id": _id(await w.ok("scheduling", "POST", "/v1/swaps", "A2", body))}
+
+
+async def fresh_assignment_of_a1(w: World) -> dict[str, Any]:
+    _, (assignment,) = await _shift(w, "A", next(_board_days), "A1")
+    return {"assignment_id": assignment}
+
+
+async def fresh_offer(w: World, kind: str) -> dict[str, Any]:
+    """A1's offer on a day of its own; a give-away on a shift its duty manager (L3) staffed above its head-count."""
+    start = _day(w, next(_board_days), 9)
+    shift = await w.ok("scheduling", "POST", "/v1/shifts", "A2", _ids({
+        "team_id": w.teams["A"], "name": "spare", "required_headcount": 1, "duty_manager_id": w.people["L3"].id,
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat()}))  # fmt: skip
+    offered = None
+    for person in ("A1", "A3"):
+        body = {"employee_id": str(w.people[person].id)}
+        created = await w.ok("scheduling", "POST", f"/v1/shifts/{shift['id']}/assignments", "L3", body)
+        offered = offered or _id(created)
+    body = {"assignment_id": str(offered), "kind": kind}
+    return {"offer_id": _id(await w.ok("scheduling", "POST", "/v1/swap-offers", "A1", body))}
 
 
 async def fresh_leave(w: World, stage: str = "requested") -> dict[str, Any]:
@@ -535,6 +583,10 @@ FRESH: dict[tuple[str, str, str], Callable[[World], Awaitable[dict[str, Any]]]] 
     ("scheduling", "POST", "/v1/swaps/{swap_id}/reject"): _fresh(fresh_swap, "signed"),
     ("scheduling", "POST", "/v1/swaps/{swap_id}/withdraw"): _fresh(fresh_swap, "requested"),
     ("scheduling", "POST", "/v1/swaps/{swap_id}/reverse"): _fresh(fresh_swap, "approved"),
+    ("scheduling", "POST", "/v1/swaps/{swap_id}/emergency-approve"): fresh_swap_on_behalf,
+    ("scheduling", "POST", "/v1/swap-offers"): fresh_assignment_of_a1,
+    ("scheduling", "POST", "/v1/swap-offers/{offer_id}/take"): _fresh(fresh_offer, "give_away"),
+    ("scheduling", "POST", "/v1/swap-offers/{offer_id}/cancel"): _fresh(fresh_offer, "swap"),
     ("scheduling", "POST", "/v1/leave/{leave_id}/approve"): _fresh(fresh_leave, "requested"),
     ("scheduling", "POST", "/v1/leave/{leave_id}/reject"): _fresh(fresh_leave, "requested"),
     ("scheduling", "POST", "/v1/leave/{leave_id}/withdraw"): _fresh(fresh_leave, "requested"),

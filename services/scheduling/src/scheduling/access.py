@@ -7,6 +7,7 @@ Every access decision of the service lives here, with the levels named
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, or_, select
@@ -246,6 +247,33 @@ def require_swap_reverser(principal: Principal, approver_level: int) -> None:
     if not at_least(principal, approver_level):
         raise Forbidden(
             t("Only a manager of level {approver_level} or above may reverse a swap.", approver_level=approver_level)
+        )
+
+
+def require_swap_filer_on_behalf(principal: Principal, requester: Employee, counterpart: Employee) -> None:
+    """A swap filed on behalf of two members (SWP-8): by the leader of the team both belong to, not a member."""
+    team_id = requester.team_id
+    if team_id is None or counterpart.team_id != team_id or not leads_team(principal, team_id):
+        raise Forbidden(t("Only the leader of the team both members belong to may file a swap on their behalf."))
+    if principal.employee_id in (requester.id, counterpart.id):
+        raise Forbidden(t("A swap filed on behalf is between two members of the team, not the leader's own."))
+
+
+def approves_swap_emergency(principal: Principal, duty_manager_ids: Sequence[uuid.UUID]) -> bool:
+    """Who may approve a swap filed on behalf as an emergency (SWP-8): the duty manager either shift names,
+    else (neither names one) any level 3 manager, as for a staffing reduction (ROS-2)."""
+    if duty_manager_ids:
+        return principal.employee_id in duty_manager_ids
+    return is_manager(principal)
+
+
+def require_swap_emergency_approver(principal: Principal, duty_manager_ids: Sequence[uuid.UUID]) -> None:
+    if not approves_swap_emergency(principal, duty_manager_ids):
+        raise Forbidden(
+            t(
+                "Only the duty manager of one of the two shifts (or, if neither names one, a level 3 manager) may "
+                "approve a swap as an emergency."
+            )
         )
 
 

@@ -13,6 +13,7 @@ from scheduling.deadlines import DEADLINE_HANDLERS
 from scheduling.handover.router import router as handover_router
 from scheduling.holiday.router import router as holiday_router
 from scheduling.leave.router import router as leave_router
+from scheduling.offer.router import router as offer_router
 from scheduling.org.models import Employee, Team
 from scheduling.org.router import router as org_router
 from scheduling.roster.router import router as roster_router
@@ -39,6 +40,7 @@ def create_app(
             rotation_router,
             holiday_router,
             swap_router,
+            offer_router,
             leave_router,
             handover_router,
             tasks_router,
@@ -57,7 +59,7 @@ def create_app(
             {"name": "roster", "description": "Shifts, assignments, staffing changes and coverage (ROS-1..5)"},
             {"name": "rotations", "description": "A team's repeating pattern of shifts, generating its roster (ROS-6)"},
             {"name": "holidays", "description": "The center's holiday calendar (ROS-3)"},
-            {"name": "swaps", "description": "Shift swaps between agents (SWP-1..8)"},
+            {"name": "swaps", "description": "Shift swaps between agents, the open shift board, give-aways (SWP-1..8)"},
             {"name": "leave", "description": "Leave requests and their approvals (LEV-1..7)"},
             {"name": "handover", "description": "Shift handovers, items, questions and check-ins (HND-1..10)"},
             {"name": "interactions", "description": "Interactions in progress, from the phone system (HND-3)"},

@@ -10,6 +10,7 @@ from scheduling.handover.models import (
 )
 from scheduling.holiday.models import CenterHoliday
 from scheduling.leave.models import Leave, LeavePlace
+from scheduling.offer.models import SwapOffer
 from scheduling.org.models import Employee, Team
 from scheduling.roster.models import Assignment, Shift, StaffingChange
 from scheduling.rotation.models import Rotation
@@ -34,6 +35,7 @@ __all__ = [
     "Skill",
     "StaffingChange",
     "Swap",
+    "SwapOffer",
     "SwapStep",
     "Team",
 ]

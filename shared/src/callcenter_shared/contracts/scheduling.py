@@ -213,13 +213,18 @@ class SwapRequestedV1(Event):
     counterpart_assignment_id: uuid.UUID
     expires_at: datetime = Field(description="The earlier shift's start: the request expires then (SWP-6)")
     requested_at: datetime
+    filed_by: uuid.UUID | None = Field(
+        default=None,
+        description="SWP-8: the team leader who filed it on behalf of the two members, who each still consent",
+    )
 
     def key(self) -> str:
         return str(self.swap_id)
 
 
 class SwapAcceptedV1(Event):
-    """Published when the counterpart accepts a swap request (SWP-3)."""
+    """Published when the counterpart accepts a swap request (SWP-3), or both members consented to one filed on
+    their behalf (SWP-8)."""
 
     subject = "callcenter.scheduling.swap.accepted.v1"
 
@@ -248,7 +253,10 @@ class SwapSignedV1(Event):
 
 
 class SwapRejectedV1(Event):
-    """Published when the counterpart, a team leader or the manager refuses a swap, with a reason."""
+    """Published when the counterpart, a team leader or the manager refuses a swap, with a reason.
+
+    `step` is `counterpart` also when a member refuses a swap filed on their behalf (SWP-8).
+    """
 
     subject = "callcenter.scheduling.swap.rejected.v1"
 
@@ -300,6 +308,104 @@ class SwapReversedV1(Event):
 
     def key(self) -> str:
         return str(self.swap_id)
+
+
+class SwapEmergencyApprovedV1(Event):
+    """Published when the duty manager approves a swap filed on behalf as an emergency, in place of the members'
+    consent (SWP-8); the team leaders and the manager still decide (SWP-3)."""
+
+    subject = "callcenter.scheduling.swap.emergency_approved.v1"
+
+    swap_id: uuid.UUID
+    approved_by: uuid.UUID = Field(description="The duty manager")
+    reason: str
+    approved_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class ShiftGivenAwayV1(Event):
+    """Published when a give-away from the open board is approved: the giver's assignment now belongs to the
+    taker, who gave nothing in return (SWP-7)."""
+
+    subject = "callcenter.scheduling.shift.given_away.v1"
+
+    swap_id: uuid.UUID
+    offer_id: uuid.UUID | None = None
+    giver_id: uuid.UUID
+    taker_id: uuid.UUID
+    assignment_id: uuid.UUID
+    shift_id: uuid.UUID
+    approved_by: uuid.UUID
+    approved_at: datetime
+
+    def key(self) -> str:
+        return str(self.swap_id)
+
+
+class SwapOfferPostedV1(Event):
+    """Published when someone offers their assignment on the open shift board, to swap or to give away (SWP-7)."""
+
+    subject = "callcenter.scheduling.swap_offer.posted.v1"
+
+    offer_id: uuid.UUID
+    offerer_id: uuid.UUID
+    assignment_id: uuid.UUID
+    shift_id: uuid.UUID
+    kind: Literal["swap", "give_away"]
+    expires_at: datetime = Field(description="The shift's start: the offer expires then (SWP-6)")
+    posted_at: datetime
+
+    def key(self) -> str:
+        return str(self.offer_id)
+
+
+class SwapOfferTakenV1(Event):
+    """Published when the first eligible taker takes an offer: they are the counterpart of the swap it opens,
+    already accepted, which waits for the team leaders (SWP-7, SWP-3)."""
+
+    subject = "callcenter.scheduling.swap_offer.taken.v1"
+
+    offer_id: uuid.UUID
+    swap_id: uuid.UUID
+    offerer_id: uuid.UUID
+    taker_id: uuid.UUID
+    kind: Literal["swap", "give_away"]
+    assignment_id: uuid.UUID = Field(description="The offered assignment")
+    taker_assignment_id: uuid.UUID | None = Field(
+        default=None, description="What the taker gives in return; None for a give-away"
+    )
+    taken_at: datetime
+
+    def key(self) -> str:
+        return str(self.offer_id)
+
+
+class SwapOfferCancelledV1(Event):
+    """Published when the offerer withdraws an open offer, or the system does because its assignment changed."""
+
+    subject = "callcenter.scheduling.swap_offer.cancelled.v1"
+
+    offer_id: uuid.UUID
+    cancelled_by: uuid.UUID | None = Field(default=None, description="None when the system cancelled it")
+    reason: str
+    cancelled_at: datetime
+
+    def key(self) -> str:
+        return str(self.offer_id)
+
+
+class SwapOfferExpiredV1(Event):
+    """Published when an offer is still untaken as its shift starts (SWP-7, SWP-6)."""
+
+    subject = "callcenter.scheduling.swap_offer.expired.v1"
+
+    offer_id: uuid.UUID
+    expired_at: datetime
+
+    def key(self) -> str:
+        return str(self.offer_id)
 
 
 class LeaveRequestedV1(Event):

@@ -1,5 +1,7 @@
 """Whether two people may swap: the same level (SWP-1), the monthly limit (SWP-4), overlap and rest (SWP-5), the
-skills of the shift each would work (ROS-5)."""
+skills of the shift each would work (ROS-5), and whether a give-away leaves its shift its head-count (SWP-7).
+`check_may_work` is the one check of a person taking a shift by swap, from the open board or as a give-away:
+every way onto a shift other than a direct assignment."""
 
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ class MonthlyLimit(RuleViolation):
 
 class UnsafeRoster(RuleViolation):
     rule = "SWP-5"
+
+
+class GiveAwayBelowHeadcount(RuleViolation):
+    rule = "SWP-7"
 
 
 async def approved_this_month(session: AsyncSession, employee_id: uuid.UUID, moment: datetime, zone: str) -> int:
@@ -129,11 +135,16 @@ async def check_overlap_and_rest(
             )
 
 
-async def _check_person_after(
-    session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment, settings: Settings
+async def check_may_work(
+    session: AsyncSession, person: Employee, *, takes: Shift, gives_up: Assignment | None, settings: Settings
 ) -> None:
-    """The person, once on `takes` instead of `gives_up`, is qualified, holds its skills (ROS-5), has no overlap
-    and enough rest (SWP-5)."""
+    """Whether the person may work `takes` (instead of `gives_up`, when they give one in return): active,
+    qualified (ORG-3), on post (PRF-9), holding the skills it requires (ROS-5), on no overlapping shift and
+    rested the minimum (SWP-5).
+
+    The single eligibility check of a swap, an open-board take and a give-away (SWP-5, SWP-7, ROS-5): every such
+    way onto a shift checks the same.
+    """
     if not person.active:
         raise UnsafeRoster(t("{name} is no longer active and cannot take a shift.", name=person.name))
     unqualified = unqualified_reason(person, takes)
@@ -154,8 +165,27 @@ async def _check_person_after(
         settings=settings,
         violation=UnsafeRoster,
         when=t("After the swap"),
-        giving_up=gives_up.id,
+        giving_up=gives_up.id if gives_up is not None else None,
     )
+
+
+async def check_give_away_headcount(session: AsyncSession, shift: Shift) -> None:
+    """A give-away may not leave its shift below the head-count, counting the giver as leaving and nobody
+    arriving (SWP-7): only a shift staffed above its head-count can spare the giver."""
+    staffed = await session.scalar(
+        select(func.count()).select_from(Assignment).where(Assignment.shift_id == shift.id, Assignment.active.is_(True))
+    )
+    if int(staffed or 0) - 1 < shift.required_headcount:
+        raise GiveAwayBelowHeadcount(
+            t(
+                "Giving away a place on {name} would leave it below its head-count of {required_headcount} "
+                "({staffed} staffed now): only a shift staffed above its head-count can spare someone. Offer it "
+                "for a swap instead.",
+                name=shift.name,
+                required_headcount=shift.required_headcount,
+                staffed=int(staffed or 0),
+            )
+        )
 
 
 async def check_rules(
@@ -164,11 +194,12 @@ async def check_rules(
     requester: Employee,
     counterpart: Employee,
     mine: tuple[Assignment, Shift],
-    theirs: tuple[Assignment, Shift],
+    theirs: tuple[Assignment, Shift] | None,
     settings: Settings,
     earliest: datetime,
 ) -> None:
-    """Both people, once swapped, still obey SWP-1, SWP-4 and SWP-5."""
+    """Both people, once swapped, still obey SWP-1, SWP-4 and SWP-5. Without `theirs` it is a give-away: the
+    counterpart takes the requester's shift and gives nothing back, and the shift must keep its head-count (SWP-7)."""
     if requester.level != counterpart.level:
         raise DifferentLevels(
             t(
@@ -181,5 +212,8 @@ async def check_rules(
             )
         )
     await _check_monthly_limit(session, [requester, counterpart], earliest, settings)
-    await _check_person_after(session, requester, takes=theirs[1], gives_up=mine[0], settings=settings)
-    await _check_person_after(session, counterpart, takes=mine[1], gives_up=theirs[0], settings=settings)
+    if theirs is None:
+        await check_give_away_headcount(session, mine[1])
+    else:
+        await check_may_work(session, requester, takes=theirs[1], gives_up=mine[0], settings=settings)
+    await check_may_work(session, counterpart, takes=mine[1], gives_up=theirs[0] if theirs else None, settings=settings)

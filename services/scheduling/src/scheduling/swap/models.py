@@ -30,14 +30,24 @@ PENDING = (SwapStatus.requested, SwapStatus.accepted, SwapStatus.signed)
 # Whose turn a pending swap waits for (`service.awaiting`), as a caller reads it.
 STEP_NAMES: dict[str | None, Message] = {
     "counterpart": t("the counterpart"),
+    "members": t("the two members' consent"),
     "team_leaders": t("the team leaders"),
     "manager": t("the manager"),
     None: t("nobody"),
 }
 
 
+class SwapKind(StrEnum):
+    """A swap trades two assignments; a give-away hands one over with nothing in return (SWP-7)."""
+
+    swap = "swap"
+    give_away = "give_away"
+
+
 class Swap(Base):
-    """A swap of two assignments between two employees of the same level (SWP-1..6)."""
+    """A swap of two assignments between two employees of the same level (SWP-1..6); from the open board a
+    give-away hands the requester's assignment to the counterpart with nothing in return (SWP-7); a team
+    leader may file one on behalf of two members (SWP-8)."""
 
     __tablename__ = "swap"
 
@@ -45,7 +55,19 @@ class Swap(Base):
     requester_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employee.id"), index=True)
     counterpart_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employee.id"), index=True)
     requester_assignment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assignment.id"), index=True)
-    counterpart_assignment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assignment.id"), index=True)
+    # None for a give-away (SWP-7): the counterpart gives nothing in return.
+    counterpart_assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignment.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=SwapKind.swap, server_default=SwapKind.swap.value)
+    # The open-board offer whose taker became the counterpart (SWP-7).
+    offer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("swap_offer.id"), index=True)
+    # SWP-8: the team leader who filed it on behalf of the two members, and each member's consent.
+    filed_by: Mapped[uuid.UUID | None] = mapped_column()
+    requester_consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    counterpart_consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # SWP-8: the duty manager's emergency approval, which stands in for the members' consent.
+    emergency_approved_by: Mapped[uuid.UUID | None] = mapped_column()
+    emergency_approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    emergency_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)
     requester_leader_id: Mapped[uuid.UUID | None] = mapped_column()
     counterpart_leader_id: Mapped[uuid.UUID | None] = mapped_column()

@@ -12,12 +12,13 @@ from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
 from scheduling.org.names import with_names
 from scheduling.settings import AppSettings
-from scheduling.swap import lists, service
+from scheduling.swap import lists, on_behalf, opening, service
 from scheduling.swap.models import Swap, SwapStep
 from scheduling.swap.schemas import (
     Awaiting,
     SwapApproval,
     SwapCreate,
+    SwapEmergencyApproval,
     SwapRead,
     SwapRefusal,
     SwapSort,
@@ -40,6 +41,14 @@ def _view(swap: Swap, steps: Sequence[SwapStep]) -> SwapRead:
         counterpart_id=swap.counterpart_id,
         requester_assignment_id=swap.requester_assignment_id,
         counterpart_assignment_id=swap.counterpart_assignment_id,
+        kind=swap.kind,
+        offer_id=swap.offer_id,
+        filed_by=swap.filed_by,
+        requester_consented_at=swap.requester_consented_at,
+        counterpart_consented_at=swap.counterpart_consented_at,
+        emergency_approved_by=swap.emergency_approved_by,
+        emergency_approved_at=swap.emergency_approved_at,
+        emergency_reason=swap.emergency_reason,
         requester_leader_id=swap.requester_leader_id,
         counterpart_leader_id=swap.counterpart_leader_id,
         requester_leader_signed_at=swap.requester_leader_signed_at,
@@ -67,17 +76,21 @@ def _view(swap: Swap, steps: Sequence[SwapStep]) -> SwapRead:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=SwapRead,
-    summary="Request a swap (SWP-1..5, ROS-5)",
-    description="Any employee, offering their own assignment for a colleague's. Refused naming the rule: another "
-    "level (SWP-1), less than SWAP_NOTICE_HOURS before the earlier shift (SWP-2), a fourth swap in the month "
-    "(SWP-4), an overlap, too little rest or an unqualified agent afterwards (SWP-5), or either person lacking a "
-    "skill the shift they would work requires (ROS-5).",
+    summary="Request a swap (SWP-1..5, ROS-5), or file one on behalf of two members (SWP-8)",
+    description="An employee offers their own assignment (`requester_assignment_id`) for a colleague's. Refused "
+    "naming the rule: another level (SWP-1), less than `SWAP_NOTICE_HOURS` before the earlier shift (SWP-2), a "
+    "fourth swap in the month (SWP-4), an overlap, too little rest or an unqualified agent afterwards (SWP-5), or "
+    "either person lacking a skill the shift they would work requires (ROS-5); the counterpart accepts next "
+    "(SWP-3). With `on_behalf: true` a team leader files it between two members of their own team (an agent "
+    "phoning in from hospital): it is recorded as filed on behalf (`filed_by`, and the history's first line), and "
+    "each member consents (`POST /v1/swaps/{id}/accept`) unless the duty manager approves it as an emergency "
+    "(SWP-8).",
 )
 async def request_swap(
     data: SwapCreate, principal: CurrentPrincipal, session: DbSession, now: Now, settings: AppSettings
 ) -> SwapRead:
     return await _read(
-        session, await service.request(session, principal=principal, data=data, settings=settings, now=now)
+        session, await opening.request(session, principal=principal, data=data, settings=settings, now=now)
     )
 
 
@@ -125,9 +138,32 @@ async def get_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbS
     return await _read(session, await service.read(session, principal=principal, swap_id=swap_id, now=now))
 
 
-@router.post("/{swap_id}/accept", response_model=SwapRead, summary="The counterpart accepts (SWP-3)")
+@router.post(
+    "/{swap_id}/accept",
+    response_model=SwapRead,
+    summary="The counterpart accepts (SWP-3); a member consents to a swap filed on their behalf (SWP-8)",
+    description="The counterpart named in the request accepts it (SWP-3). For a swap a team leader filed on behalf "
+    "(SWP-8), each of the two members calls it to consent; the swap is accepted, and waits for the team leaders, "
+    "when both have.",
+)
 async def accept_swap(swap_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, now: Now) -> SwapRead:
     return await _read(session, await service.accept(session, principal=principal, swap_id=swap_id, now=now))
+
+
+@router.post(
+    "/{swap_id}/emergency-approve",
+    response_model=SwapRead,
+    summary="The duty manager approves a swap filed on behalf as an emergency (SWP-8)",
+    description="For a swap a team leader filed on behalf of two members (SWP-8) that still waits for their "
+    "consent: the duty manager of either shift (a level 3 manager when neither shift names one) approves it as an "
+    "emergency, with a required `reason`, in place of the consents; the team leaders sign and the manager approves "
+    "next (SWP-3). Any other swap is refused with SWP-8.",
+)
+async def approve_swap_emergency(
+    swap_id: uuid.UUID, data: SwapEmergencyApproval, principal: CurrentPrincipal, session: DbSession, now: Now
+) -> SwapRead:
+    swap = await on_behalf.approve_emergency(session, principal=principal, swap_id=swap_id, reason=data.reason, now=now)
+    return await _read(session, swap)
 
 
 @router.post("/{swap_id}/sign", response_model=SwapRead, summary="A team leader signs (SWP-3)")

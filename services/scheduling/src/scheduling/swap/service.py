@@ -1,10 +1,12 @@
-"""Shift swaps: request → counterpart accepts → both team leaders sign → manager approves (SWP-1..6)."""
+"""Shift swaps: request → counterpart accepts → both team leaders sign → manager approves (SWP-1..6); a swap
+filed on behalf of two members, who each consent unless the duty manager approves it as an emergency (SWP-8);
+the swap an open-board offer opens when it is taken, a give-away included (SWP-7, `scheduling.offer`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -13,34 +15,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter_shared import deadlines, outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.scheduling import (
+    ShiftGivenAwayV1,
     SwapAcceptedV1,
     SwapApprovedV1,
     SwapCancelledV1,
     SwapExpiredV1,
     SwapRejectedV1,
-    SwapRequestedV1,
     SwapReversedV1,
     SwapSignedV1,
 )
 from callcenter_shared.db import get_or_404, lock_rows
 from callcenter_shared.deadlines import Due
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 from callcenter_shared.i18n import t
 from scheduling import access
 from scheduling.holiday import service as holiday
+from scheduling.offer import closing as offers
 from scheduling.org.models import Employee
 from scheduling.roster.models import Assignment, Shift
 from scheduling.settings import Settings
 from scheduling.swap import deputy, lists
 from scheduling.swap.eligibility import check_rules
 from scheduling.swap.models import PENDING, STEP_NAMES, Swap, SwapStatus, SwapStep
-from scheduling.swap.schemas import SwapCreate
 
 EXPIRE = "swap.expire"
-
-
-class TooLate(RuleViolation):
-    rule = "SWP-2"
 
 
 class OutOfOrder(RuleViolation):
@@ -76,16 +74,28 @@ async def read(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
 
 
 def _actors(swap: Swap) -> set[uuid.UUID]:
-    return {
-        i
-        for i in (swap.requester_id, swap.counterpart_id, swap.requester_leader_id, swap.counterpart_leader_id)
-        if i is not None
-    } | ({swap.approver_id} if swap.approver_id else set())
+    people = (
+        swap.requester_id,
+        swap.counterpart_id,
+        swap.requester_leader_id,
+        swap.counterpart_leader_id,
+        swap.approver_id,
+        swap.filed_by,
+        swap.emergency_approved_by,
+    )
+    return {i for i in people if i is not None}
 
 
 def awaiting(swap: Swap) -> tuple[str | None, list[uuid.UUID]]:
-    """Whose turn it is: the counterpart, the team leader(s) still to sign, the manager, or nobody."""
+    """Whose turn it is: the counterpart (or, filed on behalf, the members still to consent: SWP-8), the team
+    leader(s) still to sign, the manager, or nobody."""
     if swap.status == SwapStatus.requested:
+        if swap.filed_by is not None:
+            consents = (
+                (swap.requester_id, swap.requester_consented_at),
+                (swap.counterpart_id, swap.counterpart_consented_at),
+            )
+            return "members", [person for person, at in consents if at is None]
         return "counterpart", [swap.counterpart_id]
     if swap.status == SwapStatus.accepted:
         missing = []
@@ -103,17 +113,18 @@ async def history(session: AsyncSession, swap_id: uuid.UUID) -> Sequence[SwapSte
     return (await lists.histories(session, [swap_id]))[swap_id]
 
 
-def _step(
+def step(
     session: AsyncSession, swap: Swap, action: str, actor: uuid.UUID | None, now: datetime, reason: str | None,
     *, acting_for: uuid.UUID | None = None,
 ) -> None:  # fmt: skip
+    """One more line of the swap's history."""
     session.add(
         SwapStep(swap_id=swap.id, action=action, actor_id=actor, acting_for_id=acting_for, reason=reason, at=now)
     )
     swap.updated_at = now
 
 
-async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[Assignment, Shift]:
+async def assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[Assignment, Shift]:
     """The assignment and its shift, read afresh: a lock taken since may guard a newer state."""
     row = (
         await session.execute(
@@ -128,7 +139,7 @@ async def _assignment(session: AsyncSession, assignment_id: uuid.UUID) -> tuple[
     return row[0], row[1]
 
 
-async def _on_holiday(session: AsyncSession, settings: Settings, *shifts: Shift) -> bool:
+async def on_holiday(session: AsyncSession, settings: Settings, *shifts: Shift) -> bool:
     zone = ZoneInfo(settings.timezone)
     for shift in shifts:
         start = shift.starts_at.astimezone(zone).date()
@@ -138,128 +149,42 @@ async def _on_holiday(session: AsyncSession, settings: Settings, *shifts: Shift)
     return False
 
 
-async def request(
-    session: AsyncSession, *, principal: Principal, data: SwapCreate, settings: Settings, now: datetime
-) -> Swap:
-    """Open a swap request between one's own assignment and a colleague's."""
-    theirs = await _assignment(session, data.counterpart_assignment_id)
-    # Two requests on the same assignments would both pass the clash check below, and a leave
-    # approved meanwhile would take an assignment off the roster after it was read as active:
-    # the two people first, then their assignments as they now stand.
-    await lock_people(session, [principal.employee_id, theirs[0].employee_id])
-    mine = await _assignment(session, data.requester_assignment_id)
-    theirs = await _assignment(session, data.counterpart_assignment_id)
-    if mine[0].employee_id != principal.employee_id:
-        raise Forbidden(t("You may only offer your own assignment in a swap."))
-    if not mine[0].active or not theirs[0].active:
-        raise InvalidInput(t("Both assignments must be active."))
-    if theirs[0].employee_id == principal.employee_id:
-        raise InvalidInput(t("A swap needs a colleague: the other assignment is yours too."))
-    requester = await access.employee(session, mine[0].employee_id)
-    counterpart = await access.employee(session, theirs[0].employee_id)
-    earliest = min(mine[1].starts_at, theirs[1].starts_at)
-    notice = timedelta(hours=settings.swap_notice_hours)
-    if now > earliest - notice:
-        raise TooLate(
-            t(
-                "A swap is requested at least {swap_notice_hours:g} h before the earlier shift, which "
-                "starts {earliest_start}.",
-                swap_notice_hours=settings.swap_notice_hours,
-                earliest_start=earliest.astimezone(ZoneInfo(settings.timezone)).isoformat(),
-            )
-        )
-    clash = await session.scalar(
-        select(Swap.id).where(
-            Swap.status.in_(PENDING),
-            or_(
-                Swap.requester_assignment_id.in_([mine[0].id, theirs[0].id]),
-                Swap.counterpart_assignment_id.in_([mine[0].id, theirs[0].id]),
-            ),
-        )
-    )
-    if clash is not None:
-        raise Conflict(t("One of these assignments is already in the pending swap {clash}.", clash=clash))
-    await check_rules(
-        session,
-        requester=requester,
-        counterpart=counterpart,
-        mine=mine,
-        theirs=theirs,
-        settings=settings,
-        earliest=earliest,
-    )
-    approver = await access.superior_at_level(session, requester, settings.swap_approver_level)
-    if approver is None:
-        raise InvalidInput(
-            t(
-                "{name} has no manager at level {swap_approver_level} to approve swaps.",
-                name=requester.name,
-                swap_approver_level=settings.swap_approver_level,
-            )
-        )
-    swap = Swap(
-        id=uuid.uuid4(),
-        requester_id=requester.id,
-        counterpart_id=counterpart.id,
-        requester_assignment_id=mine[0].id,
-        counterpart_assignment_id=theirs[0].id,
-        status=SwapStatus.requested,
-        requester_leader_id=requester.superior_id,
-        counterpart_leader_id=counterpart.superior_id,
-        approver_id=approver.id,
-        earliest_start=earliest,
-        on_holiday=await _on_holiday(session, settings, mine[1], theirs[1]),
-        note=data.note,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(swap)
-    await session.flush()
-    _step(session, swap, "requested", principal.employee_id, now, data.note or None)
-    await deadlines.schedule(session, kind=EXPIRE, ref_id=swap.id, due_at=earliest, now=now)
-    await outbox.add(
-        session,
-        SwapRequestedV1(
-            swap_id=swap.id,
-            requester_id=swap.requester_id,
-            counterpart_id=swap.counterpart_id,
-            requester_assignment_id=swap.requester_assignment_id,
-            counterpart_assignment_id=swap.counterpart_assignment_id,
-            expires_at=earliest,
-            requested_at=now,
-        ),
-        at=now,
-    )
-    await session.flush()
-    return swap
-
-
-def _require_open(swap: Swap, now: datetime, *statuses: str) -> None:
+def require_open(swap: Swap, now: datetime, *statuses: str) -> None:
     if swap.status not in statuses:
         if swap.status in PENDING:
-            step, _ = awaiting(swap)
-            raise OutOfOrder(
-                t(
-                    "The swap is waiting for {step}, not for this step.",
-                    step=STEP_NAMES[step],
-                )
-            )
+            waiting_for, _ = awaiting(swap)
+            raise OutOfOrder(t("The swap is waiting for {step}, not for this step.", step=STEP_NAMES[waiting_for]))
         raise NoLongerOpen(t("The swap is already {status}.", status=swap.status))
     if now >= swap.earliest_start:
         raise NoLongerOpen(t("The earlier shift has started: the request has expired."))
 
 
 async def accept(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
-    """The counterpart registers the swap too (SWP-3)."""
+    """The counterpart registers the swap too (SWP-3); filed on behalf, each member consents (SWP-8)."""
     swap = await get(session, swap_id, lock=True)
-    if principal.employee_id != swap.counterpart_id:
+    me = principal.employee_id
+    if swap.filed_by is None and me != swap.counterpart_id:
         raise Forbidden(t("Only the colleague named in the request may accept it."))
-    _require_open(swap, now, SwapStatus.requested)
+    if swap.filed_by is not None and me not in (swap.requester_id, swap.counterpart_id):
+        raise Forbidden(t("Only the two members the swap was filed for may consent to it."))
+    require_open(swap, now, SwapStatus.requested)
+    if swap.filed_by is not None:
+        if me not in awaiting(swap)[1]:
+            raise Conflict(t("You have already consented to this swap."))
+        if me == swap.requester_id:
+            swap.requester_consented_at = now
+        else:
+            swap.counterpart_consented_at = now
+        step(session, swap, "consented", me, now, None)
+        if awaiting(swap)[1]:
+            await session.flush()
+            return swap
+    else:
+        step(session, swap, "accepted", me, now, None)
     swap.status = SwapStatus.accepted
     swap.accepted_at = now
-    _step(session, swap, "accepted", principal.employee_id, now, None)
     await outbox.add(
-        session, SwapAcceptedV1(swap_id=swap.id, counterpart_id=principal.employee_id, accepted_at=now), at=now
+        session, SwapAcceptedV1(swap_id=swap.id, counterpart_id=swap.counterpart_id, accepted_at=now), at=now
     )
     await session.flush()
     return swap
@@ -272,7 +197,7 @@ async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
     signer, acting_for = await deputy.turn(session, principal, swap, leaders, now)  # LEV-7
     if signer is None:
         raise Forbidden(t("Only the team leaders of the two employees may sign this swap."))
-    _require_open(swap, now, SwapStatus.accepted)
+    require_open(swap, now, SwapStatus.accepted)
     _, waiting = awaiting(swap)
     if signer not in waiting:
         raise Conflict(t("You have already signed this swap."))
@@ -282,7 +207,7 @@ async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
         swap.counterpart_leader_signed_at = now
     if not awaiting(swap)[1]:
         swap.status = SwapStatus.signed
-    _step(session, swap, "signed", principal.employee_id, now, None, acting_for=acting_for)
+    step(session, swap, "signed", principal.employee_id, now, None, acting_for=acting_for)
     await outbox.add(
         session,
         SwapSignedV1(swap_id=swap.id, leader_id=principal.employee_id, signed_at=now, acting_for_id=acting_for),
@@ -290,6 +215,15 @@ async def sign(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUI
     )
     await session.flush()
     return swap
+
+
+async def held(session: AsyncSession, swap: Swap) -> tuple[tuple[Assignment, Shift], tuple[Assignment, Shift] | None]:
+    """The swap's assignments as they now stand: the requester's, and the counterpart's (None: a give-away)."""
+    mine = await assignment(session, swap.requester_assignment_id)
+    theirs = None
+    if swap.counterpart_assignment_id is not None:
+        theirs = await assignment(session, swap.counterpart_assignment_id)
+    return mine, theirs
 
 
 async def approve(
@@ -301,7 +235,8 @@ async def approve(
     settings: Settings,
     now: datetime,
 ) -> Swap:
-    """The department manager approves; the two assignments change hands in this transaction."""
+    """The department manager approves; the assignments change hands in this transaction (a give-away: the
+    requester's passes to the counterpart, SWP-7)."""
     # Approvals of different swaps of the same person would each count the month's approved
     # swaps before the other commits (SWP-4) and each check the roster without the other's
     # change (SWP-5): lock the two people first, in id order, then the swap as it now stands.
@@ -310,16 +245,16 @@ async def approve(
     swap = await get(session, swap_id, lock=True)
     if principal.employee_id != swap.approver_id:
         raise Forbidden(t("Only the department manager named on the request may approve it."))
-    _require_open(swap, now, SwapStatus.signed)
-    mine = await _assignment(session, swap.requester_assignment_id)
-    theirs = await _assignment(session, swap.counterpart_assignment_id)
-    for (assignment, shift), holder in ((mine, swap.requester_id), (theirs, swap.counterpart_id)):
-        if not assignment.active or assignment.employee_id != holder:
+    require_open(swap, now, SwapStatus.signed)
+    mine, theirs = await held(session, swap)
+    holders = [(mine, swap.requester_id), *([(theirs, swap.counterpart_id)] if theirs is not None else [])]
+    for (held_assignment, shift), holder in holders:
+        if not held_assignment.active or held_assignment.employee_id != holder:
             raise Conflict(
                 t("The roster changed since the request: the assignment on {name} is no longer held.", name=shift.name)
             )
     # A center holiday may have been added since the request.
-    swap.on_holiday = swap.on_holiday or await _on_holiday(session, settings, mine[1], theirs[1])
+    swap.on_holiday = swap.on_holiday or await on_holiday(session, settings, *(s for (_, s), _ in holders))
     if swap.on_holiday and not holiday_reason:
         raise HolidayNeedsHead(
             t(
@@ -338,54 +273,66 @@ async def approve(
         settings=settings,
         earliest=swap.earliest_start,
     )
-    mine[0].employee_id, theirs[0].employee_id = counterpart.id, requester.id
-    mine[0].updated_at = theirs[0].updated_at = now
+    mine[0].employee_id = counterpart.id
+    mine[0].updated_at = now
+    if theirs is not None:
+        theirs[0].employee_id = requester.id
+        theirs[0].updated_at = now
     swap.status = SwapStatus.approved
     swap.approved_at = now
     swap.holiday_reason = holiday_reason if swap.on_holiday else None
-    _step(session, swap, "approved", principal.employee_id, now, swap.holiday_reason)
+    step(session, swap, "approved", principal.employee_id, now, swap.holiday_reason)
     await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
     await session.flush()
     await cancel_for_assignments(
         session,
-        assignment_ids=[mine[0].id, theirs[0].id],
+        assignment_ids=[a.id for (a, _), _ in holders],
         reason="Another swap of the same assignment was approved.",
         now=now,
         keep=swap.id,
     )
-    await outbox.add(
-        session,
-        SwapApprovedV1(
+    if theirs is None:
+        event: SwapApprovedV1 | ShiftGivenAwayV1 = ShiftGivenAwayV1(
+            swap_id=swap.id,
+            offer_id=swap.offer_id,
+            giver_id=swap.requester_id,
+            taker_id=swap.counterpart_id,
+            assignment_id=mine[0].id,
+            shift_id=mine[1].id,
+            approved_by=principal.employee_id,
+            approved_at=now,
+        )
+    else:
+        event = SwapApprovedV1(
             swap_id=swap.id,
             requester_id=swap.requester_id,
             counterpart_id=swap.counterpart_id,
             requester_assignment_id=swap.requester_assignment_id,
-            counterpart_assignment_id=swap.counterpart_assignment_id,
+            counterpart_assignment_id=theirs[0].id,
             approved_by=principal.employee_id,
             approved_at=now,
-        ),
-        at=now,
-    )
+        )
+    await outbox.add(session, event, at=now)
     return swap
 
 
 async def reject(
     session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, now: datetime
 ) -> Swap:
-    """Whoever's turn it is refuses, with a reason."""
+    """Whoever's turn it is refuses, with a reason (a member of a swap filed on their behalf too: SWP-8)."""
     swap = await get(session, swap_id, lock=True)
-    _require_open(swap, now, *PENDING)
-    step, waiting = awaiting(swap)
+    require_open(swap, now, *PENDING)
+    waiting_for, waiting = awaiting(swap)
     turn, acting_for = await deputy.turn(session, principal, swap, waiting, now)
-    if turn is None or step is None:
+    if turn is None or waiting_for is None:
         raise Forbidden(t("Only the person whose turn it is may refuse this swap now."))
     swap.status = SwapStatus.rejected
     swap.closed_by = principal.employee_id
     swap.closed_at = now
     swap.close_reason = reason
-    _step(session, swap, "rejected", principal.employee_id, now, reason, acting_for=acting_for)
+    step(session, swap, "rejected", principal.employee_id, now, reason, acting_for=acting_for)
     await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
-    step_name = "team_leader" if step == "team_leaders" else step
+    step_name = {"team_leaders": "team_leader", "members": "counterpart"}.get(waiting_for, waiting_for)
     await outbox.add(
         session,
         SwapRejectedV1(
@@ -398,13 +345,15 @@ async def reject(
 
 
 async def withdraw(session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, now: datetime) -> Swap:
-    """The requester withdraws the request, until it is approved (SWP-6)."""
+    """The requester (or the team leader who filed it on behalf, SWP-8) withdraws it, until approved (SWP-6)."""
     swap = await get(session, swap_id, lock=True)
-    if principal.employee_id != swap.requester_id:
-        raise Forbidden(t("Only the requester may withdraw a swap request."))
+    if principal.employee_id not in (swap.requester_id, swap.filed_by):
+        raise Forbidden(t("Only the requester (or the team leader who filed it) may withdraw a swap request."))
     if swap.status not in PENDING:
         raise NoLongerOpen(t("A swap can be withdrawn only until it is approved; it is {status}.", status=swap.status))
-    await _cancel(session, swap, by=principal.employee_id, reason="Withdrawn by the requester.", now=now)
+    by_filer = principal.employee_id != swap.requester_id
+    reason = "Withdrawn by the team leader who filed it." if by_filer else "Withdrawn by the requester."
+    await _cancel(session, swap, by=principal.employee_id, reason=reason, now=now)
     return swap
 
 
@@ -413,7 +362,7 @@ async def _cancel(session: AsyncSession, swap: Swap, *, by: uuid.UUID | None, re
     swap.closed_by = by
     swap.closed_at = now
     swap.close_reason = reason
-    _step(session, swap, "cancelled", by, now, reason)
+    step(session, swap, "cancelled", by, now, reason)
     await deadlines.cancel(session, ref_id=swap.id, now=now, kind=EXPIRE)
     await outbox.add(
         session, SwapCancelledV1(swap_id=swap.id, cancelled_by=by, reason=reason, cancelled_at=now), at=now
@@ -429,7 +378,8 @@ async def cancel_for_assignments(
     now: datetime,
     keep: uuid.UUID | None = None,
 ) -> list[Swap]:
-    """Cancel every pending swap on these assignments: they changed underneath it."""
+    """Cancel every pending swap, and every open offer on the board (SWP-7), on these assignments: they changed
+    underneath it."""
     if not assignment_ids:
         return []
     query = select(Swap).where(
@@ -446,6 +396,7 @@ async def cancel_for_assignments(
     swaps = list((await session.scalars(query)).all())
     for swap in swaps:
         await _cancel(session, swap, by=None, reason=f"The roster changed: {reason}", now=now)
+    await offers.cancel_open(session, assignment_ids=assignment_ids, reason=f"The roster changed: {reason}", now=now)
     return swaps
 
 
@@ -459,7 +410,7 @@ async def expire(session: AsyncSession, due: Due, now: datetime) -> None:
     swap.status = SwapStatus.expired
     swap.closed_at = now
     swap.close_reason = "Unanswered when the earlier shift started."
-    _step(session, swap, "expired", None, now, swap.close_reason)
+    step(session, swap, "expired", None, now, swap.close_reason)
     await outbox.add(session, SwapExpiredV1(swap_id=swap.id, expired_at=now), at=now)
     await session.flush()
 
@@ -467,7 +418,7 @@ async def expire(session: AsyncSession, due: Due, now: datetime) -> None:
 async def reverse(
     session: AsyncSession, *, principal: Principal, swap_id: uuid.UUID, reason: str, settings: Settings, now: datetime
 ) -> Swap:
-    """A manager undoes an approved swap before the earlier shift starts; the history keeps both."""
+    """A manager undoes an approved swap (or give-away) before the earlier shift starts; the history keeps both."""
     # The two people's shifts change again: the same order of locks as `approve`.
     pending = await get(session, swap_id)
     await lock_people(session, [pending.requester_id, pending.counterpart_id])
@@ -477,21 +428,22 @@ async def reverse(
         raise Conflict(t("Only an approved swap can be reversed; this one is {status}.", status=swap.status))
     if now >= swap.earliest_start:
         raise Conflict(t("The earlier shift has started: the swap can no longer be reversed."))
-    mine = await _assignment(session, swap.requester_assignment_id)
-    theirs = await _assignment(session, swap.counterpart_assignment_id)
-    if (
-        not (mine[0].active and theirs[0].active)
-        or mine[0].employee_id != swap.counterpart_id
-        or theirs[0].employee_id != swap.requester_id
-    ):
+    mine, theirs = await held(session, swap)
+    unchanged = mine[0].active and mine[0].employee_id == swap.counterpart_id
+    if theirs is not None:
+        unchanged = unchanged and theirs[0].active and theirs[0].employee_id == swap.requester_id
+    if not unchanged:
         raise Conflict(t("The roster changed since the swap was approved; fix the roster instead."))
-    mine[0].employee_id, theirs[0].employee_id = swap.requester_id, swap.counterpart_id
-    mine[0].updated_at = theirs[0].updated_at = now
+    mine[0].employee_id = swap.requester_id
+    mine[0].updated_at = now
+    if theirs is not None:
+        theirs[0].employee_id = swap.counterpart_id
+        theirs[0].updated_at = now
     swap.status = SwapStatus.reversed
     swap.reversed_by = principal.employee_id
     swap.reversed_at = now
     swap.reversal_reason = reason
-    _step(session, swap, "reversed", principal.employee_id, now, reason)
+    step(session, swap, "reversed", principal.employee_id, now, reason)
     await outbox.add(
         session,
         SwapReversedV1(swap_id=swap.id, reversed_by=principal.employee_id, reason=reason, reversed_at=now),

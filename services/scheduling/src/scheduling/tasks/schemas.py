@@ -6,6 +6,8 @@ from callcenter_shared.tasks import Task, TaskPage
 
 KINDS: dict[str, str] = {
     "swap.accept": "a colleague asks you to swap shifts: accept or refuse (SWP-3); due when the earlier shift starts",
+    "swap.consent": "your team leader filed a shift swap on your behalf: consent or refuse (SWP-8), unless the duty "
+    "manager approves it as an emergency; due when the earlier shift starts",
     "swap.sign": "a swap of your team member waits for your signature as team leader (SWP-3)",
     "swap.approve": "a signed swap waits for your approval as the named manager (SWP-3)",
     "leave.approve": "a leave request waits for your decision, at your step of the chain (LEV-1); due when it starts",

@@ -33,7 +33,12 @@ from scheduling.swap.models import PENDING, Swap
 
 SERVICE = "scheduling"
 _DIRECTORY: Table = Employee.__table__  # type: ignore[assignment]
-_SWAP_STEPS = {"counterpart": "swap.accept", "team_leaders": "swap.sign", "manager": "swap.approve"}
+_SWAP_STEPS = {
+    "counterpart": "swap.accept",
+    "members": "swap.consent",
+    "team_leaders": "swap.sign",
+    "manager": "swap.approve",
+}
 
 
 async def my_tasks(session: AsyncSession, *, principal: Principal, now: datetime, limit: int, offset: int) -> TaskPage:
@@ -74,6 +79,7 @@ async def _swaps(session: AsyncSession, principal: Principal, now: datetime, abs
                 Swap.earliest_start > now,  # past it the request has expired (SWP-6)
                 or_(
                     Swap.counterpart_id == me,
+                    Swap.requester_id == me,  # filed on their behalf, a member consents (SWP-8)
                     Swap.requester_leader_id.in_(mine),
                     Swap.counterpart_leader_id.in_(mine),
                     Swap.approver_id == me,
@@ -88,25 +94,29 @@ async def _swaps(session: AsyncSession, principal: Principal, now: datetime, abs
             waiting.append((swap, step, None))
         elif step == "team_leaders" and me not in (swap.requester_id, swap.counterpart_id):
             waiting += [(swap, step, leader) for leader in ids if leader in absent][:1]
-    names = await names_of(
-        session, [p for s, _, leader in waiting for p in (s.requester_id, s.counterpart_id, leader)], _DIRECTORY
-    )
+    people = [p for s, _, leader in waiting for p in (s.requester_id, s.counterpart_id, s.filed_by, leader) if p]
+    names = await names_of(session, people, _DIRECTORY)
     tasks = []
     for swap, step, acting_for in waiting:
         asker, other = names.get(swap.requester_id, "a colleague"), names.get(swap.counterpart_id, "a colleague")
+        partner = other if me == swap.requester_id else asker
+        filer = names.get(swap.filed_by, "your team leader") if swap.filed_by else "your team leader"
         title = {
             "counterpart": f"Accept or refuse the shift swap {asker} asks you for",
+            "members": f"Consent to or refuse the shift swap with {partner} that {filer} filed on your behalf",
             "team_leaders": f"Sign the shift swap of {asker} with {other}{_for(acting_for, names)}",
             "manager": f"Approve or refuse the shift swap of {asker} with {other}",
         }[step]
-        since = {"counterpart": swap.created_at, "team_leaders": swap.accepted_at}.get(step) or swap.updated_at
+        since = {"counterpart": swap.created_at, "members": swap.created_at, "team_leaders": swap.accepted_at}.get(
+            step
+        ) or swap.updated_at
         tasks.append(
             _task(
                 kind=_SWAP_STEPS[step],
                 object_id=swap.id,
                 link=f"/v1/swaps/{swap.id}",
                 title=title,
-                requested_by=requester(swap.requester_id, names),
+                requested_by=requester(swap.filed_by or swap.requester_id, names),
                 since=since,
                 due_at=swap.earliest_start,
             )
