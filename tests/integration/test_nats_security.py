@@ -7,6 +7,7 @@ publish, durable consume with acks, dead letters) flows, another service's subje
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -155,7 +156,7 @@ async def test_service_traffic_flows_under_its_own_permissions_and_another_subje
     js = admin.jetstream()
     async with running(escalation):
         # Subscribing created the scheduling and dead-letter streams and escalation's durables.
-        await escalation.state.consumer.ready.wait()
+        await asyncio.wait_for(escalation.state.consumer.ready.wait(), 60)  # a refused grant fails, not hangs
 
         # Consume: scheduling publishes an employee, escalation's durable fetches, applies and acks it.
         scheduling = await connect_as(secured_server, tls_files, "scheduling")
@@ -266,7 +267,7 @@ async def test_a_service_connects_with_an_nkey_seed_file(
             )
         )
         async with running(app):
-            await app.state.consumer.ready.wait()
+            await asyncio.wait_for(app.state.consumer.ready.wait(), 60)
             await record(app, example_event(CaseOpenedV1))
 
             async def all_published() -> bool:
