@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared import acting
 from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Conflict, Forbidden, NotFound
 from callcenter_shared.i18n import Message, t
-from callcenter_shared.levels import Level, at_least
+from callcenter_shared.levels import HasLevel, Level, at_least
 from callcenter_shared.org import subordinate_ids, superior_chain
 from callcenter_shared.visibility import visible_employee_ids
 from escalation.case.models import Case, CaseStatus, CaseStint
@@ -130,7 +131,28 @@ def require_department_coordinator(principal: Principal) -> None:
         raise DepartmentRule(t("Cross-department cases are coordinated by the duty chief (level 3) or the GM."))
 
 
-def require_complaint_verifier(principal: Principal) -> None:
-    """A team leader or above verifies that a complaint is attributable to an agent (ESC-12)."""
-    if not at_least(principal, Level.TEAM_LEADER):
+def verifies_complaints(principal: HasLevel) -> bool:
+    """A team leader or above verifies complaints in their own right (ESC-12); a deputy only while acting."""
+    return at_least(principal, Level.TEAM_LEADER)
+
+
+async def require_complaint_verifier(session: AsyncSession, principal: Principal, case: Case) -> uuid.UUID | None:
+    """A team leader or above who sees the case verifies that its complaint is attributable (ESC-12), or the
+    deputy of such a leader while the leader is on leave (LEV-7). Returns the absent leader acted for, if any."""
+    if verifies_complaints(principal):
+        if not await _can_read(session, principal, case):
+            raise Forbidden(t("You may see only cases you own or handle, or those of the people you lead."))
+        return None
+
+    async def could_verify(absent: Principal) -> bool:
+        return at_least(absent, Level.TEAM_LEADER) and await _can_read(session, absent, case)
+
+    absent = await acting.stands_in_for(session, principal, could_verify)
+    if absent is None:
         raise Forbidden(t("Only a team leader or above verifies that a complaint is attributable to an agent."))
+    return absent.id
+
+
+async def load(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case:
+    """The case, whoever asks: for a decision whose own check says who may see it."""
+    return await _load(session, case_id, lock=lock)

@@ -14,7 +14,7 @@ CAPABILITIES = [
     Capability(
         "verify_complaints",
         "verify that a complaint is attributable to an agent of their span (ESC-12)",
-        lambda principal, _settings: passes(access.require_complaint_verifier, principal),
+        lambda principal, _settings: access.verifies_complaints(principal),
     ),
     Capability(
         "read_reports",

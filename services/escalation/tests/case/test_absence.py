@@ -189,6 +189,38 @@ class TestCasesAtTheLeadersDesk:
         assert (await read(client, case, org.deputy))["level"] == 3
 
 
+class TestComplaintVerification:
+    async def test_the_delegate_verifies_the_absent_leaders_complaints_only_during_the_leave_LEV_7(
+        self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase,
+        published: Published,
+    ) -> None:  # fmt: skip
+        case = await open_case(org.colleague, category="service_attitude", named_agent_id=org.agent.id)
+        path = f"/v1/cases/{case['id']}/attribution"
+
+        async def verify_tasks() -> list[dict[str, Any]]:
+            tasks = (await client.get("/v1/tasks/mine", headers=org.colleague.headers)).json()["items"]
+            return [task for task in tasks if task["kind"] == "complaint.verify"]
+
+        assert (await client.post(path, json={}, headers=org.colleague.headers)).status_code == 403
+        assert await verify_tasks() == []
+
+        leave = Leave(app, clock, org)
+        await leave.starts()
+        assert [task["object_id"] for task in await verify_tasks()] == [case["id"]]
+        verified = await client.post(path, json={}, headers=org.colleague.headers)
+        assert verified.status_code == 200, verified.text
+        (event,) = await published("callcenter.escalation.complaint.attributed.v1")
+        assert (event["agent_id"], event["verified_by"]) == (str(org.agent.id), str(org.colleague.id))
+        history = (await client.get(f"/v1/cases/{case['id']}/history", headers=org.leader.headers)).json()["items"]
+        (line,) = [h for h in history if h["action"] == "attributed"]
+        assert line["detail"]["acting_for_id"] == str(org.leader.id)
+
+        await leave.ends()
+        other = await open_case(org.agent, category="service_attitude", named_agent_id=org.colleague.id)
+        after = await client.post(f"/v1/cases/{other['id']}/attribution", json={}, headers=org.colleague.headers)
+        assert after.status_code == 403
+
+
 class TestVacantPost:
     async def test_a_case_for_a_leaver_goes_to_the_successor_and_never_waits_on_the_vacant_post_ESC_14(
         self, app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase

@@ -375,8 +375,8 @@ async def attribute(
     """An L2+ verifies that a complaint is attributable to an agent; performance counts it (ESC-12).
 
     The complaint is dated by the center's calendar (`zone`), so it counts in the center's month (PRF-7a)."""
-    case = await read(session, principal=principal, case_id=case_id, lock=True)
-    access.require_complaint_verifier(principal)
+    case = await access.load(session, case_id, lock=True)
+    acting_for_id = await access.require_complaint_verifier(session, principal, case)
     category = await categories.get(session, case.category_id)
     if not category.attributable:
         raise NotAttributable(
@@ -393,7 +393,10 @@ async def attribute(
     case.attributed_agent_id = agent.id
     case.attributed_at = now
     case.updated_at = now
-    await record(session, case, action="attributed", at=now, actor=principal, agent_id=agent.id, note=note)
+    await record(
+        session, case, action="attributed", at=now, actor=principal, agent_id=agent.id, note=note,
+        acting_for_id=acting_for_id,
+    )  # fmt: skip
     await outbox.add(
         session,
         ComplaintAttributedV1(

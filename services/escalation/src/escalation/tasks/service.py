@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter_shared.acting import acted_for
 from callcenter_shared.auth import Principal
 from callcenter_shared.org import org_employee
 from callcenter_shared.tasks import Task, TaskPage, names_of, page_of, requester
+from escalation import access
 from escalation.case.models import Case, CaseStatus
 from escalation.category.models import Category
 
@@ -32,6 +34,8 @@ async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -
             )
         )
     ).all()
+    # A leader's complaints to verify wait for their deputy while they are on leave (LEV-7).
+    verifiers = {me} | {p.id for p in await acted_for(session, me) if access.verifies_complaints(p)}
     to_verify = (
         await session.scalars(
             select(Case)
@@ -40,7 +44,7 @@ async def tasks_of(session: AsyncSession, principal: Principal, now: datetime) -
             .where(
                 Category.attributable.is_(True),
                 Case.attributed_agent_id.is_(None),
-                org_employee.c.superior_id == me,
+                org_employee.c.superior_id.in_(verifiers),
             )
         )
     ).all()
