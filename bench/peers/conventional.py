@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from bench.peers import common
+from bench.peers import yardstick
 from bench.peers.conventional_models import (
     Award,
     Case,
@@ -66,7 +66,7 @@ async def ok() -> dict[str, bool]:
     return {"ok": True}
 
 
-engines = {name: create_async_engine(url, pool_size=10, max_overflow=10) for name, url in common.databases().items()}
+engines = {name: create_async_engine(url, pool_size=10, max_overflow=10) for name, url in yardstick.databases().items()}
 SessionLocal = {name: async_sessionmaker(engine, expire_on_commit=False) for name, engine in engines.items()}
 
 
@@ -88,7 +88,7 @@ bearer = HTTPBearer()
 
 async def token_claims(credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> dict[str, Any]:
     try:
-        return common.decode(credentials.credentials)
+        return yardstick.decode(credentials.credentials)
     except jwt.InvalidTokenError as exc:
         raise HTTPException(status_code=401, detail="Could not validate credentials") from exc
 
@@ -97,7 +97,7 @@ Claims = Annotated[dict[str, Any], Depends(token_claims)]
 
 
 async def current_employee(claims: Claims, db: Annotated[AsyncSession, Depends(get_scheduling_db)]) -> Employee:
-    user = await db.get(Employee, common.employee_id(claims))
+    user = await db.get(Employee, yardstick.employee_id(claims))
     if user is None or not user.active:
         raise HTTPException(status_code=403, detail="Unknown or inactive employee")
     return user
@@ -122,7 +122,7 @@ async def current_recognition_user(claims: Claims, db: RecognitionDb) -> OrgEmpl
 
 
 async def _org_user(db: AsyncSession, claims: dict[str, Any]) -> OrgEmployee:
-    user = await db.get(OrgEmployee, common.employee_id(claims))
+    user = await db.get(OrgEmployee, yardstick.employee_id(claims))
     if user is None or not user.active:
         raise HTTPException(status_code=403, detail="Unknown or inactive employee")
     return user
@@ -324,10 +324,10 @@ async def list_evaluations(
                 },
                 "agent_name": names.get(evaluation.agent_id),
                 "evaluator_name": names.get(evaluation.evaluator_id),
-                "dispute_until": evaluation.released_at + timedelta(days=common.DISPUTE_DAYS)
+                "dispute_until": evaluation.released_at + timedelta(days=yardstick.DISPUTE_DAYS)
                 if evaluation.released_at
                 else None,
-                "sections": common.section_scores(rows),
+                "sections": yardstick.section_scores(rows),
                 "answers": rows,
                 "disputes": evaluation.disputes,
             }
@@ -338,7 +338,7 @@ async def list_evaluations(
 
 @app.post("/performance/v1/metrics/batches", response_model=MetricBatchOut)
 async def submit_metrics(data: MetricBatchIn, claims: Claims, db: PerformanceDb) -> Any:
-    if "metrics:write" not in common.service_account_scopes(claims):
+    if "metrics:write" not in yardstick.service_account_scopes(claims):
         raise HTTPException(status_code=403, detail="Metric batches come from the phone/CRM systems")
     digest = hashlib.sha256()
     for row in sorted(data.rows, key=lambda r: (str(r.agent_id), r.day, r.metric)):

@@ -22,7 +22,7 @@ import asyncpg
 import jwt
 from fastapi import FastAPI, Request, Response
 
-from bench.peers import common
+from bench.peers import yardstick
 from bench.world import asyncpg_dsn
 
 pools: dict[str, asyncpg.Pool] = {}
@@ -30,7 +30,7 @@ pools: dict[str, asyncpg.Pool] = {}
 
 @contextlib.asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    for name, url in common.databases().items():
+    for name, url in yardstick.databases().items():
         pools[name] = await asyncpg.create_pool(asyncpg_dsn(url), min_size=2, max_size=20)
     yield
     for pool in pools.values():
@@ -62,7 +62,7 @@ def _claims(request: Request) -> dict[str, Any] | None:
     if scheme.lower() != "bearer":
         return None
     try:
-        return common.decode(token)
+        return yardstick.decode(token)
     except jwt.InvalidTokenError:
         return None
 
@@ -108,7 +108,7 @@ async def list_employees(request: Request) -> Response:
     claims = _claims(request)
     if claims is None:
         return _problem(401, "A valid bearer token is required")
-    me = common.employee_id(claims)
+    me = yardstick.employee_id(claims)
     limit, offset = _paging(request)
     rows = await pools["scheduling"].fetch(EMPLOYEES, me, limit, offset)
     if not rows and not await _caller_known("scheduling", "employee", me):
@@ -156,7 +156,7 @@ async def create_employee(request: Request) -> Response:
             raise ValueError(level)
     except (ValueError, KeyError, TypeError):
         return _problem(422, "Invalid employee")
-    me = common.employee_id(claims)
+    me = yardstick.employee_id(claims)
     row = await pools["scheduling"].fetchrow(
         NEW_EMPLOYEE, me, uuid.uuid4(), level, superior, name, team, body.get("agent_number"),
         bool(body.get("certified", False)), *days, datetime.now(UTC), body.get("external_id"),
@@ -208,7 +208,7 @@ async def my_cases(request: Request) -> Response:
     claims = _claims(request)
     if claims is None:
         return _problem(401, "A valid bearer token is required")
-    me = common.employee_id(claims)
+    me = yardstick.employee_id(claims)
     limit, offset = _paging(request)
     rows = await pools["escalation"].fetch(MY_CASES, me, limit, offset)
     if not rows and not await _caller_known("escalation", "org_employee", me):
@@ -260,7 +260,7 @@ async def open_case(request: Request) -> Response:
             raise ValueError("contact")
     except (ValueError, KeyError, TypeError):
         return _problem(422, "Invalid case")
-    me, now = common.employee_id(claims), datetime.now(UTC)
+    me, now = yardstick.employee_id(claims), datetime.now(UTC)
     row = await pools["escalation"].fetchrow(
         OPEN_CASE, me, category, now.year, uuid.uuid4(), channel, contact, description, named,
         bool(body.get("emergency", False)), now,
@@ -316,9 +316,9 @@ async def list_evaluations(request: Request) -> Response:
     claims = _claims(request)
     if claims is None:
         return _problem(401, "A valid bearer token is required")
-    me = common.employee_id(claims)
+    me = yardstick.employee_id(claims)
     limit, offset = _paging(request)
-    rows = await pools["performance"].fetch(EVALUATIONS, me, limit, offset, common.DISPUTE_DAYS)
+    rows = await pools["performance"].fetch(EVALUATIONS, me, limit, offset, yardstick.DISPUTE_DAYS)
     if not rows and not await _caller_known("performance", "org_employee", me):
         return _problem(403, "Unknown or inactive employee")
     items = []
@@ -326,7 +326,7 @@ async def list_evaluations(request: Request) -> Response:
         item = dict(row.items())
         del item["total"]
         answers = json.loads(item["answers"] or "[]")
-        item["sections"] = common.section_scores(answers)
+        item["sections"] = yardstick.section_scores(answers)
         for answer in answers:
             del answer["section_position"], answer["weight"]
         item["answers"], item["disputes"] = answers, json.loads(item["disputes"] or "[]")
@@ -356,7 +356,7 @@ async def submit_metrics(request: Request) -> Response:
     claims = _claims(request)
     if claims is None:
         return _problem(401, "A valid bearer token is required")
-    if "metrics:write" not in common.service_account_scopes(claims):
+    if "metrics:write" not in yardstick.service_account_scopes(claims):
         return _problem(403, "Metric batches come from the phone/CRM systems")
     try:
         body = json.loads(await request.body())
@@ -412,7 +412,7 @@ async def honor_wall(request: Request) -> Response:
     claims = _claims(request)
     if claims is None:
         return _problem(401, "A valid bearer token is required")
-    me = common.employee_id(claims)
+    me = yardstick.employee_id(claims)
     limit, offset = _paging(request)
     rows = await pools["recognition"].fetch(HONOR_WALL, me, limit, offset)
     if not rows and not await _caller_known("recognition", "org_employee", me):
@@ -457,7 +457,7 @@ async def nominate(request: Request) -> Response:
             raise ValueError(reason)
     except (ValueError, KeyError, TypeError):
         return _problem(422, "Invalid nomination")
-    me = common.employee_id(claims)
+    me = yardstick.employee_id(claims)
     row = await pools["recognition"].fetchrow(
         NOMINATE, me, award, nominee, uuid.uuid4(), reason, json.dumps(links), datetime.now(UTC)
     )
