@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, event, make_url, select
+from sqlalchemy import Boolean, DateTime, MetaData, Select, event, make_url, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
@@ -18,8 +18,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 from callcenter_shared.errors import NotFound
@@ -97,6 +101,42 @@ async def lock_rows(session: AsyncSession, column: InstrumentedAttribute[Any], k
     wanted = sorted(set(keys))
     if wanted:
         await session.execute(select(column).where(column.in_(wanted)).order_by(column).with_for_update())
+
+
+class _Among(ColumnElement[bool]):
+    """`column` is one of the ids `ids` selects (see `among`)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's own class attribute)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("ids", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], ids: Select[Any]) -> None:
+        self.column = column
+        self.ids = ids.scalar_subquery()
+
+
+def among(column: ColumnElement[Any] | QueryableAttribute[Any], ids: Select[Any]) -> ColumnElement[bool]:
+    """`column IN (ids)` whose cost follows the ids, not the table being filtered.
+
+    PostgreSQL plans `x IN (SELECT ...)` as a join against the whole table being filtered (or, inside
+    an OR, as a subplan run for every row); `x = ANY(ARRAY(SELECT ...))` reads the ids once and then
+    only their rows through `column`'s index. Elsewhere (SQLite) it is the plain `IN`.
+    """
+    return _Among(column.__clause_element__(), ids)
+
+
+@compiles(_Among)
+def _among_in(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column.in_(element.ids.element), **kw)
+
+
+@compiles(_Among, "postgresql")
+def _among_any(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.ids, **kw)})"
 
 
 def is_sqlite(url: str) -> bool:
