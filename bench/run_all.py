@@ -27,23 +27,37 @@ KPI = ROOT / "services" / "performance" / "bench" / "bench_kpi.py"
 MAIN_COST = """\
 ## Where the time goes, and what was changed
 
-- **HTTP.** The ceiling is a bare endpoint: no authentication, no validation, no database. A
-  service request adds a JWT check, FastAPI dependencies and validation, SQLAlchemy's ORM
-  (statement caching, unit of work, row instancing), the statements themselves, the outbox
-  row and the commit. The profiles below show no single hot spot: the time is spread over
-  these layers, with SQLAlchemy the largest share. So the 25 % / 50 % goals are missed by far,
-  and no local fix closes the gap; it would take a different stack for the hot paths (Core
-  statements and hand-written serialisation instead of the ORM and response models).
-  - Changed: SQLite calls run on the event loop's thread (`callcenter_shared/sqlite_inline.py`).
-    aiosqlite handed every driver call to a thread and back, about twenty hand-offs for a
-    request of five statements, and with one connection per service the loop sat idle a third
-    of the time waiting for them. Sequential POST /v1/employees went from 9.4 to 5.5 ms
-    in-process, an import of 10 rows from 63 to 31 ms, and scheduling's writes under load
-    gained 25-35 %.
-  - Changed earlier: async shared dependencies (FastAPI ran sync ones in a thread pool) and
-    the employee list's visibility rule as a SQL condition (one statement instead of four).
-  - Next steps, in order: PostgreSQL with asyncpg for the HTTP figures; Core statements on
-    the hot paths; more uvicorn workers per pod (the relay and the worker are replica-safe).
+- **HTTP on PostgreSQL (issue 18).** Each endpoint is measured beside two yardsticks serving
+  the same endpoint over the same database in the same run: a conventional FastAPI +
+  SQLAlchemy ORM implementation and a lean asyncpg one (`bench/peers/`, see `bench/README.md`).
+  The server's CPU time per request is the steadier figure on a shared machine.
+  - Changed: a team leader's visibility was a recursive walk tested per row inside an OR;
+    PostgreSQL ran it as a subplan over the whole directory, and at 10,000 employees as a
+    plain subplan re-scanning the walk for every row (600 ms per statement). It is now one
+    indexed lookup (ORG-1: only agents sit below a team leader) tested as
+    `= ANY(ARRAY(...))` (`callcenter_shared.db.among`), so the directory list does not slow
+    down as the directory grows. The list is one Core statement with the superior's name
+    joined and the page validated in one call (`scheduling/org/directory.py`). The pool no
+    longer pings every connection at checkout (three round trips per request), only one
+    that sat idle. The QA evaluation list read each evaluation's scorecard again (159
+    statements per page, now 12) and scanned every evaluation for want of an index on
+    `evaluator_id` (added). `with_names` walks only fields that can hold models.
+  - Main costs left (profiles above): a read costs a fixed 4-6 ms of CPU before its rows:
+    FastAPI dependencies, the SQLAlchemy session (a transaction snapshot at every begin),
+    statement construction and cache keys, and four round trips (BEGIN, the caller's row,
+    the page, COMMIT) where the lean peer sends one. Escalation's `cases/mine` builds ORM
+    objects of 40 columns and decodes JSON per case; the honor wall asks the chain of every
+    material grant's recipient one grant at a time. Writes send 10 statements (20 with an
+    `Idempotency-Key`: the key's lookup, claim and response are three more transactions).
+  - Next, in order: the idempotency claim and response inside the business transaction;
+    the ORG checks of a new employee in one statement; Core statements with joined names
+    for `cases/mine` and the honor wall, and the chain of a page's recipients read once;
+    statements built once per shape; then more uvicorn workers per pod.
+- **HTTP on SQLite.** The same endpoints against the bare endpoint; SQLite keeps one
+  connection per service, so writes queue behind each other. Changed earlier: SQLite calls
+  run on the event loop's thread (`callcenter_shared/sqlite_inline.py`; aiosqlite handed
+  every driver call to a thread and back), async shared dependencies, and the directory's
+  visibility as a SQL condition.
 - **Outbox relay.** It went from 35 % to 55-59 % of raw JetStream publishing: 250 long-lived
   publishers work through 2,000-row batches, the next batch is read while acknowledgements
   arrive, and the previous batch is marked in the background.
