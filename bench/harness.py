@@ -43,6 +43,7 @@ class Figure:
     goal: str = ""
     met: bool | None = None
     notes: str = ""
+    extra: dict[str, float] = field(default_factory=dict)  # more figures of the same run (peers and ratios)
 
 
 @dataclass
@@ -147,6 +148,17 @@ class Stack:
         if self._nats is not None:
             self._nats.stop()
             self._nats = None
+
+    def stop(self, pid: int) -> None:
+        """Stop one process this stack started (a server no longer needed), waiting for it to exit."""
+        for process in [p for p in self._processes if p.pid == pid]:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+            self._processes.remove(process)
 
     def nats(self) -> str:
         """A bundled nats-server with JetStream on a free loopback port; returns its URL."""

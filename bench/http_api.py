@@ -1,12 +1,13 @@
-"""HTTP benchmark: each service's hottest read and main write against a bare FastAPI ceiling.
+"""HTTP benchmark on SQLite: each service's hottest read and main write against a bare FastAPI ceiling.
 
 Run from the repository root: `.venv/bin/python -m bench.http_api [--duration 10] [--json out.json]`.
 
 Every service in `ENDPOINTS` runs under uvicorn exactly as deployed (1 worker, uvloop,
 httptools, its own freshly migrated SQLite file, relay and consumers on a bundled
 nats-server); the bare app `bench.bare:app` is served the same way in the same run.
-A load generator in its own process (`bench.loadgen`) drives each endpoint for a fixed
-time after a warm-up, and the figure is compared with the bare app's req/s.
+A load generator in its own process (`wrk` through `bench.wrk`, else `bench.loadgen`)
+drives each endpoint for a fixed time after a warm-up, and the figure is compared with the
+bare app's req/s. The same endpoints on PostgreSQL, beside their peers, are `bench.http_pg`.
 
 To add another service's endpoint, add one `Endpoint(...)` line to `ENDPOINTS`. Paths
 and bodies may use the seed's names in braces (`{team_a}`, `{leader_a}`, ...); `{n}` in
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
+from bench import wrk
 from bench.harness import PYTHON, Figure, Report, Stack
 from bench.profile import profile_pid
 from callcenter_shared.auth import issue_development_token
@@ -196,6 +198,11 @@ def load(
     duration: float | None = None,
 ) -> dict[str, float]:
     duration = duration or args.duration
+    if wrk.ensure_wrk() is not None:  # C, a fraction of a core: the server gets the machine
+        return wrk.run(
+            stack, url, path, method=method, token=token, body=body, idempotency_half=idempotency_half,
+            connections=args.connections, duration=duration, warmup=args.warmup,
+        )  # fmt: skip
     command = [PYTHON, "-m", "bench.loadgen", "--url", url, "--path", path, "--method", method]
     command += ["--connections", str(args.connections), "--duration", str(duration), "--warmup", str(args.warmup)]
     command += ["--expect", str(expect)]
@@ -245,8 +252,9 @@ def main() -> None:
                 "http", "bare FastAPI GET /ok (ceiling)", ceiling["rps"], "req/s", ceiling["p50_ms"], ceiling["p99_ms"]
             )
         )
+        generator = "wrk (1 thread)" if wrk.ensure_wrk() else "aiohttp"
         report.notes.append(
-            f"load generator: aiohttp, {args.connections} connections, {args.duration:.0f} s after "
+            f"load generator: {generator}, {args.connections} connections, {args.duration:.0f} s after "
             f"{args.warmup:.0f} s warm-up; its CPU share during the ceiling run {ceiling['client_cpu_share']:.0%}"
         )
 
@@ -268,7 +276,9 @@ def main() -> None:
             result = drive(endpoint)
             goal = READ_GOAL if endpoint.kind == "read" else WRITE_GOAL
             ratio = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
-            notes = f"{int(result['errors'])} unexpected answers {result['statuses']}" if result["errors"] else ""
+            notes = (
+                f"{int(result['errors'])} unexpected answers {result.get('statuses', '')}" if result["errors"] else ""
+            )
             report.figures.append(
                 Figure(
                     "http",

@@ -16,6 +16,7 @@ key of `SERVICE_ACCOUNTS`, which grants them named scopes and nothing else.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.errors import Forbidden, Unauthorized
@@ -160,16 +161,26 @@ def _service_account(settings: ServiceSettings, identity: Identity) -> ServiceAc
     return None
 
 
+@functools.cache
+def _principal_queries(directory: Table) -> tuple[Select[Any], Select[Any]]:
+    """The caller's directory row by id and by login, built once per table: every request runs one."""
+    columns = select(
+        directory.c.id, directory.c.level, directory.c.team_id, directory.c.superior_id, directory.c.active
+    )
+    return (
+        columns.where(directory.c.id == bindparam("who", type_=directory.c.id.type)),
+        columns.where(directory.c.external_id == bindparam("who", type_=directory.c.external_id.type)),
+    )
+
+
 async def find_principal(session: AsyncSession, directory: Table, identity: Identity) -> Principal:
     """The directory's entry for the identity: one indexed query; 403 if unknown or inactive."""
     if identity.subject is None:
         raise Forbidden(t("The token names a client that is not a configured service account, and no employee."))
-    columns = select(
-        directory.c.id, directory.c.level, directory.c.team_id, directory.c.superior_id, directory.c.active
-    )
-    by_id = _uuid(identity.subject) if identity.development else None
-    where = directory.c.id == by_id if by_id is not None else directory.c.external_id == identity.subject
-    row = (await session.execute(columns.where(where))).first()
+    by_id, by_login = _principal_queries(directory)
+    employee_id = _uuid(identity.subject) if identity.development else None
+    query, who = (by_id, employee_id) if employee_id is not None else (by_login, identity.subject)
+    row = (await session.execute(query, {"who": who})).first()
     if row is None:
         raise Forbidden(
             t(

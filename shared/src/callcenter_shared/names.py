@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Table, select
@@ -63,20 +63,37 @@ def person_name_fields(model: type[BaseModel]) -> dict[str, str]:
     return pairs
 
 
-def _models_in(value: Any) -> Iterable[BaseModel]:
+def _may_hold_models(annotation: Any) -> bool:
+    """Whether a field of this type can hold a model (or a list of them): `with_names` looks inside it."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    if annotation is Any or isinstance(annotation, TypeVar):
+        return True
+    return any(_may_hold_models(argument) for argument in get_args(annotation))
+
+
+@cache
+def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `model` that can hold models; the others (ids, names, dates) are never walked."""
+    return tuple(name for name, info in model.model_fields.items() if _may_hold_models(info.annotation))
+
+
+def _models_in(value: Any, found: list[BaseModel]) -> list[BaseModel]:
+    """Every model in `value` (itself, the models in its fields, in lists and tuples, at any depth)."""
     if isinstance(value, BaseModel):
-        yield value
-        for field_name in type(value).model_fields:
-            yield from _models_in(getattr(value, field_name))
+        found.append(value)
+        for field_name in _nested_fields(type(value)):
+            _models_in(getattr(value, field_name), found)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _models_in(item)
+            _models_in(item, found)
+    return found
 
 
 async def with_names(session: AsyncSession, response: Response, table: Table = org_employee) -> Response:
     """`response` with every `PersonName` field filled, from one lookup of all its ids."""
     wanted: list[tuple[BaseModel, str, uuid.UUID]] = []
-    for model in _models_in(response):
+    for model in _models_in(response, []):
         for name_field, id_field in person_name_fields(type(model)).items():
             person_id = getattr(model, id_field)
             if isinstance(person_id, uuid.UUID):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from callcenter_shared import visibility
 from callcenter_shared.auth import Caller, Principal, ServiceAccount
-from callcenter_shared.db import get_or_404
+from callcenter_shared.db import among, get_or_404
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, at_least, is_agent, is_team_leader
@@ -82,10 +82,12 @@ def team_directory_clause(
     A teammate's entry is read without its private fields (`sees_private_fields`). None means everyone.
     """
     visible = visibility_clause(principal, employee_id)
-    teammates = _active_teammates(principal)
-    if visible is None or teammates is None:
+    if visible is None or not is_agent(principal) or principal.team_id is None:
         return visible
-    return visible | employee_id.in_(teammates)
+    # Herself and her active teammates, as one set of ids (`among`: no subplan per directory row).
+    herself = _DIRECTORY.c.id == principal.employee_id
+    teammates = (_DIRECTORY.c.team_id == principal.team_id) & _DIRECTORY.c.active.is_(True)
+    return among(employee_id, select(_DIRECTORY.c.id).where(herself | teammates))
 
 
 def team_roster_clause(

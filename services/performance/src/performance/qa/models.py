@@ -99,7 +99,8 @@ class Evaluation(Base):
     calibration_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("qa_calibration.id"), index=True)
     interaction_id: Mapped[str] = mapped_column(String(100))
     agent_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    evaluator_id: Mapped[uuid.UUID]
+    # Indexed: a team leader lists their agents' evaluations and their own (agent_id IN (...) OR evaluator_id = me).
+    evaluator_id: Mapped[uuid.UUID] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(32))
     interaction_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))  # draft | released | disputed | final

@@ -16,7 +16,7 @@ from performance.policy import Policy
 from performance.qa import calibration as calibrations
 from performance.qa import scorecard as scorecards
 from performance.qa import scoring, service, sheets
-from performance.qa.models import Evaluation
+from performance.qa.models import Evaluation, Scorecard
 from performance.qa.schemas import (
     AnswerIn,
     AnswerRead,
@@ -39,9 +39,11 @@ from performance.settings import AppSettings
 router = APIRouter(prefix="/v1/qa", tags=["qa"])
 
 
-async def _read(session: DbSession, evaluation: Evaluation, policy: Policy) -> EvaluationRead:
+async def _read(
+    session: DbSession, evaluation: Evaluation, policy: Policy, scorecard: Scorecard | None = None
+) -> EvaluationRead:
     """Every item with its reason, and the section scores, so the outcome is explainable (QA-6)."""
-    scorecard = await scorecards.get_scorecard(session, evaluation.scorecard_id)
+    scorecard = scorecard or await scorecards.get_scorecard(session, evaluation.scorecard_id)
     answers = {a.item_id: a for a in evaluation.answers}
     scored = scoring.score(
         scorecard,
@@ -193,7 +195,8 @@ async def list_evaluations(
         limit=paging.limit,
         offset=paging.offset,
     )
-    items = [await _read(session, r, settings.policy) for r in rows]
+    cards = await scorecards.scorecards_by_id(session, {r.scorecard_id for r in rows})  # once for the page
+    items = [await _read(session, r, settings.policy, cards[r.scorecard_id]) for r in rows]
     return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 

@@ -11,7 +11,7 @@ from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, If
 from callcenter_shared.inputs import Flag
 from callcenter_shared.spreadsheets import SheetFormat
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from scheduling.org import service, sheets
+from scheduling.org import directory, service, sheets
 from scheduling.org.models import Team
 from scheduling.org.names import with_names
 from scheduling.org.schemas import (
@@ -210,7 +210,7 @@ async def list_employees(
     active: Annotated[Flag | None, Query(description="Only active (`true`) or only former (`false`) people")] = None,
     sort: Annotated[EmployeeSort | None, Query(description="`name`, or `agent_number` (people without last)")] = None,
 ) -> Page[EmployeeRead]:
-    items, total = await service.list_employees(
+    items, total = await directory.list_employees(
         session,
         principal=principal,
         search=q,
@@ -221,7 +221,8 @@ async def list_employees(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
+    # The superior's name comes with each row (`directory.list_employees`): no second lookup.
+    return Page[EmployeeRead](items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get(

@@ -148,9 +148,11 @@ class EmployeeRead(BaseModel):
     def of(cls, employee: object, *, private_fields: bool = True) -> EmployeeRead:
         """The entry, with its private fields nulled unless `private_fields`."""
         read = cls.model_validate(employee)
-        if private_fields:
-            return read
-        return read.model_copy(update={**dict.fromkeys(PRIVATE_FIELDS), "private_fields_hidden": True})
+        return read if private_fields else read.without_private_fields()
+
+    def without_private_fields(self) -> EmployeeRead:
+        """A teammate's entry as an agent reads it: private fields null, `private_fields_hidden` set."""
+        return self.model_copy(update={**dict.fromkeys(PRIVATE_FIELDS), "private_fields_hidden": True})
 
 
 class ImportRowError(BaseModel):

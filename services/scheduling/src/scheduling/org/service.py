@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from callcenter_shared import outbox
 from callcenter_shared.auth import Caller, Principal
@@ -27,7 +26,6 @@ from scheduling.org.models import Employee, Team
 from scheduling.org.schemas import (
     EmployeeCreate,
     EmployeeRead,
-    EmployeeSort,
     EmployeeUpdate,
     TeamCreate,
     TeamUpdate,
@@ -181,57 +179,6 @@ async def read_employee(session: AsyncSession, *, principal: Principal, employee
     employee = await get_employee(session, employee_id)
     private_fields = await access.require_directory_entry(session, principal, employee)
     return EmployeeRead.of(employee, private_fields=private_fields)
-
-
-def _matching(text: str) -> ColumnElement[bool]:
-    """A name containing `text` or an agent number starting with it, ignoring case; `%` and `_` match
-    themselves (autoescape). Chinese names have no case: `小明` finds `王小明` on SQLite and PostgreSQL."""
-    return Employee.name.icontains(text, autoescape=True) | Employee.agent_number.istartswith(text, autoescape=True)
-
-
-async def list_employees(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    search: str | None = None,
-    team_id: uuid.UUID | None = None,
-    level: int | None = None,
-    active: bool | None = None,
-    sort: EmployeeSort | None = None,
-    limit: int,
-    offset: int,
-) -> tuple[list[EmployeeRead], int]:
-    """The directory entries the caller may read, filtered; teammates' without private fields for an agent."""
-    # One statement: the page and, by a window count, the total it comes from.
-    query = select(Employee, func.count().over().label("total"))
-    visible = access.team_directory_clause(principal, Employee.id)
-    if visible is not None:
-        query = query.where(visible)
-    if search is not None and search.strip():
-        query = query.where(_matching(search.strip()))
-    if team_id is not None:
-        query = query.where(Employee.team_id == team_id)
-    if level is not None:
-        query = query.where(Employee.level == level)
-    if active is not None:
-        query = query.where(Employee.active.is_(active))
-    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...] = (Employee.level.desc(), Employee.name)
-    if sort == "name":
-        order = (Employee.name,)
-    elif sort == "agent_number":
-        # People without a number last, on SQLite and PostgreSQL alike.
-        order = (Employee.agent_number.is_(None), Employee.agent_number, Employee.name)
-    page = (await session.execute(query.order_by(*order, Employee.id).limit(limit).offset(offset))).all()
-    if page:
-        total = int(page[0].total)
-    else:
-        counted = select(func.count()).select_from(query.with_only_columns(Employee.id).subquery())
-        total = int(await session.scalar(counted) or 0)
-    views = [
-        EmployeeRead.of(row.Employee, private_fields=access.sees_private_fields(principal, row.Employee.id))
-        for row in page
-    ]
-    return views, total
 
 
 async def _check(session: AsyncSession, employee: Employee) -> None:
