@@ -1,7 +1,7 @@
 """who acts for an absent leader (LEV-7): the org copy's org_acting, and the leader a dispute's reviewer acted for
 
 Revision ID: performance_acting_for
-Revises: performance_org_freshness
+Revises: performance_evaluation_evaluator
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "performance_acting_for"
-down_revision: str | Sequence[str] | None = "performance_org_freshness"
+down_revision: str | Sequence[str] | None = "performance_evaluation_evaluator"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
