@@ -97,7 +97,7 @@ messages: $(STAMP) ## Extract the t("...") messages into each package's Chinese 
 	  rm $$template; \
 	done
 
-bench: $(STAMP) ## Benchmarks, each against its ceiling in the same run; writes docs/performance.md
+bench: $(STAMP) ## Benchmarks, each beside its peers or ceiling in the same run (HTTP on PostgreSQL, wrk); writes docs/performance.md
 	$(BIN)/pip install -q -c constraints.txt -r bench/requirements.txt
 	$(BIN)/python -m bench.run_all
 

@@ -41,17 +41,21 @@ MAIN_COST = """\
     longer pings every connection at checkout (three round trips per request), only one
     that sat idle. The QA evaluation list read each evaluation's scorecard again (159
     statements per page, now 12) and scanned every evaluation for want of an index on
-    `evaluator_id` (added). `with_names` walks only fields that can hold models.
+    `evaluator_id` (added). The honor wall asked the chain of every material grant's
+    recipient, one grant at a time; a page is now judged with one read of the caller's
+    subordinates (`recognition.access.private_subjects`). `with_names` walks only the
+    fields that can hold models.
   - Main costs left (profiles above): a read costs a fixed 4-6 ms of CPU before its rows:
     FastAPI dependencies, the SQLAlchemy session (a transaction snapshot at every begin),
     statement construction and cache keys, and four round trips (BEGIN, the caller's row,
     the page, COMMIT) where the lean peer sends one. Escalation's `cases/mine` builds ORM
-    objects of 40 columns and decodes JSON per case; the honor wall asks the chain of every
-    material grant's recipient one grant at a time. Writes send 10 statements (20 with an
-    `Idempotency-Key`: the key's lookup, claim and response are three more transactions).
+    objects of 40 columns, decodes their JSON columns and walks the caller's subordinates
+    for the contacts it shows. The evaluation list validates every answer again to score
+    its sections. Writes send 10 statements (20 with an `Idempotency-Key`: the key's
+    lookup, claim and response are three more transactions).
   - Next, in order: the idempotency claim and response inside the business transaction;
     the ORG checks of a new employee in one statement; Core statements with joined names
-    for `cases/mine` and the honor wall, and the chain of a page's recipients read once;
+    for `cases/mine`, the honor wall and the evaluations (scored from stored points);
     statements built once per shape; then more uvicorn workers per pod.
 - **HTTP on SQLite.** The same endpoints against the bare endpoint; SQLite keeps one
   connection per service, so writes queue behind each other. Changed earlier: SQLite calls

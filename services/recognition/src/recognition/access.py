@@ -17,7 +17,7 @@ from callcenter_shared.auth import Principal
 from callcenter_shared.errors import Forbidden
 from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, at_least, below, is_team_leader
-from callcenter_shared.org import Person, get_person, org_employee, org_team, superior_chain
+from callcenter_shared.org import Person, get_person, org_employee, org_team, subordinate_ids, superior_chain
 
 MANAGER = Level.DEPUTY_GENERAL_MANAGER  # level 3: administers catalog, tracks, rewards and competitions
 SENIOR = Level.GENERAL_MANAGER  # level 4 and 5: senior management signs letters of praise (REC-8)
@@ -136,6 +136,37 @@ async def sees_private(
         return True
     chain = await chain_of(session, employee_id=employee_id, team_id=team_id)
     return any(person.id == principal.employee_id for person in chain)
+
+
+Subject = tuple[uuid.UUID | None, uuid.UUID | None]  # (a person, else a team)
+
+
+async def private_subjects(session: AsyncSession, principal: Principal, subjects: Collection[Subject]) -> set[Subject]:
+    """Those of `subjects` whose private data the caller sees, as `sees_private` decides, for a whole page at
+    once: being in a person's chain of superiors is having them below you, so the caller's subordinates (and
+    the teams' leaders) are read once, not one chain per subject. An agent is in nobody's chain (ORG-1)."""
+    seen: set[Subject] = set()
+    others: list[Subject] = []
+    for subject in set(subjects):
+        employee_id, team_id = subject
+        if (employee_id is not None and employee_id == principal.employee_id) or (
+            employee_id is None and team_id is not None and team_id == principal.team_id
+        ):
+            seen.add(subject)
+        elif employee_id is not None or team_id is not None:
+            others.append(subject)
+    if not others or not leads_people(principal):
+        return seen
+    below = await subordinate_ids(session, principal.employee_id)
+    teams = [team_id for employee_id, team_id in others if employee_id is None and team_id is not None]
+    leaders = await team_leader_ids(session, teams) if teams else {}
+    mine = below | {principal.employee_id}
+    for employee_id, team_id in others:
+        # A person: are they below the caller? A team: is its leader the caller, or below them?
+        judged = employee_id if employee_id is not None else leaders.get(team_id) if team_id is not None else None
+        if judged is not None and judged in (below if employee_id is not None else mine):
+            seen.add((employee_id, team_id))
+    return seen
 
 
 # Who sees whom

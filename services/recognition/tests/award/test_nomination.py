@@ -8,6 +8,9 @@ from typing import Any
 
 import httpx
 
+from callcenter_shared.auth import Principal
+from recognition.access import private_subjects, sees_private
+
 
 async def award_id(client: httpx.AsyncClient, headers: dict[str, str], code: str) -> str:
     response = await client.get("/v1/awards", headers=headers)
@@ -190,6 +193,23 @@ class TestAmountVisibility:
             assert line["amount"] is None
             assert line["amount_hidden"] is True
             assert line["reason"]  # everyone still sees the grant itself on the honor wall
+
+    async def test_a_page_judges_amounts_as_each_grant_alone(self, org: Any) -> None:
+        """The honor wall judges a page's amounts at once (`access.private_subjects`, one read of the caller's
+        subordinates): the same answer as `access.sees_private`, one grant at a time, for every viewer."""
+        people = [
+            *org.team.agents[:2], org.team.leader, org.other_team.leader, org.deputy, org.other_deputy, org.gm,
+            org.executive,
+        ]  # fmt: skip
+        subjects = [(p.id, None) for p in people] + [(None, org.team.id), (None, org.other_team.id)]
+        async with org.session_factory() as session:
+            for viewer in people:
+                principal = Principal(viewer.id, viewer.level, viewer.team_id)
+                alone = {s for s in subjects if await sees_private(session, principal, employee_id=s[0], team_id=s[1])}
+                assert await private_subjects(session, principal, subjects) == alone, viewer.name
+                assert (viewer.id, None) in alone
+                assert ((None, org.team.id) in alone) == (viewer in (*org.team.agents[:2], org.team.leader, org.deputy,
+                                                                     org.gm, org.executive))  # fmt: skip
 
 
 ROUNDS = 5  # a race needs a few tries to show on PostgreSQL

@@ -23,7 +23,7 @@ from callcenter_shared.org import find_person, get_person, org_employee, org_tea
 from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
 from recognition import access
-from recognition.access import decides_at_level, sees_private
+from recognition.access import decides_at_level, private_subjects
 from recognition.award.models import Award, AwardScope, Grant, MaterialPool, Nomination, NominationStatus
 from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
 
@@ -120,6 +120,11 @@ async def get_grant(session: AsyncSession, grant_id: uuid.UUID) -> Grant:
     return await get_or_404(session, Grant, grant_id, missing=t("Grant {grant_id} does not exist.", grant_id=grant_id))
 
 
+def _subject(grant: Grant) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """Whose private data a grant's amount is: its recipient, else its team."""
+    return (grant.recipient_id, grant.team_id if not grant.recipient_id else None)
+
+
 async def grant_views(session: AsyncSession, principal: Principal, grants: Sequence[Grant]) -> list[GrantRead]:
     """Grants as the caller may see them: material amounts only for the recipient and their chain."""
     award_ids = {g.award_id for g in grants}
@@ -129,15 +134,12 @@ async def grant_views(session: AsyncSession, principal: Principal, grants: Seque
         select(org_employee.c.id, org_employee.c.name).where(org_employee.c.id.in_(person_ids))
     )
     names: dict[uuid.UUID, str] = {row.id: row.name for row in rows}
+    # Amounts are private (the recipient and their chain): judged for the whole page at once.
+    seen = await private_subjects(session, principal, [_subject(g) for g in grants if g.amount is not None])
     views = []
     for grant in grants:
         award = awards[grant.award_id]
-        visible = grant.amount is None or await sees_private(
-            session,
-            principal,
-            employee_id=grant.recipient_id,
-            team_id=grant.team_id if not grant.recipient_id else None,
-        )
+        visible = grant.amount is None or _subject(grant) in seen
         views.append(
             GrantRead(
                 id=grant.id,
