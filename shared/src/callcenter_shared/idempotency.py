@@ -122,6 +122,7 @@ class IdempotencyMiddleware:
             return
 
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
+        held: list[Message] = []
 
         async def replay_body() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
@@ -132,7 +133,7 @@ class IdempotencyMiddleware:
                 captured["headers"] = message.get("headers", [])
             elif message["type"] == "http.response.body":
                 captured["body"].extend(message.get("body", b""))
-            await send(message)
+            held.append(message)
 
         stop = asyncio.Event()
         heartbeat = asyncio.create_task(keys.heartbeat(claim, stop))
@@ -144,6 +145,9 @@ class IdempotencyMiddleware:
             stop.set()
             await heartbeat
             await keys.finish(claim, captured)
+        # Answered only once stored: a retry sent the moment this answer arrives gets it replayed, not 409.
+        for message in held:
+            await send(message)
 
 
 class _Keys:
