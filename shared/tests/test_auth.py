@@ -5,6 +5,7 @@ Sign-in through a JWKS and the directory lookup are in test_sign_in.py.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -58,6 +59,20 @@ async def test_expired_token_is_refused() -> None:
     token = jwt.encode(claims(exp=int(datetime.now(UTC).timestamp()) - 120), settings.jwt_secret, algorithm="HS256")
     with pytest.raises(Unauthorized, match="expired"):
         await TokenVerifier(settings).verify(token)
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expires() -> None:
+    settings = ServiceSettings(jwt_leeway_seconds=0)
+    verifier = TokenVerifier(settings)
+    expires = int(datetime.now(UTC).timestamp()) + 2
+    token = jwt.encode(claims(exp=expires), settings.jwt_secret, algorithm="HS256")
+    assert (await verifier.verify(token)).subject is not None  # accepted, and remembered
+    deadline = asyncio.get_running_loop().time() + 10
+    while datetime.now(UTC).timestamp() < expires + 0.01:  # until the token's own expiry has passed
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.05)
+    with pytest.raises(Unauthorized, match="expired"):
+        await verifier.verify(token)
 
 
 @pytest.mark.parametrize("field", ["aud", "iss"])

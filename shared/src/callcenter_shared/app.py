@@ -78,7 +78,7 @@ def build_app(
         )
     tracer = tracer_provider.get_tracer(INSTRUMENTATION) if tracer_provider is not None else None
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     if tracer is not None:
         trace_sql(engine.sync_engine, tracer)
     broker = Broker(settings.nats_url, name=service, options=connect_options(settings))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,9 @@ from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.web import DbSession
 
 CLIENT_CLAIMS = ("azp", "appid", "client_id")
+# Verified tokens remembered until they expire: an app sends the same token with every request,
+# and checking its signature and claims again each time is a visible share of a short request.
+VERIFIED_TOKENS_KEPT = 10_000
 IDEMPOTENCY_PRINCIPAL_LENGTH = 64
 
 
@@ -93,6 +97,7 @@ class TokenVerifier:
         self._employee_claim = "sub" if self._development else settings.jwt_employee_claim
         self._key_set: KeySet | None = None
         self._key: str = ""
+        self._verified: dict[str, tuple[Identity, float]] = {}  # token -> identity, expiry (epoch seconds)
         if settings.uses_key_set:
             self._algorithms = list(settings.jwt_jwks_algorithms)
             self._key_set = KeySet(
@@ -108,6 +113,19 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Identity:
         """The identity a token vouches for, or 401; fetches the provider's keys when needed."""
+        kept = self._verified.get(token)
+        if kept is not None:
+            identity, expires_at = kept
+            if time.time() < expires_at:
+                return identity
+            del self._verified[token]
+        identity, expires_at = await self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[token] = identity, expires_at
+        return identity
+
+    async def _verify(self, token: str) -> tuple[Identity, float]:
         try:
             key: Any = self._key
             algorithms = self._algorithms
@@ -144,7 +162,8 @@ class TokenVerifier:
                     employee_claim=self._employee_claim,
                 )
             )
-        return Identity(subject or None, client, self._development)
+        # `exp` is required and checked above; the token is accepted until it (plus the leeway) passes.
+        return Identity(subject or None, client, self._development), float(claims["exp"]) + self._leeway
 
 
 def bearer_token(authorization: str) -> str | None:

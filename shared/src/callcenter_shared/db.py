@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Boolean, DateTime, MetaData, Select, event, make_url, select
+from sqlalchemy import Boolean, CursorResult, DateTime, Executable, MetaData, Select, event, make_url, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
@@ -70,7 +70,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 def dialect_insert(session: AsyncSession) -> Callable[[Any], Any]:
     """The session's dialect's `insert`, which has `on_conflict_do_nothing` / `on_conflict_do_update`."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return dialect_insert_for(session.get_bind().dialect.name)
+
+
+def dialect_insert_for(dialect_name: str) -> Callable[[Any], Any]:
+    """That dialect's `insert` (PostgreSQL's or SQLite's), which has the ON CONFLICT clauses."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 async def get_for_update(session: AsyncSession, model: type[Row], key: Any, *, missing: Message) -> Row:
@@ -97,10 +102,31 @@ async def get_or_404(session: AsyncSession, model: type[Row], key: Any, *, missi
 
 
 async def lock_rows(session: AsyncSession, column: InstrumentedAttribute[Any], keys: Iterable[Any]) -> None:
-    """Lock the rows whose `column` is in `keys`, in key order, so two lockers of overlapping sets cannot deadlock."""
+    """Lock the rows whose `column` is in `keys`, in key order, so two lockers of overlapping sets cannot deadlock.
+
+    The rows are read afresh into the session too, so a `session.get` of one of them afterwards costs no statement.
+    """
     wanted = sorted(set(keys))
     if wanted:
-        await session.execute(select(column).where(column.in_(wanted)).order_by(column).with_for_update())
+        locked = await session.scalars(
+            select(column.class_)
+            .where(column.in_(wanted))
+            .order_by(column)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        keep_loaded(session, *locked)
+
+
+_KEPT = "callcenter_kept"
+
+
+def keep_loaded(session: AsyncSession, *instances: object) -> None:
+    """Keep these objects in the session until it ends, so reading them again (`session.get`, names) costs nothing.
+
+    The session's identity map holds objects weakly: one read in a helper is gone when the helper returns.
+    """
+    session.info.setdefault(_KEPT, []).extend(instances)
 
 
 class _Among(ColumnElement[bool]):
@@ -139,6 +165,21 @@ def _among_any(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.ids, **kw)})"
 
 
+async def execute_alone(
+    engine: AsyncEngine, statement: Executable, parameters: dict[str, Any] | None = None
+) -> CursorResult[Any]:
+    """Run one statement as a transaction of its own; its rows are read before the connection goes back.
+
+    On PostgreSQL in autocommit: one round trip, where BEGIN, the statement and COMMIT are three.
+    """
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return await autocommit.execute(statement, parameters)
+        async with connection.begin():
+            return await connection.execute(statement, parameters)
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -150,8 +191,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         _create_parent_directory(url)
         # One connection: SQLite serialises writers anyway, and a pool of 1 measured faster.
-        kwargs.setdefault("pool_size", 1)
-        kwargs.setdefault("max_overflow", 0)
+        kwargs["pool_size"] = 1
+        kwargs["max_overflow"] = 0
         kwargs.setdefault("async_creator", inline_creator(make_url(url)))  # no thread hop per call
         engine = create_async_engine(url, **kwargs)
 
@@ -166,7 +207,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         return engine
     kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("max_overflow", 0)  # see `ServiceSettings.database_pool_size`
     engine = create_async_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine)

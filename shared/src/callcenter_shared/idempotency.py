@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ColumnElement, bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callcenter_shared.auth import TokenVerifier, bearer_token
 from callcenter_shared.clock import Clock
+from callcenter_shared.db import dialect_insert_for, execute_alone
 from callcenter_shared.errors import Conflict, DomainError, problem_body, send_problem
 from callcenter_shared.i18n import t
 from callcenter_shared.tables import idempotency_key
@@ -46,18 +46,61 @@ MAX_KEY_LENGTH = 200
 BEATS_PER_LEASE = 3
 
 
+def _this_claim() -> ColumnElement[bool]:
+    return (
+        (idempotency_key.c.principal == bindparam("the_principal"))
+        & (idempotency_key.c.key == bindparam("the_key"))
+        & (idempotency_key.c.claim_id == bindparam("the_claim"))
+    )
+
+
+# The statements every keyed request runs, built once (building them per request cost more than running them).
+_CLAIM = {
+    dialect: dialect_insert_for(dialect)(idempotency_key)
+    .values(
+        principal=bindparam("the_principal"),
+        key=bindparam("the_key"),
+        request_hash=bindparam("the_hash"),
+        created_at=bindparam("now"),
+        claim_id=bindparam("the_claim"),
+        lease_expires_at=bindparam("lease_end"),
+    )
+    .on_conflict_do_nothing()
+    .returning(idempotency_key.c.claim_id)
+    for dialect in ("postgresql", "sqlite")
+}
+_MARK_COMMITTED = (
+    update(idempotency_key)
+    .where(_this_claim(), idempotency_key.c.committed_at.is_(None))
+    .values(committed_at=bindparam("now"))
+)
+_STORE_RESPONSE = (
+    update(idempotency_key)
+    .where(_this_claim())
+    .values(
+        status_code=bindparam("status"),
+        content_type=bindparam("type"),
+        response_body=bindparam("body"),
+        completed_at=bindparam("now"),
+        lease_expires_at=None,
+    )
+)
+_FORGET = delete(idempotency_key).where(_this_claim(), idempotency_key.c.committed_at.is_(None))
+_RENEW = (
+    update(idempotency_key)
+    .where(_this_claim(), idempotency_key.c.status_code.is_(None))
+    .values(lease_expires_at=bindparam("lease_end"))
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     principal: str
     key: str
     claim_id: str
 
-    def row(self) -> ColumnElement[bool]:
-        return (
-            (idempotency_key.c.principal == self.principal)
-            & (idempotency_key.c.key == self.key)
-            & (idempotency_key.c.claim_id == self.claim_id)
-        )
+    def parameters(self) -> dict[str, str]:
+        return {"the_principal": self.principal, "the_key": self.key, "the_claim": self.claim_id}
 
     async def mark_committed(self, session: AsyncSession, now: datetime) -> None:
         """Record, inside the request's own transaction, that its change is committed.
@@ -65,9 +108,7 @@ class Claim:
         Refuses (and so rolls the change back) when another attempt took the key over
         after this one's lease lapsed: only the holder of the claim may commit.
         """
-        result = await session.execute(
-            update(idempotency_key).where(self.row(), idempotency_key.c.committed_at.is_(None)).values(committed_at=now)
-        )
+        result = await session.execute(_MARK_COMMITTED, {**self.parameters(), "now": now})
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise KeyTakenOver(
                 t(
@@ -115,7 +156,7 @@ class IdempotencyMiddleware:
 
         body = await _read_body(receive)
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
-        keys = _Keys(state.session_factory, state.clock, timedelta(seconds=state.settings.idempotency_lease_seconds))
+        keys = _Keys(state.engine, state.clock, timedelta(seconds=state.settings.idempotency_lease_seconds))
         claim = Claim(principal, key, str(uuid.uuid4()))
         refusal = await keys.claim(claim, digest, send, scope)
         if refusal:
@@ -151,10 +192,10 @@ class IdempotencyMiddleware:
 
 
 class _Keys:
-    """The key table's statements, each in its own short transaction."""
+    """The key table's statements, each a transaction of its own (one round trip on PostgreSQL)."""
 
-    def __init__(self, factory: async_sessionmaker[AsyncSession], clock: Clock, lease: timedelta) -> None:
-        self.factory = factory
+    def __init__(self, engine: AsyncEngine, clock: Clock, lease: timedelta) -> None:
+        self.engine = engine
         self.clock = clock
         self.lease = lease
 
@@ -162,25 +203,18 @@ class _Keys:
         """Claim the key for this attempt; True when the request was answered instead."""
         now = self.clock.now()
         where = (idempotency_key.c.principal == claim.principal) & (idempotency_key.c.key == claim.key)
-        async with self.factory() as session, session.begin():
-            existing = (await session.execute(select(idempotency_key).where(where))).first()
-        if existing is None:
-            try:
-                async with self.factory() as session, session.begin():
-                    await session.execute(
-                        insert(idempotency_key).values(
-                            principal=claim.principal,
-                            key=claim.key,
-                            request_hash=digest,
-                            created_at=now,
-                            claim_id=claim.claim_id,
-                            lease_expires_at=now + self.lease,
-                        )
-                    )
-            except IntegrityError:  # a concurrent first attempt inserted it
-                await send_problem(send, scope, _in_progress())
-                return True
+        # The first attempt inserts its claim; any other finds the row there and reads it.
+        inserted = await execute_alone(
+            self.engine,
+            _CLAIM[self.engine.dialect.name],
+            {**claim.parameters(), "the_hash": digest, "now": now, "lease_end": now + self.lease},
+        )
+        if inserted.first() is not None:
             return False
+        existing = (await execute_alone(self.engine, select(idempotency_key).where(where))).first()
+        if existing is None:  # pruned between the two statements: the caller may simply retry
+            await send_problem(send, scope, _in_progress())
+            return True
         if existing.request_hash != digest:
             await send_problem(send, scope, _reused())
             return True
@@ -201,18 +235,18 @@ class _Keys:
             await send_problem(send, scope, _completed())
             return True
         # The holder's lease lapsed with nothing committed: take over, unless another retry just did.
-        async with self.factory() as session, session.begin():
-            taken = await session.execute(
-                update(idempotency_key)
-                .where(
-                    where,
-                    idempotency_key.c.claim_id.is_not_distinct_from(existing.claim_id),
-                    idempotency_key.c.status_code.is_(None),
-                    idempotency_key.c.committed_at.is_(None),
-                )
-                .values(claim_id=claim.claim_id, lease_expires_at=now + self.lease)
+        taken = await execute_alone(
+            self.engine,
+            update(idempotency_key)
+            .where(
+                where,
+                idempotency_key.c.claim_id.is_not_distinct_from(existing.claim_id),
+                idempotency_key.c.status_code.is_(None),
+                idempotency_key.c.committed_at.is_(None),
             )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            .values(claim_id=claim.claim_id, lease_expires_at=now + self.lease),
+        )
+        if taken.rowcount != 1:
             await send_problem(send, scope, _in_progress())
             return True
         log.info("idempotency key %r of %s taken over after its lease lapsed", claim.key, claim.principal)
@@ -226,36 +260,30 @@ class _Keys:
                     await stop.wait()
                 return
             try:
-                async with self.factory() as session, session.begin():
-                    await session.execute(
-                        update(idempotency_key)
-                        .where(claim.row(), idempotency_key.c.status_code.is_(None))
-                        .values(lease_expires_at=self.clock.now() + self.lease)
-                    )
+                await execute_alone(
+                    self.engine, _RENEW, {**claim.parameters(), "lease_end": self.clock.now() + self.lease}
+                )
             except Exception as exc:  # the next beat tries again; the lease covers two misses
                 log.warning("idempotency lease renewal failed: %s", exc)
 
     async def finish(self, claim: Claim, captured: dict[str, Any]) -> None:
-        async with self.factory() as session, session.begin():
-            if captured["status"] >= 500:
-                # Nothing was committed: let the client try again at once. When something was,
-                # the row stays and retries hear that the request completed.
-                await session.execute(
-                    delete(idempotency_key).where(claim.row(), idempotency_key.c.committed_at.is_(None))
-                )
-                return
-            content_type = dict(captured["headers"]).get(b"content-type", b"application/json")
-            await session.execute(
-                update(idempotency_key)
-                .where(claim.row())
-                .values(
-                    status_code=captured["status"],
-                    content_type=content_type.decode("latin-1"),
-                    response_body=bytes(captured["body"]).decode("utf-8", "replace"),
-                    completed_at=self.clock.now(),
-                    lease_expires_at=None,
-                )
-            )
+        if captured["status"] >= 500:
+            # Nothing was committed: let the client try again at once. When something was,
+            # the row stays and retries hear that the request completed.
+            await execute_alone(self.engine, _FORGET, claim.parameters())
+            return
+        content_type = dict(captured["headers"]).get(b"content-type", b"application/json")
+        await execute_alone(
+            self.engine,
+            _STORE_RESPONSE,
+            {
+                **claim.parameters(),
+                "status": captured["status"],
+                "type": content_type.decode("latin-1"),
+                "body": bytes(captured["body"]).decode("utf-8", "replace"),
+                "now": self.clock.now(),
+            },
+        )
 
 
 async def _principal_of(verifier: TokenVerifier, authorization: bytes) -> str | None:

@@ -39,10 +39,29 @@ Response = TypeVar("Response")
 async def names_of(session: AsyncSession, person_ids: Iterable[uuid.UUID | None], table: Table) -> dict[uuid.UUID, str]:
     """Names by id from a directory table (the owner's or a read copy), in one statement."""
     wanted = {i for i in person_ids if i is not None}
+    names = _read_in_this_session(session, table, wanted)
+    unread = wanted - names.keys()
+    if unread:
+        rows = await session.execute(select(table.c.id, table.c.name).where(table.c.id.in_(unread)))
+        names.update({row.id: row.name for row in rows})
+    return names
+
+
+def _read_in_this_session(session: AsyncSession, table: Table, wanted: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of the wanted people this transaction already holds as objects of the table's mapped class.
+
+    A write usually has loaded the people its response names (a superior, an owner): no second read.
+    """
     if not wanted:
         return {}
-    rows = await session.execute(select(table.c.id, table.c.name).where(table.c.id.in_(wanted)))
-    return {row.id: row.name for row in rows}
+    names: dict[uuid.UUID, str] = {}
+    for instance in session.identity_map.values():
+        if getattr(type(instance), "__table__", None) is not table:
+            continue
+        loaded = instance.__dict__  # only what is loaded: reading an expired attribute would query
+        if loaded.get("id") in wanted and isinstance(loaded.get("name"), str):
+            names[loaded["id"]] = loaded["name"]
+    return names
 
 
 @cache

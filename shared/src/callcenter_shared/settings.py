@@ -35,6 +35,11 @@ class ServiceSettings(BaseSettings):
 
     env: Environment = Environment.development
     database_url: str = ""
+    # PostgreSQL connections per process, all kept open once made: a pool that opened extra
+    # connections for a burst would close each again on return, and under steady load that is
+    # a new connection (its handshake, authentication and type introspection) per request.
+    # Requests beyond it wait for a connection. SQLite always uses one.
+    database_pool_size: int = Field(20, ge=1, le=200)
     nats_url: str = "nats://127.0.0.1:4222"
     # NATS authentication: a user and password, or an NKey seed file, or a `.creds` file (user JWT + seed).
     nats_user: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Any
@@ -261,6 +262,22 @@ class TestIdempotency:
         assert second.headers["idempotent-replayed"] == "true"
         teams = await client.get("/v1/teams", headers=org.admin.headers)
         assert [t["name"] for t in teams.json()["items"]].count("Night shift") == 1
+
+    async def test_concurrent_first_attempts_with_one_key_create_once(
+        self, org: Any, client: httpx.AsyncClient
+    ) -> None:
+        headers = {**org.admin.headers, "Idempotency-Key": "create-team-at-once"}
+        answers = await asyncio.gather(
+            *(client.post("/v1/teams", json={"name": "Weekend"}, headers=headers) for _ in range(6))
+        )
+        statuses = sorted(answer.status_code for answer in answers)
+        assert set(statuses) <= {201, 409}, [answer.text for answer in answers]
+        created = {answer.json()["id"] for answer in answers if answer.status_code == 201}
+        assert len(created) == 1  # the first attempt's team, replayed to any attempt that came after it
+        in_progress = [answer.json()["type"] for answer in answers if answer.status_code == 409]
+        assert all(kind.endswith("idempotency-in-progress") for kind in in_progress)
+        teams = await client.get("/v1/teams", headers=org.admin.headers)
+        assert [t["name"] for t in teams.json()["items"]].count("Weekend") == 1
 
     async def test_same_key_with_other_body_is_refused(self, org: Any, client: httpx.AsyncClient) -> None:
         headers = {**org.admin.headers, "Idempotency-Key": "k2"}

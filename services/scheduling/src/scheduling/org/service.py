@@ -14,7 +14,7 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Caller, Principal
 from callcenter_shared.concurrency import Precondition, check
 from callcenter_shared.contracts.scheduling import EmployeeLeftV1, EmployeeUpsertedV1, TeamUpsertedV1
-from callcenter_shared.db import get_or_404, lock_rows
+from callcenter_shared.db import get_or_404, keep_loaded, lock_rows
 from callcenter_shared.errors import InvalidInput, NotFound, RuleViolation
 from callcenter_shared.i18n import t
 from callcenter_shared.levels import Level, is_agent, is_one_level_up, is_team_leader, is_top, next_level_up
@@ -183,6 +183,7 @@ async def read_employee(session: AsyncSession, *, principal: Principal, employee
 
 async def _check(session: AsyncSession, employee: Employee) -> None:
     """The org rules every employee record must satisfy (ORG-1, ORG-2, ORG-3)."""
+    superior = None
     if is_top(employee):
         if employee.superior_id is not None:
             raise SuperiorNotOneLevelUp(t("An executive in charge (L5) has no superior."))
@@ -196,6 +197,7 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
                 )
             )
         superior = await session.get(Employee, employee.superior_id)
+        keep_loaded(session, superior)  # the response names them
         if superior is None:
             raise InvalidInput(
                 t("The superior {superior_id} does not exist.", superior_id=employee.superior_id),
@@ -226,7 +228,14 @@ async def _check(session: AsyncSession, employee: Employee) -> None:
                 t("The team already has a team leader ({name}); a team has exactly one.", name=other.name)
             )
     if is_agent(employee) and employee.team_id is not None:
-        leader = await leader_of(session, employee.team_id)
+        leader = (
+            superior  # a team has one active leader (ORG-2), so an agent's superior leading it is that one
+            if superior is not None
+            and superior.active
+            and is_team_leader(superior)
+            and superior.team_id == employee.team_id
+            else await leader_of(session, employee.team_id)
+        )
         if leader is None and employee.active:
             # A team without a leader may exist only while it has no agents (ORG-2, docs/rules.md).
             raise TeamRuleBroken(t("This team has no team leader: place its leader first, then its agents."))
