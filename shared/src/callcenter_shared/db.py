@@ -248,6 +248,35 @@ def _create_parent_directory(url: str) -> None:
 WROTE_FLAG = "wrote"
 
 
+# Set in a session's `info` for a request that only reads (GET): any write is a defect and refused.
+READ_ONLY_FLAG = "read_only"
+
+
+class WriteInReadOnlySession(RuntimeError):
+    """A GET tried to change data: reads run without a transaction around them, so it must not."""
+
+
+async def make_read_only(session: AsyncSession) -> None:
+    """Let this session only read. On PostgreSQL its statements then run in autocommit: a request
+    that reads needs no BEGIN and COMMIT (two round trips), as under READ COMMITTED each statement
+    sees its own snapshot with or without a transaction around it. Call it before the first statement."""
+    session.info[READ_ONLY_FLAG] = True
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _refuse_flushed_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY_FLAG) and (
+        session.new or session.deleted or any(session.is_modified(instance) for instance in session.dirty)
+    ):
+        raise WriteInReadOnlySession("a read-only (GET) request tried to write rows")
+
+
+def _refuse_statement_writes(state: Any) -> None:
+    if state.session.info.get(READ_ONLY_FLAG) and (state.is_insert or state.is_update or state.is_delete):
+        raise WriteInReadOnlySession(f"a read-only (GET) request tried to run {state.statement}")
+
+
 def _note_flushed_writes(session: Session, _context: Any) -> None:
     if session.new or session.dirty or session.deleted:
         session.info[WROTE_FLAG] = True
@@ -263,6 +292,8 @@ def create_session_factory(
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions for one engine; `after_commit` sees each committed session's `info`."""
     session_class = type("ServiceSession", (Session,), {})
+    event.listen(session_class, "before_flush", _refuse_flushed_writes)
+    event.listen(session_class, "do_orm_execute", _refuse_statement_writes)
     event.listen(session_class, "after_flush", _note_flushed_writes)
     event.listen(session_class, "do_orm_execute", _note_statement_writes)
     if after_commit is not None:

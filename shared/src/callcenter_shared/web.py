@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callcenter_shared import metrics
+from callcenter_shared.db import make_read_only
 from callcenter_shared.deadlines import due_backlog
 from callcenter_shared.errors import problem_body, problem_response, request_language, send_problem
 from callcenter_shared.i18n import t
@@ -26,6 +27,8 @@ from callcenter_shared.streams import durable_name, stream_name
 log = logging.getLogger(__name__)
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
 # Where the idempotency middleware leaves the request's claim on its key (`idempotency.Claim`).
 IDEMPOTENCY_CLAIM = "callcenter.idempotency_claim"
 
@@ -33,9 +36,12 @@ IDEMPOTENCY_CLAIM = "callcenter.idempotency_claim"
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed before the response is sent.
 
-    The request's Idempotency-Key (if any) is marked committed in this same transaction.
+    The request's Idempotency-Key (if any) is marked committed in this same transaction. A GET only
+    reads: without a transaction on PostgreSQL, and any write it tried would be refused (`make_read_only`).
     """
     async with request.app.state.session_factory() as session:
+        if request.method in READ_METHODS:
+            await make_read_only(session)
         yield session
         claim = request.scope.get(IDEMPOTENCY_CLAIM)
         if claim is not None:
@@ -87,6 +93,16 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     total: int
+
+
+def validated_json(model: BaseModel, status_code: int = 200) -> Response:
+    """A response already built from validated models, as JSON.
+
+    FastAPI would dump a returned model to a dict, validate that against the `response_model`
+    again and then serialize it: for a page of fifty entries the second validation costs more
+    than the statement. The route keeps its `response_model` for the OpenAPI document.
+    """
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 probes = APIRouter(tags=["operations"])

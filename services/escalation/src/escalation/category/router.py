@@ -19,11 +19,10 @@ router = APIRouter(prefix="/v1", tags=["categories"])
 async def list_categories(
     _principal: CurrentPrincipal,
     session: DbSession,
-    now: Now,
     paging: Paging,
     active: Annotated[Flag | None, Query()] = None,
 ) -> Page[CategoryRead]:
-    rows, total = await service.list_all(session, now=now, active=active, limit=paging.limit, offset=paging.offset)
+    rows, total = await service.list_all(session, active=active, limit=paging.limit, offset=paging.offset)
     return Page(
         items=[CategoryRead.model_validate(r) for r in rows], limit=paging.limit, offset=paging.offset, total=total
     )

@@ -23,7 +23,7 @@ from escalation.category.schemas import CategoryCreate, CategoryUpdate
 
 HANDOVER_ITEM = "handover_item"
 
-# Seeded into every database on first use; an administrator may edit or deactivate them.
+# Seeded into every database by a migration; an administrator may edit or deactivate them.
 DEFAULT_CATEGORIES: tuple[dict[str, Any], ...] = (
     {"code": "inquiry", "name": "Inquiry that cannot be answered at once", "entry_level": 1,
      "level_minutes": [60, 120, 240, 480, 1440]},
@@ -51,9 +51,9 @@ def _check(entry_level: int, must_report: bool) -> None:
         )
 
 
-async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
-    """Insert the default categories that are missing (never overwrites an edited one)."""
-    rows = [
+def default_rows(now: datetime) -> list[dict[str, Any]]:
+    """The default categories as rows; each keeps one id wherever it is seeded."""
+    return [
         {
             "id": uuid.uuid5(uuid.NAMESPACE_URL, f"callcenter:escalation:category:{d['code']}"),
             "reply_limit_minutes": 480,
@@ -69,9 +69,16 @@ async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
         }
         for d in DEFAULT_CATEGORIES
     ]
+
+
+async def ensure_defaults(session: AsyncSession, now: datetime) -> None:
+    """Insert the default categories that are missing (never overwrites an edited one).
+
+    A migration seeds them; a write that needs them puts back any that were deleted by hand.
+    """
     table = cast(Table, Category.__table__)
     insert_fn = dialect_insert(session)
-    await session.execute(insert_fn(table).values(rows).on_conflict_do_nothing(index_elements=["code"]))
+    await session.execute(insert_fn(table).values(default_rows(now)).on_conflict_do_nothing(index_elements=["code"]))
 
 
 async def get(session: AsyncSession, category_id: uuid.UUID, *, lock: bool = False) -> Category:
@@ -138,9 +145,8 @@ async def update(
 
 
 async def list_all(
-    session: AsyncSession, *, now: datetime, active: bool | None, limit: int, offset: int
+    session: AsyncSession, *, active: bool | None, limit: int, offset: int
 ) -> tuple[Sequence[Category], int]:
-    await ensure_defaults(session, now)
     query = select(Category)
     if active is not None:
         query = query.where(Category.active.is_(active))

@@ -10,7 +10,7 @@ from callcenter_shared.auth import CurrentCaller, CurrentPrincipal
 from callcenter_shared.concurrency import ETAG_RESPONSES, IF_MATCH_RESPONSES, IfMatch, set_etag
 from callcenter_shared.inputs import Flag
 from callcenter_shared.spreadsheets import SheetFormat
-from callcenter_shared.web import DbSession, Now, Page, Paging
+from callcenter_shared.web import DbSession, Now, Page, Paging, validated_json
 from scheduling.org import directory, service, sheets
 from scheduling.org.models import Team
 from scheduling.org.names import with_names
@@ -209,7 +209,7 @@ async def list_employees(
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
     active: Annotated[Flag | None, Query(description="Only active (`true`) or only former (`false`) people")] = None,
     sort: Annotated[EmployeeSort | None, Query(description="`name`, or `agent_number` (people without last)")] = None,
-) -> Page[EmployeeRead]:
+) -> Response:
     items, total = await directory.list_employees(
         session,
         principal=principal,
@@ -222,7 +222,7 @@ async def list_employees(
         offset=paging.offset,
     )
     # The superior's name comes with each row (`directory.list_employees`): no second lookup.
-    return Page[EmployeeRead](items=items, limit=paging.limit, offset=paging.offset, total=total)
+    return validated_json(Page[EmployeeRead](items=items, limit=paging.limit, offset=paging.offset, total=total))
 
 
 @router.get(
