@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -162,33 +162,6 @@ async def grant_views(session: AsyncSession, principal: Principal, grants: Seque
             )
         )
     return views
-
-
-async def honor_wall(
-    session: AsyncSession,
-    *,
-    team_id: uuid.UUID | None,
-    award_id: uuid.UUID | None,
-    from_date: date | None,
-    to_date: date | None,
-    limit: int,
-    offset: int,
-) -> tuple[Sequence[Grant], int]:
-    """Every grant, newest first, by period (grant date), team and award: visible to everyone (REC-2)."""
-    query = select(Grant)
-    if team_id is not None:
-        query = query.where(Grant.team_id == team_id)
-    if award_id is not None:
-        query = query.where(Grant.award_id == award_id)
-    if from_date is not None:
-        query = query.where(Grant.granted_at >= _start_of(from_date))
-    if to_date is not None:
-        query = query.where(Grant.granted_at < _start_of(to_date + timedelta(days=1)))
-    return await paginate(session, query.order_by(Grant.granted_at.desc(), Grant.id), limit=limit, offset=offset)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 # Nominations (REC-2)
