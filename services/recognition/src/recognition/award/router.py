@@ -13,7 +13,7 @@ from callcenter_shared.inputs import Day, Moment
 from callcenter_shared.names import with_names
 from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from recognition.award import honor_wall, letter, service
+from recognition.award import honor_wall, letter, nomination, service
 from recognition.award.schemas import (
     AwardCreate,
     AwardRead,
@@ -63,9 +63,7 @@ async def create_award(data: AwardCreate, principal: CurrentPrincipal, session: 
 async def create_nomination(
     data: NominationCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> NominationRead:
-    return await with_names(
-        session, NominationRead.model_validate(await service.nominate(session, principal=principal, data=data, now=now))
-    )
+    return await nomination.nominate(session, principal=principal, data=data, now=now)
 
 
 @router.get(
