@@ -88,7 +88,7 @@ async def nominate(
             raise Forbidden(t("You cannot nominate yourself; ask a colleague or your leader."))
     if data.team_id is not None and facts.team_id is None:
         raise NotFound(t("Team {team_id} is not known here (yet).", team_id=data.team_id))
-    row = {
+    row: dict[str, Any] = {
         "id": uuid.uuid4(),
         "award_id": data.award_id,
         "nominee_id": data.nominee_id,
