@@ -292,3 +292,36 @@ async def test_calibration_of_another_teams_agent_is_refused_to_an_outside_leade
     url = f"/v1/qa/calibrations/{created.json()['id']}/report"
     assert (await client.get(url, headers=other.leader.headers)).status_code == 403
     assert (await client.get(url, headers=team.leader.headers)).status_code == 200
+
+
+class TestEvaluationList:
+    async def test_each_listed_evaluation_reads_as_it_does_alone_and_pages_keep_the_total_QA_6(
+        self, qa: Any, org: Any, client: httpx.AsyncClient
+    ) -> None:
+        team = await org.team(agents=2)
+        disputed = await qa.released(team.leader, team.agents[0], close="fail")
+        response = await client.post(
+            f"/v1/qa/evaluations/{disputed['id']}/dispute",
+            json={"reason": "The customer hung up before I could close."},
+            headers=team.agents[0].headers,
+        )
+        assert response.status_code == 200, response.text
+        await qa.released(team.leader, team.agents[1])
+        assert (await qa.evaluate(team.leader, team.agents[1], qa.answers(close="fail"))).status_code == 201
+
+        for viewer, seen in ((team.leader, 3), (team.agents[0], 1)):
+            listed = await client.get("/v1/qa/evaluations", headers=viewer.headers)
+            assert listed.status_code == 200, listed.text
+            page = listed.json()
+            assert (len(page["items"]), page["total"]) == (seen, seen)
+            for item in page["items"]:
+                alone = await client.get(f"/v1/qa/evaluations/{item['id']}", headers=viewer.headers)
+                assert alone.json() == item
+        mine = (await client.get("/v1/qa/evaluations", headers=team.agents[0].headers)).json()["items"][0]
+        assert [d["raised_by_name"] for d in mine["disputes"]] == [mine["agent_name"]]
+        assert mine["agent_name"]
+
+        second = await client.get("/v1/qa/evaluations", params={"limit": 2, "offset": 2}, headers=team.leader.headers)
+        past_the_end = await client.get("/v1/qa/evaluations", params={"offset": 5}, headers=team.leader.headers)
+        assert (len(second.json()["items"]), second.json()["total"]) == (1, 3)
+        assert (past_the_end.json()["items"], past_the_end.json()["total"]) == ([], 3)

@@ -234,3 +234,48 @@ class TestApprovalRace:
         assert len(await events("callcenter.recognition.award.granted.v1")) == ROUNDS
         wall = await client.get("/v1/honor-wall", params={"team_id": str(org.team.id)}, headers=agent.headers)
         assert len(wall.json()["items"]) == ROUNDS
+
+
+class TestNominate:
+    async def test_the_answer_is_the_nomination_as_read_back_with_names_REC_2(
+        self, client: httpx.AsyncClient, org: Any
+    ) -> None:
+        peer, agent = org.team.agents[1], org.team.agents[0]
+        response = await client.post(
+            "/v1/nominations",
+            json={"award_id": await award_id(client, peer.headers, "patience"), "nominee_id": str(agent.id),
+                  "reason": "Stayed calm through a forty-minute call.",
+                  "evidence_links": ["https://crm.example.com/calls/8841"]},
+            headers=peer.headers,
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+        created = response.json()
+        assert (created["nominee_name"], created["nominated_by_name"], created["status"]) == ("王芳", "张伟", "pending")
+        assert created["evidence_links"] == ["https://crm.example.com/calls/8841"]
+        read = await client.get(f"/v1/nominations/{created['id']}", headers=peer.headers)
+        assert read.json() == created
+
+    async def test_each_refusal_names_what_is_wrong_REC_2(self, client: httpx.AsyncClient, org: Any) -> None:
+        leader, agent = org.team.leader, org.team.agents[0]
+        leaver = await org.agent(org.team, name="离职的人", active=False)
+        team, unknown = str(org.team.id), str(uuid.uuid4())
+        reason = "Helped the whole team through the outage."
+
+        async def refusal(code: str | None, **who: str) -> tuple[int, str]:
+            award = await award_id(client, leader.headers, code) if code else unknown
+            body = {"award_id": award, "reason": reason, **who}
+            response = await client.post("/v1/nominations", json=body, headers=leader.headers)
+            return response.status_code, response.json()["detail"]
+
+        assert await refusal(None, nominee_id=str(agent.id)) == (404, f"Award {unknown} does not exist.")
+        status, detail = await refusal("kpi_star", nominee_id=str(agent.id))
+        assert (status, detail.endswith("it cannot be nominated for.")) == (422, True)
+        status, detail = await refusal("patience", team_id=team)
+        assert (status, detail.endswith("is an individual award: name a nominee_id.")) == (422, True)
+        status, detail = await refusal("excellent_team", nominee_id=str(agent.id))
+        assert (status, detail.endswith("is a team award: name a team_id.")) == (422, True)
+        assert await refusal("patience", nominee_id=unknown) == (404, f"Employee {unknown} is not known here (yet).")
+        assert await refusal("patience", nominee_id=str(leaver.id)) == (422, "离职的人 has left the company.")
+        assert await refusal("excellent_team", team_id=unknown) == (404, f"Team {unknown} is not known here (yet).")
+        status, _ = await refusal("patience", nominee_id=str(leader.id))
+        assert status == 403

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Date, Float, String, Table, Uuid, bindparam, select, text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import ARRAY, Date, Float, Select, String, Table, Uuid, any_, bindparam, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.contracts.ingest import AgentDailyMetric
-from callcenter_shared.db import dialect_insert
 from callcenter_shared.errors import Conflict, InvalidInput
 from callcenter_shared.i18n import t
 from callcenter_shared.inputs import DATE_MAX, DATE_MIN
@@ -47,6 +46,30 @@ _PG_INSERT = text(
     bindparam("batch_ids", type_=ARRAY(String())),
     bindparam("vals", type_=ARRAY(Float())),
 )
+
+
+metric_batch = typing.cast(Table, MetricBatch.__table__)
+
+
+def _first_look(known_agent: Any) -> Select[Any]:
+    """The batch's earlier content hash (null if new) and how many of its agents the org copy knows: one read."""
+    earlier = select(metric_batch.c.content_hash).where(
+        metric_batch.c.source == bindparam("source", type_=metric_batch.c.source.type),
+        metric_batch.c.batch_id == bindparam("batch_id", type_=metric_batch.c.batch_id.type),
+    )
+    known = select(func.count()).select_from(org_employee).where(known_agent)
+    return select(earlier.scalar_subquery().label("known_hash"), known.scalar_subquery().label("known_agents"))
+
+
+# By dialect: PostgreSQL binds the ids as one array whatever their number; SQLite expands them.
+_FIRST_LOOK = {
+    "postgresql": _first_look(org_employee.c.id == any_(bindparam("agent_ids", type_=ARRAY(Uuid())))),
+    "sqlite": _first_look(org_employee.c.id.in_(bindparam("agent_ids", expanding=True))),
+}
+_HEADER = {
+    "postgresql": postgresql.insert(metric_batch).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(metric_batch).on_conflict_do_nothing(),
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,35 @@ async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
     # SQLite: one statement compiled once and run for every row by the driver's executemany (in C);
     # a 10,000-row VALUES list would exceed SQLite's bound-variable limit and cost seconds to compile.
     await session.execute(_SQLITE_INSERT, list(rows))
+
+
+def _agent_ids_in(rows: Sequence[AgentDailyMetric]) -> list[uuid.UUID]:
+    """The distinct agent ids of the rows that name one (the others are refused by `_validate`)."""
+    ids: set[uuid.UUID] = set()
+    for row in rows:
+        try:
+            ids.add(uuid.UUID(row.agent_id))
+        except ValueError:
+            continue
+    return list(ids)
+
+
+async def _refuse_unknown_agents(session: AsyncSession, agent_ids: set[uuid.UUID]) -> None:
+    known_agents: set[uuid.UUID] = set()
+    ids = list(agent_ids)
+    for start in range(0, len(ids), 1000):
+        found = await session.scalars(select(org_employee.c.id).where(org_employee.c.id.in_(ids[start : start + 1000])))
+        known_agents |= set(found.all())
+    unknown = agent_ids - known_agents
+    if unknown:
+        listed = ", ".join(sorted(map(str, unknown))[:20])
+        raise InvalidInput(
+            t(
+                "{count} agent(s) are not known to the org directory: {listed}; nothing was stored.",
+                count=len(unknown),
+                listed=listed,
+            )
+        )
 
 
 def _content_hash(rows: Sequence[AgentDailyMetric]) -> str:
@@ -136,9 +188,14 @@ async def ingest_batch(
             t("A batch holds at most {MAX_ROWS} rows; this one has {count}.", MAX_ROWS=MAX_ROWS, count=len(rows))
         )
     content_hash = _content_hash(rows)
-    known = await session.get(MetricBatch, (source, batch_id))
-    if known is not None:
-        if known.content_hash != content_hash:
+    dialect = session.get_bind().dialect.name
+    first = (
+        await session.execute(
+            _FIRST_LOOK[dialect], {"source": source, "batch_id": batch_id, "agent_ids": _agent_ids_in(rows)}
+        )
+    ).one()
+    if first.known_hash is not None:
+        if first.known_hash != content_hash:
             raise Conflict(
                 t(
                     "Batch '{batch_id}' from '{source}' was received before with different content; send "
@@ -150,30 +207,16 @@ async def ingest_batch(
         return IngestResult(source, batch_id, len(rows), 0, True)
     parsed = _validate(rows)
     agent_ids = {row["agent_id"] for row in parsed}
-    known_agents: set[uuid.UUID] = set()
-    ids = list(agent_ids)
-    for start in range(0, len(ids), 1000):
-        found = await session.scalars(select(org_employee.c.id).where(org_employee.c.id.in_(ids[start : start + 1000])))
-        known_agents |= set(found.all())
-    unknown = agent_ids - known_agents
-    if unknown:
-        listed = ", ".join(sorted(map(str, unknown))[:20])
-        raise InvalidInput(
-            t(
-                "{count} agent(s) are not known to the org directory: {listed}; nothing was stored.",
-                count=len(unknown),
-                listed=listed,
-            )
-        )
+    if first.known_agents != len(agent_ids):  # valid rows: the ids looked up first are exactly these
+        await _refuse_unknown_agents(session, agent_ids)
     for row in parsed:
         row["source"] = source
         row["batch_id"] = batch_id
-    insert_fn = dialect_insert(session)
     header = await session.execute(
-        insert_fn(typing.cast(Table, MetricBatch.__table__))
-        .values(source=source, batch_id=batch_id, content_hash=content_hash, row_count=len(rows), received_at=now)
-        .on_conflict_do_nothing()
-    )
+        _HEADER[dialect],
+        {"source": source, "batch_id": batch_id, "content_hash": content_hash, "row_count": len(rows),
+         "received_at": now},
+    )  # fmt: skip
     if not header.rowcount:  # type: ignore[attr-defined]
         return IngestResult(source, batch_id, len(rows), 0, True)  # a concurrent request stored it first
     await insert_rows(session, parsed)

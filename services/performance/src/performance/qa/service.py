@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -22,7 +21,6 @@ from callcenter_shared.deadlines import Due
 from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from callcenter_shared.i18n import t
 from callcenter_shared.org import get_person, org_employee
-from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
 from performance import access
 from performance.kpi import ingest
@@ -129,7 +127,7 @@ async def read_evaluation(
     return evaluation
 
 
-async def list_evaluations(
+async def evaluations_query(
     session: AsyncSession,
     *,
     principal: Principal,
@@ -140,9 +138,8 @@ async def list_evaluations(
     created_from: datetime | None = None,
     created_before: datetime | None = None,
     sort: str | None = None,
-    limit: int,
-    offset: int,
-) -> tuple[Sequence[Evaluation], int]:
+) -> Select[Evaluation]:
+    """The evaluations the caller may see (their span, and those they evaluate), filtered and ordered."""
     query = select(Evaluation).where(Evaluation.calibration_id.is_(None))
     visible = await access.visible_ids(session, principal)
     if visible is not None:
@@ -162,8 +159,7 @@ async def list_evaluations(
     if created_before is not None:
         query = query.where(Evaluation.created_at < created_before)
     sortable = {"created_at": Evaluation.created_at, "released_at": Evaluation.released_at}
-    order = order_by(sort, sortable, "-created_at", Evaluation.id)
-    return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
+    return query.order_by(*order_by(sort, sortable, "-created_at", Evaluation.id))
 
 
 def _require_evaluator_of(principal: Principal, evaluation: Evaluation) -> None:

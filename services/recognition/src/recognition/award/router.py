@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic_core import to_json
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.inputs import Day, Moment
 from callcenter_shared.names import with_names
 from callcenter_shared.sorting import sort_description
 from callcenter_shared.web import DbSession, Now, Page, Paging
-from recognition.award import letter, service
+from recognition.award import honor_wall, letter, nomination, service
 from recognition.award.schemas import (
     AwardCreate,
     AwardRead,
@@ -30,7 +31,15 @@ from recognition.award.schemas import (
 )
 from recognition.settings import AppSettings
 
+JSON = "application/json"
+
 router = APIRouter(prefix="/v1", tags=["awards"])
+
+
+def _json_page(items: list[dict[str, Any]], *, limit: int, offset: int, total: int) -> Response:
+    """A page whose items the service built in the response model's shape and order, encoded as JSON at once:
+    the same bytes as validating them into the model and dumping it, without the model in between."""
+    return Response(to_json({"items": items, "limit": limit, "offset": offset, "total": total}), media_type=JSON)
 
 
 @router.get("/awards", response_model=Page[AwardRead], summary="The award catalog (REC-1)")
@@ -54,9 +63,7 @@ async def create_award(data: AwardCreate, principal: CurrentPrincipal, session: 
 async def create_nomination(
     data: NominationCreate, principal: CurrentPrincipal, session: DbSession, now: Now
 ) -> NominationRead:
-    return await with_names(
-        session, NominationRead.model_validate(await service.nominate(session, principal=principal, data=data, now=now))
-    )
+    return await nomination.nominate(session, principal=principal, data=data, now=now)
 
 
 @router.get(
@@ -150,9 +157,10 @@ async def get_honor_wall(
     award_id: uuid.UUID | None = None,
     from_date: Day | None = None,
     to_date: Day | None = None,
-) -> Page[GrantRead]:
-    grants, total = await service.honor_wall(
+) -> Response:
+    items, total = await honor_wall.page(
         session,
+        principal,
         team_id=team_id,
         award_id=award_id,
         from_date=from_date,
@@ -160,8 +168,7 @@ async def get_honor_wall(
         limit=paging.limit,
         offset=paging.offset,
     )
-    items = await service.grant_views(session, principal, grants)
-    return await with_names(session, Page(items=items, limit=paging.limit, offset=paging.offset, total=total))
+    return _json_page(items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get("/grants/{grant_id}", response_model=GrantRead)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,16 +16,16 @@ from callcenter_shared import outbox
 from callcenter_shared.auth import Principal
 from callcenter_shared.contracts.recognition import AwardGrantedV1
 from callcenter_shared.db import get_or_404
-from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from callcenter_shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from callcenter_shared.i18n import t
 from callcenter_shared.levels import is_agent
-from callcenter_shared.org import find_person, get_person, org_employee, org_team, team_members
+from callcenter_shared.org import find_person, org_employee, team_members
 from callcenter_shared.paging import paginate
 from callcenter_shared.sorting import order_by
 from recognition import access
 from recognition.access import decides_at_level, private_subjects
-from recognition.award.models import Award, AwardScope, Grant, MaterialPool, Nomination, NominationStatus
-from recognition.award.schemas import AwardCreate, GrantRead, NominationCreate, PoolCreate
+from recognition.award.models import Award, Grant, MaterialPool, Nomination, NominationStatus
+from recognition.award.schemas import AwardCreate, GrantRead, PoolCreate
 
 
 class WrongApprover(RuleViolation):
@@ -164,73 +164,7 @@ async def grant_views(session: AsyncSession, principal: Principal, grants: Seque
     return views
 
 
-async def honor_wall(
-    session: AsyncSession,
-    *,
-    team_id: uuid.UUID | None,
-    award_id: uuid.UUID | None,
-    from_date: date | None,
-    to_date: date | None,
-    limit: int,
-    offset: int,
-) -> tuple[Sequence[Grant], int]:
-    """Every grant, newest first, by period (grant date), team and award: visible to everyone (REC-2)."""
-    query = select(Grant)
-    if team_id is not None:
-        query = query.where(Grant.team_id == team_id)
-    if award_id is not None:
-        query = query.where(Grant.award_id == award_id)
-    if from_date is not None:
-        query = query.where(Grant.granted_at >= _start_of(from_date))
-    if to_date is not None:
-        query = query.where(Grant.granted_at < _start_of(to_date + timedelta(days=1)))
-    return await paginate(session, query.order_by(Grant.granted_at.desc(), Grant.id), limit=limit, offset=offset)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
 # Nominations (REC-2)
-
-
-async def nominate(session: AsyncSession, *, principal: Principal, data: NominationCreate, now: datetime) -> Nomination:
-    """A leader or a peer nominates someone (or a team) for an award, with a reason and evidence."""
-    award = await get_award(session, data.award_id)
-    if not award.active:
-        raise InvalidInput(t("The award {name} is no longer given.", name=award.name))
-    if award.automatic:
-        raise InvalidInput(
-            t("{name} is granted automatically by its track; it cannot be nominated for.", name=award.name)
-        )
-    if award.scope == AwardScope.individual and data.nominee_id is None:
-        raise InvalidInput(t("{name} is an individual award: name a nominee_id.", name=award.name))
-    if award.scope == AwardScope.team and data.team_id is None:
-        raise InvalidInput(t("{name} is a team award: name a team_id.", name=award.name))
-    if data.nominee_id is not None:
-        nominee = await get_person(session, data.nominee_id)
-        if not nominee.active:
-            raise InvalidInput(t("{name} has left the company.", name=nominee.name))
-        if nominee.id == principal.employee_id:
-            raise Forbidden(t("You cannot nominate yourself; ask a colleague or your leader."))
-    if data.team_id is not None and not await session.scalar(
-        select(org_team.c.id).where(org_team.c.id == data.team_id)
-    ):
-        raise NotFound(t("Team {team_id} is not known here (yet).", team_id=data.team_id))
-    nomination = Nomination(
-        id=uuid.uuid4(),
-        award_id=award.id,
-        nominee_id=data.nominee_id,
-        team_id=data.team_id,
-        nominated_by=principal.employee_id,
-        reason=data.reason,
-        evidence_links=[str(link) for link in data.evidence_links],
-        status=NominationStatus.pending,
-        created_at=now,
-    )
-    session.add(nomination)
-    await session.flush()
-    return nomination
 
 
 async def get_nomination(session: AsyncSession, nomination_id: uuid.UUID, *, lock: bool = False) -> Nomination:
