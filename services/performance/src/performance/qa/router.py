@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
-from pydantic_core import to_json
 
 from callcenter_shared import spreadsheets
 from callcenter_shared.auth import CurrentPrincipal
@@ -12,7 +11,7 @@ from callcenter_shared.inputs import Day, Moment
 from callcenter_shared.names import with_names
 from callcenter_shared.sorting import sort_description
 from callcenter_shared.spreadsheets import SheetFormat
-from callcenter_shared.web import DbSession, Now, Page, Paging
+from callcenter_shared.web import DbSession, Now, Page, Paging, json_page
 from performance.policy import Policy
 from performance.qa import calibration as calibrations
 from performance.qa import evaluation_page, scoring, service, sheets
@@ -38,13 +37,6 @@ from performance.qa.schemas import (
 from performance.settings import AppSettings
 
 router = APIRouter(prefix="/v1/qa", tags=["qa"])
-JSON = "application/json"
-
-
-def _json_page(items: list[dict[str, Any]], *, limit: int, offset: int, total: int) -> Response:
-    """A page whose items the service built in the response model's shape and order, encoded as JSON at once:
-    the same bytes as validating them into the model and dumping it, without the model in between."""
-    return Response(to_json({"items": items, "limit": limit, "offset": offset, "total": total}), media_type=JSON)
 
 
 async def _read(
@@ -204,7 +196,7 @@ async def list_evaluations(
     items, total = await evaluation_page.page(
         session, query, policy=settings.policy, limit=paging.limit, offset=paging.offset
     )
-    return _json_page(items, limit=paging.limit, offset=paging.offset, total=total)
+    return json_page(items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=EvaluationRead)

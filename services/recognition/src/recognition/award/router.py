@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic_core import to_json
 
 from callcenter_shared.auth import CurrentPrincipal
 from callcenter_shared.inputs import Day, Moment
 from callcenter_shared.names import with_names
 from callcenter_shared.sorting import sort_description
-from callcenter_shared.web import DbSession, Now, Page, Paging
+from callcenter_shared.web import DbSession, Now, Page, Paging, json_page
 from recognition.award import honor_wall, letter, nomination, service
 from recognition.award.schemas import (
     AwardCreate,
@@ -31,15 +30,7 @@ from recognition.award.schemas import (
 )
 from recognition.settings import AppSettings
 
-JSON = "application/json"
-
 router = APIRouter(prefix="/v1", tags=["awards"])
-
-
-def _json_page(items: list[dict[str, Any]], *, limit: int, offset: int, total: int) -> Response:
-    """A page whose items the service built in the response model's shape and order, encoded as JSON at once:
-    the same bytes as validating them into the model and dumping it, without the model in between."""
-    return Response(to_json({"items": items, "limit": limit, "offset": offset, "total": total}), media_type=JSON)
 
 
 @router.get("/awards", response_model=Page[AwardRead], summary="The award catalog (REC-1)")
@@ -168,7 +159,7 @@ async def get_honor_wall(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return _json_page(items, limit=paging.limit, offset=paging.offset, total=total)
+    return json_page(items, limit=paging.limit, offset=paging.offset, total=total)
 
 
 @router.get("/grants/{grant_id}", response_model=GrantRead)
