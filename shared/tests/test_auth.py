@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import ValidationError
 
-from callcenter_shared.auth import TokenVerifier, issue_development_token
+from callcenter_shared.auth import Identity, Principal, RecentCallers, TokenVerifier, issue_development_token
 from callcenter_shared.errors import Unauthorized
 from callcenter_shared.settings import ServiceSettings
 
@@ -151,3 +151,22 @@ async def test_production_accepts_an_identity_provider_key_set() -> None:
     assert settings.uses_key_set
     with pytest.raises(RuntimeError):
         issue_development_token(settings, client_id="hr-system")
+
+
+def test_a_caller_read_recently_serves_until_its_time_passes_or_a_write_is_committed() -> None:
+    now = [100.0]
+    recent = RecentCallers(1.0, clock=lambda: now[0])
+    identity = Identity(str(uuid.uuid4()), None, development=True)
+    agent = Principal(uuid.uuid4(), 1, uuid.uuid4())
+    assert recent.get(identity) is None
+    recent.keep(identity, agent)
+    assert recent.get(identity) == agent
+    assert recent.get(Identity(identity.subject, None, development=False)) is None  # a login, not an id
+    now[0] += 1.0
+    assert recent.get(identity) is None  # another replica's change shows within the second
+    recent.keep(identity, agent)
+    recent.forget_all()  # this process committed a write
+    assert recent.get(identity) is None
+    never = RecentCallers(0.0, clock=lambda: now[0])
+    never.keep(identity, agent)
+    assert never.get(identity) is None

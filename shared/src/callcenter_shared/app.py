@@ -16,7 +16,7 @@ from opentelemetry.trace import TracerProvider
 from sqlalchemy import Table
 
 from callcenter_shared import __version__, i18n, metrics
-from callcenter_shared.auth import TokenVerifier
+from callcenter_shared.auth import RecentCallers, TokenVerifier
 from callcenter_shared.broker import Broker, connect_options
 from callcenter_shared.clock import Clock, SystemClock
 from callcenter_shared.cors import install_cors
@@ -85,11 +85,15 @@ def build_app(
     relay_holder: list[OutboxRelay] = []
     hub_holder: list[TaskHub] = []
 
+    recent_callers = RecentCallers(settings.caller_cache_seconds)
+
     def after_commit(session_info: dict[str, Any]) -> None:
         if session_info.pop(PENDING_FLAG, False) and relay_holder:
             relay_holder[0].wake()
-        if session_info.pop(WROTE_FLAG, False) and hub_holder:
-            hub_holder[0].poke()
+        if session_info.pop(WROTE_FLAG, False):
+            recent_callers.forget_all()  # the write may have been to somebody's directory row
+            if hub_holder:
+                hub_holder[0].poke()
 
     session_factory = create_session_factory(engine, after_commit=after_commit)
     relay = OutboxRelay(service=service, session_factory=session_factory, broker=broker, clock=clock, tracer=tracer)
@@ -193,6 +197,7 @@ def build_app(
     app.state.subscriptions = subscriptions
     app.state.uses_nats = run_relay or run_consumer
     app.state.verifier = TokenVerifier(settings)
+    app.state.recent_callers = recent_callers
     # Where callers are looked up (level, team, active): the owner's table or the read copy.
     app.state.directory = directory
     app.state.teams = teams

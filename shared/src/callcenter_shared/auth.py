@@ -6,7 +6,9 @@ JWKS (`JWT_JWKS_URL` or OIDC discovery), a static `JWT_PUBLIC_KEY`, or, outside
 production, the development secret. The claim `JWT_EMPLOYEE_CLAIM` (default `sub`) is
 the person's login, looked up as `external_id` in the service's own copy of the
 directory; level, team and superior come from that row, so a promotion or a leaver
-takes effect on the next request. Level or team claims in a token are ignored.
+takes effect on the next request (through another replica, within `CALLER_CACHE_SECONDS`).
+Level or team claims in a token are ignored. A verified token is remembered until it expires
+(and, with a key set, while its key is listed), so its signature is checked once.
 
 Systems that are not employees (the HR import, the phone system, metric feeds) are
 service accounts: their client id (`azp`, `appid` or `client_id`, else `sub`) is a
@@ -20,6 +22,7 @@ import functools
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -97,7 +100,8 @@ class TokenVerifier:
         self._employee_claim = "sub" if self._development else settings.jwt_employee_claim
         self._key_set: KeySet | None = None
         self._key: str = ""
-        self._verified: dict[str, tuple[Identity, float]] = {}  # token -> identity, expiry (epoch seconds)
+        # token -> its identity, expiry (epoch seconds), kid and the key that verified it
+        self._verified: dict[str, tuple[Identity, float, str | None, jwt.PyJWK | None]] = {}
         if settings.uses_key_set:
             self._algorithms = list(settings.jwt_jwks_algorithms)
             self._key_set = KeySet(
@@ -115,23 +119,28 @@ class TokenVerifier:
         """The identity a token vouches for, or 401; fetches the provider's keys when needed."""
         kept = self._verified.get(token)
         if kept is not None:
-            identity, expires_at = kept
-            if time.time() < expires_at:
+            identity, expires_at, kid, signed_with = kept
+            # Still within its time, and (with a key set) its key still listed: a retired key is refused.
+            if time.time() < expires_at and (self._key_set is None or await self._key_set.key(kid) is signed_with):
                 return identity
             del self._verified[token]
-        identity, expires_at = await self._verify(token)
+        identity, expires_at, kid, signed_with = await self._verify(token)
         if len(self._verified) >= VERIFIED_TOKENS_KEPT:
             del self._verified[next(iter(self._verified))]  # the oldest
-        self._verified[token] = identity, expires_at
+        self._verified[token] = identity, expires_at, kid, signed_with
         return identity
 
-    async def _verify(self, token: str) -> tuple[Identity, float]:
+    async def _verify(self, token: str) -> tuple[Identity, float, str | None, jwt.PyJWK | None]:
+        """The identity, until when it holds, and the key set's kid and key that signed it."""
+        kid: str | None = None
+        jwk: jwt.PyJWK | None = None
         try:
             key: Any = self._key
             algorithms = self._algorithms
             if self._key_set is not None:
                 header = jwt.get_unverified_header(token)
-                jwk = await self._key_set.key(header.get("kid"))
+                kid = header.get("kid")
+                jwk = await self._key_set.key(kid)
                 # The key decides the algorithm: a token cannot pick a weaker one (or `none`).
                 if jwk.algorithm_name not in self._algorithms or header.get("alg") != jwk.algorithm_name:
                     raise jwt.InvalidAlgorithmError(f"algorithm {header.get('alg')!r} is not accepted for this key")
@@ -163,7 +172,8 @@ class TokenVerifier:
                 )
             )
         # `exp` is required and checked above; the token is accepted until it (plus the leeway) passes.
-        return Identity(subject or None, client, self._development), float(claims["exp"]) + self._leeway
+        expires_at = float(claims["exp"]) + self._leeway
+        return Identity(subject or None, client, self._development), expires_at, kid, jwk
 
 
 def bearer_token(authorization: str) -> str | None:
@@ -192,10 +202,45 @@ def _principal_queries(directory: Table) -> tuple[Select[Any], Select[Any]]:
     )
 
 
-async def find_principal(session: AsyncSession, directory: Table, identity: Identity) -> Principal:
+class RecentCallers:
+    """Callers' directory rows as read in the last `seconds`, forgotten at once when this process commits a write.
+
+    Every request looks its caller up; an app's requests come in bursts from the same few people.
+    A change made through this process (a promotion, a leaver, the org copy updated by an event)
+    empties it, so it takes effect on the next request; one made through another replica, within
+    `seconds`. Zero seconds keeps nothing.
+    """
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._seconds = seconds
+        self._clock = clock
+        self._rows: dict[tuple[str, bool], tuple[Principal, float]] = {}
+
+    def get(self, identity: Identity) -> Principal | None:
+        kept = self._rows.get((identity.subject or "", identity.development))
+        if kept is None or kept[1] <= self._clock():
+            return None
+        return kept[0]
+
+    def keep(self, identity: Identity, principal: Principal) -> None:
+        if self._seconds <= 0:
+            return
+        if len(self._rows) >= VERIFIED_TOKENS_KEPT:
+            self._rows.clear()
+        self._rows[(identity.subject or "", identity.development)] = principal, self._clock() + self._seconds
+
+    def forget_all(self) -> None:
+        self._rows.clear()
+
+
+async def find_principal(
+    session: AsyncSession, directory: Table, identity: Identity, recent: RecentCallers | None = None
+) -> Principal:
     """The directory's entry for the identity: one indexed query; 403 if unknown or inactive."""
     if identity.subject is None:
         raise Forbidden(t("The token names a client that is not a configured service account, and no employee."))
+    if recent is not None and (principal := recent.get(identity)) is not None:
+        return principal
     by_id, by_login = _principal_queries(directory)
     employee_id = _uuid(identity.subject) if identity.development else None
     query, who = (by_id, employee_id) if employee_id is not None else (by_login, identity.subject)
@@ -209,7 +254,10 @@ async def find_principal(session: AsyncSession, directory: Table, identity: Iden
         )
     if not row.active:
         raise Forbidden(t("Signed in as {subject!r}, but that employee is no longer active.", subject=identity.subject))
-    return Principal(row.id, row.level, row.team_id, row.superior_id)
+    principal = Principal(row.id, row.level, row.team_id, row.superior_id)
+    if recent is not None:
+        recent.keep(identity, principal)
+    return principal
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -244,7 +292,7 @@ async def current_caller(
     account = _service_account(state.settings, identity)
     if account is not None:
         return account
-    return await find_principal(session, state.directory, identity)
+    return await find_principal(session, state.directory, identity, state.recent_callers)
 
 
 async def current_principal(caller: Annotated[Caller, Depends(current_caller)]) -> Principal:

@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     # a new connection (its handshake, authentication and type introspection) per request.
     # Requests beyond it wait for a connection. SQLite always uses one.
     database_pool_size: int = Field(20, ge=1, le=200)
+    # How long a caller's directory row read by one request serves the next ones (see `auth.RecentCallers`):
+    # a change through another replica takes effect within it; 0 reads the row on every request.
+    caller_cache_seconds: float = Field(1.0, ge=0, le=60)
     nats_url: str = "nats://127.0.0.1:4222"
     # NATS authentication: a user and password, or an NKey seed file, or a `.creds` file (user JWT + seed).
     nats_user: str = ""
