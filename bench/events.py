@@ -6,16 +6,17 @@ Run from the repository root: `.venv/bin/python -m bench.events [--json out.json
     scheduling database; the time `OutboxRelay.publish_pending()` takes to drain them,
     against `js.publish` of the same payloads with ~250 acknowledgements in flight
     (ceiling: the better of a run before and a run after the relay's).
-(b) End to end: scheduling and performance under uvicorn on a bundled nats-server, each
-    on a fresh PostgreSQL database (`--database sqlite` for SQLite files); new employees are created over HTTP at a steady rate of events; for each event, the
-    time from its envelope `time` (taken in the request, before the commit) and from the
-    HTTP response to the inbox row's `received_at` in performance's database (the
-    handler's transaction, which commits the org read copy row with it). With
-    `--per-request K` above 1, each request is a bulk import of K employees (one commit,
-    K events), so a producer worker that cannot serve 200 single writes a second does not
-    queue and the figure is the event path's own; `make bench` runs both. The run reports
-    the offered rate against the achieved one (did the producer keep up), the producer's CPU
-    share and the load average, and the part up to the relay's mark (`published_at`).
+(b) End to end: scheduling and performance under uvicorn on a bundled nats-server, each on a
+    fresh PostgreSQL database (`--database sqlite` for SQLite files); new employees are
+    created over HTTP at a steady rate of events; for each event, the time from its envelope
+    `time` (taken in the request, before the commit) and from the HTTP response to the inbox
+    row's `received_at` in performance's database (the handler's transaction, which commits
+    the org read copy row with it). With `--per-request K` above 1, each request is a bulk
+    import of K employees (one commit, K events), so a producer worker that cannot serve 200
+    single writes a second does not queue and the figure is the event path's own; `make
+    bench` runs both. The run reports the offered rate against the achieved one (did the
+    producer keep up), the producer's CPU share and the load average, and the part up to the
+    relay's mark (`published_at`).
 """
 
 from __future__ import annotations
