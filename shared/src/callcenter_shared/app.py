@@ -37,6 +37,10 @@ from callcenter_shared.tasks import TaskSource
 from callcenter_shared.tracing import INSTRUMENTATION, TraceMiddleware, provider_from_settings, trace_http, trace_sql
 from callcenter_shared.web import BodyLimitMiddleware, RequestMetricsMiddleware, probes
 
+# The relay reads its next batch while it marks the one before; the consumers' fetch loops share
+# the third (a transaction each, short): few connections, as PostgreSQL's are counted per server.
+EVENT_CONNECTIONS = 3
+
 
 def build_app(
     settings: ServiceSettings,
@@ -96,11 +100,22 @@ def build_app(
                 hub_holder[0].poke()
 
     session_factory = create_session_factory(engine, after_commit=after_commit)
-    relay = OutboxRelay(service=service, session_factory=session_factory, broker=broker, clock=clock, tracer=tracer)
+    # The relay and the consumers have connections of their own: behind a queue of requests
+    # waiting for the pool, every event would wait as long as that queue (SQLite has one connection).
+    events_engine = engine
+    events_session_factory = session_factory
+    if not is_sqlite(settings.database_url):
+        events_engine = create_engine(settings.database_url, pool_size=EVENT_CONNECTIONS)
+        if tracer is not None:
+            trace_sql(events_engine.sync_engine, tracer)
+        events_session_factory = create_session_factory(events_engine, after_commit=after_commit)
+    relay = OutboxRelay(
+        service=service, session_factory=events_session_factory, broker=broker, clock=clock, tracer=tracer
+    )
     relay_holder.append(relay)
     consumer = EventConsumer(
         service=service,
-        session_factory=session_factory,
+        session_factory=events_session_factory,
         broker=broker,
         subscriptions=subscriptions,
         clock=clock,
@@ -168,6 +183,7 @@ def build_app(
             await relay.stop()
             await broker.close()
             await engine.dispose()
+            await events_engine.dispose()
             metrics.process_exited()
             if owned_provider is not None:
                 await asyncio.to_thread(owned_provider.shutdown)

@@ -33,7 +33,7 @@ from callcenter_shared.streams import (
     stream_name,
 )
 from callcenter_shared.tables import inbox
-from callcenter_shared.tracing import consuming
+from callcenter_shared.tracing import consuming, consuming_batch
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,21 @@ BACKLOG_PROBE_SECONDS = 0.05
 
 Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 Subscriptions = Mapping[type[Event], Handler]
+
+
+class Batched:
+    """A handler that applies several new events of its subject in one call, in delivery order.
+
+    The consumer hands it a fetched batch's events not applied before (one statement for the
+    inbox rows, then as few for the effect as the handler manages); called with one event,
+    it is an ordinary `Handler`.
+    """
+
+    def __init__(self, apply_all: Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[None]]) -> None:
+        self.apply_all = apply_all
+
+    async def __call__(self, session: AsyncSession, event: Any, envelope: Envelope) -> None:
+        await self.apply_all(session, [(event, envelope)])
 
 
 async def record_once(session: AsyncSession, envelope: Envelope, *, at: Any) -> bool:
@@ -53,6 +68,45 @@ async def record_once(session: AsyncSession, envelope: Envelope, *, at: Any) -> 
         .on_conflict_do_nothing(index_elements=["event_id"])
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def record_new(session: AsyncSession, envelopes: list[Envelope], *, at: Any) -> set[str]:
+    """Insert the event ids into the inbox in one statement; the ids that were not there before."""
+    if not envelopes:
+        return set()
+    result = await session.execute(
+        dialect_insert(session)(inbox)
+        .values([{"event_id": e.id, "subject": e.type, "received_at": at} for e in envelopes])
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(inbox.c.event_id)
+    )
+    return set(result.scalars())
+
+
+async def apply_new(
+    session: AsyncSession,
+    handler: Handler,
+    parsed: list[tuple[Event, Envelope]],
+    *,
+    subject: str,
+    at: Any,
+    tracer: Tracer | None = None,
+) -> int:
+    """Run the handler for the events of `parsed` not applied before, in order; how many ran."""
+    new_ids = await record_new(session, [envelope for _, envelope in parsed], at=at)
+    new: list[tuple[Event, Envelope]] = []
+    for event, envelope in parsed:
+        if envelope.id in new_ids:
+            new_ids.discard(envelope.id)  # delivered twice in one batch: applied once
+            new.append((event, envelope))
+    if isinstance(handler, Batched) and len(new) > 1:
+        with consuming_batch(tracer, [envelope.traceparent for _, envelope in new], subject=subject):
+            await handler.apply_all(session, new)
+        return len(new)
+    for event, envelope in new:
+        with consuming(tracer, envelope.traceparent, subject=subject, event_id=envelope.id):
+            await handler(session, event, envelope)
+    return len(new)
 
 
 async def apply_once(
@@ -186,11 +240,10 @@ class EventConsumer:
         """
         try:
             parsed = [self._parse(event_class, message) for message in messages]
-            applied = 0
             async with self._session_factory() as session, session.begin():
-                now = self._clock.now()
-                for event, envelope in parsed:
-                    applied += await apply_once(session, handler, event, envelope, at=now, tracer=self._tracer)
+                applied = await apply_new(
+                    session, handler, parsed, subject=event_class.subject, at=self._clock.now(), tracer=self._tracer
+                )
         except Exception as exc:
             log.info("batch of %d %s failed (%s); handling one by one", len(messages), event_class.subject, exc)
             for message in messages:

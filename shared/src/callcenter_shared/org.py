@@ -37,7 +37,7 @@ from callcenter_shared.db import UtcDateTime, dialect_insert, new_metadata
 from callcenter_shared.envelope import Envelope
 from callcenter_shared.errors import NotFound
 from callcenter_shared.i18n import t
-from callcenter_shared.inbox import Subscriptions
+from callcenter_shared.inbox import Batched, Subscriptions
 from callcenter_shared.tables import inbox
 
 _org = new_metadata()
@@ -119,7 +119,11 @@ def include_org_tables(metadata: MetaData) -> None:
 
 
 async def mark_current(session: AsyncSession, kind: str, envelope: Envelope) -> None:
-    """Record that the copy's `kind` records are current up to this change, unless a newer one is in."""
+    """Record that the copy's `kind` records are current up to this change, unless a newer one is in.
+
+    Of several changes, pass the newest (the last of those with the latest `time`): the older ones
+    would each be overwritten by it.
+    """
     applied_at = await session.scalar(select(inbox.c.received_at).where(inbox.c.event_id == envelope.id))
     values = {"kind": kind, "current_to": envelope.time, "event_id": envelope.id, "applied_at": applied_at}
     statement = dialect_insert(session)(org_freshness).values(**values)
@@ -132,20 +136,69 @@ async def mark_current(session: AsyncSession, kind: str, envelope: Envelope) -> 
     )
 
 
-def _upsert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Any:
+def _upsert(session: AsyncSession, table: Table, values: dict[str, Any] | list[dict[str, Any]]) -> Any:
+    """Insert the rows, or update those whose stored version is older; several rows need distinct ids."""
+    rows = values if isinstance(values, list) else [values]
     insert_fn = dialect_insert(session)
-    statement = insert_fn(table).values(**values)
+    statement = insert_fn(table).values(rows)
     return statement.on_conflict_do_update(
         index_elements=["id"],
-        set_={key: statement.excluded[key] for key in values if key != "id"},
+        set_={key: statement.excluded[key] for key in rows[0] if key != "id"},
         where=table.c.version < statement.excluded.version,
     )
 
 
-async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1, envelope: Envelope) -> None:
-    await mark_current(session, "employee", envelope)
+def _newest(envelopes: list[Envelope]) -> Envelope:
+    """The change `mark_current` would keep of these, applied one by one in this order."""
+    newest = envelopes[0]
+    for envelope in envelopes[1:]:
+        if envelope.time >= newest.time:
+            newest = envelope
+    return newest
+
+
+async def _upsert_highest(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Upsert rows in one statement: of several versions of one id, the highest (what applying each would leave)."""
+    highest: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        kept = highest.get(row["id"])
+        if kept is None or row["version"] > kept["version"]:
+            highest[row["id"]] = row
+    if highest:
+        await session.execute(_upsert(session, table, list(highest.values())))
+
+
+def _employee_row(event: EmployeeUpsertedV1) -> dict[str, Any]:
     values = event.model_dump(exclude={"employee_id"})
     values["id"] = event.employee_id
+    return values
+
+
+async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1, envelope: Envelope) -> None:
+    await mark_current(session, "employee", envelope)
+    await _apply_employee(session, event)
+
+
+async def on_employees_upserted(session: AsyncSession, items: list[tuple[EmployeeUpsertedV1, Envelope]]) -> None:
+    """Several `employee.upserted` in delivery order, as applying each in turn would leave the copy.
+
+    Changes without a login go in one statement per run; one with a login may take it from
+    someone else, so it is applied on its own, after the changes before it.
+    """
+    await mark_current(session, "employee", _newest([envelope for _, envelope in items]))
+    run: list[dict[str, Any]] = []
+    for event, _ in items:
+        if event.external_id is None:
+            run.append(_employee_row(event))
+            continue
+        await _upsert_highest(session, org_employee, run)
+        run = []
+        await _apply_employee(session, event)
+    await _upsert_highest(session, org_employee, run)
+
+
+async def _apply_employee(session: AsyncSession, event: EmployeeUpsertedV1) -> None:
+    values = _employee_row(event)
     if event.external_id is not None:
         stored = await session.scalar(select(org_employee.c.version).where(org_employee.c.id == event.employee_id))
         if stored is not None and stored >= event.version:
@@ -159,14 +212,27 @@ async def on_employee_upserted(session: AsyncSession, event: EmployeeUpsertedV1,
     await session.execute(_upsert(session, org_employee, values))
 
 
-async def on_team_upserted(session: AsyncSession, event: TeamUpsertedV1, envelope: Envelope) -> None:
-    await mark_current(session, "team", envelope)
+def _team_row(event: TeamUpsertedV1) -> dict[str, Any]:
     values = event.model_dump(exclude={"team_id"})
     values["id"] = event.team_id
-    await session.execute(_upsert(session, org_team, values))
+    return values
 
 
-ORG_SUBSCRIPTIONS: Subscriptions = {EmployeeUpsertedV1: on_employee_upserted, TeamUpsertedV1: on_team_upserted}
+async def on_team_upserted(session: AsyncSession, event: TeamUpsertedV1, envelope: Envelope) -> None:
+    await mark_current(session, "team", envelope)
+    await session.execute(_upsert(session, org_team, _team_row(event)))
+
+
+async def on_teams_upserted(session: AsyncSession, items: list[tuple[TeamUpsertedV1, Envelope]]) -> None:
+    """Several `team.upserted` in one statement, as applying each in turn would leave the copy."""
+    await mark_current(session, "team", _newest([envelope for _, envelope in items]))
+    await _upsert_highest(session, org_team, [_team_row(event) for event, _ in items])
+
+
+ORG_SUBSCRIPTIONS: Subscriptions = {
+    EmployeeUpsertedV1: Batched(on_employees_upserted),
+    TeamUpsertedV1: Batched(on_teams_upserted),
+}
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,41 @@ def consuming(tracer: Tracer | None, traceparent: str | None, *, subject: str, e
             current_traceparent.reset(token)
 
 
+@contextlib.contextmanager
+def consuming_batch(tracer: Tracer | None, traceparents: list[str | None], *, subject: str) -> Iterator[None]:
+    """Handle several events in one call: one consumer span linked to each event's trace (OTel batch receive).
+
+    What the handler logs or records continues the last event's trace.
+    """
+    last = valid_or_new(traceparents[-1] if traceparents else None)
+    if tracer is None:
+        token = current_traceparent.set(last)
+        try:
+            yield
+        finally:
+            current_traceparent.reset(token)
+        return
+    links = []
+    for traceparent in traceparents:
+        context = trace.get_current_span(_W3C.extract({"traceparent": valid_or_new(traceparent)})).get_span_context()
+        links.append(trace.Link(context))
+    attributes: dict[str, str | int] = {
+        "messaging.system": "nats",
+        "messaging.destination.name": subject,
+        "messaging.operation.type": "process",
+        "messaging.batch.message_count": len(traceparents),
+    }
+    parent = _W3C.extract({"traceparent": last})
+    with tracer.start_as_current_span(
+        f"process {subject}", context=parent, kind=SpanKind.CONSUMER, attributes=attributes, links=links
+    ):
+        token = current_traceparent.set(current())
+        try:
+            yield
+        finally:
+            current_traceparent.reset(token)
+
+
 def firing(tracer: Tracer | None, kinds: Collection[str]) -> AbstractContextManager[Any]:
     """A span around a batch of fired deadlines, so the events their handlers record start a trace."""
     if tracer is None or not kinds:

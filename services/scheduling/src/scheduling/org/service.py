@@ -83,6 +83,28 @@ async def _lock_teams(session: AsyncSession, team_ids: set[uuid.UUID | None]) ->
     await lock_rows(session, Team.id, (i for i in team_ids if i is not None))
 
 
+async def _lock_teams_for_new_people(session: AsyncSession, rows: Sequence[EmployeeCreate]) -> None:
+    """Lock the teams new people lead or join, before anything reads their leader (ORG-2 under concurrency).
+
+    Agents only join: a shared lock, so hires into one team do not wait for each other, yet
+    wait for (and hold up) a change of its leader, which locks the team exclusively. A new
+    leader changes the team: then every team of the batch is locked exclusively, in one
+    statement in id order, so two batches never wait for each other in a circle.
+    """
+    teams = {_team_locked_for(row.level, row.team_id, True) for row in rows} - {None}
+    if any(_led_team(row.level, row.team_id, True) for row in rows):
+        await _lock_teams(session, set(teams))
+    elif teams:
+        shared = await session.scalars(
+            select(Team)
+            .where(Team.id.in_(sorted(teams, key=str)))
+            .order_by(Team.id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+        keep_loaded(session, *shared)
+
+
 async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None:
     """Publish the team as this transaction sees it; every caller has bumped its version."""
     leader = await leader_of(session, team.id)
@@ -303,7 +325,9 @@ async def _publish(session: AsyncSession, employee: Employee, now: datetime, *, 
         await publish_team(session, team, now)
 
 
-async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Employee:
+async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime, *, teams_locked: bool = False) -> Employee:
+    if not teams_locked:
+        await _lock_teams_for_new_people(session, [data])
     if data.id is not None and await session.get(Employee, data.id) is not None:
         raise InvalidInput(t("Employee {id} already exists; use PATCH to change it.", id=data.id))
     employee = Employee(
@@ -314,7 +338,6 @@ async def _add(session: AsyncSession, data: EmployeeCreate, now: datetime) -> Em
         created_at=now,
         updated_at=now,
     )
-    await _lock_teams(session, {_team_locked_for(employee.level, employee.team_id, employee.active)})
     await _check(session, employee)
     session.add(employee)
     await session.flush()
@@ -390,13 +413,13 @@ async def add_in_order(
     """Add every row, highest level first so that each superior exists before the people reporting to
     them; the added employees and, by row index, the refusals. Call it inside a transaction that rolls
     back when anything was refused: a refused row fails its checks before it is added, so no savepoint."""
-    # All the teams that get a leader, locked up front in one order (see `_lock_teams`).
-    await _lock_teams(session, {_team_locked_for(row.level, row.team_id, True) for row in rows})
+    # All the teams that get a leader or an agent, locked up front in one order.
+    await _lock_teams_for_new_people(session, rows)
     refused: dict[int, RuleViolation | InvalidInput] = {}
     created: list[Employee] = []
     for index in sorted(range(len(rows)), key=lambda index: -rows[index].level):
         try:
-            created.append(await _add(session, rows[index], now))
+            created.append(await _add(session, rows[index], now, teams_locked=True))
         except (RuleViolation, InvalidInput) as exc:
             refused[index] = exc
     return created, refused
