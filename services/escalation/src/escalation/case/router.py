@@ -113,8 +113,8 @@ async def _page(
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseRead, responses=REFUSAL)
 async def open_case(data: CaseCreate, principal: CurrentPrincipal, session: DbSession, now: Now) -> CaseRead:
     """Open a case as its first receiver and owner (ESC-1); the category decides the first level (ESC-2)."""
-    case = await opening.open_case(session, principal=principal, data=data, now=now)
-    return await with_names(session, _read(case, show_contact=True))
+    # The people's names come from the rows the opening read (`opening.open_case`): no second lookup.
+    return await opening.open_case(session, principal=principal, data=data, now=now)
 
 
 @router.get("/cases", response_model=Page[CaseRead])

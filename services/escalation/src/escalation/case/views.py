@@ -7,11 +7,11 @@ lookup in the org copy (what `with_names` would fill in afterwards), and validat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Set
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Label, Table, select
+from sqlalchemy import Label, RowMapping, Table, select
 
 from callcenter_shared.org import org_employee
 from escalation.case.models import Case
@@ -52,7 +52,7 @@ def paused_minutes(paused_seconds: int | None) -> float:
     return round((paused_seconds or 0) / 60, 2)
 
 
-def case_reads(rows: Iterable[Mapping[str, Any]], contact_shown: Set[Any]) -> list[CaseRead]:
+def case_reads(rows: Iterable[RowMapping], contact_shown: Set[Any]) -> list[CaseRead]:
     """`CaseRead`s from rows of `CASE_READ_COLUMNS`; the customer contact only on the cases in `contact_shown`."""
     items = []
     for row in rows:
