@@ -1,8 +1,8 @@
 """Opening a case: by its first receiver (ESC-1), or from a handover item that may not be carried again (HND-8).
 
 Opening is the service's main write, so it runs few statements, each built once: the owner, the category
-and a named agent in one read, then one insert per table (the case number's counter, the case, its first
-stint, its deadlines, its history, its events); the answer is made from the values written.
+and a named agent in one read; the case's number, the case, its first stint and history line in one more
+on PostgreSQL (`first_rows`); its deadlines; its events. The answer is made from the values written.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Integer, String, Table, bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
@@ -24,31 +23,18 @@ from callcenter_shared.envelope import Event
 from callcenter_shared.errors import Forbidden, InvalidInput
 from callcenter_shared.i18n import t
 from callcenter_shared.org import Person, get_person, org_employee, superior_chain
-from escalation.case import history
+from escalation.case import first_rows, history
 from escalation.case.chain import handler_at, level_clocks
 from escalation.case.deadlines import EMERGENCY_REPORT, REPLY_DUE
-from escalation.case.models import Case, CaseNumberCounter, CaseStatus, CaseStint
+from escalation.case.models import Case, CaseStatus
 from escalation.case.rules import ContactMissing
 from escalation.case.schemas import CUSTOMER_CHANNELS, CaseCreate, CaseRead, Channel
-from escalation.case.views import CASE_TABLE, paused_minutes
+from escalation.case.views import paused_minutes
 from escalation.category import service as categories
 from escalation.category.models import Category
 
-_COUNTER = cast(Table, CaseNumberCounter.__table__)
-_STINT = cast(Table, CaseStint.__table__)
 _CATEGORY = cast(Table, Category.__table__)
 _NAMED = org_employee.alias("named_agent")
-
-
-def _bump(insert_fn: Any) -> Any:
-    statement = insert_fn(_COUNTER).values(year=bindparam("year", type_=Integer()), last=1)
-    statement = statement.on_conflict_do_update(index_elements=["year"], set_={"last": _COUNTER.c.last + 1})
-    return statement.returning(_COUNTER.c.last)
-
-
-_BUMP = {"postgresql": _bump(postgresql.insert), "sqlite": _bump(sqlite.insert)}
-_INSERT_CASE = insert(CASE_TABLE)
-_INSERT_STINT = insert(_STINT).returning(_STINT.c.id)
 _POLICY_FIELDS = (
     "id", "code", "active", "entry_level", "level_minutes", "reply_limit_minutes", "warning_minutes",
     "emergency_report_minutes", "must_report",
@@ -88,13 +74,6 @@ class Policy:
     @classmethod
     def of(cls, category: Category) -> Policy:
         return cls(*(getattr(category, field) for field in _POLICY_FIELDS))
-
-
-async def _next_number(session: AsyncSession, now: datetime) -> str:
-    """`ESC-2026-000123`: one atomic upsert per case, so concurrent openings never share a number."""
-    bump = _BUMP[session.get_bind().dialect.name]
-    last = (await session.execute(bump, {"year": now.year})).scalar_one()
-    return f"ESC-{now.year}-{last:06d}"
 
 
 async def open_case(session: AsyncSession, *, principal: Principal, data: CaseCreate, now: datetime) -> CaseRead:
@@ -154,9 +133,8 @@ async def _open(
     level_due_at = now + timedelta(minutes=category.level_minutes[level - 1])
     reply_due_at = now + timedelta(minutes=category.reply_limit_minutes) if channel in CUSTOMER_CHANNELS else None
     emergency_report_due_at = now + timedelta(minutes=category.emergency_report_minutes) if emergency else None
-    case: dict[str, Any] = {
+    case: dict[str, Any] = dict.fromkeys(first_rows.CASE_COLUMNS) | {
         "id": case_id,
-        "number": await _next_number(session, now),
         "category_id": category.id,
         "category_code": category.code,
         "channel": channel.value,
@@ -179,25 +157,25 @@ async def _open(
         "reply_breached": False,
         "emergency_report_due_at": emergency_report_due_at,
         "handover_item_id": handover_item_id,
+        "paused_clocks": [],
+        "paused_seconds": 0,
         "opened_at": now,
         "updated_at": now,
     }
-    await session.execute(_INSERT_CASE, case)
-    stint = {"case_id": case_id, "level": level, "handler_id": handler.id, "acting_for_id": seat.acting_for_id}
-    stint_id = (await session.execute(_INSERT_STINT, {**stint, "started_at": now})).scalar_one()
+    stint = {"level": level, "handler_id": handler.id, "acting_for_id": seat.acting_for_id, "started_at": now}
+    stint["paused_seconds"] = 0
+    where: dict[str, Any] = {"case_id": case_id, "case_level": level, "category_code": category.code}
+    opened = history.line(
+        **where, action="opened", at=now, actor=actor, owner_id=owner.id, handler_id=handler.id,
+        acting_for_id=seat.acting_for_id, category=category.code, channel=channel.value, emergency=emergency,
+    )  # fmt: skip
+    case["number"], stint_id = await first_rows.write(session, year=now.year, case=case, stint=stint, line=opened)
     clocks = level_clocks(case_id, level, stint_id, level_due_at, category.warning_minutes, now)
     if reply_due_at is not None:
         clocks.append(deadlines.NewDeadline(REPLY_DUE, case_id, reply_due_at))
     if emergency_report_due_at is not None:
         clocks.append(deadlines.NewDeadline(EMERGENCY_REPORT, case_id, emergency_report_due_at))
     await deadlines.schedule_many(session, clocks, now=now)
-    where: dict[str, Any] = {"case_id": case_id, "case_level": level, "category_code": category.code}
-    lines = [
-        history.line(
-            **where, action="opened", at=now, actor=actor, owner_id=owner.id, handler_id=handler.id,
-            acting_for_id=seat.acting_for_id, category=category.code, channel=channel.value, emergency=emergency,
-        )
-    ]  # fmt: skip
     events: list[Event] = [
         CaseOpenedV1(
             case_id=case_id,
@@ -219,16 +197,16 @@ async def _open(
         # Whoever acts for an absent person in the chain hears of it too: nobody reports into a void (ESC-14).
         seats = await seats_of(session, chain)
         notified = list(dict.fromkeys(i for p in chain for i in (seats[p.id].holder.id, p.id)))
-        lines.append(
-            history.line(**where, action="chain_notified", at=now, actor=None, notified_ids=[str(i) for i in notified])
+        notice = history.line(
+            **where, action="chain_notified", at=now, actor=None, notified_ids=[str(i) for i in notified]
         )
+        await history.append(session, [notice])
         events.append(
             CaseChainNotifiedV1(
                 case_id=case_id, number=case["number"], category=category.code, level=level,
                 notified_ids=notified, notified_at=now,
             )
         )  # fmt: skip
-    await history.append(session, lines)
     await outbox.add_many(session, events, at=now)
     return _opened(case, owner=owner, seat=seat, named_agent=named_agent)
 
