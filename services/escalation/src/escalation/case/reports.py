@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, exists, func, or_, select, union
+from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, func, or_, select, union
 from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
-from callcenter_shared.org import subordinate_ids
 from callcenter_shared.paging import paginate, paginate_rows
 from callcenter_shared.sorting import order_by
-from escalation.access import read, require_reports_reader, visible_ids
+from escalation.access import contact_shown_ids, held_by_clause, read, require_reports_reader, visible_ids
 from escalation.case.models import Case, CaseHistory, CaseInstruction, CaseStatus, CaseStint
 from escalation.case.schemas import CaseRead
 from escalation.case.views import CASE_READ_COLUMNS, CASE_TABLE, case_reads
@@ -113,7 +112,7 @@ def _my_cases_statements(*, by_status: bool) -> tuple[Any, Any]:
     owned = select(func.count()).select_from(CASE_TABLE).where(case.owner_id == me, *status)
     handled = select(func.count()).select_from(CASE_TABLE).where(case.handler_id == me, case.owner_id != me, *status)
     total = owned.scalar_subquery() + handled.scalar_subquery()
-    held = exists().where(CaseStint.case_id == case.id, CaseStint.handler_id == me)
+    held = held_by_clause(case.id, me)
     listed = (
         select(*CASE_READ_COLUMNS, held.label("held"), total.label("total"))
         .select_from(page.join(CASE_TABLE, case.id == page.c.id))
@@ -133,16 +132,12 @@ async def my_cases(
     The customer contact shows on the cases whose chain the caller is in: owned by them or by someone
     below them, or held by them at some level.
     """
-    me = principal.employee_id
     listed, counted = _MY_CASES[status is not None]
-    params = {"me": me, "status": status, "reach": limit + offset, "limit": limit, "offset": offset}
+    params = {"me": principal.employee_id, "status": status, "reach": limit + offset, "limit": limit, "offset": offset}
     rows = (await session.execute(listed, params)).mappings().all()
     if not rows:
         return [], int(await session.scalar(counted, params) or 0)
-    shown = {row["id"] for row in rows if row["owner_id"] == me or row["held"]}
-    if len(shown) < len(rows):  # someone else's case: shown if its owner is below the caller
-        below = await subordinate_ids(session, me)
-        shown |= {row["id"] for row in rows if row["owner_id"] in below}
+    shown = await contact_shown_ids(session, principal, ((row["id"], row["owner_id"], row["held"]) for row in rows))
     return case_reads(rows, shown), int(rows[0]["total"])
 
 
