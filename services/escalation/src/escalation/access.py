@@ -7,9 +7,10 @@ Every access decision of the service lives here, with the levels named
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import acting
@@ -111,6 +112,30 @@ async def contact_visible_ids(session: AsyncSession, principal: Principal, cases
         ).all()
     )
     return {c.id for c in cases if c.owner_id == me or c.owner_id in below or c.id in held}
+
+
+def held_by_clause(case_id: ColumnElement[uuid.UUID], employee_id: Any) -> ColumnElement[bool]:
+    """Inside a statement over cases: whether the employee has held the case at any level (`held_by`)."""
+    return exists().where(CaseStint.case_id == case_id, CaseStint.handler_id == employee_id)
+
+
+async def contact_shown_ids(
+    session: AsyncSession, principal: Principal, cases: Iterable[tuple[uuid.UUID, uuid.UUID, bool]]
+) -> set[uuid.UUID]:
+    """`contact_visible_ids` for `(case id, owner id, held by the caller)` rows read with `held_by_clause`:
+    the caller's subordinates are read only when a case is neither theirs nor held by them."""
+    me = principal.employee_id
+    shown: set[uuid.UUID] = set()
+    others: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for case_id, owner_id, held in cases:
+        if owner_id == me or held:
+            shown.add(case_id)
+        else:
+            others.append((case_id, owner_id))
+    if others:
+        below = await subordinate_ids(session, me)
+        shown |= {case_id for case_id, owner_id in others if owner_id in below}
+    return shown
 
 
 def require_reports_reader(principal: Principal) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from callcenter_shared.clock import FrozenClock
 from callcenter_testing import bearer
 
 OpenCase = Callable[..., Awaitable[dict[str, Any]]]
@@ -59,6 +60,30 @@ class TestCaseAccess:
         ).json()
         assert (first["total"], len(first["items"]), len(second["items"])) == (3, 2, 1)
         assert all(c["handler_id"] == str(org.leader.id) for c in first["items"] + second["items"])
+
+    async def test_my_cases_pages_owned_and_handled_cases_newest_first_with_names_and_contacts(
+        self, client: httpx.AsyncClient, clock: FrozenClock, org: Any, open_case: OpenCase
+    ) -> None:
+        opened: list[dict[str, Any]] = []
+        for n in range(7):  # every other one owned by the leader, the rest handled by them (level 2)
+            opened.append(await open_case(org.leader if n % 2 else org.agent, category="major_customer_problem"))
+            clock.advance(minutes=1)
+        await open_case(org.other_agent)  # neither owned nor handled by the leader
+        newest_first = [c["id"] for c in reversed(opened)]
+        pages = [
+            (await client.get("/v1/cases/mine", params={"limit": 3, "offset": o}, headers=org.leader.headers)).json()
+            for o in (0, 3, 6, 9)
+        ]
+        assert [page["total"] for page in pages] == [7, 7, 7, 7]
+        assert [c["id"] for page in pages for c in page["items"]] == newest_first
+        items = [c for page in pages for c in page["items"]]
+        assert {c["handler_name"] for c in items} == {"Leader Li"}
+        assert {c["owner_name"] for c in items} == {"Leader Li", "Agent Wang"}
+        assert {c["customer_contact"] for c in items} == {"Ms. Li, 138 0000 0000"}  # owned, or owned below them
+        resolved = await client.get("/v1/cases/mine", params={"status": "resolved"}, headers=org.leader.headers)
+        assert resolved.json() == {"items": [], "limit": 50, "offset": 0, "total": 0}
+        opened_ones = await client.get("/v1/cases/mine", params={"status": "open"}, headers=org.leader.headers)
+        assert [c["id"] for c in opened_ones.json()["items"]] == newest_first
 
     async def test_filters_by_level_category_and_status(
         self, client: httpx.AsyncClient, org: Any, open_case: OpenCase

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select
 
+from callcenter_shared.auth import Principal
 from callcenter_shared.clock import FrozenClock
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.deadlines import DeadlineWorker
@@ -20,7 +21,8 @@ from callcenter_testing import TestDatabases, seed_person
 from escalation import models  # noqa: F401
 from escalation.case.chain import LEVEL_TIMEOUT
 from escalation.case.models import Case, CaseHistory, CaseStint
-from escalation.case.opening import _next_number
+from escalation.case.opening import open_case
+from escalation.case.schemas import CaseCreate
 from escalation.category import service as categories
 from escalation.deadlines import DEADLINE_HANDLERS
 
@@ -127,14 +129,25 @@ async def test_concurrent_openings_never_share_a_case_number(test_databases: Tes
     url = await test_databases.fresh("escalation", name="numbers")
     engine = create_engine(url)
     factory = create_session_factory(engine)
+    async with factory() as s, s.begin():
+        leader = await seed_person(s, level=2)
+        agent = await seed_person(s, level=1, superior_id=leader)
+        await categories.by_code(s, "inquiry", clock.now())
+    principal = Principal(agent, 1, None, leader)
+    data = CaseCreate.model_validate(
+        {"category": "inquiry", "channel": "phone", "customer_contact": "Ms. Li", "description": "Asks again."}
+    )
 
     async def take() -> str:
         async with factory() as s, s.begin():
-            return await _next_number(s, clock.now())
+            return (await open_case(s, principal=principal, data=data, now=clock.now())).number
 
     try:
         numbers: list[Any] = await asyncio.gather(*(take() for _ in range(40)))
+        async with factory() as s:
+            stored = set((await s.scalars(select(Case.number))).all())
     finally:
         await engine.dispose()
     assert len(set(numbers)) == 40
     assert sorted(numbers) == [f"ESC-2026-{i:06d}" for i in range(1, 41)]
+    assert stored == set(numbers)

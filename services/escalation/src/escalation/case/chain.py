@@ -8,6 +8,7 @@ and never waits on someone who is not there (ESC-14)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -113,12 +114,20 @@ async def _start_levels(session: AsyncSession, starts: Sequence[tuple[Case, Seat
     await session.flush()  # the new stints' ids go into their deadlines
     clocks: list[deadlines.NewDeadline] = []
     for (case, seat), stint in zip(starts, stints, strict=True):
-        payload = {"stint_id": stint.id, "level": seat.level}
-        clocks.append(deadlines.NewDeadline(LEVEL_TIMEOUT, case.id, case.level_due_at, payload))
-        warn_at = case.level_due_at - timedelta(minutes=case.warning_minutes)
-        if case.warning_minutes > 0 and warn_at > now:
-            clocks.append(deadlines.NewDeadline(LEVEL_WARNING, case.id, warn_at, payload))
+        clocks += level_clocks(case.id, seat.level, stint.id, case.level_due_at, case.warning_minutes, now)
     await deadlines.schedule_many(session, clocks, now=now)
+
+
+def level_clocks(
+    case_id: uuid.UUID, level: int, stint_id: int, due_at: datetime, warning_minutes: int, now: datetime
+) -> list[deadlines.NewDeadline]:
+    """The deadlines of a level just started: its time-out, and the warning before it when there is time for one."""
+    payload = {"stint_id": stint_id, "level": level}
+    clocks = [deadlines.NewDeadline(LEVEL_TIMEOUT, case_id, due_at, payload)]
+    warn_at = due_at - timedelta(minutes=warning_minutes)
+    if warning_minutes > 0 and warn_at > now:
+        clocks.append(deadlines.NewDeadline(LEVEL_WARNING, case_id, warn_at, payload))
+    return clocks
 
 
 async def _current_stint(session: AsyncSession, case: Case) -> CaseStint | None:

@@ -48,9 +48,9 @@ class Case(Base):
     description: Mapped[str] = mapped_column(Text)
     named_agent_id: Mapped[uuid.UUID | None] = mapped_column()
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
-    owner_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column()
     owner_team_id: Mapped[uuid.UUID | None] = mapped_column()
-    handler_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    handler_id: Mapped[uuid.UUID] = mapped_column()
     # The absent person whose seat the handler holds: a leader on leave, a leaver's post (ESC-14, LEV-7).
     acting_for_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     level: Mapped[int] = mapped_column(Integer)
@@ -90,6 +90,18 @@ class Case(Base):
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# "My cases", newest first (`reports.my_cases`): each side's newest page straight from its index, and the
+# count from the indexes alone (the handler's also holds the owner, to skip the cases counted as owned).
+Index("ix_case_owner_id_opened_at", Case.owner_id, Case.opened_at.desc(), Case.number)
+Index(
+    "ix_case_handler_id_opened_at",
+    Case.handler_id,
+    Case.opened_at.desc(),
+    Case.number,
+    postgresql_include=["owner_id"],
+)
 
 
 class CaseStint(Base):

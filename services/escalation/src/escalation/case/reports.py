@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, func, or_, select, union
 from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.paging import paginate, paginate_rows
 from callcenter_shared.sorting import order_by
-from escalation.access import read, require_reports_reader, visible_ids
+from escalation.access import contact_shown_ids, held_by_clause, read, require_reports_reader, visible_ids
 from escalation.case.models import Case, CaseHistory, CaseInstruction, CaseStatus, CaseStint
+from escalation.case.schemas import CaseRead
+from escalation.case.views import CASE_READ_COLUMNS, CASE_TABLE, case_reads
 
 BREACH_ACTIONS = ("escalated_on_timeout", "overdue", "reply_breached", "emergency_report_missing")
 
@@ -81,6 +83,62 @@ async def list_cases(
         query = query.where(*conditions)
     order = order_by(sort, {"opened_at": Case.opened_at, "level_due_at": Case.level_due_at}, "-opened_at", Case.number)
     return await paginate(session, query.order_by(*order), limit=limit, offset=offset)
+
+
+def _my_cases_statements(*, by_status: bool) -> tuple[Any, Any]:
+    """The page of the caller's cases (owned or handled) with what `CaseRead` needs, and their count.
+
+    Built once: each side (owned, handled) reads only its newest `reach` cases from its own index in
+    opening order, so a page costs the same however many cases the caller has; the count runs on the
+    indexes alone. `held` says whether the caller has held the case (for the customer contact).
+    """
+    case = CASE_TABLE.c
+    me = bindparam("me", type_=case.owner_id.type)
+    status = [case.status == bindparam("status", type_=String())] if by_status else []
+
+    def newest(column: Any) -> Any:
+        query = select(case.id, case.opened_at, case.number).where(column == me, *status)
+        newest_first = query.order_by(case.opened_at.desc(), case.number)
+        return select(newest_first.limit(bindparam("reach", type_=Integer())).subquery())
+
+    mine = union(newest(case.owner_id), newest(case.handler_id)).subquery("mine")
+    page = (
+        select(mine.c.id)
+        .order_by(mine.c.opened_at.desc(), mine.c.number)
+        .limit(bindparam("limit", type_=Integer()))
+        .offset(bindparam("offset", type_=Integer()))
+        .subquery("page")
+    )
+    owned = select(func.count()).select_from(CASE_TABLE).where(case.owner_id == me, *status)
+    handled = select(func.count()).select_from(CASE_TABLE).where(case.handler_id == me, case.owner_id != me, *status)
+    total = owned.scalar_subquery() + handled.scalar_subquery()
+    held = held_by_clause(case.id, me)
+    listed = (
+        select(*CASE_READ_COLUMNS, held.label("held"), total.label("total"))
+        .select_from(page.join(CASE_TABLE, case.id == page.c.id))
+        .order_by(case.opened_at.desc(), case.number)
+    )
+    return listed, select(total.label("total"))
+
+
+_MY_CASES = {by_status: _my_cases_statements(by_status=by_status) for by_status in (False, True)}
+
+
+async def my_cases(
+    session: AsyncSession, *, principal: Principal, status: str | None, limit: int, offset: int
+) -> tuple[list[CaseRead], int]:
+    """The cases the caller owns or currently handles, newest first, in one statement.
+
+    The customer contact shows on the cases whose chain the caller is in: owned by them or by someone
+    below them, or held by them at some level.
+    """
+    listed, counted = _MY_CASES[status is not None]
+    params = {"me": principal.employee_id, "status": status, "reach": limit + offset, "limit": limit, "offset": offset}
+    rows = (await session.execute(listed, params)).mappings().all()
+    if not rows:
+        return [], int(await session.scalar(counted, params) or 0)
+    shown = await contact_shown_ids(session, principal, ((row["id"], row["owner_id"], row["held"]) for row in rows))
+    return case_reads(rows, shown), int(rows[0]["total"])
 
 
 async def history(
