@@ -1,8 +1,8 @@
 """the default case categories, seeded once instead of on the first read
 
 Revision ID: escalation_default_categories
-Revises: escalation_acting_for
-Create Date: 2026-12-02 09:00:00
+Revises: escalation_my_cases_indexes
+Create Date: 2026-12-03 09:00:00
 
 """
 
@@ -17,7 +17,7 @@ from callcenter_shared.db import UtcDateTime
 from escalation.category.service import default_rows
 
 revision: str = "escalation_default_categories"
-down_revision: str | Sequence[str] | None = "escalation_acting_for"
+down_revision: str | Sequence[str] | None = "escalation_my_cases_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
