@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -15,9 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared import deadlines, outbox
+from callcenter_shared.broker import Broker
+from callcenter_shared.clock import SystemClock
 from callcenter_shared.contracts.scheduling import EmployeeUpsertedV1
 from callcenter_shared.db import create_engine, create_session_factory
 from callcenter_shared.envelope import Envelope
+from callcenter_shared.inbox import EventConsumer
 from callcenter_shared.org import org_employee
 from callcenter_shared.streams import DEAD_LETTER_STREAM, dead_letter_subject, ensure_stream
 from callcenter_shared.tables import deadline as deadline_table
@@ -217,3 +222,65 @@ async def test_outbox_row_commits_with_the_business_change_or_not_at_all(test_da
     async with app.state.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(outbox_table)) == 0
     await app.state.engine.dispose()
+
+
+class LosesTheCancelWhileSubscribing(Broker):
+    """A broker whose JetStream subscribes although the cancel of a stop came with the reply.
+
+    That is what Python 3.11's `asyncio.wait_for`, which nats-py awaits every reply with,
+    does when the reply and the cancel land in the same turn of the event loop.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, name="test")
+        self.subscribing = asyncio.Event()
+
+    @property
+    def js(self) -> Any:
+        js, subscribing = super().js, self.subscribing
+
+        class Lossy:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(js, name)
+
+            async def pull_subscribe(self, *args: Any, **kwargs: Any) -> Any:
+                subscribing.set()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.get_running_loop().create_future()
+                return await js.pull_subscribe(*args, **kwargs)
+
+        return Lossy()
+
+
+def fetch_loops() -> list[asyncio.Task[Any]]:
+    return [task for task in asyncio.all_tasks() if task.get_name().startswith("consume-") and not task.done()]
+
+
+async def test_a_consumer_stopped_while_it_subscribes_stops_though_the_cancel_is_lost(
+    nats_server: NatsServer, performance_session_factory: Any
+) -> None:
+    async def ignore(session: AsyncSession, event: EmployeeUpsertedV1, envelope: Envelope) -> None:
+        pass
+
+    broker = LosesTheCancelWhileSubscribing(nats_server.url)
+    broker.start()
+    consumer = EventConsumer(
+        service="performance",
+        session_factory=performance_session_factory,
+        broker=broker,
+        subscriptions={EmployeeUpsertedV1: ignore},
+        clock=SystemClock(),
+    )
+    consumer.start()
+    await broker.subscribing.wait()
+    stopping = asyncio.create_task(consumer.stop())
+    try:
+        await asyncio.wait([stopping], timeout=10)
+        assert stopping.done(), "stop() waits for a fetch loop its cancel never reached"
+        assert not fetch_loops(), "a fetch loop runs on after stop()"
+    finally:
+        left = [*fetch_loops(), stopping]
+        for task in left:
+            task.cancel()
+        await asyncio.wait(left, timeout=10)
+        await broker.close()

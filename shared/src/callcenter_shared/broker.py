@@ -19,6 +19,7 @@ from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
 from callcenter_shared import metrics
+from callcenter_shared.cancellation import cancel_and_wait
 from callcenter_shared.nats_permissions import inbox_prefix
 from callcenter_shared.settings import ServiceSettings
 
@@ -116,9 +117,7 @@ class Broker:
     async def close(self) -> None:
         self._closing = True
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait([self._task])
         if self._client is not None and not self._client.is_closed:
             # close(), not drain(): every publish already awaited its ack and every
             # consumed message its commit, so nothing buffered here needs flushing.

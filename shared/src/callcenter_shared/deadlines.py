@@ -9,7 +9,6 @@ lock: one worker with one lane per database.)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import uuid
@@ -24,6 +23,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
+from callcenter_shared.cancellation import cancel_and_wait
 from callcenter_shared.clock import Clock
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.tables import deadline
@@ -205,11 +205,7 @@ class DeadlineWorker:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks = []
 
     async def _run(self) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
 from callcenter_shared.broker import Broker
+from callcenter_shared.cancellation import cancel_and_wait
 from callcenter_shared.clock import Clock
 from callcenter_shared.db import dialect_insert
 from callcenter_shared.envelope import Envelope, Event
@@ -153,17 +154,17 @@ class EventConsumer:
         self._ack_wait_seconds = ack_wait_seconds
         self._tracer = tracer
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         self.ready = asyncio.Event()
 
     def start(self) -> None:
+        self._stopping = False
         self._tasks.append(asyncio.create_task(self._start_all(), name=f"consumer-{self.service}"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Set before the tasks are read: a subscribe that outlives its cancel then starts no fetch loop.
+        self._stopping = True
+        await cancel_and_wait(self._tasks)
         self._tasks.clear()
 
     async def _start_all(self) -> None:
@@ -175,6 +176,8 @@ class EventConsumer:
             except Exception as exc:  # JetStream not ready yet: try again shortly
                 log.warning("%s could not subscribe yet: %s", self.service, exc)
                 await asyncio.sleep(0.5)
+        if self._stopping:
+            return
         for event_class, subscription in zip(self._subscriptions, subscriptions, strict=True):
             self._tasks.append(
                 asyncio.create_task(self._fetch_loop(event_class, subscription), name=f"consume-{event_class.subject}")

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
 from callcenter_shared.broker import Broker
+from callcenter_shared.cancellation import cancel_and_wait
 from callcenter_shared.clock import Clock
 from callcenter_shared.envelope import CONTENT_TYPE, Envelope, Event
 from callcenter_shared.streams import ensure_stream
@@ -103,9 +104,7 @@ class OutboxRelay:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait([self._task])
 
     async def _run(self) -> None:
         await self._broker.wait_connected()

@@ -12,7 +12,6 @@ inbox entries inside their window.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from sqlalchemy import ColumnElement, Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter_shared import metrics
+from callcenter_shared.cancellation import cancel_and_wait
 from callcenter_shared.clock import Clock
 from callcenter_shared.settings import ServiceSettings
 from callcenter_shared.tables import deadline, idempotency_key, inbox, outbox
@@ -112,9 +112,7 @@ class RetentionJob:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait([self._task])
             self._task = None
 
     async def run_once(self) -> dict[str, int]:

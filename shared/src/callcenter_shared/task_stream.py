@@ -34,6 +34,7 @@ from starlette.responses import StreamingResponse
 
 from callcenter_shared.auth import Principal
 from callcenter_shared.broker import Broker
+from callcenter_shared.cancellation import cancel_and_wait
 from callcenter_shared.clock import Clock
 from callcenter_shared.errors import ServiceUnavailable
 from callcenter_shared.i18n import t
@@ -118,11 +119,7 @@ class TaskHub:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
         if self._subscription is not None:
             with contextlib.suppress(Exception):
                 await self._subscription.unsubscribe()
