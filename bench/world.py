@@ -128,15 +128,6 @@ async def _org_copy(url: str, people: list[Person], teams: list[tuple[uuid.UUID,
 async def _escalation(url: str, people: list[Person], agent_a: uuid.UUID, rng: random.Random) -> int:
     connection = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        # The default categories, as the first case opened would create them.
-        await connection.execute(
-            "INSERT INTO category (id, code, name, entry_level, level_minutes, reply_limit_minutes, "
-            "warning_minutes, emergency_report_minutes, max_pause_minutes, must_report, attributable, active, "
-            "version, created_at, updated_at) VALUES "
-            "($1, 'inquiry', 'Inquiry that cannot be answered at once', 1, '[60, 120, 240, 480, 1440]', 1440, 15, "
-            "60, NULL, false, false, true, 1, now(), now())",
-            uuid.uuid4(),
-        )
         category = await connection.fetchval("SELECT id FROM category WHERE code = 'inquiry'")
     finally:
         await connection.close()
