@@ -51,9 +51,11 @@ seed: $(STAMP) $(CJK_FONT) ## Same as run, loading a demo organization first
 
 # Tests run on every core (pytest-xdist), each worker with its own databases and nats-servers,
 # handed a test or two at a time so the long ones (marker `slow`, started first) spread out.
-# TEST_WORKERS=0 runs them in this process.
+# TEST_WORKERS=0 runs them in this process. Bytecode is cached even where PYTHONDONTWRITEBYTECODE
+# is set: every worker and every service process a test starts would otherwise compile the
+# services and rewrite the test modules again (about 2 s of CPU each).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
 
 test: $(STAMP) $(CJK_FONT) $(CHROMIUM) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
 	$(PYTEST)
