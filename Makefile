@@ -49,20 +49,28 @@ run: $(STAMP) $(CJK_FONT) ## NATS + the four services on SQLite (Ctrl-C stops al
 seed: $(STAMP) $(CJK_FONT) ## Same as run, loading a demo organization first
 	$(BIN)/python scripts/devstack.py --seed
 
-# Tests run on every core (pytest-xdist), each worker with its own databases and nats-servers,
+# Tests run in parallel (pytest-xdist), each worker with its own databases and nats-servers,
 # handed a test or two at a time so the long ones (marker `slow`, started first) spread out.
-# TEST_WORKERS=0 runs them in this process.
-TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 2
+# `make test` runs one worker more than there are cores: its slow tests spend seconds waiting
+# (a lease lapsing, a redelivery, a process starting) while another worker uses the core. The
+# quick tier only computes, and the PostgreSQL run is bound by the server's connections (a
+# concurrency test's four apps alone open dozens): one worker per core for those.
+# TEST_WORKERS=N sets them all (0: in this process).
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set: every worker and every service
+# process a test starts would otherwise compile the services and rewrite the test modules again.
+TEST_WORKERS ?=
+SUITE_WORKERS := $(or $(TEST_WORKERS),$(shell echo $$(( $$(getconf _NPROCESSORS_ONLN) + 1 ))))
+CORE_WORKERS := $(or $(TEST_WORKERS),auto)
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q --maxschedchunk 2
 
 test: $(STAMP) $(CJK_FONT) $(CHROMIUM) ## The whole suite (SQLite and a bundled nats-server; TEST_POSTGRES_URL for PostgreSQL)
-	$(PYTEST)
+	$(PYTEST) -n $(SUITE_WORKERS)
 
 test-fast: $(STAMP) $(CJK_FONT) ## The shared library's and services' own tests: no cross-service, fault or deploy tests
-	$(PYTEST) -m "not slow" shared/tests services tests/architecture
+	$(PYTEST) -n $(CORE_WORKERS) -m "not slow" shared/tests services tests/architecture
 
 test-postgres: $(STAMP) $(CJK_FONT) $(CHROMIUM) ## The suite against PostgreSQL on 127.0.0.1:5432
-	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(PYTEST)
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432} $(PYTEST) -n $(CORE_WORKERS)
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check .

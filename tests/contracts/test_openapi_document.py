@@ -31,6 +31,7 @@ CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*")
 
 @pytest.fixture(params=SERVICES)
 async def service_app(request: pytest.FixtureRequest, test_databases: TestDatabases) -> Any:
+    """The app on a fresh database, for the tests that call it."""
     service = request.param
     settings = importlib.import_module(f"{service}.settings").Settings(
         database_url=await test_databases.fresh(service), env="test"
@@ -38,6 +39,19 @@ async def service_app(request: pytest.FixtureRequest, test_databases: TestDataba
     app = importlib.import_module(f"{service}.main").create_app(settings)
     yield app
     await app.state.engine.dispose()
+
+
+@pytest.fixture(scope="module", params=SERVICES)
+def documented_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The app whose document and routes the read-only tests inspect: built once per service, never called,
+    so its database is never opened, and its document is generated once."""
+    service = request.param
+    unopened = tmp_path_factory.mktemp("documented") / f"{service}.db"
+    settings = importlib.import_module(f"{service}.settings").Settings(
+        database_url=f"sqlite+aiosqlite:///{unopened}", env="test"
+    )
+    app: FastAPI = importlib.import_module(f"{service}.main").create_app(settings)
+    return app
 
 
 def _depends_on_caller(dependant: Dependant) -> bool:
@@ -62,9 +76,9 @@ def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]
             yield method.upper(), path, operation
 
 
-def test_protected_operations_carry_the_bearer_scheme_and_the_probes_none(service_app: FastAPI) -> None:
-    spec = service_app.openapi()
-    protected, open_ = protected_operations(service_app)
+def test_protected_operations_carry_the_bearer_scheme_and_the_probes_none(documented_app: FastAPI) -> None:
+    spec = documented_app.openapi()
+    protected, open_ = protected_operations(documented_app)
     assert open_ == PROBES
     assert spec["security"] == [{"bearerAuth": []}]
     scheme = spec["components"]["securitySchemes"]["bearerAuth"]
@@ -80,8 +94,8 @@ def test_protected_operations_carry_the_bearer_scheme_and_the_probes_none(servic
     assert {(m, p) for m, p, _ in operations(spec)} == protected | open_
 
 
-def test_operation_ids_are_unique_camel_case_route_names(service_app: FastAPI) -> None:
-    ids = [operation["operationId"] for _, _, operation in operations(service_app.openapi())]
+def test_operation_ids_are_unique_camel_case_route_names(documented_app: FastAPI) -> None:
+    ids = [operation["operationId"] for _, _, operation in operations(documented_app.openapi())]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert [i for i in ids if not CAMEL_CASE.fullmatch(i)] == []
     assert {"getMe", "healthz"} <= set(ids)
@@ -91,9 +105,9 @@ def test_operation_ids_are_unique_camel_case_route_names(service_app: FastAPI) -
 PROBE_OPERATIONS = {"healthz", "readyz", "metrics"}
 
 
-def test_operation_ids_name_the_action_and_its_object(service_app: FastAPI) -> None:
+def test_operation_ids_name_the_action_and_its_object(documented_app: FastAPI) -> None:
     """`approveNomination`, not `approve`: a generated client holds every operation in one namespace."""
-    ids = [operation["operationId"] for _, _, operation in operations(service_app.openapi())]
+    ids = [operation["operationId"] for _, _, operation in operations(documented_app.openapi())]
     assert [i for i in ids if i not in PROBE_OPERATIONS and i.islower()] == []
 
 
@@ -110,8 +124,8 @@ def _inlined_problems(node: Any, where: str) -> Iterator[str]:
             yield from _inlined_problems(value, f"{where}/{index}")
 
 
-def test_every_error_response_refers_to_the_one_problem_schema(service_app: FastAPI) -> None:
-    spec = service_app.openapi()
+def test_every_error_response_refers_to_the_one_problem_schema(documented_app: FastAPI) -> None:
+    spec = documented_app.openapi()
     schemas = spec["components"]["schemas"]
     assert schemas["Problem"]["properties"].keys() >= {"type", "title", "status", "detail", "rule"}
     outside = {**spec, "components": {**spec["components"], "schemas": {**schemas, "Problem": {}}}}
@@ -126,9 +140,9 @@ def test_every_error_response_refers_to_the_one_problem_schema(service_app: Fast
     assert [name for name in schemas if "__" in name] == []
 
 
-def test_posts_that_honour_idempotency_keys_document_the_header(service_app: FastAPI) -> None:
-    spec = service_app.openapi()
-    protected, _ = protected_operations(service_app)
+def test_posts_that_honour_idempotency_keys_document_the_header(documented_app: FastAPI) -> None:
+    spec = documented_app.openapi()
+    protected, _ = protected_operations(documented_app)
     wrong = []
     for method, path, operation in operations(spec):
         headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
@@ -138,12 +152,12 @@ def test_posts_that_honour_idempotency_keys_document_the_header(service_app: Fas
     assert wrong == []
 
 
-def test_tags_are_described_and_the_document_names_its_server(service_app: FastAPI) -> None:
-    spec = service_app.openapi()
+def test_tags_are_described_and_the_document_names_its_server(documented_app: FastAPI) -> None:
+    spec = documented_app.openapi()
     described = {tag["name"] for tag in spec["tags"] if tag.get("description")}
     used = {tag for _, _, operation in operations(spec) for tag in operation.get("tags", [])}
     assert used - described == set()
-    assert spec["servers"] == [{"url": "/", "description": f"The {service_app.state.settings.service_name} API"}]
+    assert spec["servers"] == [{"url": "/", "description": f"The {documented_app.state.settings.service_name} API"}]
 
 
 async def test_docs_are_served_from_bundled_assets(service_app: FastAPI) -> None:

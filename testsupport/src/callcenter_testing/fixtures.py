@@ -7,6 +7,7 @@ one database per service (and per pytest-xdist worker).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter_shared.clock import FrozenClock
@@ -28,6 +30,24 @@ from callcenter_testing.processes import NatsServer
 def pytest_configure(config: pytest.Config) -> None:
     """Every settings object a test builds (also in services it starts as processes) knows the test accounts."""
     os.environ.setdefault("SERVICE_ACCOUNTS", json.dumps(TEST_SERVICE_ACCOUNTS))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What exists once the tests are collected (modules, apps' classes, the items) lives for the whole run:
+    frozen, the garbage collector's full passes skip it instead of walking it again every few tests."""
+    gc.collect()
+    gc.freeze()
+
+
+@event.listens_for(Engine, "engine_disposed")
+def _forget_compiled_statements(engine: Engine) -> None:
+    """A disposed test engine drops its compiled-statement cache (thousands of objects per test).
+
+    An app's engine outlives its test: the per-app session class's `after_commit` listener sits in
+    SQLAlchemy's class-level registry and refers back to the app's session factory and engine. An
+    engine used again after `dispose()` compiles its statements anew, as a new one would.
+    """
+    engine.clear_compiled_cache()
 
 
 @pytest.fixture

@@ -96,6 +96,18 @@ async def executive(app: FastAPI) -> dict[str, str]:
     return bearer(settings, person, 5)
 
 
+# RSA keys take a tenth of a second or more to generate: made once per process and handed out in
+# turn, so one provider's keys all differ while the next test's provider reuses them. Two providers
+# alive in one test would share key material: give the second its keys some other way.
+_RSA_KEYS: list[rsa.RSAPrivateKey] = []
+
+
+def _rsa_key(index: int) -> rsa.RSAPrivateKey:
+    while len(_RSA_KEYS) <= index:
+        _RSA_KEYS.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    return _RSA_KEYS[index]
+
+
 class JwksServer:
     """A stand-in identity provider on 127.0.0.1: serves a rotating JWKS and an OIDC discovery document.
 
@@ -108,6 +120,7 @@ class JwksServer:
 
     def __init__(self) -> None:
         self._private: dict[str, tuple[Any, str]] = {}
+        self._rsa_keys_used = 0
         self.published: dict[str, dict[str, Any]] = {}
         self.fetches = 0
         server = self
@@ -142,7 +155,8 @@ class JwksServer:
         kid = f"{algorithm.lower()}-{uuid.uuid4().hex[:8]}"
         private: Any
         if algorithm == "RS256":
-            private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            private = _rsa_key(self._rsa_keys_used)
+            self._rsa_keys_used += 1
             public = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
         elif algorithm == "ES256":
             private = ec.generate_private_key(ec.SECP256R1())
