@@ -43,6 +43,8 @@ CLIENT_CLAIMS = ("azp", "appid", "client_id")
 # Verified tokens remembered until they expire: an app sends the same token with every request,
 # and checking its signature and claims again each time is a visible share of a short request.
 VERIFIED_TOKENS_KEPT = 10_000
+# Callers `RecentCallers` holds at most; past it, it starts again empty.
+CALLERS_KEPT = 10_000
 IDEMPOTENCY_PRINCIPAL_LENGTH = 64
 
 
@@ -225,7 +227,7 @@ class RecentCallers:
     def keep(self, identity: Identity, principal: Principal) -> None:
         if self._seconds <= 0:
             return
-        if len(self._rows) >= VERIFIED_TOKENS_KEPT:
+        if len(self._rows) >= CALLERS_KEPT:
             self._rows.clear()
         self._rows[(identity.subject or "", identity.development)] = principal, self._clock() + self._seconds
 

@@ -101,10 +101,13 @@ async def get_or_404(session: AsyncSession, model: type[Row], key: Any, *, missi
     return row
 
 
-async def lock_rows(session: AsyncSession, column: InstrumentedAttribute[Any], keys: Iterable[Any]) -> None:
+async def lock_rows(
+    session: AsyncSession, column: InstrumentedAttribute[Any], keys: Iterable[Any], *, shared: bool = False
+) -> None:
     """Lock the rows whose `column` is in `keys`, in key order, so two lockers of overlapping sets cannot deadlock.
 
     The rows are read afresh into the session too, so a `session.get` of one of them afterwards costs no statement.
+    `shared` takes FOR SHARE: lockers that only rely on the rows do not wait for each other, only for a writer.
     """
     wanted = sorted(set(keys))
     if wanted:
@@ -112,7 +115,7 @@ async def lock_rows(session: AsyncSession, column: InstrumentedAttribute[Any], k
             select(column.class_)
             .where(column.in_(wanted))
             .order_by(column)
-            .with_for_update()
+            .with_for_update(read=shared)
             .execution_options(populate_existing=True)
         )
         keep_loaded(session, *locked)

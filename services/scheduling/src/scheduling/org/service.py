@@ -95,14 +95,7 @@ async def _lock_teams_for_new_people(session: AsyncSession, rows: Sequence[Emplo
     if any(_led_team(row.level, row.team_id, True) for row in rows):
         await _lock_teams(session, set(teams))
     elif teams:
-        shared = await session.scalars(
-            select(Team)
-            .where(Team.id.in_(sorted(teams, key=str)))
-            .order_by(Team.id)
-            .with_for_update(read=True)
-            .execution_options(populate_existing=True)
-        )
-        keep_loaded(session, *shared)
+        await lock_rows(session, Team.id, teams, shared=True)
 
 
 async def publish_team(session: AsyncSession, team: Team, now: datetime) -> None:
